@@ -1,0 +1,176 @@
+//! `redline clip` and `redline check`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+use redline::clip::{CheckStatus, ClipInput, Clipper, TextFormat};
+use redline::fetch::FetchLimits;
+use redline::versions::CaptureMethod;
+use redline::{Db, Error};
+
+use super::{print_json, FetchArgs};
+
+#[derive(Args)]
+pub struct ClipArgs {
+    /// An http(s) URL, a .html/.htm/.txt/.md file, or `-` for standard input.
+    pub target: String,
+    /// Attribute file or stdin content to this URL.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Format of stdin content (default: guessed).
+    #[arg(long, value_parser = ["html", "text", "markdown"])]
+    pub format: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+pub async fn clip(args: ClipArgs, db: &Db, json: bool) -> Result<(), Error> {
+    let input = if args.target == "-" {
+        let mut content = Vec::new();
+        std::io::stdin()
+            .take(20 * 1024 * 1024 + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| Error::Io {
+                path: "standard input".into(),
+                reason: e.to_string(),
+            })?;
+        let format = match args.format.as_deref() {
+            Some("html") => TextFormat::Html,
+            Some("markdown") => TextFormat::Markdown,
+            Some(_) => TextFormat::Text,
+            None => TextFormat::sniff(&content),
+        };
+        ClipInput::Text {
+            content,
+            format,
+            url: args.url,
+            method: CaptureMethod::Paste,
+        }
+    } else if looks_like_url(&args.target) {
+        if args.url.is_some() {
+            return Err(Error::Invalid(
+                "--url is for files and standard input".into(),
+            ));
+        }
+        ClipInput::Url(args.target)
+    } else {
+        ClipInput::File {
+            path: PathBuf::from(&args.target),
+            url: args.url,
+        }
+    };
+    let clipper = Clipper::new(db.clone(), args.fetch.limits())?;
+    let out = clipper.clip(input).await?;
+    if json {
+        return print_json(&out);
+    }
+    let what = match (out.new_source, out.new_version) {
+        (true, _) => "new source",
+        (false, true) => "new version",
+        (false, false) => "unchanged",
+    };
+    println!(
+        "source {}  version {} (#{})  {}  {}",
+        out.source_id, out.version_id, out.version_seq, what, out.title
+    );
+    Ok(())
+}
+
+/// Anything with a scheme is treated as a URL (and refused if not http/https),
+/// so `file:///etc/passwd` or `javascript:` never reach the file reader.
+fn looks_like_url(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !std::path::Path::new(s).exists()
+        }
+        None => false,
+    }
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Sources to re-check.
+    pub source_ids: Vec<i64>,
+    /// Re-check every source that is not archived.
+    #[arg(long, conflicts_with = "source_ids")]
+    pub all: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+pub async fn check(args: CheckArgs, db: &Db, json: bool) -> Result<(), Error> {
+    let ids = if args.all {
+        let mut conn = db.pool().acquire().await?;
+        redline::versions::all_source_ids(&mut conn).await?
+    } else if args.source_ids.is_empty() {
+        return Err(Error::Invalid(
+            "name the sources to check, or use --all".into(),
+        ));
+    } else {
+        args.source_ids
+    };
+    let clipper = Clipper::new(db.clone(), args.fetch.limits())?;
+    let results = clipper.check_many(&ids).await;
+    let mut outcomes = Vec::new();
+    for (id, r) in ids.iter().zip(results) {
+        match r {
+            Ok(o) => outcomes.push(o),
+            Err(e) => outcomes.push(redline::clip::CheckOutcome {
+                source_id: *id,
+                status: CheckStatus::Failed,
+                capture_id: None,
+                version_id: None,
+                version_seq: None,
+                title: None,
+                error_code: Some(e.code().into()),
+                error: Some(e.to_string()),
+            }),
+        }
+    }
+    if json {
+        print_json(&outcomes)?;
+    } else {
+        for o in &outcomes {
+            match o.status {
+                CheckStatus::NewVersion => println!(
+                    "source {}  new version #{}  {}",
+                    o.source_id,
+                    o.version_seq.unwrap_or_default(),
+                    o.title.as_deref().unwrap_or_default()
+                ),
+                CheckStatus::Unchanged => println!(
+                    "source {}  unchanged  {}",
+                    o.source_id,
+                    o.title.as_deref().unwrap_or_default()
+                ),
+                CheckStatus::Failed => println!(
+                    "source {}  failed: {}",
+                    o.source_id,
+                    o.error.as_deref().unwrap_or_default()
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+impl FetchArgs {
+    pub fn limits(&self) -> FetchLimits {
+        let mut l = FetchLimits::default();
+        if let Some(s) = self.timeout {
+            l.total_timeout = std::time::Duration::from_secs_f64(s);
+        }
+        if let Some(s) = self.connect_timeout {
+            l.connect_timeout = std::time::Duration::from_secs_f64(s);
+        }
+        if let Some(m) = self.max_mib {
+            l.max_bytes = (m * 1024.0 * 1024.0) as u64;
+        }
+        l
+    }
+}

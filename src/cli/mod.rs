@@ -1,0 +1,119 @@
+//! CLI shell: parse arguments, call the core, print. One file per noun.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use redline::{Db, Error};
+
+mod clip;
+mod extract;
+mod versions;
+
+#[derive(Parser)]
+#[command(
+    name = "redline",
+    version,
+    about = "Clip articles, keep every revision, see what changed."
+)]
+pub struct Cli {
+    /// Library database (default: the app's data directory).
+    #[arg(long, global = true, env = "REDLINE_DB")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Clip a URL, a file or standard input (adds a version to a known source).
+    Clip(clip::ClipArgs),
+    /// Re-check sources for new versions (conditional requests; 304 is unchanged).
+    Check(clip::CheckArgs),
+    /// List the sources in the library.
+    Sources,
+    /// List the versions (and captures) of a source.
+    Versions(versions::VersionsArgs),
+    /// Show a version's text and metadata.
+    Show(versions::ShowArgs),
+    /// Extract an article from an HTML file without touching the library.
+    Extract(extract::ExtractArgs),
+}
+
+/// Fetch limits any fetching command accepts.
+#[derive(Args, Clone, Debug)]
+pub struct FetchArgs {
+    /// Total time limit for one fetch, in seconds (default 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Connect time limit, in seconds (default 10).
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<f64>,
+    /// Largest page accepted, in MiB after decompression (default 20).
+    #[arg(long, value_name = "MIB")]
+    pub max_mib: Option<f64>,
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), Error> {
+    let s = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
+    println!("{s}");
+    Ok(())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Diagnostics only on request (RUST_LOG=debug); errors are printed once, below.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("redline: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("redline: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: Option<PathBuf>) -> Result<Db, Error> {
+    Db::open(db.unwrap_or_else(redline::db::default_path)).await
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let json = cli.json;
+    match cli.command {
+        Command::Extract(args) => extract::run(args, json).await,
+        command => {
+            let db = open(cli.db).await?;
+            let result = match command {
+                Command::Clip(args) => clip::clip(args, &db, json).await,
+                Command::Check(args) => clip::check(args, &db, json).await,
+                Command::Sources => versions::sources(&db, json).await,
+                Command::Versions(args) => versions::list(args, &db, json).await,
+                Command::Show(args) => versions::show(args, &db, json).await,
+                Command::Extract(_) => unreachable!("handled above"),
+            };
+            db.close().await;
+            result
+        }
+    }
+}

@@ -1,0 +1,578 @@
+//! Clipping and re-checking: the one path by which content enters the library.
+//!
+//! Every attempt is recorded as a capture (raw bytes, time, status), and a new
+//! version is made only when the normalised title or body changed. A failed
+//! attempt is recorded too but never touches a version.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+use tracing::instrument;
+
+use crate::address;
+use crate::article::Article;
+use crate::charset;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::extract;
+use crate::fetch::{FetchLimits, Fetched, Fetcher, Validators};
+use crate::normalize;
+use crate::quotes;
+use crate::time;
+use crate::versions::{self, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version};
+
+/// Largest local file accepted, same as the fetch cap's default.
+const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// What the reporter hands over to be clipped.
+#[derive(Clone, Debug)]
+pub enum ClipInput {
+    /// An http(s) URL to fetch.
+    Url(String),
+    /// A local .html, .htm, .txt or .md file; `url` attributes it to a web address.
+    File { path: PathBuf, url: Option<String> },
+    /// Pasted or piped content.
+    Text {
+        content: Vec<u8>,
+        format: TextFormat,
+        url: Option<String>,
+        method: CaptureMethod,
+    },
+}
+
+/// How pasted or file content is to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum TextFormat {
+    Html,
+    Text,
+    Markdown,
+}
+
+impl TextFormat {
+    /// Guesses the format of pasted content: HTML if it looks like markup.
+    pub fn sniff(bytes: &[u8]) -> Self {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+        let head = head.trim_start_matches('\u{feff}').trim_start();
+        if head.starts_with("<!doctype html")
+            || head.starts_with("<html")
+            || head.contains("<body")
+            || head.contains("<p>")
+            || head.contains("<article")
+        {
+            TextFormat::Html
+        } else {
+            TextFormat::Text
+        }
+    }
+
+    fn from_path(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" | "xhtml" => Ok(TextFormat::Html),
+            "txt" | "text" => Ok(TextFormat::Text),
+            "md" | "markdown" => Ok(TextFormat::Markdown),
+            _ => Err(Error::Invalid(format!(
+                "{} is not a file Redline can clip (use .html, .htm, .txt or .md)",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// The result of one clip.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ClipOutcome {
+    pub source_id: i64,
+    pub version_id: i64,
+    /// Version number within the source (1, 2, …).
+    pub version_seq: i64,
+    pub capture_id: i64,
+    pub new_source: bool,
+    pub new_version: bool,
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// The result of re-checking one source.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckOutcome {
+    pub source_id: i64,
+    pub status: CheckStatus,
+    pub capture_id: Option<i64>,
+    /// The version the source now stands at (the new one, or the unchanged latest).
+    pub version_id: Option<i64>,
+    pub version_seq: Option<i64>,
+    pub title: Option<String>,
+    /// Error code and message when the check failed.
+    pub error_code: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CheckStatus {
+    NewVersion,
+    Unchanged,
+    Failed,
+}
+
+/// Clips and re-checks into one library with one set of fetch limits.
+#[derive(Clone, Debug)]
+pub struct Clipper {
+    db: Db,
+    fetcher: Fetcher,
+}
+
+/// Content ready to be stored: the article and the facts of its capture.
+struct Captured {
+    article: Article,
+    record: CaptureRecord,
+    /// The URL to file the capture under (canonical, else final, else requested).
+    url: Option<String>,
+}
+
+impl Clipper {
+    pub fn new(db: Db, limits: FetchLimits) -> Result<Self> {
+        Ok(Clipper {
+            db,
+            fetcher: Fetcher::new(limits)?,
+        })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Clips a URL, file or pasted content. Clipping a URL the library already
+    /// holds adds a capture (and a version, if the text changed) to that source.
+    #[instrument(skip_all, err)]
+    pub async fn clip(&self, input: ClipInput) -> Result<ClipOutcome> {
+        let captured = match input {
+            ClipInput::Url(url) => {
+                let url = address::parse_clip_url(&url)?;
+                let fetched = self
+                    .fetcher
+                    .get(url.as_str(), &Validators::default())
+                    .await?;
+                from_fetch(fetched)?
+            }
+            ClipInput::File { path, url } => {
+                let format = TextFormat::from_path(&path)?;
+                let bytes = read_file(&path)?;
+                from_content(bytes, format, url.as_deref(), CaptureMethod::File)?
+            }
+            ClipInput::Text {
+                content,
+                format,
+                url,
+                method,
+            } => from_content(content, format, url.as_deref(), method)?,
+        };
+        self.store(captured).await
+    }
+
+    async fn store(&self, captured: Captured) -> Result<ClipOutcome> {
+        let Captured {
+            article,
+            record,
+            url,
+        } = captured;
+        let keys = url_keys(&record, url.as_deref());
+        let now = time::now();
+        let mut tx = self.db.write().await?;
+        let mut existing = None;
+        for key in &keys {
+            if let Some(id) = versions::find_source_by_key(&mut tx, key).await? {
+                existing = Some(id);
+                break;
+            }
+        }
+        let new_source = existing.is_none();
+        let source_id = match existing {
+            Some(id) => {
+                if let Some(u) = &url {
+                    versions::set_source_url(&mut tx, id, u).await?;
+                }
+                id
+            }
+            None => {
+                versions::insert_source(
+                    &mut tx,
+                    keys.first().map(String::as_str),
+                    url.as_deref(),
+                    &now,
+                )
+                .await?
+            }
+        };
+        let (version, new_version) = record_version(&mut tx, source_id, &article, &now).await?;
+        let outcome = if new_version {
+            CaptureOutcome::NewVersion
+        } else {
+            CaptureOutcome::Unchanged
+        };
+        let capture = versions::insert_capture(
+            &mut tx,
+            source_id,
+            &record,
+            outcome,
+            None,
+            Some(version.id),
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ClipOutcome {
+            source_id,
+            version_id: version.id,
+            version_seq: version.seq,
+            capture_id: capture.id,
+            new_source,
+            new_version,
+            title: version.title,
+            url,
+        })
+    }
+
+    /// Re-fetches a source with its validators. 304 and identical text are
+    /// "unchanged"; any failure is recorded as a failed capture and leaves
+    /// every version as it was.
+    #[instrument(skip(self))]
+    pub async fn check(&self, source_id: i64) -> Result<CheckOutcome> {
+        let (url, validators, latest) = {
+            let mut conn = self.db.pool().acquire().await?;
+            versions::get_source(&mut conn, source_id).await?;
+            let url = versions::fetch_url(&mut conn, source_id).await?;
+            let (etag, last_modified) = versions::last_validators(&mut conn, source_id).await?;
+            let latest = versions::latest_version(&mut conn, source_id).await?;
+            (
+                url,
+                Validators {
+                    etag,
+                    last_modified,
+                },
+                latest,
+            )
+        };
+        let Some(url) = url else {
+            return Err(Error::Invalid(format!(
+                "source {source_id} has no URL to re-check (it was pasted or imported)"
+            )));
+        };
+        match self.fetcher.get(&url, &validators).await {
+            Ok(fetched) if fetched.not_modified => {
+                let record = record_of(&fetched, CaptureMethod::Fetch, None);
+                let capture = self
+                    .record_only(
+                        source_id,
+                        &record,
+                        CaptureOutcome::NotModified,
+                        None,
+                        latest.as_ref(),
+                    )
+                    .await?;
+                Ok(CheckOutcome {
+                    source_id,
+                    status: CheckStatus::Unchanged,
+                    capture_id: Some(capture.id),
+                    version_id: latest.as_ref().map(|v| v.id),
+                    version_seq: latest.as_ref().map(|v| v.seq),
+                    title: latest.map(|v| v.title),
+                    error_code: None,
+                    error: None,
+                })
+            }
+            Ok(fetched) => {
+                let record_on_failure = record_of(&fetched, CaptureMethod::Fetch, None);
+                match from_fetch(fetched) {
+                    Ok(captured) => self.store_check(source_id, captured).await,
+                    Err(e) => self.failed(source_id, record_on_failure, e, latest).await,
+                }
+            }
+            Err(e) => {
+                let record = CaptureRecord {
+                    method: Some(CaptureMethod::Fetch),
+                    requested_url: Some(url.clone()),
+                    http_status: e.http_status(),
+                    ..CaptureRecord::default()
+                };
+                self.failed(source_id, record, e.into(), latest).await
+            }
+        }
+    }
+
+    /// Re-checks many sources, one after another, never stopping at a failure.
+    pub async fn check_many(&self, source_ids: &[i64]) -> Vec<Result<CheckOutcome>> {
+        let mut out = Vec::with_capacity(source_ids.len());
+        for &id in source_ids {
+            out.push(self.check(id).await);
+        }
+        out
+    }
+
+    async fn store_check(&self, source_id: i64, captured: Captured) -> Result<CheckOutcome> {
+        let now = time::now();
+        let mut tx = self.db.write().await?;
+        let (version, new_version) =
+            record_version(&mut tx, source_id, &captured.article, &now).await?;
+        let outcome = if new_version {
+            CaptureOutcome::NewVersion
+        } else {
+            CaptureOutcome::Unchanged
+        };
+        let capture = versions::insert_capture(
+            &mut tx,
+            source_id,
+            &captured.record,
+            outcome,
+            None,
+            Some(version.id),
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CheckOutcome {
+            source_id,
+            status: if new_version {
+                CheckStatus::NewVersion
+            } else {
+                CheckStatus::Unchanged
+            },
+            capture_id: Some(capture.id),
+            version_id: Some(version.id),
+            version_seq: Some(version.seq),
+            title: Some(version.title),
+            error_code: None,
+            error: None,
+        })
+    }
+
+    async fn failed(
+        &self,
+        source_id: i64,
+        record: CaptureRecord,
+        error: Error,
+        latest: Option<Version>,
+    ) -> Result<CheckOutcome> {
+        let message = error.to_string();
+        let capture = self
+            .record_only(
+                source_id,
+                &record,
+                CaptureOutcome::Failed,
+                Some(&message),
+                None,
+            )
+            .await?;
+        Ok(CheckOutcome {
+            source_id,
+            status: CheckStatus::Failed,
+            capture_id: Some(capture.id),
+            version_id: latest.as_ref().map(|v| v.id),
+            version_seq: latest.as_ref().map(|v| v.seq),
+            title: latest.map(|v| v.title),
+            error_code: Some(error.code().to_string()),
+            error: Some(message),
+        })
+    }
+
+    async fn record_only(
+        &self,
+        source_id: i64,
+        record: &CaptureRecord,
+        outcome: CaptureOutcome,
+        error: Option<&str>,
+        version: Option<&Version>,
+    ) -> Result<Capture> {
+        let now = time::now();
+        let mut tx = self.db.write().await?;
+        let capture = versions::insert_capture(
+            &mut tx,
+            source_id,
+            record,
+            outcome,
+            error,
+            version.map(|v| v.id),
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(capture)
+    }
+}
+
+/// Stores `article` as the source's next version unless its fingerprint equals
+/// the latest version's. Returns the version the source now stands at.
+async fn record_version(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    article: &Article,
+    now: &str,
+) -> Result<(Version, bool)> {
+    let fingerprint = normalize::fingerprint(&article.title, &article.blocks);
+    if let Some(latest) = versions::latest_version(conn, source_id).await? {
+        if latest.text_sha256 == fingerprint {
+            return Ok((latest, false));
+        }
+    }
+    let version = versions::insert_version(conn, source_id, article, &fingerprint, now).await?;
+    quotes::store_for_version(conn, &version).await?;
+    Ok((version, true))
+}
+
+/// Keys under which an earlier clip of the same story may be filed: canonical,
+/// final and requested URL, in that order of preference.
+fn url_keys(record: &CaptureRecord, url: Option<&str>) -> Vec<String> {
+    let mut keys = Vec::new();
+    for u in [
+        record.canonical_url.as_deref(),
+        record.final_url.as_deref(),
+        record.requested_url.as_deref(),
+        url,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Ok(parsed) = address::parse_clip_url(u) {
+            let key = address::url_key(&parsed);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+fn record_of(fetched: &Fetched, method: CaptureMethod, charset: Option<&str>) -> CaptureRecord {
+    CaptureRecord {
+        method: Some(method),
+        requested_url: Some(fetched.requested_url.clone()),
+        final_url: Some(fetched.final_url.clone()),
+        canonical_url: None,
+        http_status: Some(fetched.status),
+        etag: fetched.etag.clone(),
+        last_modified: fetched.last_modified.clone(),
+        content_type: fetched.content_type.clone(),
+        charset: charset.map(str::to_string),
+        raw: if fetched.not_modified {
+            None
+        } else {
+            Some(fetched.body.clone())
+        },
+    }
+}
+
+fn from_fetch(fetched: Fetched) -> Result<Captured> {
+    let format = match fetched.content_type.as_deref() {
+        Some(ct) if ct.to_ascii_lowercase().starts_with("text/plain") => TextFormat::Text,
+        Some(ct) if ct.to_ascii_lowercase().starts_with("text/markdown") => TextFormat::Markdown,
+        _ => TextFormat::Html,
+    };
+    let decoded = match format {
+        TextFormat::Html => charset::decode_html(
+            &fetched.body,
+            fetched.content_type.as_deref(),
+            Some(&fetched.final_url),
+        ),
+        _ => charset::decode_text(&fetched.body, fetched.content_type.as_deref()),
+    };
+    let article = match format {
+        TextFormat::Html => extract::extract_html(&decoded.text, Some(&fetched.final_url))?,
+        TextFormat::Markdown => extract::extract_plain(&decoded.text, true),
+        TextFormat::Text => extract::extract_plain(&decoded.text, false),
+    };
+    let mut record = record_of(&fetched, CaptureMethod::Fetch, Some(decoded.encoding));
+    record.canonical_url = article
+        .canonical_url
+        .clone()
+        .filter(|u| address::parse_clip_url(u).is_ok());
+    let url = record
+        .canonical_url
+        .clone()
+        .or_else(|| Some(fetched.final_url.clone()));
+    Ok(Captured {
+        article,
+        record,
+        url,
+    })
+}
+
+fn from_content(
+    bytes: Vec<u8>,
+    format: TextFormat,
+    url: Option<&str>,
+    method: CaptureMethod,
+) -> Result<Captured> {
+    let url = match url {
+        Some(u) => Some(address::parse_clip_url(u)?.to_string()),
+        None => None,
+    };
+    let decoded = match format {
+        TextFormat::Html => charset::decode_html(&bytes, None, url.as_deref()),
+        _ => charset::decode_text(&bytes, None),
+    };
+    let article = match format {
+        TextFormat::Html => extract::extract_html(&decoded.text, url.as_deref())?,
+        TextFormat::Markdown => extract::extract_plain(&decoded.text, true),
+        TextFormat::Text => extract::extract_plain(&decoded.text, false),
+    };
+    if article.title.trim().is_empty() && article.blocks.is_empty() {
+        return Err(Error::Extract("the content has no text".into()));
+    }
+    let canonical = article
+        .canonical_url
+        .clone()
+        .filter(|u| address::parse_clip_url(u).is_ok());
+    let record = CaptureRecord {
+        method: Some(method),
+        requested_url: url.clone(),
+        final_url: url.clone(),
+        canonical_url: canonical.clone(),
+        http_status: None,
+        etag: None,
+        last_modified: None,
+        content_type: Some(
+            match format {
+                TextFormat::Html => "text/html",
+                TextFormat::Text => "text/plain",
+                TextFormat::Markdown => "text/markdown",
+            }
+            .to_string(),
+        ),
+        charset: Some(decoded.encoding.to_string()),
+        raw: Some(bytes),
+    };
+    Ok(Captured {
+        article,
+        record,
+        url: canonical.or(url),
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let io = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Invalid(format!(
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    std::fs::read(path).map_err(io)
+}

@@ -1,0 +1,155 @@
+//! The one way to open a Redline library. Nobody else creates connections.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqlitePool};
+
+use crate::error::{Error, Result};
+
+/// The app identifier shared by the CLI and the desktop app, so both find the
+/// same library in the platform data directory.
+pub const APP_QUALIFIER: (&str, &str, &str) = ("org", "redline", "Redline");
+/// The identifier in `tauri.conf.json`; the data directory is named after it.
+pub const APP_IDENTIFIER: &str = "org.redline.app";
+
+/// A handle on one library database. Cheap to clone (it wraps a pool).
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: SqlitePool,
+    /// None for an in-memory library.
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the library at `path` and brings its schema up to date.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::Open {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            }
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Open {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        Self::migrate(pool, Some(path.to_path_buf())).await
+    }
+
+    /// A private, empty library in memory, for tests and one-off extraction.
+    pub async fn open_in_memory() -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(|e| Error::Open {
+                path: ":memory:".into(),
+                reason: e.to_string(),
+            })?
+            .foreign_keys(true);
+        // One connection: every in-memory connection would be its own database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Open {
+                path: ":memory:".into(),
+                reason: e.to_string(),
+            })?;
+        Self::migrate(pool, None).await
+    }
+
+    async fn migrate(pool: SqlitePool, path: Option<PathBuf>) -> Result<Self> {
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| Error::Migrate(e.to_string()))?;
+        Ok(Self { pool, path })
+    }
+
+    /// The database file, or None for an in-memory library.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// A watcher that notices writes made by *other* connections or processes
+    /// (the CLI while the app is open). None for an in-memory library.
+    pub async fn change_watcher(&self) -> Result<Option<ChangeWatcher>> {
+        let Some(path) = &self.path else {
+            return Ok(None);
+        };
+        let conn = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(5))
+            .connect()
+            .await?;
+        let mut w = ChangeWatcher { conn, last: 0 };
+        w.last = w.data_version().await?;
+        Ok(Some(w))
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up
+    /// front, so two processes writing at once wait for each other (busy
+    /// timeout) instead of failing on a read-to-write upgrade.
+    pub async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Waits for pending writes and closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Notices commits made through other connections, via `PRAGMA data_version`
+/// (which only changes for a connection when *another* one commits).
+pub struct ChangeWatcher {
+    conn: sqlx::SqliteConnection,
+    last: i64,
+}
+
+impl ChangeWatcher {
+    async fn data_version(&mut self) -> Result<i64> {
+        Ok(sqlx::query_scalar("PRAGMA data_version")
+            .fetch_one(&mut self.conn)
+            .await?)
+    }
+
+    /// True when the library changed since the last call.
+    pub async fn changed(&mut self) -> Result<bool> {
+        let v = self.data_version().await?;
+        let changed = v != self.last;
+        self.last = v;
+        Ok(changed)
+    }
+}
+
+/// Where the library lives when neither `--db` nor `REDLINE_DB` says otherwise:
+/// `<data dir>/org.redline.app/redline.db` (on Linux `~/.local/share/org.redline.app/`),
+/// the same directory Tauri's `app_data_dir()` gives the desktop app.
+pub fn default_path() -> PathBuf {
+    let base = directories::BaseDirs::new()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join(APP_IDENTIFIER).join("redline.db")
+}

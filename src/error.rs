@@ -1,0 +1,52 @@
+//! The core's error type. Every variant carries a stable `code` so shells can
+//! show a helpful message (the UI gets `{ code, message }`, the CLI one line).
+
+use crate::fetch::FetchError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot open the library at {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("cannot update the library schema: {0}")]
+    Migrate(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("cannot read {path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("nothing readable found: {0}")]
+    Extract(String),
+    #[error("{0}")]
+    Export(String),
+}
+
+impl Error {
+    /// A short stable identifier for the kind of failure (`not_found`, `fetch_timeout`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Open { .. } => "open_failed",
+            Error::Migrate(_) => "migrate_failed",
+            Error::Database(_) => "database",
+            Error::NotFound { .. } => "not_found",
+            Error::Invalid(_) => "invalid",
+            Error::Fetch(e) => e.code(),
+            Error::Io { .. } => "io",
+            Error::Extract(_) => "extract_failed",
+            Error::Export(_) => "export_failed",
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: impl ToString) -> Self {
+        Error::NotFound {
+            what,
+            id: id.to_string(),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Redline's core: clipping, versions, diffs and everything a reporter builds on
+//! them. No UI and no Tauri here; the CLI and the desktop app are thin shells.
+
+pub mod address;
+pub mod article;
+pub mod charset;
+pub mod clip;
+pub mod db;
+pub mod diff;
+pub mod error;
+pub mod extract;
+pub mod fetch;
+pub mod hash;
+pub mod normalize;
+pub mod quotes;
+pub mod tags;
+pub mod time;
+pub mod versions;
+
+pub use db::Db;
+pub use error::{Error, Result};

@@ -1,0 +1,503 @@
+//! Sources, their versions and every capture attempt: the storage of the
+//! revision history. All SQL about these three tables lives here.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, Row, SqliteConnection};
+
+use crate::article::{Article, Block, Dir};
+use crate::error::{Error, Result};
+
+/// How a capture reached the library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CaptureMethod {
+    Fetch,
+    File,
+    Paste,
+    Browser,
+    Feed,
+}
+
+impl CaptureMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureMethod::Fetch => "fetch",
+            CaptureMethod::File => "file",
+            CaptureMethod::Paste => "paste",
+            CaptureMethod::Browser => "browser",
+            CaptureMethod::Feed => "feed",
+        }
+    }
+}
+
+/// What a capture attempt led to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CaptureOutcome {
+    /// The text or title changed (or it is the first capture): a version was made.
+    NewVersion,
+    /// Fetched, but the normalised text and title equal the latest version.
+    Unchanged,
+    /// The server answered 304 Not Modified.
+    NotModified,
+    /// Nothing usable was received; no version was touched.
+    Failed,
+}
+
+impl CaptureOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureOutcome::NewVersion => "new_version",
+            CaptureOutcome::Unchanged => "unchanged",
+            CaptureOutcome::NotModified => "not_modified",
+            CaptureOutcome::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "new_version" => CaptureOutcome::NewVersion,
+            "unchanged" => CaptureOutcome::Unchanged,
+            "not_modified" => CaptureOutcome::NotModified,
+            _ => CaptureOutcome::Failed,
+        }
+    }
+}
+
+/// The facts of one capture attempt, before it is stored.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureRecord {
+    pub method: Option<CaptureMethod>,
+    pub requested_url: Option<String>,
+    pub final_url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub http_status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    /// The bytes as served; kept compressed as evidence.
+    pub raw: Option<Vec<u8>>,
+}
+
+/// One stored capture attempt (without its raw bytes; see [`capture_raw`]).
+#[derive(Clone, Debug, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Capture {
+    pub id: i64,
+    pub source_id: i64,
+    pub captured_at: String,
+    pub method: String,
+    pub requested_url: Option<String>,
+    pub final_url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub http_status: Option<i64>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    pub raw_size: Option<i64>,
+    pub raw_sha256: Option<String>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub version_id: Option<i64>,
+}
+
+impl Capture {
+    pub fn outcome(&self) -> CaptureOutcome {
+        CaptureOutcome::parse(&self.outcome)
+    }
+}
+
+const CAPTURE_COLUMNS: &str = "id, source_id, captured_at, method, requested_url, final_url, \
+     canonical_url, http_status, etag, last_modified, content_type, charset, raw_size, \
+     raw_sha256, outcome, error, version_id";
+
+/// One revision of a source's article.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Version {
+    pub id: i64,
+    pub source_id: i64,
+    pub seq: i64,
+    pub created_at: String,
+    pub title: String,
+    pub byline: Option<String>,
+    pub site_name: Option<String>,
+    pub lang: Option<String>,
+    pub dir: Dir,
+    pub published_at: Option<String>,
+    pub modified_at: Option<String>,
+    pub excerpt: Option<String>,
+    pub blocks: Vec<Block>,
+    /// Blocks joined by "\n\n"; highlight and quote offsets count chars in it.
+    pub text: String,
+    pub text_sha256: String,
+}
+
+const VERSION_COLUMNS: &str = "id, source_id, seq, created_at, title, byline, site_name, lang, \
+     dir, published_at, modified_at, excerpt, blocks, text, text_sha256";
+
+impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for Version {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
+        let blocks: String = row.try_get("blocks")?;
+        let dir: String = row.try_get("dir")?;
+        Ok(Version {
+            id: row.try_get("id")?,
+            source_id: row.try_get("source_id")?,
+            seq: row.try_get("seq")?,
+            created_at: row.try_get("created_at")?,
+            title: row.try_get("title")?,
+            byline: row.try_get("byline")?,
+            site_name: row.try_get("site_name")?,
+            lang: row.try_get("lang")?,
+            dir: Dir::parse(&dir),
+            published_at: row.try_get("published_at")?,
+            modified_at: row.try_get("modified_at")?,
+            excerpt: row.try_get("excerpt")?,
+            blocks: serde_json::from_str(&blocks).map_err(|e| sqlx::Error::ColumnDecode {
+                index: "blocks".into(),
+                source: Box::new(e),
+            })?,
+            text: row.try_get("text")?,
+            text_sha256: row.try_get("text_sha256")?,
+        })
+    }
+}
+
+impl Version {
+    /// The article this version holds.
+    pub fn article(&self) -> Article {
+        Article {
+            title: self.title.clone(),
+            byline: self.byline.clone(),
+            site_name: self.site_name.clone(),
+            lang: self.lang.clone(),
+            dir: self.dir,
+            published_at: self.published_at.clone(),
+            modified_at: self.modified_at.clone(),
+            excerpt: self.excerpt.clone(),
+            canonical_url: None,
+            blocks: self.blocks.clone(),
+        }
+    }
+}
+
+/// A version in a list: enough to pick one without loading its text.
+#[derive(Clone, Debug, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VersionSummary {
+    pub id: i64,
+    pub source_id: i64,
+    pub seq: i64,
+    pub created_at: String,
+    pub title: String,
+    pub text_sha256: String,
+    /// Words in the body, for a sense of size.
+    pub words: i64,
+}
+
+/// A source with what a list of sources shows.
+#[derive(Clone, Debug, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Source {
+    pub id: i64,
+    pub url: Option<String>,
+    pub created_at: String,
+    pub watched: bool,
+    pub archived: bool,
+    /// Title, site and language of the latest version.
+    pub title: String,
+    pub site_name: Option<String>,
+    pub lang: Option<String>,
+    pub dir: String,
+    pub published_at: Option<String>,
+    pub latest_version_id: Option<i64>,
+    pub version_count: i64,
+    pub last_captured_at: Option<String>,
+    pub last_viewed_version_id: Option<i64>,
+}
+
+/// Select list for [`Source`]; `s` is `sources`, `v` its latest version.
+pub const SOURCE_SELECT: &str = "SELECT s.id, s.url, s.created_at, s.watched, s.archived, \
+       COALESCE(v.title, '') AS title, v.site_name, v.lang, COALESCE(v.dir, 'ltr') AS dir, \
+       v.published_at, v.id AS latest_version_id, \
+       (SELECT COUNT(*) FROM versions c WHERE c.source_id = s.id) AS version_count, \
+       (SELECT MAX(captured_at) FROM captures k WHERE k.source_id = s.id) AS last_captured_at, \
+       s.last_viewed_version_id \
+     FROM sources s \
+     LEFT JOIN versions v ON v.id = (SELECT id FROM versions l WHERE l.source_id = s.id ORDER BY seq DESC LIMIT 1)";
+
+/// The source whose URL key is `key`, if any.
+pub async fn find_source_by_key(conn: &mut SqliteConnection, key: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM sources WHERE url_key = ?")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Creates a source. `url_key` None makes a source that no later clip can match
+/// (pasted text without a URL).
+pub async fn insert_source(
+    conn: &mut SqliteConnection,
+    url_key: Option<&str>,
+    url: Option<&str>,
+    now: &str,
+) -> Result<i64> {
+    let id = sqlx::query("INSERT INTO sources (url_key, url, created_at) VALUES (?, ?, ?)")
+        .bind(url_key)
+        .bind(url)
+        .bind(now)
+        .execute(conn)
+        .await?
+        .last_insert_rowid();
+    Ok(id)
+}
+
+/// Updates the URL shown for a source (a later capture found a canonical URL).
+pub async fn set_source_url(conn: &mut SqliteConnection, source_id: i64, url: &str) -> Result<()> {
+    sqlx::query("UPDATE sources SET url = ? WHERE id = ?")
+        .bind(url)
+        .bind(source_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get_source(conn: &mut SqliteConnection, source_id: i64) -> Result<Source> {
+    let sql = format!("{SOURCE_SELECT} WHERE s.id = ?");
+    sqlx::query_as(&sql)
+        .bind(source_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found("source", source_id))
+}
+
+/// Every source, newest first. (Filtered listing lives in the library module.)
+pub async fn list_sources(conn: &mut SqliteConnection) -> Result<Vec<Source>> {
+    let sql = format!("{SOURCE_SELECT} ORDER BY s.id DESC");
+    Ok(sqlx::query_as(&sql).fetch_all(conn).await?)
+}
+
+/// The newest version of a source.
+pub async fn latest_version(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+) -> Result<Option<Version>> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM versions WHERE source_id = ? ORDER BY seq DESC LIMIT 1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(source_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn get_version(conn: &mut SqliteConnection, version_id: i64) -> Result<Version> {
+    let sql = format!("SELECT {VERSION_COLUMNS} FROM versions WHERE id = ?");
+    sqlx::query_as(&sql)
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found("version", version_id))
+}
+
+/// The version with number `seq` (1, 2, …) of a source.
+pub async fn get_version_by_seq(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    seq: i64,
+) -> Result<Version> {
+    let sql = format!("SELECT {VERSION_COLUMNS} FROM versions WHERE source_id = ? AND seq = ?");
+    sqlx::query_as(&sql)
+        .bind(source_id)
+        .bind(seq)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found("version", format!("{seq} of source {source_id}")))
+}
+
+/// Versions of a source, oldest first.
+pub async fn list_versions(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+) -> Result<Vec<VersionSummary>> {
+    Ok(sqlx::query_as(
+        "SELECT id, source_id, seq, created_at, title, text_sha256, \
+                (LENGTH(TRIM(text)) - LENGTH(REPLACE(TRIM(text), ' ', '')) + (TRIM(text) <> '')) AS words \
+         FROM versions WHERE source_id = ? ORDER BY seq",
+    )
+    .bind(source_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Stores a new version as the next in the source's sequence.
+pub async fn insert_version(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    article: &Article,
+    text_sha256: &str,
+    now: &str,
+) -> Result<Version> {
+    let seq: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?")
+            .bind(source_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let blocks = serde_json::to_string(&article.blocks).expect("blocks serialise");
+    let text = article.text();
+    let id = sqlx::query(
+        "INSERT INTO versions (source_id, seq, created_at, title, byline, site_name, lang, dir, \
+            published_at, modified_at, excerpt, blocks, text, text_sha256) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(source_id)
+    .bind(seq)
+    .bind(now)
+    .bind(&article.title)
+    .bind(&article.byline)
+    .bind(&article.site_name)
+    .bind(&article.lang)
+    .bind(article.dir.as_str())
+    .bind(&article.published_at)
+    .bind(&article.modified_at)
+    .bind(&article.excerpt)
+    .bind(&blocks)
+    .bind(&text)
+    .bind(text_sha256)
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid();
+    get_version(conn, id).await
+}
+
+/// Records one capture attempt with its raw bytes (compressed) and their hash.
+pub async fn insert_capture(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    record: &CaptureRecord,
+    outcome: CaptureOutcome,
+    error: Option<&str>,
+    version_id: Option<i64>,
+    now: &str,
+) -> Result<Capture> {
+    let (raw_zstd, raw_size, raw_sha256) = match &record.raw {
+        Some(raw) => (
+            Some(zstd::bulk::compress(raw, 3).map_err(|e| Error::Invalid(e.to_string()))?),
+            Some(raw.len() as i64),
+            Some(crate::hash::sha256_hex(raw)),
+        ),
+        None => (None, None, None),
+    };
+    let id = sqlx::query(
+        "INSERT INTO captures (source_id, captured_at, method, requested_url, final_url, \
+            canonical_url, http_status, etag, last_modified, content_type, charset, raw_zstd, \
+            raw_size, raw_sha256, outcome, error, version_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(source_id)
+    .bind(now)
+    .bind(record.method.unwrap_or(CaptureMethod::Fetch).as_str())
+    .bind(&record.requested_url)
+    .bind(&record.final_url)
+    .bind(&record.canonical_url)
+    .bind(record.http_status.map(i64::from))
+    .bind(&record.etag)
+    .bind(&record.last_modified)
+    .bind(&record.content_type)
+    .bind(&record.charset)
+    .bind(raw_zstd)
+    .bind(raw_size)
+    .bind(raw_sha256)
+    .bind(outcome.as_str())
+    .bind(error)
+    .bind(version_id)
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid();
+    get_capture(conn, id).await
+}
+
+pub async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
+    let sql = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE id = ?");
+    sqlx::query_as(&sql)
+        .bind(capture_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found("capture", capture_id))
+}
+
+/// Every capture attempt of a source, oldest first: the source's timeline.
+pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<Capture>> {
+    let sql = format!(
+        "SELECT {CAPTURE_COLUMNS} FROM captures WHERE source_id = ? ORDER BY captured_at, id"
+    );
+    Ok(sqlx::query_as(&sql).bind(source_id).fetch_all(conn).await?)
+}
+
+/// The raw bytes of a capture, decompressed.
+pub async fn capture_raw(conn: &mut SqliteConnection, capture_id: i64) -> Result<Option<Vec<u8>>> {
+    let blob: Option<Option<Vec<u8>>> =
+        sqlx::query_scalar("SELECT raw_zstd FROM captures WHERE id = ?")
+            .bind(capture_id)
+            .fetch_optional(conn)
+            .await?;
+    match blob {
+        None => Err(Error::not_found("capture", capture_id)),
+        Some(None) => Ok(None),
+        Some(Some(z)) => Ok(Some(
+            zstd::stream::decode_all(&z[..]).map_err(|e| Error::Invalid(e.to_string()))?,
+        )),
+    }
+}
+
+/// The validators (ETag, Last-Modified) of the newest successful capture, for a
+/// conditional re-check.
+pub async fn last_validators(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+) -> Result<(Option<String>, Option<String>)> {
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT etag, last_modified FROM captures \
+         WHERE source_id = ? AND outcome IN ('new_version', 'unchanged') \
+         ORDER BY captured_at DESC, id DESC LIMIT 1",
+    )
+    .bind(source_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.unwrap_or((None, None)))
+}
+
+/// The URL to re-fetch a source from: the last requested URL that worked, else the source URL.
+pub async fn fetch_url(conn: &mut SqliteConnection, source_id: i64) -> Result<Option<String>> {
+    let url: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT COALESCE(k.requested_url, s.url) FROM sources s \
+         LEFT JOIN captures k ON k.source_id = s.id AND k.requested_url IS NOT NULL \
+         WHERE s.id = ? ORDER BY k.id DESC LIMIT 1",
+    )
+    .bind(source_id)
+    .fetch_optional(conn)
+    .await?;
+    match url {
+        None => Err(Error::not_found("source", source_id)),
+        Some(u) => Ok(u),
+    }
+}
+
+/// Every source id, for `check --all`.
+pub async fn all_source_ids(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM sources WHERE archived = 0 ORDER BY id")
+            .fetch_all(conn)
+            .await?,
+    )
+}
