@@ -24,6 +24,9 @@ pub enum Behaviour {
     CutAfter(usize),
     /// Send headers, then the body in `chunk`-byte pieces every `every`.
     Drip { chunk: usize, every: Duration },
+    /// No Content-Length: send the whole body, then close (an HTTP/1.0-style
+    /// body whose end is the end of the connection).
+    CloseDelimited,
 }
 
 #[derive(Clone, Debug)]
@@ -249,7 +252,11 @@ async fn write_response(
         .headers
         .iter()
         .any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
-    if !has_length && response.status != 304 {
+    let close_delimited = matches!(response.behaviour, Behaviour::CloseDelimited);
+    if close_delimited {
+        head.push_str("Connection: close\r\n");
+    }
+    if !has_length && response.status != 304 && !close_delimited {
         head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
     }
     head.push_str("\r\n");
@@ -258,7 +265,7 @@ async fn write_response(
         return stream.flush().await;
     }
     match response.behaviour {
-        Behaviour::Normal | Behaviour::DelayHeaders(_) => {
+        Behaviour::Normal | Behaviour::DelayHeaders(_) | Behaviour::CloseDelimited => {
             stream.write_all(&response.body).await?;
         }
         Behaviour::StallAfter(n, pause) => {
