@@ -239,7 +239,11 @@ impl Fetcher {
         }
     }
 
-    async fn send(&self, url: &Url, validators: &Validators) -> Result<reqwest::Response, FetchError> {
+    async fn send(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<reqwest::Response, FetchError> {
         let mut request = self.client.get(url.clone());
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
@@ -307,7 +311,8 @@ impl Fetcher {
         }
         // Present only when the body is not being decompressed (the
         // decompressor removes it), so this is the size that will arrive.
-        let declared = header_text(headers, header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+        let declared =
+            header_text(headers, header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > self.limits.max_bytes) {
             return Err(FetchError::TooLarge {
                 limit: self.limits.max_bytes,
@@ -385,7 +390,9 @@ fn redirect_target(current: &Url, headers: &HeaderMap) -> Result<Option<Url>, Fe
     let Some(location) = headers.get(header::LOCATION) else {
         return Ok(None);
     };
-    let location = String::from_utf8_lossy(location.as_bytes()).trim().to_string();
+    let location = String::from_utf8_lossy(location.as_bytes())
+        .trim()
+        .to_string();
     if location.is_empty() {
         return Ok(None);
     }

@@ -19,7 +19,10 @@ fn only_http_and_https_addresses_with_a_host_are_accepted() {
             "data:text/html,<script>alert(1)</script>",
             Err("unsupported_scheme"),
         ),
-        ("ftp://ftp.example.org/briefing.txt", Err("unsupported_scheme")),
+        (
+            "ftp://ftp.example.org/briefing.txt",
+            Err("unsupported_scheme"),
+        ),
         ("not a url", Err("invalid_url")),
         ("", Err("invalid_url")),
         ("   ", Err("invalid_url")),
@@ -108,11 +111,11 @@ fn the_key_folds_what_does_not_change_the_story() {
 
 #[test]
 fn two_spellings_of_one_story_share_a_key() {
-    let a = parse_clip_url("http://www.yonhapnews.co.kr/view/AKR2026?utm_source=naver#top").unwrap();
+    let a =
+        parse_clip_url("http://www.yonhapnews.co.kr/view/AKR2026?utm_source=naver#top").unwrap();
     let b = parse_clip_url("https://yonhapnews.co.kr/view/AKR2026/").unwrap();
     assert_eq!(url_key(&a), url_key(&b));
-    let other_page =
-        parse_clip_url("https://yonhapnews.co.kr/view/AKR2026?page=2").unwrap();
+    let other_page = parse_clip_url("https://yonhapnews.co.kr/view/AKR2026?page=2").unwrap();
     assert_ne!(url_key(&a), url_key(&other_page));
 }
 

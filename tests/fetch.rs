@@ -45,7 +45,9 @@ fn fetcher() -> Fetcher {
 }
 
 async fn get(server: &TestServer, path: &str) -> Result<Fetched, FetchError> {
-    fetcher().get(&server.url(path), &Validators::default()).await
+    fetcher()
+        .get(&server.url(path), &Validators::default())
+        .await
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -145,7 +147,10 @@ async fn a_body_that_stalls_mid_way_times_out() {
     assert_eq!(e.code(), "timeout");
     assert_eq!(
         e.to_string(),
-        format!("the server at {} stopped sending the page for 1 s", server.addr)
+        format!(
+            "the server at {} stopped sending the page for 1 s",
+            server.addr
+        )
     );
 }
 
@@ -340,7 +345,10 @@ async fn binary_types_are_not_web_pages() {
 #[tokio::test]
 async fn error_statuses_carry_the_status() {
     let server = TestServer::start().await;
-    server.set("/gone", Response::new(404, "text/html", "<h1>Not found</h1>"));
+    server.set(
+        "/gone",
+        Response::new(404, "text/html", "<h1>Not found</h1>"),
+    );
     server.set("/broken", Response::new(500, "text/html", "<h1>Oops</h1>"));
     server.set("/forbidden", Response::new(403, "text/html", "denied"));
     let cases = [
@@ -415,7 +423,10 @@ async fn bad_arguments_are_refused_before_any_request() {
     let cases = [
         ("file:///etc/passwd", "unsupported_scheme"),
         ("javascript:alert(1)", "unsupported_scheme"),
-        ("data:text/html;base64,PGgxPmhpPC9oMT4=", "unsupported_scheme"),
+        (
+            "data:text/html;base64,PGgxPmhpPC9oMT4=",
+            "unsupported_scheme",
+        ),
         ("ftp://ftp.example.org/briefing.txt", "unsupported_scheme"),
         ("not a url", "invalid_url"),
         ("", "invalid_url"),
