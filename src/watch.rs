@@ -113,8 +113,11 @@ pub async fn set_watched(conn: &mut SqliteConnection, source_id: i64, watched: b
 #[derive(Clone, Debug)]
 pub struct HostGate {
     min_gap: StdDuration,
-    hosts: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Instant>>>>>>,
+    hosts: Arc<Mutex<HashMap<String, HostSlot>>>,
 }
+
+/// One host's turn: locked while a request runs, holding when the last one ended.
+type HostSlot = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
 /// Held while one request to a host runs; dropping it lets the next one in
 /// (after the gap).
