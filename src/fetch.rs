@@ -161,6 +161,19 @@ const PAGE_TYPES: &[&str] = &[
     "text/x-markdown",
 ];
 
+/// Feeds are served under XML and JSON types as well as the page types.
+const FEED_TYPES: &[&str] = &[
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    "application/json",
+    "text/html",
+    "text/plain",
+];
+
 const USER_AGENT: &str = concat!(
     "Mozilla/5.0 (compatible; Redline/",
     env!("CARGO_PKG_VERSION"),
@@ -202,17 +215,41 @@ impl Fetcher {
     /// the validators is a success with `not_modified`; every other non-2xx
     /// answer is an error.
     pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.get_typed(url, validators, PAGE_TYPES).await
+    }
+
+    /// [`Fetcher::get`] for an RSS, Atom or JSON feed: the same limits, but
+    /// XML and JSON types are accepted too.
+    pub async fn get_feed(
+        &self,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
+        self.get_typed(url, validators, FEED_TYPES).await
+    }
+
+    async fn get_typed(
+        &self,
+        url: &str,
+        validators: &Validators,
+        accepted: &[&str],
+    ) -> Result<Fetched, FetchError> {
         let start = parse_clip_url(url)?;
         let host = host_of(&start);
         let limit = self.limits.total_timeout;
-        match tokio::time::timeout(limit, self.follow(start, validators)).await {
+        match tokio::time::timeout(limit, self.follow(start, validators, accepted)).await {
             Ok(result) => result,
             // Name the host that was first asked: that is the one the reporter knows.
             Err(_) => Err(FetchError::Timeout { host, limit }),
         }
     }
 
-    async fn follow(&self, start: Url, validators: &Validators) -> Result<Fetched, FetchError> {
+    async fn follow(
+        &self,
+        start: Url,
+        validators: &Validators,
+        accepted: &[&str],
+    ) -> Result<Fetched, FetchError> {
         let requested_url = start.to_string();
         let mut url = start;
         let mut hops = 0usize;
@@ -235,7 +272,9 @@ impl Fetcher {
                 url = next;
                 continue;
             }
-            return self.finish(requested_url, url, response, validators).await;
+            return self
+                .finish(requested_url, url, response, validators, accepted)
+                .await;
         }
     }
 
@@ -278,6 +317,7 @@ impl Fetcher {
         url: Url,
         mut response: reqwest::Response,
         validators: &Validators,
+        accepted: &[&str],
     ) -> Result<Fetched, FetchError> {
         let host = host_of(&url);
         let status = response.status();
@@ -305,7 +345,7 @@ impl Fetcher {
         }
         if let Some(ct) = &content_type {
             let mime = mime_of(ct);
-            if !PAGE_TYPES.contains(&mime.as_str()) {
+            if !accepted.contains(&mime.as_str()) {
                 return Err(FetchError::UnsupportedType(mime));
             }
         }

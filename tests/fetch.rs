@@ -455,3 +455,40 @@ async fn an_unreachable_server_is_a_network_error() {
         .to_string()
         .starts_with(&format!("could not reach 127.0.0.1:{port}: ")));
 }
+
+#[tokio::test]
+async fn feeds_are_fetched_under_their_own_types() {
+    let server = TestServer::start().await;
+    let rss = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Yonhap: North Korea</title>
+<item><title>회담 결렬</title><link>https://en.yna.co.kr/view/AKR1</link></item>
+</channel></rss>"#;
+    server.set(
+        "/rss",
+        Response::new(200, "application/rss+xml; charset=utf-8", rss),
+    );
+    server.set("/atom", Response::new(200, "application/atom+xml", rss));
+    server.set("/pdf", Response::new(200, "application/pdf", "%PDF-1.4"));
+    let f = fetcher();
+    let feed = f
+        .get_feed(&server.url("/rss"), &Validators::default())
+        .await
+        .unwrap();
+    assert_eq!(feed.body, rss.as_bytes());
+    assert!(f
+        .get_feed(&server.url("/atom"), &Validators::default())
+        .await
+        .is_ok());
+    let e = f
+        .get_feed(&server.url("/pdf"), &Validators::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "not a web page (application/pdf)");
+    // A page fetch does not take a feed for an article.
+    let e = f
+        .get(&server.url("/rss"), &Validators::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "unsupported_type");
+    assert_eq!(e.to_string(), "not a web page (application/rss+xml)");
+}
