@@ -492,3 +492,22 @@ async fn feeds_are_fetched_under_their_own_types() {
     assert_eq!(e.code(), "unsupported_type");
     assert_eq!(e.to_string(), "not a web page (application/rss+xml)");
 }
+
+#[tokio::test]
+async fn a_body_that_trickles_in_ends_at_the_total_timeout() {
+    let server = TestServer::start().await;
+    // Never silent for the 1 s read timeout, but 40 s in all.
+    server.set(
+        "/trickle",
+        Response::html(STORY).behaviour(Behaviour::Drip {
+            chunk: 50,
+            every: Duration::from_millis(500),
+        }),
+    );
+    let e = get(&server, "/trickle").await.unwrap_err();
+    assert_eq!(e.code(), "timeout");
+    assert_eq!(
+        e.to_string(),
+        format!("the server at {} took longer than 3 s", server.addr)
+    );
+}
