@@ -308,6 +308,11 @@ struct FuzzyMatch {
 /// The best window of words, inside one paragraph (or as many consecutive ones
 /// as the highlight spans), resembling the highlight; `skip` excludes windows
 /// overlapping that char range.
+///
+/// A window scores 1.5 per highlight word it contains (in order) minus 0.5 per
+/// word it has: an inserted clause costs less than losing the passage's own
+/// words, and stray extra words never pay. A word replaced at either edge is
+/// then taken back in, so "三万名" → "一万名" matches "一万名", not "万名".
 fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<FuzzyMatch> {
     let wanted: Vec<&str> = words(&h.text).into_iter().map(|(w, _, _)| w).collect();
     let n = wanted.len();
@@ -316,8 +321,9 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
     }
     let span_blocks = h.text.matches("\n\n").count() + 1;
     let lo = (n * 2 / 3).max(1);
-    let hi = n * 4 / 3 + 1;
-    let mut best: Option<FuzzyMatch> = None;
+    let hi = n * 3 / 2 + 2;
+    // (score, window length, the region's words, window's first word)
+    let mut best: Option<(f32, usize, Vec<(&str, usize, usize)>, usize)> = None;
     for b in 0..text.blocks.len().saturating_sub(span_blocks - 1) {
         let region_start = text.blocks[b].0;
         let region_end = text.blocks[b + span_blocks - 1].1;
@@ -325,69 +331,91 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
             .words
             .iter()
             .filter(|w| w.1 >= region_start && w.2 <= region_end)
-            .map(|w| (w.0, w.1, w.2))
+            .copied()
             .collect();
-        if region.is_empty() || !could_reach(&wanted, &region, lo) {
+        if region.is_empty() || !could_reach(&wanted, &region) {
             continue;
         }
         let tokens: Vec<&str> = region.iter().map(|w| w.0).collect();
+        let mut region_best: Option<(f32, usize, usize)> = None;
         for i in 0..tokens.len() {
-            for len in lo..=hi {
-                if i + len > tokens.len() {
-                    break;
-                }
+            for len in lo..=hi.min(tokens.len() - i) {
                 let (start, end) = (region[i].1, region[i + len - 1].2);
                 if let Some((ss, se)) = skip {
                     if start < se && ss < end {
                         continue;
                     }
                 }
-                let window = &tokens[i..i + len];
-                let similarity = similarity(&wanted, window);
-                let better = match &best {
-                    None => true,
-                    Some(m) => {
-                        similarity > m.similarity + f32::EPSILON
-                            || ((similarity - m.similarity).abs() <= f32::EPSILON
-                                && len.abs_diff(n) < word_len(text, m).abs_diff(n))
-                    }
-                };
-                if better {
-                    best = Some(FuzzyMatch {
-                        start,
-                        end,
-                        similarity,
-                    });
+                let common = common_words(&wanted, &tokens[i..i + len]);
+                let score = 1.5 * common as f32 - 0.5 * len as f32;
+                if region_best.is_none_or(|(s, l, _)| score > s || (score == s && len < l)) {
+                    region_best = Some((score, len, i));
                 }
             }
         }
+        if let Some((score, len, i)) = region_best {
+            if best
+                .as_ref()
+                .is_none_or(|(s, l, _, _)| score > *s || (score == *s && len < *l))
+            {
+                best = Some((score, len, region, i));
+            }
+        }
     }
-    best.filter(|m| m.similarity >= CHANGED_THRESHOLD)
-}
-
-fn word_len(text: &Text, m: &FuzzyMatch) -> usize {
-    text.words
+    let (_, len, region, i) = best?;
+    let (mut first, mut last) = (i, i + len - 1);
+    // Take back words replaced at the edges.
+    let tokens: Vec<&str> = region.iter().map(|w| w.0).collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &wanted, &tokens[first..=last]);
+    let equal: Vec<(usize, usize)> = ops
         .iter()
-        .filter(|w| w.1 >= m.start && w.2 <= m.end)
-        .count()
+        .filter_map(|op| match *op {
+            similar::DiffOp::Equal { old_index, len, .. } => Some((old_index, len)),
+            _ => None,
+        })
+        .collect();
+    let (lead, trail) = match (equal.first(), equal.last()) {
+        (Some(&(o, _)), Some(&(lo_, l))) => (o, n - (lo_ + l)),
+        _ => return None,
+    };
+    for _ in 0..lead {
+        if first == 0 || ends_sentence(tokens[first - 1]) {
+            break;
+        }
+        first -= 1;
+    }
+    for _ in 0..trail {
+        if last + 1 >= tokens.len() || ends_sentence(tokens[last]) {
+            break;
+        }
+        last += 1;
+    }
+    let window = &tokens[first..=last];
+    let similarity = common_words(&wanted, window) as f32 / n.max(window.len()) as f32;
+    (similarity >= CHANGED_THRESHOLD).then(|| FuzzyMatch {
+        start: region[first].1,
+        end: region[last].2,
+        similarity,
+    })
 }
 
-/// Words in common (in order) over the longer of the two: an edit at the
-/// edge of a passage keeps the edited word in the match instead of trimming it.
-fn similarity(wanted: &[&str], window: &[&str]) -> f32 {
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, wanted, window);
-    let common: usize = ops
+fn ends_sentence(word: &str) -> bool {
+    matches!(word, "." | "!" | "?" | "。" | "！" | "？" | "؟")
+}
+
+/// Words of `wanted` found in `window`, in order (longest common subsequence).
+fn common_words(wanted: &[&str], window: &[&str]) -> usize {
+    similar::capture_diff_slices(similar::Algorithm::Myers, wanted, window)
         .iter()
         .map(|op| match op {
             similar::DiffOp::Equal { len, .. } => *len,
             _ => 0,
         })
-        .sum();
-    common as f32 / wanted.len().max(window.len()) as f32
+        .sum()
 }
 
 /// Cheap upper bound: can any window of this region reach the threshold?
-fn could_reach(wanted: &[&str], region: &[(&str, usize, usize)], lo: usize) -> bool {
+fn could_reach(wanted: &[&str], region: &[(&str, usize, usize)]) -> bool {
     use std::collections::HashMap;
     let mut pool: HashMap<&str, usize> = HashMap::new();
     for w in region {
@@ -402,7 +430,7 @@ fn could_reach(wanted: &[&str], region: &[(&str, usize, usize)], lo: usize) -> b
             }
         }
     }
-    common as f32 / wanted.len().max(lo) as f32 >= CHANGED_THRESHOLD
+    common as f32 / wanted.len() as f32 >= CHANGED_THRESHOLD
 }
 
 /// Words (and punctuation) of `s` with their char ranges; whitespace dropped.
