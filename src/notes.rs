@@ -475,9 +475,8 @@ pub(crate) fn sanitize(html: &str) -> String {
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("li", ["id"])
         .id_prefix(Some("note-"))
-        .add_allowed_classes("sup", ["footnote-reference"])
+        .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
         .add_allowed_classes("div", ["footnote-definition"])
-        .add_allowed_classes("span", ["footnote-definition-label"])
         .add_allowed_classes(
             "blockquote",
             ["redline-quote", "redline-quote-changed", "redline-quote-gone"],
