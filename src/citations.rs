@@ -508,7 +508,7 @@ fn block_html(st: &CitationStatus) -> String {
         .map(|(c, t)| format!("<p class=\"{c}\">{t}</p>"))
         .unwrap_or_default();
     format!(
-        "<blockquote class=\"{class}\">{paragraphs}<p class=\"redline-attribution\">— <a class=\"redline-cite\" href=\"{}\">{}</a></p>{note}</blockquote>\n",
+        "<blockquote class=\"{class}\">{paragraphs}<p class=\"redline-attribution\">— <a class=\"redline-cite\" href=\"{}\">{}</a></p>{note}</blockquote>",
         esc(&href(st, cited)),
         esc(&cited.label())
     )
