@@ -252,7 +252,10 @@ pub async fn check_markdown(db: &Db, md: &str) -> Result<Vec<CitationStatus>> {
 }
 
 /// Resolves and checks one citation.
-pub async fn check_one(conn: &mut SqliteConnection, citation: CitationRef) -> Result<CitationStatus> {
+pub async fn check_one(
+    conn: &mut SqliteConnection,
+    citation: CitationRef,
+) -> Result<CitationStatus> {
     let missing = |citation| CitationStatus {
         citation,
         cited: None,
@@ -338,9 +341,10 @@ async fn source_url(conn: &mut SqliteConnection, source_id: i64) -> Result<Optio
 }
 
 fn describe(v: &Version, url: Option<&str>) -> CitedVersion {
-    let host = url
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()));
+    let host = url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_string())
+    });
     let outlet = v
         .site_name
         .clone()
@@ -469,7 +473,11 @@ fn diff_html(spans: &[DiffSpan]) -> String {
 /// What changed since the citation, as a sentence (empty when nothing did).
 fn change_note(st: &CitationStatus) -> Option<(&'static str, String)> {
     let latest = st.latest.as_ref()?;
-    let when = format!("version {} captured {}", latest.seq, human_time(&latest.captured_at));
+    let when = format!(
+        "version {} captured {}",
+        latest.seq,
+        human_time(&latest.captured_at)
+    );
     match &st.state {
         CitationState::ChangedAfterCite { spans, .. } => Some((
             "redline-changed",
@@ -483,10 +491,9 @@ fn change_note(st: &CitationStatus) -> Option<(&'static str, String)> {
             "redline-gone",
             format!("removed after you cited it — not in {}", esc(&when)),
         )),
-        CitationState::Superseded { .. } => Some((
-            "redline-changed",
-            format!("a newer {} exists", esc(&when)),
-        )),
+        CitationState::Superseded { .. } => {
+            Some(("redline-changed", format!("a newer {} exists", esc(&when))))
+        }
         _ => None,
     }
 }

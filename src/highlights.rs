@@ -112,7 +112,9 @@ pub async fn create_in(
     }
     let text: String = chars[start..end].iter().collect();
     if text.trim().is_empty() {
-        return Err(Error::Invalid("a highlight cannot be only whitespace".into()));
+        return Err(Error::Invalid(
+            "a highlight cannot be only whitespace".into(),
+        ));
     }
     let prefix: String = chars[start.saturating_sub(CONTEXT_CHARS)..start]
         .iter()
@@ -255,7 +257,10 @@ pub fn anchor(h: &Highlight, v: &Version) -> Anchor {
         1 => {
             let (s, score) = scored[0];
             if score >= needed {
-                return Anchor::Exact { start: s, end: s + n };
+                return Anchor::Exact {
+                    start: s,
+                    end: s + n,
+                };
             }
             // Found once, context gone: was this a phrase repeated elsewhere
             // that has been edited where it was highlighted?
@@ -264,7 +269,10 @@ pub fn anchor(h: &Highlight, v: &Version) -> Anchor {
                     return changed(&text, m);
                 }
             }
-            return Anchor::Exact { start: s, end: s + n };
+            return Anchor::Exact {
+                start: s,
+                end: s + n,
+            };
         }
         _ => {
             let mut ranked = scored.clone();
@@ -279,7 +287,10 @@ pub fn anchor(h: &Highlight, v: &Version) -> Anchor {
             return Anchor::Ambiguous {
                 candidates: scored
                     .iter()
-                    .map(|&(s, _)| Span { start: s, end: s + n })
+                    .map(|&(s, _)| Span {
+                        start: s,
+                        end: s + n,
+                    })
                     .collect(),
             };
         }
@@ -366,7 +377,8 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
     let (mut first, mut last) = (i, i + len - 1);
     // Take back words replaced at the edges.
     let tokens: Vec<&str> = region.iter().map(|w| w.0).collect();
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &wanted, &tokens[first..=last]);
+    let ops =
+        similar::capture_diff_slices(similar::Algorithm::Myers, &wanted, &tokens[first..=last]);
     let equal: Vec<(usize, usize)> = ops
         .iter()
         .filter_map(|op| match *op {
@@ -512,7 +524,13 @@ impl<'a> Text<'a> {
     }
 
     /// Char-level similarity (0..1) of the stored context to the text around `start..end`.
-    fn context_similarity(&self, start: usize, end: usize, prefix: &[char], suffix: &[char]) -> f32 {
+    fn context_similarity(
+        &self,
+        start: usize,
+        end: usize,
+        prefix: &[char],
+        suffix: &[char],
+    ) -> f32 {
         let before = &self.chars[start.saturating_sub(prefix.len())..start];
         let after = &self.chars[end..(end + suffix.len()).min(self.chars.len())];
         let total = prefix.len() + suffix.len();

@@ -102,14 +102,15 @@ pub async fn create(db: &Db, title: &str, body: &str) -> Result<Note> {
 pub async fn create_at(db: &Db, title: &str, body: &str, now: DateTime<Utc>) -> Result<Note> {
     let now = crate::time::format(now);
     let mut tx = db.write().await?;
-    let id = sqlx::query("INSERT INTO notes (title, body, created_at, updated_at) VALUES (?, ?, ?, ?)")
-        .bind(title)
-        .bind(body)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+    let id =
+        sqlx::query("INSERT INTO notes (title, body, created_at, updated_at) VALUES (?, ?, ?, ?)")
+            .bind(title)
+            .bind(body)
+            .bind(&now)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
     insert_revision(&mut tx, id, title, body, &now).await?;
     let note = get_in(&mut tx, id).await?;
     tx.commit().await?;
@@ -225,7 +226,10 @@ async fn insert_revision(
     .last_insert_rowid())
 }
 
-async fn newest_revision(conn: &mut SqliteConnection, note_id: i64) -> Result<Option<NoteRevision>> {
+async fn newest_revision(
+    conn: &mut SqliteConnection,
+    note_id: i64,
+) -> Result<Option<NoteRevision>> {
     let sql = format!(
         "SELECT {REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? ORDER BY id DESC LIMIT 1"
     );
@@ -341,9 +345,8 @@ pub async fn set_archived(db: &Db, note_id: i64, archived: bool) -> Result<Note>
 pub async fn history(db: &Db, note_id: i64) -> Result<Vec<NoteRevision>> {
     let mut conn = db.pool().acquire().await?;
     get_in(&mut conn, note_id).await?;
-    let sql = format!(
-        "SELECT {REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? ORDER BY id DESC"
-    );
+    let sql =
+        format!("SELECT {REVISION_COLUMNS} FROM note_revisions WHERE note_id = ? ORDER BY id DESC");
     Ok(sqlx::query_as(&sql)
         .bind(note_id)
         .fetch_all(&mut *conn)
@@ -436,7 +439,9 @@ async fn ensure_exists(conn: &mut SqliteConnection, note_id: i64) -> Result<()> 
         .bind(note_id)
         .fetch_optional(conn)
         .await?;
-    found.map(|_| ()).ok_or_else(|| Error::not_found("note", note_id))
+    found
+        .map(|_| ())
+        .ok_or_else(|| Error::not_found("note", note_id))
 }
 
 /// The note as sanitised HTML, its citations resolved against the library.
@@ -479,7 +484,11 @@ pub(crate) fn sanitize(html: &str) -> String {
         .add_allowed_classes("div", ["footnote-definition"])
         .add_allowed_classes(
             "blockquote",
-            ["redline-quote", "redline-quote-changed", "redline-quote-gone"],
+            [
+                "redline-quote",
+                "redline-quote-changed",
+                "redline-quote-gone",
+            ],
         )
         .add_allowed_classes(
             "p",
@@ -492,5 +501,7 @@ pub(crate) fn sanitize(html: &str) -> String {
         .add_allowed_classes("ins", ["redline-diff"]);
     // Ids get a prefix so a footnote label cannot clobber a name in the page;
     // in-note links follow them.
-    b.clean(html).to_string().replace("href=\"#", "href=\"#note-")
+    b.clean(html)
+        .to_string()
+        .replace("href=\"#", "href=\"#note-")
 }

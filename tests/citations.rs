@@ -2,9 +2,7 @@
 //! versions ("changed after you cited it"), and the rendered note.
 
 use redline::article::{Article, Block, Dir};
-use redline::citations::{
-    self, CitationKind, CitationRef, CitationState, DiffKind, DiffSpan,
-};
+use redline::citations::{self, CitationKind, CitationRef, CitationState, DiffKind, DiffSpan};
 use redline::highlights::{self, Highlight};
 use redline::notes;
 use redline::versions::{self, Version};
@@ -39,7 +37,9 @@ async fn new_source(db: &Db, url: &str) -> i64 {
 async fn add_version(db: &Db, source: i64, a: &Article, at: &str) -> Version {
     let mut tx = db.write().await.unwrap();
     let hash = redline::hash::sha256_hex(a.text().as_bytes());
-    let v = versions::insert_version(&mut tx, source, a, &hash, at).await.unwrap();
+    let v = versions::insert_version(&mut tx, source, a, &hash, at)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     v
 }
@@ -52,7 +52,8 @@ async fn highlight(db: &Db, v: &Version, needle: &str) -> Highlight {
         .unwrap()
 }
 
-const LEDE: &str = "GENEVA — Negotiators agreed on Thursday to extend the ceasefire by 30 days, officials said.";
+const LEDE: &str =
+    "GENEVA — Negotiators agreed on Thursday to extend the ceasefire by 30 days, officials said.";
 const FIGURE: &str = "The agreement allows aid convoys to reach 30,000 displaced people in the border region, according to the UN refugee agency.";
 const QUOTE: &str = "“Nobody is celebrating yet,” a Western diplomat said.";
 const PASSAGE: &str = "aid convoys to reach 30,000 displaced people";
@@ -70,10 +71,26 @@ fn parse_finds_citations_outside_code() {
     assert_eq!(
         refs,
         vec![
-            CitationRef { kind: CitationKind::Highlight, id: 12, range: at("[@h12]") },
-            CitationRef { kind: CitationKind::Version, id: 34, range: at("[@v34]") },
-            CitationRef { kind: CitationKind::Source, id: 5, range: at("[@s5]") },
-            CitationRef { kind: CitationKind::Highlight, id: 7, range: at("[@h7]") },
+            CitationRef {
+                kind: CitationKind::Highlight,
+                id: 12,
+                range: at("[@h12]")
+            },
+            CitationRef {
+                kind: CitationKind::Version,
+                id: 34,
+                range: at("[@v34]")
+            },
+            CitationRef {
+                kind: CitationKind::Source,
+                id: 5,
+                range: at("[@s5]")
+            },
+            CitationRef {
+                kind: CitationKind::Highlight,
+                id: 7,
+                range: at("[@h7]")
+            },
         ]
     );
     // Byte ranges, so the Cyrillic before the first citation counts double.
@@ -86,20 +103,52 @@ fn parse_finds_citations_outside_code() {
 async fn check_follows_the_quoted_passage_through_later_versions() {
     let (_dir, db) = library().await;
     let src = new_source(&db, "https://www.wire.example/world/ceasefire-extended").await;
-    let v1 = add_version(&db, src, &article("Ceasefire extended", &[LEDE, FIGURE, QUOTE]), "2026-11-26T23:05:00.000Z").await;
+    let v1 = add_version(
+        &db,
+        src,
+        &article("Ceasefire extended", &[LEDE, FIGURE, QUOTE]),
+        "2026-11-26T23:05:00.000Z",
+    )
+    .await;
     let h = highlight(&db, &v1, PASSAGE).await;
-    let body = format!("The first count:\n\n{}\n\nWire story: [@v{}], latest [@s{}]. Missing: [@h999].\n", citations::insert_citation(h.id), v1.id, src);
+    let body = format!(
+        "The first count:\n\n{}\n\nWire story: [@v{}], latest [@s{}]. Missing: [@h999].\n",
+        citations::insert_citation(h.id),
+        v1.id,
+        src
+    );
     let note = notes::create(&db, "Toll", &body).await.unwrap();
 
     let st = citations::check(&db, note.id).await.unwrap();
     assert_eq!(st.len(), 4);
-    assert_eq!(st[0].state, CitationState::Current { latest_version_id: v1.id });
+    assert_eq!(
+        st[0].state,
+        CitationState::Current {
+            latest_version_id: v1.id
+        }
+    );
     assert_eq!(st[0].quote.as_deref(), Some(PASSAGE));
     let cited = st[0].cited.as_ref().unwrap();
-    assert_eq!(cited.label(), "Wire Service, Ceasefire extended, version 1 captured 2026-11-26 23:05 UTC");
-    assert_eq!(cited.url.as_deref(), Some("https://www.wire.example/world/ceasefire-extended"));
-    assert_eq!(st[1].state, CitationState::Current { latest_version_id: v1.id });
-    assert_eq!(st[2].state, CitationState::Current { latest_version_id: v1.id });
+    assert_eq!(
+        cited.label(),
+        "Wire Service, Ceasefire extended, version 1 captured 2026-11-26 23:05 UTC"
+    );
+    assert_eq!(
+        cited.url.as_deref(),
+        Some("https://www.wire.example/world/ceasefire-extended")
+    );
+    assert_eq!(
+        st[1].state,
+        CitationState::Current {
+            latest_version_id: v1.id
+        }
+    );
+    assert_eq!(
+        st[2].state,
+        CitationState::Current {
+            latest_version_id: v1.id
+        }
+    );
     assert_eq!(st[3].state, CitationState::Missing);
     assert_eq!(st[3].cited, None);
 
@@ -107,28 +156,60 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
     let v2 = add_version(
         &db,
         src,
-        &article("Ceasefire extended", &[LEDE, FIGURE, "“Nobody is celebrating,” a Western diplomat said."]),
+        &article(
+            "Ceasefire extended",
+            &[
+                LEDE,
+                FIGURE,
+                "“Nobody is celebrating,” a Western diplomat said.",
+            ],
+        ),
         "2026-11-27T01:10:00.000Z",
     )
     .await;
     let st = citations::check(&db, note.id).await.unwrap();
-    assert_eq!(st[0].state, CitationState::Current { latest_version_id: v2.id });
-    assert_eq!(st[1].state, CitationState::Superseded { latest_version_id: v2.id });
-    assert_eq!(st[2].state, CitationState::Current { latest_version_id: v2.id });
+    assert_eq!(
+        st[0].state,
+        CitationState::Current {
+            latest_version_id: v2.id
+        }
+    );
+    assert_eq!(
+        st[1].state,
+        CitationState::Superseded {
+            latest_version_id: v2.id
+        }
+    );
+    assert_eq!(
+        st[2].state,
+        CitationState::Current {
+            latest_version_id: v2.id
+        }
+    );
     assert_eq!(st[2].cited.as_ref().unwrap().version_id, v2.id);
 
     // v3 revises the figure.
     let v3 = add_version(
         &db,
         src,
-        &article("Ceasefire extended", &[LEDE, &FIGURE.replace("30,000", "10,000"), QUOTE]),
+        &article(
+            "Ceasefire extended",
+            &[LEDE, &FIGURE.replace("30,000", "10,000"), QUOTE],
+        ),
         "2026-11-27T06:45:00.000Z",
     )
     .await;
     let st = citations::check(&db, note.id).await.unwrap();
-    assert_eq!(st[0].cited.as_ref().unwrap().version_id, v1.id, "still pinned to v1");
+    assert_eq!(
+        st[0].cited.as_ref().unwrap().version_id,
+        v1.id,
+        "still pinned to v1"
+    );
     assert_eq!(st[0].latest.as_ref().unwrap().version_id, v3.id);
-    let span = |kind, text: &str| DiffSpan { kind, text: text.into() };
+    let span = |kind, text: &str| DiffSpan {
+        kind,
+        text: text.into(),
+    };
     assert_eq!(
         st[0].state,
         CitationState::ChangedAfterCite {
@@ -145,9 +226,20 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
     );
 
     // v4 drops the paragraph.
-    let v4 = add_version(&db, src, &article("Ceasefire extended", &[LEDE, QUOTE]), "2026-11-27T09:00:00.000Z").await;
+    let v4 = add_version(
+        &db,
+        src,
+        &article("Ceasefire extended", &[LEDE, QUOTE]),
+        "2026-11-27T09:00:00.000Z",
+    )
+    .await;
     let st = citations::check(&db, note.id).await.unwrap();
-    assert_eq!(st[0].state, CitationState::GoneAfterCite { latest_version_id: v4.id });
+    assert_eq!(
+        st[0].state,
+        CitationState::GoneAfterCite {
+            latest_version_id: v4.id
+        }
+    );
 
     // JSON shape the UI reads.
     let json = serde_json::to_value(&st[0]).unwrap();
@@ -161,7 +253,13 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
 async fn rendered_note_quotes_links_and_flags_changes() {
     let (_dir, db) = library().await;
     let src = new_source(&db, "https://www.wire.example/world/ceasefire-extended").await;
-    let v1 = add_version(&db, src, &article("Ceasefire extended", &[LEDE, FIGURE, QUOTE]), "2026-11-26T23:05:00.000Z").await;
+    let v1 = add_version(
+        &db,
+        src,
+        &article("Ceasefire extended", &[LEDE, FIGURE, QUOTE]),
+        "2026-11-26T23:05:00.000Z",
+    )
+    .await;
     let h = highlight(&db, &v1, PASSAGE).await;
     let body = format!(
         "# Toll\n\n[@h{id}]\n\nInline: [@h{id}] and `[@h{id}]`.\n",
@@ -187,7 +285,10 @@ async fn rendered_note_quotes_links_and_flags_changes() {
     add_version(
         &db,
         src,
-        &article("Ceasefire extended", &[LEDE, &FIGURE.replace("30,000", "10,000"), QUOTE]),
+        &article(
+            "Ceasefire extended",
+            &[LEDE, &FIGURE.replace("30,000", "10,000"), QUOTE],
+        ),
         "2026-11-27T06:45:00.000Z",
     )
     .await;
@@ -213,15 +314,30 @@ async fn hostile_clipped_text_in_a_quote_stays_text() {
     let mut a = article("Statement", &[hostile]);
     a.site_name = Some("<b onmouseover=alert(3)>KCNA</b>".into());
     let v = add_version(&db, src, &a, "2026-11-26T23:05:00.000Z").await;
-    let h = highlights::create(&db, v.id, 0, hostile.chars().count(), "", "").await.unwrap();
-    let note = notes::create(&db, "KCNA", &format!("[@h{}]\n\n[@h404]\n", h.id)).await.unwrap();
+    let h = highlights::create(&db, v.id, 0, hostile.chars().count(), "", "")
+        .await
+        .unwrap();
+    let note = notes::create(&db, "KCNA", &format!("[@h{}]\n\n[@h404]\n", h.id))
+        .await
+        .unwrap();
     let html = notes::render(&db, note.id).await.unwrap().html;
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
     assert!(!html.contains("<b "), "{html}");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
-    assert!(html.contains("&lt;b onmouseover=alert(3)&gt;KCNA&lt;/b&gt;, Statement, version 1"), "{html}");
-    assert!(html.contains("<p><span class=\"redline-cite-missing\">[@h404] (not in the library)</span></p>"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;b onmouseover=alert(3)&gt;KCNA&lt;/b&gt;, Statement, version 1"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<p><span class=\"redline-cite-missing\">[@h404] (not in the library)</span></p>"
+        ),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -240,7 +356,9 @@ async fn multilingual_quote_and_outlet_from_url() {
     a.site_name = None;
     let v = add_version(&db, src, &a, "2026-11-26T23:05:00.000Z").await;
     let h = highlight(&db, &v, "휴전이 전선 전체에서 유지되고 있다").await;
-    let note = notes::create(&db, "연합뉴스", &format!("볼코바 차관: [@h{}]", h.id)).await.unwrap();
+    let note = notes::create(&db, "연합뉴스", &format!("볼코바 차관: [@h{}]", h.id))
+        .await
+        .unwrap();
     let r = notes::render(&db, note.id).await.unwrap();
     assert_eq!(
         r.html,

@@ -45,14 +45,18 @@ async fn story(db: &Db, url: &str, versions: &[Article]) -> Vec<Version> {
 
 /// Char offsets of the `nth` (0-based) occurrence of `needle` in `text`.
 fn find(text: &str, needle: &str, nth: usize) -> (usize, usize) {
-    let (b, _) = text.match_indices(needle).nth(nth).expect("fixture text present");
+    let (b, _) = text
+        .match_indices(needle)
+        .nth(nth)
+        .expect("fixture text present");
     let s = text[..b].chars().count();
     (s, s + needle.chars().count())
 }
 
 const P_LEDE: &str = "GENEVA — Negotiators agreed on Thursday to extend the ceasefire by 30 days, officials said, after talks that ran past midnight.";
 const P_QUOTE: &str = "“We believe the ceasefire holds along the entire front line,” said Deputy Foreign Minister Irina Volkova, speaking outside the Palais des Nations.";
-const P_CAPTION: &str = "Photo: Delegates leave the talks late on Wednesday. (Reuters/Denis Balibouse)";
+const P_CAPTION: &str =
+    "Photo: Delegates leave the talks late on Wednesday. (Reuters/Denis Balibouse)";
 const P_FIGURE: &str = "The agreement allows aid convoys to reach 30,000 displaced people in the border region, according to the UN refugee agency.";
 const P_NOISE: &str = "Advertisement · Read more: Five things to know about the talks";
 const P_SECOND: &str = "A second round is planned for December. A Western diplomat was more cautious: the ceasefire holds along the entire front line, he said, “but nobody is celebrating yet.”";
@@ -107,18 +111,24 @@ async fn create_stores_text_context_and_rejects_bad_ranges() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "invalid");
-    let err = highlights::create(&db, 9999, 0, 3, "", "").await.unwrap_err();
+    let err = highlights::create(&db, 9999, 0, 3, "", "")
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "not_found");
 }
 
 #[tokio::test]
 async fn list_update_delete() {
     let (_dir, db) = library().await;
-    let vs = story(&db, "https://wire.example/ceasefire", &[v1(), {
-        let mut a = v1();
-        a.blocks.remove(4);
-        a
-    }])
+    let vs = story(
+        &db,
+        "https://wire.example/ceasefire",
+        &[v1(), {
+            let mut a = v1();
+            a.blocks.remove(4);
+            a
+        }],
+    )
     .await;
     let late = highlight(&db, &vs[0], "nobody is celebrating yet", 0).await;
     let early = highlight(&db, &vs[0], "Irina Volkova", 0).await;
@@ -142,11 +152,17 @@ async fn list_update_delete() {
     let h = highlights::update(&db, early.id, Some("speaker's title?"), None)
         .await
         .unwrap();
-    assert_eq!((h.comment.as_str(), h.label.as_str()), ("speaker's title?", ""));
+    assert_eq!(
+        (h.comment.as_str(), h.label.as_str()),
+        ("speaker's title?", "")
+    );
     let h = highlights::update(&db, early.id, None, Some("quote"))
         .await
         .unwrap();
-    assert_eq!((h.comment.as_str(), h.label.as_str()), ("speaker's title?", "quote"));
+    assert_eq!(
+        (h.comment.as_str(), h.label.as_str()),
+        ("speaker's title?", "quote")
+    );
 
     highlights::delete(&db, late.id).await.unwrap();
     assert_eq!(
@@ -178,7 +194,13 @@ async fn anchors_in_its_own_version_and_after_reordering() {
         &[P_LEDE, P_FIGURE, P_QUOTE, P_SECOND],
     );
     let vs = story(&db, "https://wire.example/ceasefire", &[v1(), v2]).await;
-    let h = highlight(&db, &vs[0], "aid convoys to reach 30,000 displaced people", 0).await;
+    let h = highlight(
+        &db,
+        &vs[0],
+        "aid convoys to reach 30,000 displaced people",
+        0,
+    )
+    .await;
 
     assert_eq!(
         highlights::anchor(&h, &vs[0]),
@@ -187,9 +209,16 @@ async fn anchors_in_its_own_version_and_after_reordering() {
             end: h.end as usize
         }
     );
-    let (s, e) = find(&vs[1].text, "aid convoys to reach 30,000 displaced people", 0);
+    let (s, e) = find(
+        &vs[1].text,
+        "aid convoys to reach 30,000 displaced people",
+        0,
+    );
     assert_ne!(s, h.start as usize);
-    assert_eq!(highlights::anchor(&h, &vs[1]), Anchor::Exact { start: s, end: e });
+    assert_eq!(
+        highlights::anchor(&h, &vs[1]),
+        Anchor::Exact { start: s, end: e }
+    );
 }
 
 #[tokio::test]
@@ -211,9 +240,19 @@ async fn an_edited_passage_is_changed_and_a_deleted_one_gone() {
         &[P_LEDE, P_QUOTE, P_SECOND],
     );
     let vs = story(&db, "https://wire.example/ceasefire", &[v1(), v2, v3]).await;
-    let h = highlight(&db, &vs[0], "aid convoys to reach 30,000 displaced people", 0).await;
+    let h = highlight(
+        &db,
+        &vs[0],
+        "aid convoys to reach 30,000 displaced people",
+        0,
+    )
+    .await;
 
-    let (s, e) = find(&vs[1].text, "aid convoys to reach 10,000 displaced people", 0);
+    let (s, e) = find(
+        &vs[1].text,
+        "aid convoys to reach 10,000 displaced people",
+        0,
+    );
     match highlights::anchor(&h, &vs[1]) {
         Anchor::Changed {
             start,
@@ -234,7 +273,8 @@ async fn an_edited_passage_is_changed_and_a_deleted_one_gone() {
 #[tokio::test]
 async fn a_rewritten_passage_below_the_threshold_is_gone_not_moved() {
     let (_dir, db) = library().await;
-    let rewritten = "UN agencies said on Friday that relief deliveries to the region remain suspended.";
+    let rewritten =
+        "UN agencies said on Friday that relief deliveries to the region remain suspended.";
     let v2 = article(
         "Ceasefire extended",
         "Wire Service",
@@ -243,7 +283,13 @@ async fn a_rewritten_passage_below_the_threshold_is_gone_not_moved() {
         &[P_LEDE, P_QUOTE, rewritten, P_SECOND],
     );
     let vs = story(&db, "https://wire.example/ceasefire", &[v1(), v2]).await;
-    let h = highlight(&db, &vs[0], "aid convoys to reach 30,000 displaced people", 0).await;
+    let h = highlight(
+        &db,
+        &vs[0],
+        "aid convoys to reach 30,000 displaced people",
+        0,
+    )
+    .await;
     assert_eq!(highlights::anchor(&h, &vs[1]), Anchor::Gone);
 }
 
@@ -260,7 +306,10 @@ async fn repeated_phrases_follow_their_context_or_say_ambiguous() {
         &[P_SECOND, P_LEDE, P_QUOTE, P_FIGURE],
     );
     // v3: the diplomat's paragraph softened where the highlight was.
-    let softened = P_SECOND.replace(phrase, "the ceasefire largely holds along the entire front line");
+    let softened = P_SECOND.replace(
+        phrase,
+        "the ceasefire largely holds along the entire front line",
+    );
     let v3 = article(
         "Ceasefire extended",
         "Wire Service",
@@ -285,7 +334,10 @@ async fn repeated_phrases_follow_their_context_or_say_ambiguous() {
     assert_eq!(find(&vs[0].text, phrase, 1).0, h.start as usize);
 
     let (s, e) = find(&vs[1].text, phrase, 0);
-    assert_eq!(highlights::anchor(&h, &vs[1]), Anchor::Exact { start: s, end: e });
+    assert_eq!(
+        highlights::anchor(&h, &vs[1]),
+        Anchor::Exact { start: s, end: e }
+    );
 
     // Only the minister's occurrence is left verbatim; it is not the diplomat's.
     let (s, e) = find(
@@ -294,9 +346,14 @@ async fn repeated_phrases_follow_their_context_or_say_ambiguous() {
         0,
     );
     match highlights::anchor(&h, &vs[2]) {
-        Anchor::Changed { start, end, text, .. } => {
+        Anchor::Changed {
+            start, end, text, ..
+        } => {
             assert_eq!((start, end), (s, e));
-            assert_eq!(text, "the ceasefire largely holds along the entire front line");
+            assert_eq!(
+                text,
+                "the ceasefire largely holds along the entire front line"
+            );
         }
         other => panic!("expected Changed in the diplomat's paragraph, got {other:?}"),
     }
@@ -306,8 +363,14 @@ async fn repeated_phrases_follow_their_context_or_say_ambiguous() {
         highlights::anchor(&h, &vs[3]),
         Anchor::Ambiguous {
             candidates: vec![
-                Span { start: a.0, end: a.1 },
-                Span { start: b.0, end: b.1 }
+                Span {
+                    start: a.0,
+                    end: a.1
+                },
+                Span {
+                    start: b.0,
+                    end: b.1
+                }
             ]
         }
     );
@@ -337,11 +400,18 @@ async fn anchors_in_chinese_korean_and_arabic() {
             "据联合国难民署称，援助车队将可抵达边境地区的一万名流离失所者。",
         ],
     );
-    let vs = story(&db, "http://www.news.cn/world/20261126/c_1.htm", &[zh1, zh2]).await;
+    let vs = story(
+        &db,
+        "http://www.news.cn/world/20261126/c_1.htm",
+        &[zh1, zh2],
+    )
+    .await;
     let h = highlight(&db, &vs[0], "三万名流离失所者", 0).await;
     let (s, e) = find(&vs[1].text, "一万名流离失所者", 0);
     match highlights::anchor(&h, &vs[1]) {
-        Anchor::Changed { start, end, text, .. } => {
+        Anchor::Changed {
+            start, end, text, ..
+        } => {
             assert_eq!((start, end), (s, e));
             assert_eq!(text, "一万名流离失所者");
         }
@@ -372,7 +442,10 @@ async fn anchors_in_chinese_korean_and_arabic() {
     let vs = story(&db, "https://www.yna.co.kr/view/AKR20261126", &[ko1, ko2]).await;
     let h = highlight(&db, &vs[0], "휴전이 전선 전체에서 유지되고 있다", 0).await;
     let (s, e) = find(&vs[1].text, "휴전이 전선 전체에서 유지되고 있다", 0);
-    assert_eq!(highlights::anchor(&h, &vs[1]), Anchor::Exact { start: s, end: e });
+    assert_eq!(
+        highlights::anchor(&h, &vs[1]),
+        Anchor::Exact { start: s, end: e }
+    );
 
     let ar1 = article(
         "تمديد وقف إطلاق النار ثلاثين يوما",
@@ -394,11 +467,25 @@ async fn anchors_in_chinese_korean_and_arabic() {
             "وقالت نائبة وزير الخارجية إن الهدنة صامدة إلى حد كبير على طول خط الجبهة بأكمله.",
         ],
     );
-    let vs = story(&db, "https://www.aljazeera.net/news/2026/11/26/ceasefire", &[ar1, ar2]).await;
+    let vs = story(
+        &db,
+        "https://www.aljazeera.net/news/2026/11/26/ceasefire",
+        &[ar1, ar2],
+    )
+    .await;
     let h = highlight(&db, &vs[0], "الهدنة صامدة على طول خط الجبهة بأكمله", 0).await;
-    let (s, e) = find(&vs[1].text, "الهدنة صامدة إلى حد كبير على طول خط الجبهة بأكمله", 0);
+    let (s, e) = find(
+        &vs[1].text,
+        "الهدنة صامدة إلى حد كبير على طول خط الجبهة بأكمله",
+        0,
+    );
     match highlights::anchor(&h, &vs[1]) {
-        Anchor::Changed { start, end, text, similarity } => {
+        Anchor::Changed {
+            start,
+            end,
+            text,
+            similarity,
+        } => {
             assert_eq!((start, end), (s, e));
             assert_eq!(text, "الهدنة صامدة إلى حد كبير على طول خط الجبهة بأكمله");
             // 7 words kept, 3 inserted: 7 / 10.

@@ -37,28 +37,48 @@ async fn create_save_get_list_filter_archive_delete() {
     let summit = project(&db, "Geneva summit").await;
     let beat = project(&db, "Korea beat").await;
 
-    let a = notes::create_at(&db, "Geneva talks", DRAFT, t0()).await.unwrap();
+    let a = notes::create_at(&db, "Geneva talks", DRAFT, t0())
+        .await
+        .unwrap();
     assert_eq!(a.title, "Geneva talks");
     assert_eq!(a.body, DRAFT);
     assert_eq!(a.created_at, "2026-11-26T22:00:00.000Z");
     assert!(!a.archived);
-    let b = notes::create_at(&db, "평양 발표 메모", "조선중앙통신 보도 요약", t0() + Duration::seconds(5))
-        .await
-        .unwrap();
-    let c = notes::create_at(&db, "Sources to call", "- [ ] UNHCR press office", t0() + Duration::seconds(9))
-        .await
-        .unwrap();
+    let b = notes::create_at(
+        &db,
+        "평양 발표 메모",
+        "조선중앙통신 보도 요약",
+        t0() + Duration::seconds(5),
+    )
+    .await
+    .unwrap();
+    let c = notes::create_at(
+        &db,
+        "Sources to call",
+        "- [ ] UNHCR press office",
+        t0() + Duration::seconds(9),
+    )
+    .await
+    .unwrap();
 
-    let saved = notes::save_at(&db, a.id, "Geneva talks, day 2", "Extended by 30 days.", t0() + Duration::seconds(20))
-        .await
-        .unwrap();
+    let saved = notes::save_at(
+        &db,
+        a.id,
+        "Geneva talks, day 2",
+        "Extended by 30 days.",
+        t0() + Duration::seconds(20),
+    )
+    .await
+    .unwrap();
     assert_eq!(saved.title, "Geneva talks, day 2");
     assert_eq!(saved.updated_at, "2026-11-26T22:00:20.000Z");
     assert_eq!(notes::get(&db, a.id).await.unwrap(), saved);
 
     {
         let mut tx = db.write().await.unwrap();
-        notes::set_projects(&mut tx, a.id, &[summit, beat]).await.unwrap();
+        notes::set_projects(&mut tx, a.id, &[summit, beat])
+            .await
+            .unwrap();
         notes::set_projects(&mut tx, b.id, &[beat]).await.unwrap();
         notes::add_tag(&mut tx, a.id, "ceasefire").await.unwrap();
         notes::add_tag(&mut tx, a.id, "UNHCR").await.unwrap();
@@ -75,14 +95,36 @@ async fn create_save_get_list_filter_archive_delete() {
 
     let ids = |v: Vec<notes::Note>| v.iter().map(|n| n.id).collect::<Vec<_>>();
     // Most recently edited first.
-    assert_eq!(ids(notes::list(&db, &NoteFilter::default()).await.unwrap()), vec![a.id, c.id, b.id]);
-    let in_beat = NoteFilter { project_id: Some(beat), ..Default::default() };
-    assert_eq!(ids(notes::list(&db, &in_beat).await.unwrap()), vec![a.id, b.id]);
-    let in_summit = NoteFilter { project_id: Some(summit), ..Default::default() };
+    assert_eq!(
+        ids(notes::list(&db, &NoteFilter::default()).await.unwrap()),
+        vec![a.id, c.id, b.id]
+    );
+    let in_beat = NoteFilter {
+        project_id: Some(beat),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(notes::list(&db, &in_beat).await.unwrap()),
+        vec![a.id, b.id]
+    );
+    let in_summit = NoteFilter {
+        project_id: Some(summit),
+        ..Default::default()
+    };
     assert_eq!(ids(notes::list(&db, &in_summit).await.unwrap()), vec![a.id]);
-    let tagged = NoteFilter { tag: Some("CEASEFIRE".into()), ..Default::default() };
-    assert_eq!(ids(notes::list(&db, &tagged).await.unwrap()), vec![a.id, b.id]);
-    let both = NoteFilter { project_id: Some(summit), tag: Some("ceasefire".into()), include_archived: false };
+    let tagged = NoteFilter {
+        tag: Some("CEASEFIRE".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(notes::list(&db, &tagged).await.unwrap()),
+        vec![a.id, b.id]
+    );
+    let both = NoteFilter {
+        project_id: Some(summit),
+        tag: Some("ceasefire".into()),
+        include_archived: false,
+    };
     assert_eq!(ids(notes::list(&db, &both).await.unwrap()), vec![a.id]);
 
     // Moving a note out of a project.
@@ -93,7 +135,10 @@ async fn create_save_get_list_filter_archive_delete() {
         // An unknown project fails; the caller's transaction is rolled back.
         let mut tx = db.write().await.unwrap();
         assert_eq!(
-            notes::set_projects(&mut tx, a.id, &[9999]).await.unwrap_err().code(),
+            notes::set_projects(&mut tx, a.id, &[9999])
+                .await
+                .unwrap_err()
+                .code(),
             "not_found"
         );
     }
@@ -101,14 +146,29 @@ async fn create_save_get_list_filter_archive_delete() {
 
     let archived = notes::set_archived(&db, c.id, true).await.unwrap();
     assert!(archived.archived);
-    assert_eq!(ids(notes::list(&db, &NoteFilter::default()).await.unwrap()), vec![a.id, b.id]);
-    let all = NoteFilter { include_archived: true, ..Default::default() };
-    assert_eq!(ids(notes::list(&db, &all).await.unwrap()), vec![a.id, c.id, b.id]);
+    assert_eq!(
+        ids(notes::list(&db, &NoteFilter::default()).await.unwrap()),
+        vec![a.id, b.id]
+    );
+    let all = NoteFilter {
+        include_archived: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(notes::list(&db, &all).await.unwrap()),
+        vec![a.id, c.id, b.id]
+    );
 
     notes::delete(&db, a.id).await.unwrap();
     assert_eq!(notes::get(&db, a.id).await.unwrap_err().code(), "not_found");
-    assert_eq!(notes::history(&db, a.id).await.unwrap_err().code(), "not_found");
-    assert_eq!(notes::delete(&db, a.id).await.unwrap_err().code(), "not_found");
+    assert_eq!(
+        notes::history(&db, a.id).await.unwrap_err().code(),
+        "not_found"
+    );
+    assert_eq!(
+        notes::delete(&db, a.id).await.unwrap_err().code(),
+        "not_found"
+    );
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM note_revisions WHERE note_id = ?")
         .bind(a.id)
         .fetch_one(db.pool())
@@ -125,16 +185,26 @@ async fn create_save_get_list_filter_archive_delete() {
 async fn autosaves_coalesce_into_bursts_and_keep_every_final_state() {
     let (_dir, db) = library().await;
     let at = |s: i64| t0() + Duration::seconds(s);
-    let n = notes::create_at(&db, "Casualty figures", "", at(0)).await.unwrap();
+    let n = notes::create_at(&db, "Casualty figures", "", at(0))
+        .await
+        .unwrap();
 
     // Typing with an autosave every second: one revision.
     let sentence = "The ministry first put the toll at 30,000.";
     for (i, _) in sentence.char_indices().skip(1).step_by(5) {
-        notes::save_at(&db, n.id, "Casualty figures", &sentence[..i], at(1 + i as i64 / 5))
-            .await
-            .unwrap();
+        notes::save_at(
+            &db,
+            n.id,
+            "Casualty figures",
+            &sentence[..i],
+            at(1 + i as i64 / 5),
+        )
+        .await
+        .unwrap();
     }
-    notes::save_at(&db, n.id, "Casualty figures", sentence, at(10)).await.unwrap();
+    notes::save_at(&db, n.id, "Casualty figures", sentence, at(10))
+        .await
+        .unwrap();
     let h = notes::history(&db, n.id).await.unwrap();
     assert_eq!(h.len(), 1);
     assert_eq!(h[0].body, sentence);
@@ -142,20 +212,29 @@ async fn autosaves_coalesce_into_bursts_and_keep_every_final_state() {
     assert_eq!(h[0].saved_at, "2026-11-26T22:00:10.000Z");
 
     // Saving the same text again changes nothing.
-    notes::save_at(&db, n.id, "Casualty figures", sentence, at(15)).await.unwrap();
+    notes::save_at(&db, n.id, "Casualty figures", sentence, at(15))
+        .await
+        .unwrap();
     assert_eq!(notes::history(&db, n.id).await.unwrap(), h);
 
     // A pause longer than a minute starts a new revision.
     let second = format!("{sentence} On Friday it said 10,000.");
-    notes::save_at(&db, n.id, "Casualty figures", &second, at(10 + 61)).await.unwrap();
+    notes::save_at(&db, n.id, "Casualty figures", &second, at(10 + 61))
+        .await
+        .unwrap();
     let h = notes::history(&db, n.id).await.unwrap();
-    assert_eq!(h.iter().map(|r| r.body.as_str()).collect::<Vec<_>>(), vec![second.as_str(), sentence]);
+    assert_eq!(
+        h.iter().map(|r| r.body.as_str()).collect::<Vec<_>>(),
+        vec![second.as_str(), sentence]
+    );
 
     // Steady typing every 30 s: a burst never spans ten minutes.
     let mut body = second.clone();
     for k in 1..=20 {
         body.push_str(" More.");
-        notes::save_at(&db, n.id, "Casualty figures", &body, at(71 + 30 * k)).await.unwrap();
+        notes::save_at(&db, n.id, "Casualty figures", &body, at(71 + 30 * k))
+            .await
+            .unwrap();
     }
     // Burst began at 71 s; saves at 101 … 641 join (< 600 s after 71), 671 starts anew.
     let h = notes::history(&db, n.id).await.unwrap();
@@ -167,8 +246,12 @@ async fn autosaves_coalesce_into_bursts_and_keep_every_final_state() {
 
     // Deleting a paragraph seconds later still keeps the text before it.
     let long = format!("{body}\n\nKCNA said the talks were “a farce staged by the puppets”, and accused the delegation of lying about the figures.");
-    notes::save_at(&db, n.id, "Casualty figures", &long, at(675)).await.unwrap();
-    notes::save_at(&db, n.id, "Casualty figures", &body, at(680)).await.unwrap();
+    notes::save_at(&db, n.id, "Casualty figures", &long, at(675))
+        .await
+        .unwrap();
+    notes::save_at(&db, n.id, "Casualty figures", &body, at(680))
+        .await
+        .unwrap();
     let h = notes::history(&db, n.id).await.unwrap();
     assert_eq!(h.len(), 4);
     assert_eq!(h[0].body, body);
@@ -179,21 +262,39 @@ async fn autosaves_coalesce_into_bursts_and_keep_every_final_state() {
 async fn restore_is_a_new_revision_that_keeps_what_it_replaced() {
     let (_dir, db) = library().await;
     let at = |s: i64| t0() + Duration::seconds(s);
-    let n = notes::create_at(&db, "Lede", "First draft of the lede.", at(0)).await.unwrap();
-    notes::save_at(&db, n.id, "Lede", "Second draft, much tighter.", at(120)).await.unwrap();
+    let n = notes::create_at(&db, "Lede", "First draft of the lede.", at(0))
+        .await
+        .unwrap();
+    notes::save_at(&db, n.id, "Lede", "Second draft, much tighter.", at(120))
+        .await
+        .unwrap();
     let first = notes::history(&db, n.id).await.unwrap()[1].clone();
     assert_eq!(first.body, "First draft of the lede.");
 
     // Seconds after the last save, yet the restore does not coalesce.
-    let restored = notes::restore_at(&db, n.id, first.id, at(125)).await.unwrap();
+    let restored = notes::restore_at(&db, n.id, first.id, at(125))
+        .await
+        .unwrap();
     assert_eq!(restored.body, "First draft of the lede.");
     let h = notes::history(&db, n.id).await.unwrap();
     assert_eq!(
         h.iter().map(|r| r.body.as_str()).collect::<Vec<_>>(),
-        vec!["First draft of the lede.", "Second draft, much tighter.", "First draft of the lede."]
+        vec![
+            "First draft of the lede.",
+            "Second draft, much tighter.",
+            "First draft of the lede."
+        ]
     );
     // Typing right after a restore continues that revision.
-    notes::save_at(&db, n.id, "Lede", "First draft of the lede, revised.", at(130)).await.unwrap();
+    notes::save_at(
+        &db,
+        n.id,
+        "Lede",
+        "First draft of the lede, revised.",
+        at(130),
+    )
+    .await
+    .unwrap();
     let h = notes::history(&db, n.id).await.unwrap();
     assert_eq!(h.len(), 3);
     assert_eq!(h[0].body, "First draft of the lede, revised.");
@@ -205,7 +306,10 @@ async fn restore_is_a_new_revision_that_keeps_what_it_replaced() {
     let other = notes::create(&db, "Other", "x").await.unwrap();
     // A revision of another note cannot be restored here.
     assert_eq!(
-        notes::restore(&db, other.id, first.id).await.unwrap_err().code(),
+        notes::restore(&db, other.id, first.id)
+            .await
+            .unwrap_err()
+            .code(),
         "not_found"
     );
 }
@@ -236,7 +340,17 @@ fn hostile_markdown_renders_inert() {
               <iframe src=\"https://evil.example\"></iframe><svg onload=alert(3)></svg>\n\n\
               <a href=\"data:text/html;base64,PHNjcmlwdD4=\">data</a> <a href=\"redline://version/4\">ok</a>\n";
     let html = notes::render_markdown(md);
-    for bad in ["<script", "fetch(", "onerror", "javascript", "JaVaScRiPt", "<iframe", "<svg", "onload", "data:text"] {
+    for bad in [
+        "<script",
+        "fetch(",
+        "onerror",
+        "javascript",
+        "JaVaScRiPt",
+        "<iframe",
+        "<svg",
+        "onload",
+        "data:text",
+    ] {
         assert!(!html.contains(bad), "{bad} survived in {html}");
     }
     assert_eq!(
