@@ -276,7 +276,7 @@ pub fn anchor(h: &Highlight, v: &Version) -> Anchor {
         }
         _ => {
             let mut ranked = scored.clone();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1));
+            ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
             let (best, second) = (ranked[0], ranked[1]);
             if best.1 > second.1 && best.1 >= needed.max(1) {
                 return Anchor::Exact {
@@ -333,8 +333,7 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
     let span_blocks = h.text.matches("\n\n").count() + 1;
     let lo = (n * 2 / 3).max(1);
     let hi = n * 3 / 2 + 2;
-    // (score, window length, the region's words, window's first word)
-    let mut best: Option<(f32, usize, Vec<(&str, usize, usize)>, usize)> = None;
+    let mut best: Option<Candidate> = None;
     for b in 0..text.blocks.len().saturating_sub(span_blocks - 1) {
         let region_start = text.blocks[b].0;
         let region_end = text.blocks[b + span_blocks - 1].1;
@@ -410,6 +409,12 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
         similarity,
     })
 }
+
+/// A best window so far: score, length in words, the words of its region
+/// (with char ranges) and the index of its first word there.
+type Candidate<'a> = (f32, usize, Vec<Word<'a>>, usize);
+/// A word and its char range.
+type Word<'a> = (&'a str, usize, usize);
 
 fn ends_sentence(word: &str) -> bool {
     matches!(word, "." | "!" | "?" | "。" | "！" | "？" | "؟")

@@ -116,7 +116,10 @@ pub async fn run(args: HighlightArgs, db: &Db, json: bool) -> Result<(), Error> 
                 return print_json(&h);
             }
             print_line(&h);
-            println!("cite it in a note with {}", redline::citations::insert_citation(h.id));
+            println!(
+                "cite it in a note with {}",
+                redline::citations::insert_citation(h.id)
+            );
         }
         HighlightCommand::List { version, source } => {
             let list = match (version, source) {

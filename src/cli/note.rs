@@ -103,7 +103,12 @@ fn print_note_line(n: &Note) {
         format!("  #{}", n.tags.join(" #"))
     };
     let archived = if n.archived { "  (archived)" } else { "" };
-    println!("{:>5}  {}  {}{tags}{archived}", n.id, &n.updated_at[..16.min(n.updated_at.len())], n.title);
+    println!(
+        "{:>5}  {}  {}{tags}{archived}",
+        n.id,
+        &n.updated_at[..16.min(n.updated_at.len())],
+        n.title
+    );
 }
 
 pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
@@ -182,7 +187,11 @@ pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
             if json {
                 return print_json(&n);
             }
-            println!("note {} {}", n.id, if undo { "unarchived" } else { "archived" });
+            println!(
+                "note {} {}",
+                n.id,
+                if undo { "unarchived" } else { "archived" }
+            );
         }
         NoteCommand::Delete { id } => {
             notes::delete(db, id).await?;
