@@ -347,9 +347,16 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
             continue;
         }
         let tokens: Vec<&str> = region.iter().map(|w| w.0).collect();
+        // A best window starts and ends on words of the highlight (trimming
+        // anything else only raises the score), so only those are tried.
+        let known: std::collections::HashSet<&str> = wanted.iter().copied().collect();
+        let useful: Vec<bool> = tokens.iter().map(|t| known.contains(t)).collect();
         let mut region_best: Option<(f32, usize, usize)> = None;
-        for i in 0..tokens.len() {
+        for i in (0..tokens.len()).filter(|&i| useful[i]) {
             for len in lo..=hi.min(tokens.len() - i) {
+                if !useful[i + len - 1] {
+                    continue;
+                }
                 let (start, end) = (region[i].1, region[i + len - 1].2);
                 if let Some((ss, se)) = skip {
                     if start < se && ss < end {

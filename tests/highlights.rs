@@ -494,3 +494,46 @@ async fn anchors_in_chinese_korean_and_arabic() {
         other => panic!("expected Changed, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_passage_across_two_paragraphs() {
+    let (_dir, db) = library().await;
+    let tail = "officials said, after talks that ran past midnight.";
+    let head = "“We believe the ceasefire holds along the entire front line,”";
+    let v2 = article(
+        "Ceasefire extended",
+        "Wire Service",
+        "en",
+        Dir::Ltr,
+        &[
+            P_CAPTION,
+            &P_LEDE.replace("ran past midnight", "ran well past midnight"),
+            P_QUOTE,
+            P_FIGURE,
+        ],
+    );
+    let vs = story(&db, "https://wire.example/ceasefire", &[v1(), v2]).await;
+    let (s, _) = find(&vs[0].text, tail, 0);
+    let (_, e) = find(&vs[0].text, head, 0);
+    let h = highlights::create(&db, vs[0].id, s, e, "", "")
+        .await
+        .unwrap();
+    assert_eq!(h.text, format!("{tail}\n\n{head}"));
+
+    let changed = format!("officials said, after talks that ran well past midnight.\n\n{head}");
+    let (s, e) = find(&vs[1].text, &changed, 0);
+    match highlights::anchor(&h, &vs[1]) {
+        Anchor::Changed {
+            start,
+            end,
+            text,
+            similarity,
+        } => {
+            assert_eq!((start, end), (s, e));
+            assert_eq!(text, changed);
+            // 23 words and marks kept, "well" inserted: 23 / 24.
+            assert!((similarity - 23.0 / 24.0).abs() < 1e-6, "{similarity}");
+        }
+        other => panic!("expected Changed, got {other:?}"),
+    }
+}
