@@ -146,6 +146,17 @@ async fn save_in(
     force_new_revision: bool,
 ) -> Result<()> {
     let stamp = crate::time::format(now);
+    let current: Option<(String, String)> =
+        sqlx::query_as("SELECT title, body FROM notes WHERE id = ?")
+            .bind(note_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match current {
+        None => return Err(Error::not_found("note", note_id)),
+        // An autosave of unchanged text is not an edit.
+        Some((t, b)) if t == title && b == body && !force_new_revision => return Ok(()),
+        Some(_) => {}
+    }
     let updated = sqlx::query("UPDATE notes SET title = ?, body = ?, updated_at = ? WHERE id = ?")
         .bind(title)
         .bind(body)
