@@ -212,9 +212,10 @@ async fn autosaves_coalesce_into_bursts_and_keep_every_final_state() {
     assert_eq!(h[0].saved_at, "2026-11-26T22:00:10.000Z");
 
     // Saving the same text again changes nothing.
-    notes::save_at(&db, n.id, "Casualty figures", sentence, at(15))
+    let same = notes::save_at(&db, n.id, "Casualty figures", sentence, at(15))
         .await
         .unwrap();
+    assert_eq!(same.updated_at, "2026-11-26T22:00:10.000Z");
     assert_eq!(notes::history(&db, n.id).await.unwrap(), h);
 
     // A pause longer than a minute starts a new revision.
