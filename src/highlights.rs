@@ -331,51 +331,36 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
         return None;
     }
     let span_blocks = h.text.matches("\n\n").count() + 1;
-    let lo = (n * 2 / 3).max(1);
-    let hi = n * 3 / 2 + 2;
     let mut best: Option<Candidate> = None;
     for b in 0..text.blocks.len().saturating_sub(span_blocks - 1) {
         let region_start = text.blocks[b].0;
         let region_end = text.blocks[b + span_blocks - 1].1;
-        let region: Vec<(&str, usize, usize)> = text
+        let words_in = text
             .words
             .iter()
             .filter(|w| w.1 >= region_start && w.2 <= region_end)
-            .copied()
-            .collect();
-        if region.is_empty() || !could_reach(&wanted, &region) {
-            continue;
-        }
-        let tokens: Vec<&str> = region.iter().map(|w| w.0).collect();
-        // A best window starts and ends on words of the highlight (trimming
-        // anything else only raises the score), so only those are tried.
-        let known: std::collections::HashSet<&str> = wanted.iter().copied().collect();
-        let useful: Vec<bool> = tokens.iter().map(|t| known.contains(t)).collect();
-        let mut region_best: Option<(f32, usize, usize)> = None;
-        for i in (0..tokens.len()).filter(|&i| useful[i]) {
-            for len in lo..=hi.min(tokens.len() - i) {
-                if !useful[i + len - 1] {
-                    continue;
-                }
-                let (start, end) = (region[i].1, region[i + len - 1].2);
-                if let Some((ss, se)) = skip {
-                    if start < se && ss < end {
-                        continue;
-                    }
-                }
-                let common = common_words(&wanted, &tokens[i..i + len]);
-                let score = 1.5 * common as f32 - 0.5 * len as f32;
-                if region_best.is_none_or(|(s, l, _)| score > s || (score == s && len < l)) {
-                    region_best = Some((score, len, i));
-                }
+            .copied();
+        // Words overlapping `skip` split the region: no window may cross them.
+        let mut segments: Vec<Vec<Word>> = vec![Vec::new()];
+        for w in words_in {
+            match skip {
+                Some((ss, se)) if w.1 < se && ss < w.2 => segments.push(Vec::new()),
+                _ => segments.last_mut().expect("one segment").push(w),
             }
         }
-        if let Some((score, len, i)) = region_best {
-            if best
-                .as_ref()
-                .is_none_or(|(s, l, _, _)| score > *s || (score == *s && len < *l))
-            {
-                best = Some((score, len, region, i));
+        for region in segments {
+            if region.is_empty() || !could_reach(&wanted, &region) {
+                continue;
+            }
+            let tokens: Vec<&str> = region.iter().map(|w| w.0).collect();
+            if let Some((score, first, last)) = best_window(&wanted, &tokens) {
+                let len = last + 1 - first;
+                if best
+                    .as_ref()
+                    .is_none_or(|(s, l, _, _)| score > *s || (score == *s && len < *l))
+                {
+                    best = Some((score, len, region, first));
+                }
             }
         }
     }
@@ -415,6 +400,51 @@ fn fuzzy(text: &Text, h: &Highlight, skip: Option<(usize, usize)>) -> Option<Fuz
         end: region[last].2,
         similarity,
     })
+}
+
+/// The window of `tokens` scoring best: +1 per highlight word matched (in
+/// order), -0.5 per other word inside the window. A dynamic programme over
+/// (text word, highlight word), O(len × n) instead of trying every window.
+/// Returns (score, first, last) with ties going to the shorter window.
+fn best_window(wanted: &[&str], tokens: &[&str]) -> Option<(f32, usize, usize)> {
+    let n = wanted.len();
+    // prev[i] / cur[i]: best (score, start) of a window ending at the previous /
+    // current text word having used highlight words 1..=i.
+    let none = (f32::NEG_INFINITY, 0usize);
+    let mut prev = vec![none; n + 1];
+    let mut best: Option<(f32, usize, usize)> = None;
+    for (j, t) in tokens.iter().enumerate() {
+        let mut cur = vec![none; n + 1];
+        for i in 1..=n {
+            // Skip highlight word i.
+            let mut cell = cur[i - 1];
+            // Text word j inside the window but unmatched.
+            if prev[i].0 - 0.5 > cell.0 {
+                cell = (prev[i].0 - 0.5, prev[i].1);
+            }
+            if wanted[i - 1] == *t {
+                // Continue a window, or start one here.
+                let (base, start) = if prev[i - 1].0 > 0.0 {
+                    prev[i - 1]
+                } else {
+                    (0.0, j)
+                };
+                let m = base + 1.0;
+                if m > cell.0 || (m == cell.0 && start > cell.1) {
+                    cell = (m, start);
+                }
+            }
+            cur[i] = cell;
+        }
+        let (score, start) = cur[n];
+        if score > 0.0
+            && best.is_none_or(|(s, f, l)| score > s || (score == s && j - start < l - f))
+        {
+            best = Some((score, start, j));
+        }
+        prev = cur;
+    }
+    best
 }
 
 /// A best window so far: score, length in words, the words of its region
