@@ -172,15 +172,15 @@ impl CitedVersion {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct DiffSpan {
-    pub kind: DiffKind,
+pub struct PassageChange {
+    pub kind: PassageChangeKind,
     pub text: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub enum DiffKind {
+pub enum PassageChangeKind {
     Equal,
     Delete,
     Insert,
@@ -204,7 +204,7 @@ pub enum CitationState {
         new_text: String,
         similarity: f32,
         /// Word-level diff from the quoted text to `new_text`.
-        spans: Vec<DiffSpan>,
+        spans: Vec<PassageChange>,
     },
     /// A later version no longer contains the quoted passage.
     GoneAfterCite {
@@ -372,20 +372,20 @@ fn human_time(t: &str) -> String {
 }
 
 /// Word-level diff of a passage (Unicode word boundaries, so CJK works too).
-pub fn word_diff(old: &str, new: &str) -> Vec<DiffSpan> {
+pub fn word_diff(old: &str, new: &str) -> Vec<PassageChange> {
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
         .diff_unicode_words(old, new);
-    let mut spans: Vec<DiffSpan> = Vec::new();
+    let mut spans: Vec<PassageChange> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {
-            similar::ChangeTag::Equal => DiffKind::Equal,
-            similar::ChangeTag::Delete => DiffKind::Delete,
-            similar::ChangeTag::Insert => DiffKind::Insert,
+            similar::ChangeTag::Equal => PassageChangeKind::Equal,
+            similar::ChangeTag::Delete => PassageChangeKind::Delete,
+            similar::ChangeTag::Insert => PassageChangeKind::Insert,
         };
         match spans.last_mut() {
             Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => spans.push(DiffSpan {
+            _ => spans.push(PassageChange {
                 kind,
                 text: change.value().to_string(),
             }),
@@ -459,13 +459,17 @@ fn missing_html(st: &CitationStatus) -> String {
     )
 }
 
-fn diff_html(spans: &[DiffSpan]) -> String {
+fn diff_html(spans: &[PassageChange]) -> String {
     spans
         .iter()
         .map(|s| match s.kind {
-            DiffKind::Equal => esc(&s.text),
-            DiffKind::Delete => format!("<del class=\"redline-diff\">{}</del>", esc(&s.text)),
-            DiffKind::Insert => format!("<ins class=\"redline-diff\">{}</ins>", esc(&s.text)),
+            PassageChangeKind::Equal => esc(&s.text),
+            PassageChangeKind::Delete => {
+                format!("<del class=\"redline-diff\">{}</del>", esc(&s.text))
+            }
+            PassageChangeKind::Insert => {
+                format!("<ins class=\"redline-diff\">{}</ins>", esc(&s.text))
+            }
         })
         .collect()
 }

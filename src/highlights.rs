@@ -59,7 +59,7 @@ pub enum Anchor {
     },
     /// The same text occurs more than once and the context does not say which
     /// one was meant: the passage is still there, its place is uncertain.
-    Ambiguous { candidates: Vec<Span> },
+    Ambiguous { candidates: Vec<AnchorSpan> },
     /// Nothing close enough is left.
     Gone,
 }
@@ -68,7 +68,7 @@ pub enum Anchor {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct Span {
+pub struct AnchorSpan {
     pub start: usize,
     pub end: usize,
 }
@@ -287,7 +287,7 @@ pub fn anchor(h: &Highlight, v: &Version) -> Anchor {
             return Anchor::Ambiguous {
                 candidates: scored
                     .iter()
-                    .map(|&(s, _)| Span {
+                    .map(|&(s, _)| AnchorSpan {
                         start: s,
                         end: s + n,
                     })

@@ -2,7 +2,9 @@
 //! versions ("changed after you cited it"), and the rendered note.
 
 use redline::article::{Article, Block, Dir};
-use redline::citations::{self, CitationKind, CitationRef, CitationState, DiffKind, DiffSpan};
+use redline::citations::{
+    self, CitationKind, CitationRef, CitationState, PassageChange, PassageChangeKind,
+};
 use redline::highlights::{self, Highlight};
 use redline::notes;
 use redline::versions::{self, Version};
@@ -206,7 +208,7 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
         "still pinned to v1"
     );
     assert_eq!(st[0].latest.as_ref().unwrap().version_id, v3.id);
-    let span = |kind, text: &str| DiffSpan {
+    let span = |kind, text: &str| PassageChange {
         kind,
         text: text.into(),
     };
@@ -217,10 +219,10 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
             new_text: "aid convoys to reach 10,000 displaced people".into(),
             similarity: 6.0 / 7.0,
             spans: vec![
-                span(DiffKind::Equal, "aid convoys to reach "),
-                span(DiffKind::Delete, "30,000"),
-                span(DiffKind::Insert, "10,000"),
-                span(DiffKind::Equal, " displaced people"),
+                span(PassageChangeKind::Equal, "aid convoys to reach "),
+                span(PassageChangeKind::Delete, "30,000"),
+                span(PassageChangeKind::Insert, "10,000"),
+                span(PassageChangeKind::Equal, " displaced people"),
             ],
         }
     );

@@ -2,7 +2,7 @@
 //! (paragraphs reordered, edited, deleted; repeated phrases; other scripts).
 
 use redline::article::{Article, Block, Dir};
-use redline::highlights::{self, Anchor, Highlight, Span};
+use redline::highlights::{self, Anchor, AnchorSpan, Highlight};
 use redline::versions::{self, Version};
 use redline::Db;
 
@@ -363,11 +363,11 @@ async fn repeated_phrases_follow_their_context_or_say_ambiguous() {
         highlights::anchor(&h, &vs[3]),
         Anchor::Ambiguous {
             candidates: vec![
-                Span {
+                AnchorSpan {
                     start: a.0,
                     end: a.1
                 },
-                Span {
+                AnchorSpan {
                     start: b.0,
                     end: b.1
                 }
