@@ -169,11 +169,15 @@ fn is_noise(text: &str) -> bool {
     false
 }
 
+/// A cookie banner speaks as the site ("we use", "this site") and asks the
+/// reader for something; a news story about cookies does neither.
 fn is_cookie_notice(text: &str) -> bool {
     let t = text.to_lowercase();
-    ["we use", "this site uses", "this website uses", "accept", "consent", "cookie policy", "cookie settings"]
+    let site_voice = ["we use", "this site", "this website", "our site", "our website", "we and our partners"]
         .iter()
-        .any(|w| t.contains(w))
+        .any(|w| t.contains(w));
+    let asks = ["you", "accept", "agree", "consent", "manage", "settings"].iter().any(|w| t.contains(w));
+    site_voice && asks
 }
 
 fn is_share_bar(text: &str) -> bool {
