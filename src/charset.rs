@@ -108,7 +108,7 @@ fn tld_of(url: &str) -> Option<String> {
 /// The encoding named by a `charset=` parameter, by WHATWG label rules.
 /// The "replacement" encoding is ignored: it would turn the page into one U+FFFD.
 fn header_charset(content_type: &str) -> Option<&'static Encoding> {
-    charset_param(content_type.as_bytes()).and_then(|label| Encoding::for_label_no_replacement(label))
+    charset_param(content_type.as_bytes()).and_then(Encoding::for_label_no_replacement)
 }
 
 /// Finds `charset=` in a `Content-Type`-like value, unquoting it.
@@ -194,13 +194,19 @@ fn meta_fixup(enc: &'static Encoding) -> &'static Encoding {
 }
 
 fn meta_charset(attrs: &[(String, Vec<u8>)]) -> Option<&'static Encoding> {
-    let get = |name: &str| attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
+    let get = |name: &str| {
+        attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    };
     if let Some(label) = get("charset") {
         if let Some(enc) = Encoding::for_label_no_replacement(label.trim_ascii()) {
             return Some(enc);
         }
     }
-    let is_content_type = get("http-equiv").is_some_and(|v| v.trim_ascii().eq_ignore_ascii_case(b"content-type"));
+    let is_content_type =
+        get("http-equiv").is_some_and(|v| v.trim_ascii().eq_ignore_ascii_case(b"content-type"));
     if is_content_type {
         if let Some(content) = get("content") {
             return charset_param(content).and_then(Encoding::for_label_no_replacement);
@@ -240,7 +246,10 @@ fn tag_attributes(s: &[u8], mut i: usize) -> (Vec<(String, Vec<u8>)>, usize) {
             match s.get(i) {
                 Some(&q @ (b'"' | b'\'')) => {
                     let vs = i + 1;
-                    let ve = s[vs..].iter().position(|&b| b == q).map_or(s.len(), |p| vs + p);
+                    let ve = s[vs..]
+                        .iter()
+                        .position(|&b| b == q)
+                        .map_or(s.len(), |p| vs + p);
                     value.extend_from_slice(&s[vs..ve]);
                     i = (ve + 1).min(s.len());
                 }
@@ -266,8 +275,14 @@ mod tests {
 
     #[test]
     fn charset_param_reads_quoted_and_bare_labels() {
-        assert_eq!(charset_param(b"text/html; charset=EUC-KR"), Some(&b"EUC-KR"[..]));
-        assert_eq!(charset_param(b"text/html;charset=\"gbk\""), Some(&b"gbk"[..]));
+        assert_eq!(
+            charset_param(b"text/html; charset=EUC-KR"),
+            Some(&b"EUC-KR"[..])
+        );
+        assert_eq!(
+            charset_param(b"text/html;charset=\"gbk\""),
+            Some(&b"gbk"[..])
+        );
         assert_eq!(charset_param(b"text/html"), None);
     }
 

@@ -56,14 +56,26 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         .unwrap_or_default();
 
     // The headline repeated as the first block is not body text.
-    if blocks.first().is_some_and(|b| normalize(&b.text) == normalize(&title)) {
+    if blocks
+        .first()
+        .is_some_and(|b| normalize(&b.text) == normalize(&title))
+    {
         blocks.remove(0);
     }
     let by_line = take_by_line(&mut blocks);
 
     let byline = meta
         .ld_authors()
-        .or_else(|| meta.tag(&["author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author"]))
+        .or_else(|| {
+            meta.tag(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "byl",
+                "parsely-author",
+                "sailthru.author",
+            ])
+        })
         .filter(|a| url::Url::parse(a).is_err())
         .or_else(|| meta.rel_author.clone())
         .or_else(|| smoothie.as_ref().and_then(|a| a.byline.clone()))
@@ -114,7 +126,14 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         .map(|t| normalize_time(&t));
     let modified_at = meta
         .ld_str(&["dateModified"])
-        .or_else(|| meta.tag(&["article:modified_time", "og:updated_time", "datemodified", "last-modified"]))
+        .or_else(|| {
+            meta.tag(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "last-modified",
+            ])
+        })
         .or_else(|| smoothie.as_ref().and_then(|a| a.modified_time.clone()))
         .map(|t| normalize_time(&t));
 
@@ -218,9 +237,9 @@ fn markdown_blocks(body: &str) -> Vec<Block> {
             Event::SoftBreak | Event::HardBreak => buf.push(' '),
             Event::Start(Tag::Heading { .. } | Tag::Item) => flush(&mut buf, BlockKind::Paragraph),
             Event::End(TagEnd::Heading(_)) => flush(&mut buf, BlockKind::Heading),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
-                flush(&mut buf, BlockKind::Paragraph)
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => flush(&mut buf, BlockKind::Paragraph),
             _ => {}
         }
     }
@@ -246,7 +265,9 @@ impl PageMeta {
     fn read(doc: &Document) -> Self {
         let mut meta = PageMeta::default();
         for node in doc.select("meta").nodes() {
-            let Some(content) = node.attr("content") else { continue };
+            let Some(content) = node.attr("content") else {
+                continue;
+            };
             let content = content.trim();
             if content.is_empty() {
                 continue;
@@ -263,16 +284,30 @@ impl PageMeta {
                 break;
             }
             let text = node.text();
-            let text = text.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>");
+            let text = text
+                .trim()
+                .trim_start_matches("<![CDATA[")
+                .trim_end_matches("]]>");
             if let Ok(v) = serde_json::from_str::<Value>(text) {
                 meta.ld = find_article_ld(v);
             }
         }
         let title = doc.select("head title");
-        let title = if title.is_empty() { doc.select("title") } else { title };
-        meta.title = title.nodes().first().map(|n| collapse_ws(&n.text())).filter(|t| !t.is_empty());
+        let title = if title.is_empty() {
+            doc.select("title")
+        } else {
+            title
+        };
+        meta.title = title
+            .nodes()
+            .first()
+            .map(|n| collapse_ws(&n.text()))
+            .filter(|t| !t.is_empty());
         let html = doc.select("html");
-        meta.html_lang = html.attr("lang").map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+        meta.html_lang = html
+            .attr("lang")
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty());
         meta.dir = html
             .attr("dir")
             .or_else(|| doc.select("body").attr("dir"))
@@ -292,7 +327,9 @@ impl PageMeta {
     }
 
     fn tag(&self, keys: &[&str]) -> Option<String> {
-        keys.iter().find_map(|k| self.tags.get(*k)).map(|v| decode_entities(v))
+        keys.iter()
+            .find_map(|k| self.tags.get(*k))
+            .map(|v| decode_entities(v))
     }
 
     /// The first string found at one of the dotted paths of the JSON-LD article.
@@ -353,7 +390,11 @@ fn find_article_ld(v: Value) -> Option<Value> {
 
 fn is_article_type(t: Option<&Value>) -> bool {
     let is = |s: &str| {
-        s.ends_with("Article") || matches!(s, "BlogPosting" | "LiveBlogPosting" | "Report" | "SocialMediaPosting")
+        s.ends_with("Article")
+            || matches!(
+                s,
+                "BlogPosting" | "LiveBlogPosting" | "Report" | "SocialMediaPosting"
+            )
     };
     match t {
         Some(Value::String(s)) => is(s),
@@ -372,11 +413,19 @@ fn remove_page_chrome(doc: &Document) {
         .select("[class], [id]")
         .nodes()
         .iter()
-        .filter(|n| !matches!(n.node_name().as_deref(), Some("html" | "body" | "article" | "main")))
+        .filter(|n| {
+            !matches!(
+                n.node_name().as_deref(),
+                Some("html" | "body" | "article" | "main")
+            )
+        })
         .filter(|n| {
             let class = n.attr("class").unwrap_or_default();
             let id = n.attr("id").unwrap_or_default();
-            class.split_whitespace().chain(id.split_whitespace()).any(is_noise_token)
+            class
+                .split_whitespace()
+                .chain(id.split_whitespace())
+                .any(is_noise_token)
         })
         .copied()
         .collect();
@@ -422,7 +471,8 @@ fn is_noise_token(token: &str) -> bool {
 fn fallback_blocks(html: &str) -> Vec<Block> {
     let doc = Document::from(html);
     remove_page_chrome(&doc);
-    doc.select("script, style, template, header, footer").remove();
+    doc.select("script, style, template, header, footer")
+        .remove();
     match doc.body() {
         Some(body) => {
             let mut w = BlockWalker::default();
@@ -460,10 +510,14 @@ impl BlockWalker {
             if !child.is_element() {
                 continue;
             }
-            let name = child.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+            let name = child
+                .node_name()
+                .map(|n| n.to_ascii_lowercase())
+                .unwrap_or_default();
             match name.as_str() {
-                "script" | "style" | "noscript" | "template" | "svg" | "button" | "nav" | "form" | "iframe"
-                | "select" | "input" | "textarea" | "img" | "picture" | "video" | "audio" | "source" | "head" => {}
+                "script" | "style" | "noscript" | "template" | "svg" | "button" | "nav"
+                | "form" | "iframe" | "select" | "input" | "textarea" | "img" | "picture"
+                | "video" | "audio" | "source" | "head" => {}
                 "br" | "hr" => self.flush(BlockKind::Paragraph),
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                     self.flush(BlockKind::Paragraph);
@@ -572,7 +626,10 @@ fn clean_byline(b: &str) -> String {
         .or_else(|| b.strip_prefix("by "))
         .or_else(|| b.strip_prefix("BY "))
         .unwrap_or(&b);
-    rest.trim().trim_end_matches([',', '|', '·']).trim().to_string()
+    rest.trim()
+        .trim_end_matches([',', '|', '·'])
+        .trim()
+        .to_string()
 }
 
 /// Strips " | Site", " - Site", " — Site" from a title when the tail is the
@@ -584,8 +641,11 @@ fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
             if head.is_empty() {
                 continue;
             }
-            let is_site = site.is_some_and(|s| normalize(s).to_lowercase() == normalize(tail).to_lowercase());
-            let short_tail = sep == " | " && tail.chars().count() <= 30 && head.chars().count() > tail.chars().count();
+            let is_site =
+                site.is_some_and(|s| normalize(s).to_lowercase() == normalize(tail).to_lowercase());
+            let short_tail = sep == " | "
+                && tail.chars().count() <= 30
+                && head.chars().count() > tail.chars().count();
             if is_site || short_tail {
                 return head.to_string();
             }
@@ -601,7 +661,8 @@ fn script_dir(title: &str, blocks: &[Block]) -> Dir {
     let texts = std::iter::once(title).chain(blocks.iter().map(|b| b.text.as_str()));
     for c in texts.flat_map(str::chars).filter(|c| c.is_alphabetic()) {
         all += 1;
-        if matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}') {
+        if matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+        {
             rtl += 1;
         }
     }
@@ -621,9 +682,15 @@ fn normalize_time(s: &str) -> String {
         return crate::time::format(t);
     }
     let parsed = DateTime::parse_from_rfc2822(s).ok().or_else(|| {
-        ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%.f%z"]
-            .iter()
-            .find_map(|f| DateTime::parse_from_str(s, f).ok())
+        [
+            "%Y-%m-%dT%H:%M:%S%z",
+            "%Y-%m-%d %H:%M:%S%z",
+            "%Y-%m-%dT%H:%M%z",
+            "%Y-%m-%d %H:%M:%S %z",
+            "%Y-%m-%dT%H:%M:%S%.f%z",
+        ]
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(s, f).ok())
     });
     match parsed {
         Some(t) => crate::time::format(t.with_timezone(&Utc)),
@@ -643,7 +710,10 @@ fn absolute_url(href: &str, base: Option<&url::Url>) -> Option<String> {
 /// Collapses HTML whitespace (not NBSP, which is text) and trims.
 fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+    for word in s
+        .split(|c: char| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }

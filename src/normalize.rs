@@ -22,7 +22,15 @@ pub fn normalize(s: &str) -> String {
     for c in s.nfkc() {
         let c = match c {
             // Soft hyphen, zero-width and invisible formatting characters.
-            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' => continue,
+            '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}' => continue,
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
             c => c,
@@ -127,11 +135,61 @@ static NOISE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// Words that, alone or together, make a share/follow bar.
 const SHARE_WORDS: &[&str] = &[
-    "share", "shares", "sharing", "this", "article", "story", "on", "via", "tweet", "follow", "us", "email", "e-mail",
-    "print", "copy", "link", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram", "reddit", "pinterest",
-    "flipboard", "threads", "bluesky", "instagram", "youtube", "kakaotalk", "kakao", "band", "line", "weibo", "wechat",
-    "vk", "вконтакте", "одноклассники", "поделиться", "공유", "공유하기", "페이스북", "트위터", "카카오톡", "シェア",
-    "ツイート", "分享", "微博", "微信", "مشاركة", "שתפו", "שתף", "|", "·", "•",
+    "share",
+    "shares",
+    "sharing",
+    "this",
+    "article",
+    "story",
+    "on",
+    "via",
+    "tweet",
+    "follow",
+    "us",
+    "email",
+    "e-mail",
+    "print",
+    "copy",
+    "link",
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "telegram",
+    "reddit",
+    "pinterest",
+    "flipboard",
+    "threads",
+    "bluesky",
+    "instagram",
+    "youtube",
+    "kakaotalk",
+    "kakao",
+    "band",
+    "line",
+    "weibo",
+    "wechat",
+    "vk",
+    "вконтакте",
+    "одноклассники",
+    "поделиться",
+    "공유",
+    "공유하기",
+    "페이스북",
+    "트위터",
+    "카카오톡",
+    "シェア",
+    "ツイート",
+    "分享",
+    "微博",
+    "微信",
+    "مشاركة",
+    "שתפו",
+    "שתף",
+    "|",
+    "·",
+    "•",
 ];
 
 /// Headings that introduce a list of links to other stories.
@@ -173,10 +231,19 @@ fn is_noise(text: &str) -> bool {
 /// reader for something; a news story about cookies does neither.
 fn is_cookie_notice(text: &str) -> bool {
     let t = text.to_lowercase();
-    let site_voice = ["we use", "this site", "this website", "our site", "our website", "we and our partners"]
+    let site_voice = [
+        "we use",
+        "this site",
+        "this website",
+        "our site",
+        "our website",
+        "we and our partners",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    let asks = ["you", "accept", "agree", "consent", "manage", "settings"]
         .iter()
         .any(|w| t.contains(w));
-    let asks = ["you", "accept", "agree", "consent", "manage", "settings"].iter().any(|w| t.contains(w));
     site_voice && asks
 }
 
@@ -188,8 +255,12 @@ fn is_share_bar(text: &str) -> bool {
         .collect();
     !words.is_empty()
         && words.len() <= 12
-        && words.iter().any(|w| !matches!(*w, "this" | "on" | "us" | "via" | "article" | "story"))
-        && words.iter().all(|w| SHARE_WORDS.contains(&w.trim_end_matches(':')))
+        && words
+            .iter()
+            .any(|w| !matches!(*w, "this" | "on" | "us" | "via" | "article" | "story"))
+        && words
+            .iter()
+            .all(|w| SHARE_WORDS.contains(&w.trim_end_matches(':')))
 }
 
 fn is_related_heading(text: &str) -> bool {
@@ -199,5 +270,9 @@ fn is_related_heading(text: &str) -> bool {
 /// A link title in a related-stories list: short and not ending like a sentence.
 fn is_headline_like(text: &str) -> bool {
     let last = text.chars().last();
-    text.chars().count() <= 150 && !matches!(last, Some('.' | '!' | '?' | '。' | '"' | '\'' | ':' | '»' | '؟'))
+    text.chars().count() <= 150
+        && !matches!(
+            last,
+            Some('.' | '!' | '?' | '。' | '"' | '\'' | ':' | '»' | '؟')
+        )
 }

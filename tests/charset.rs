@@ -84,7 +84,12 @@ fn legacy_encodings_declared_in_the_header_decode() {
         let bytes = encoded(case.file, case.label, "");
         let ct = format!("text/html; charset={}", case.label.to_uppercase());
         let d = decode_html(&bytes, Some(&ct), Some(case.url));
-        assert_eq!((d.encoding, d.from), (case.encoding, DecodedFrom::Header), "{}", case.file);
+        assert_eq!(
+            (d.encoding, d.from),
+            (case.encoding, DecodedFrom::Header),
+            "{}",
+            case.file
+        );
         assert_article(case, &d.text);
     }
 }
@@ -94,7 +99,12 @@ fn legacy_encodings_declared_in_meta_decode() {
     for case in CASES {
         let bytes = encoded(case.file, case.label, case.meta);
         let d = decode_html(&bytes, Some("text/html"), None);
-        assert_eq!((d.encoding, d.from), (case.encoding, DecodedFrom::Meta), "{}", case.file);
+        assert_eq!(
+            (d.encoding, d.from),
+            (case.encoding, DecodedFrom::Meta),
+            "{}",
+            case.file
+        );
         assert_article(case, &d.text);
     }
 }
@@ -104,7 +114,12 @@ fn undeclared_legacy_encodings_are_detected_without_a_tld_hint() {
     for case in CASES {
         let bytes = encoded(case.file, case.label, "");
         let d = decode_html(&bytes, None, Some("https://mirror.example.com/page"));
-        assert_eq!((d.encoding, d.from), (case.encoding, DecodedFrom::Detected), "{}", case.file);
+        assert_eq!(
+            (d.encoding, d.from),
+            (case.encoding, DecodedFrom::Detected),
+            "{}",
+            case.file
+        );
         assert_article(case, &d.text);
     }
 }
@@ -135,11 +150,17 @@ fn utf16_bom_and_meta_claiming_utf16_means_utf8() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     let d = decode_html(&bytes, None, None);
-    assert_eq!((d.encoding, d.from, d.text.as_str()), ("UTF-16LE", DecodedFrom::Bom, "<p>Дипломаты</p>"));
+    assert_eq!(
+        (d.encoding, d.from, d.text.as_str()),
+        ("UTF-16LE", DecodedFrom::Bom, "<p>Дипломаты</p>")
+    );
 
     let page = "<meta charset=\"utf-16\"><p>Дипломаты</p>";
     let d = decode_html(page.as_bytes(), None, None);
-    assert_eq!((d.encoding, d.from, d.text.as_str()), ("UTF-8", DecodedFrom::Meta, page));
+    assert_eq!(
+        (d.encoding, d.from, d.text.as_str()),
+        ("UTF-8", DecodedFrom::Meta, page)
+    );
 }
 
 #[test]
@@ -151,7 +172,10 @@ fn unlabelled_utf8_is_utf8_and_malformed_bytes_become_replacement_characters() {
     bytes.extend_from_slice(&[0xFF, 0xFE, 0xC3]);
     bytes.extend_from_slice(b" end</p>");
     let d = decode_html(&bytes, None, None);
-    assert_eq!(d.text, "<meta charset=utf-8><p>ok \u{FFFD}\u{FFFD}\u{FFFD} end</p>");
+    assert_eq!(
+        d.text,
+        "<meta charset=utf-8><p>ok \u{FFFD}\u{FFFD}\u{FFFD} end</p>"
+    );
 }
 
 #[test]
@@ -168,7 +192,10 @@ fn plain_text_files_decode_by_bom_utf8_then_detection() {
     let story = "Переговоры продлены\n\nДелегации России и США договорились продлить консультации ещё на одни сутки, сообщил источник в российской делегации. Стороны обсуждают порядок взаимных инспекций и обмен данными о пусках ракет.\n";
     let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(story);
     let d = decode_text(&bytes, None);
-    assert_eq!((d.encoding, d.from, d.text.as_str()), ("windows-1251", DecodedFrom::Detected, story));
+    assert_eq!(
+        (d.encoding, d.from, d.text.as_str()),
+        ("windows-1251", DecodedFrom::Detected, story)
+    );
 
     let d = decode_text(story.as_bytes(), Some("text/plain"));
     assert_eq!((d.encoding, d.from), ("UTF-8", DecodedFrom::Utf8));
@@ -176,7 +203,10 @@ fn plain_text_files_decode_by_bom_utf8_then_detection() {
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend_from_slice(story.as_bytes());
     let d = decode_text(&bom, None);
-    assert_eq!((d.encoding, d.from, d.text.as_str()), ("UTF-8", DecodedFrom::Bom, story));
+    assert_eq!(
+        (d.encoding, d.from, d.text.as_str()),
+        ("UTF-8", DecodedFrom::Bom, story)
+    );
 }
 
 #[test]
@@ -188,7 +218,10 @@ fn korean_caption_is_kept_and_headline_block_dropped() {
     let texts: Vec<&str> = a.blocks.iter().map(|b| b.text.as_str()).collect();
     assert!(texts.contains(&"25일 판문점 평화의집에서 남북 대표단이 회담을 시작하기 전 악수하고 있다. [통일부 제공]"), "{texts:#?}");
     assert!(a.blocks.iter().all(|b| b.kind == BlockKind::Paragraph));
-    assert_eq!(texts.last(), Some(&"양측은 26일 오전 다시 만나 공동보도문 문구를 조율할 예정이다."));
+    assert_eq!(
+        texts.last(),
+        Some(&"양측은 26일 오전 다시 만나 공동보도문 문구를 조율할 예정이다.")
+    );
     assert_eq!(a.site_name.as_deref(), Some("한빛통신"));
     assert_eq!(a.lang.as_deref(), Some("ko"));
     assert_eq!(a.published_at.as_deref(), Some("2026-11-25T01:00:00.000Z"));

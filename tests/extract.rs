@@ -8,12 +8,16 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-const WIRE_URL: &str = "https://meridianwire.example/world/2026/11/25/grain-corridor-summit?utm_source=rss";
+const WIRE_URL: &str =
+    "https://meridianwire.example/world/2026/11/25/grain-corridor-summit?utm_source=rss";
 
 #[test]
 fn wire_story_metadata_comes_from_json_ld_og_and_meta() {
     let a = extract_html(&fixture("wire_en.html"), Some(WIRE_URL)).unwrap();
-    assert_eq!(a.title, "Envoys agree grain corridor as summit talks run late");
+    assert_eq!(
+        a.title,
+        "Envoys agree grain corridor as summit talks run late"
+    );
     assert_eq!(a.byline.as_deref(), Some("Hanna Kowalczyk, Daniel Osei"));
     assert_eq!(a.site_name.as_deref(), Some("Meridian Wire"));
     assert_eq!(a.lang.as_deref(), Some("en-GB"));
@@ -52,10 +56,17 @@ fn wire_story_body_is_ordered_blocks_without_page_chrome() {
 
 #[test]
 fn arabic_page_without_dir_is_detected_right_to_left() {
-    let a = extract_html(&fixture("ar_utf8.html"), Some("https://alsharq-news.example/ar/2026/11/25/ministers")).unwrap();
+    let a = extract_html(
+        &fixture("ar_utf8.html"),
+        Some("https://alsharq-news.example/ar/2026/11/25/ministers"),
+    )
+    .unwrap();
     assert_eq!(a.dir, Dir::Rtl);
     assert_eq!(a.lang.as_deref(), Some("ar"));
-    assert_eq!(a.title, "وزراء الخارجية العرب يدعون إلى وقف فوري لإطلاق النار");
+    assert_eq!(
+        a.title,
+        "وزراء الخارجية العرب يدعون إلى وقف فوري لإطلاق النار"
+    );
     assert_eq!(a.site_name.as_deref(), Some("وكالة الشرق للأنباء"));
     assert_eq!(
         a.blocks[0].text,
@@ -73,7 +84,10 @@ fn hebrew_page_declares_right_to_left() {
     assert_eq!(a.title, "שרי החוץ נפגשו בירושלים לשיחות על הסכם המים");
     assert_eq!(a.site_name.as_deref(), Some("חדשות הגליל"));
     assert_eq!(a.blocks.len(), 3);
-    assert_eq!(a.blocks[2].text, "הצדדים סיכמו להיפגש שוב בעמאן בתחילת החודש הבא כדי להשלים את הנוסח הסופי.");
+    assert_eq!(
+        a.blocks[2].text,
+        "הצדדים סיכמו להיפגש שוב בעמאן בתחילת החודש הבא כדי להשלים את הנוסח הסופי."
+    );
 }
 
 #[test]
@@ -97,7 +111,10 @@ fn metadata_falls_back_to_meta_tags_title_and_by_line() {
     assert_eq!(a.lang.as_deref(), Some("ru"));
     assert_eq!(a.published_at.as_deref(), Some("2026-11-24T15:45:00.000Z"));
     assert_eq!(a.modified_at, None);
-    assert_eq!(a.canonical_url.as_deref(), Some("https://vestnik.example/news/un-vote"));
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://vestnik.example/news/un-vote")
+    );
     assert_eq!(a.blocks.len(), 2);
     assert!(a.blocks[0].text.starts_with("НЬЮ-ЙОРК, 24 ноября."));
 }
@@ -123,12 +140,19 @@ fn a_short_page_still_gives_its_paragraphs() {
     let html = "<html><head><title>Notice</title></head><body><nav><a href='/'>Home</a></nav><p>The embassy is closed on Friday.</p></body></html>";
     let a = extract_html(html, None).unwrap();
     assert_eq!(a.title, "Notice");
-    assert_eq!(a.blocks, vec![Block::paragraph("The embassy is closed on Friday.")]);
+    assert_eq!(
+        a.blocks,
+        vec![Block::paragraph("The embassy is closed on Friday.")]
+    );
 }
 
 #[test]
 fn a_page_without_text_is_an_extract_error() {
-    for html in ["", "   ", "<html><head></head><body><img src='a.jpg'><script>var x = 1;</script></body></html>"] {
+    for html in [
+        "",
+        "   ",
+        "<html><head></head><body><img src='a.jpg'><script>var x = 1;</script></body></html>",
+    ] {
         let err = extract_html(html, None).unwrap_err();
         assert_eq!(err.code(), "extract_failed", "{html:?}");
     }
@@ -153,7 +177,8 @@ fn markdown_headings_become_heading_blocks_without_markup() {
     let md = "# 中欧领导人会晤聚焦贸易\n\n双方就经贸关系深入交换意见。\n\n## 电动汽车\n\n欧方希望通过**对话**解决分歧。\n\n- 签署环境保护文件\n- 签署科技创新文件\n";
     let a = extract_plain(md, true);
     assert_eq!(a.title, "中欧领导人会晤聚焦贸易");
-    let kinds: Vec<(BlockKind, &str)> = a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+    let kinds: Vec<(BlockKind, &str)> =
+        a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
     assert_eq!(
         kinds,
         vec![

@@ -26,7 +26,10 @@ fn normalize_folds_invisible_and_typographic_differences() {
     assert_eq!(normalize("\u{FF12}\u{FF15}\u{65E5}"), "25\u{65E5}");
     assert_eq!(normalize("\u{1100}\u{1161}"), "\u{AC00}");
     // Bidi marks in right-to-left text are invisible.
-    assert_eq!(normalize("\u{200F}\u{05E9}\u{05DC}\u{05D5}\u{05DD}\u{200E}"), "\u{05E9}\u{05DC}\u{05D5}\u{05DD}");
+    assert_eq!(
+        normalize("\u{200F}\u{05E9}\u{05DC}\u{05D5}\u{05DD}\u{200E}"),
+        "\u{05E9}\u{05DC}\u{05D5}\u{05DD}"
+    );
     assert_eq!(normalize(" \u{00A0} "), "");
 }
 
@@ -92,11 +95,17 @@ fn related_lists_are_dropped_up_to_the_next_sentence() {
 #[test]
 fn real_paragraphs_that_mention_noise_words_stay() {
     let real = vec![
-        Block::paragraph("The ministry bought advertisement space in three newspapers to defend the deal."),
-        Block::paragraph("Regulators said the company set cookies without asking users for consent."),
+        Block::paragraph(
+            "The ministry bought advertisement space in three newspapers to defend the deal.",
+        ),
+        Block::paragraph(
+            "Regulators said the company set cookies without asking users for consent.",
+        ),
         Block::paragraph("“Subscribe to nothing you cannot verify,” the editor told the panel."),
         Block::paragraph("Share prices in Seoul rose 2% after the talks."),
-        Block::paragraph("The strike hit 5 minutes ago, officials said, and rescuers are on the scene."),
+        Block::paragraph(
+            "The strike hit 5 minutes ago, officials said, and rescuers are on the scene.",
+        ),
         Block::paragraph("광고 시장 규모는 지난해 15조 원을 넘었다."),
         Block::heading("SHIPPING RATES FALL"),
     ];
@@ -107,8 +116,17 @@ fn real_paragraphs_that_mention_noise_words_stay() {
 fn pages_that_differ_only_by_noise_have_the_same_fingerprint() {
     let a = extract_html(&fixture("wire_en.html"), Some(URL)).unwrap();
     let b = extract_html(&fixture("wire_en_noise.html"), Some(URL)).unwrap();
-    assert_eq!(a.blocks.len(), b.blocks.len(), "{:#?}\n{:#?}", a.blocks, b.blocks);
-    assert_eq!(fingerprint(&a.title, &a.blocks), fingerprint(&b.title, &b.blocks));
+    assert_eq!(
+        a.blocks.len(),
+        b.blocks.len(),
+        "{:#?}\n{:#?}",
+        a.blocks,
+        b.blocks
+    );
+    assert_eq!(
+        fingerprint(&a.title, &a.blocks),
+        fingerprint(&b.title, &b.blocks)
+    );
     assert_eq!(fingerprint_of(&fixture("wire_en.html")).len(), 64);
 }
 
@@ -119,7 +137,10 @@ fn a_changed_figure_or_word_changes_the_fingerprint() {
     let figure = page.replace("up to 30,000 tonnes", "up to 10,000 tonnes");
     assert_ne!(figure, page);
     assert_ne!(fingerprint_of(&figure), base);
-    let word = page.replace("nobody should call it peace", "nobody should call it a truce");
+    let word = page.replace(
+        "nobody should call it peace",
+        "nobody should call it a truce",
+    );
     assert_ne!(word, page);
     assert_ne!(fingerprint_of(&word), base);
     let headline = page.replace(
@@ -133,10 +154,16 @@ fn a_changed_figure_or_word_changes_the_fingerprint() {
 fn fingerprint_counts_order_and_boundaries_but_not_kinds_or_empty_blocks() {
     let p = |t: &str| Block::paragraph(t);
     let base = fingerprint("Talks", &[p("One."), p("Two.")]);
-    assert_eq!(fingerprint("Talks", &[p("One."), p(" "), Block::heading("Two.")]), base);
+    assert_eq!(
+        fingerprint("Talks", &[p("One."), p(" "), Block::heading("Two.")]),
+        base
+    );
     assert_ne!(fingerprint("Talks", &[p("Two."), p("One.")]), base);
     assert_ne!(fingerprint("Talks", &[p("One. Two.")]), base);
     assert_ne!(fingerprint("Talks One.", &[p("Two.")]), base);
     // The exact input of the hash: title, record separator, blocks joined by unit separators.
-    assert_eq!(base, redline::hash::sha256_hex("Talks\u{1E}One.\u{1F}Two.".as_bytes()));
+    assert_eq!(
+        base,
+        redline::hash::sha256_hex("Talks\u{1E}One.\u{1F}Two.".as_bytes())
+    );
 }
