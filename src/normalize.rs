@@ -119,14 +119,11 @@ static NOISE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"^(?:story|article) continues (?:below|after) (?:this )?(?:advertisement|ad)$",
         r"^(?:광고|реклама|広告|广告|廣告|إعلان|פרסומת|anzeige|publicité|publicidad)$",
         // Newsletter and subscription prompts.
-        r"^(?:sign up|subscribe|get (?:our|the) .{0,60}newsletter|join our newsletter|newsletter)\b.{0,160}$",
-        r"^.{0,120}\bnewsletter\b.{0,120}\b(?:sign up|subscribe|inbox)\b.{0,80}$",
-        r"^(?:already a subscriber\?|log in to continue|continue reading with a subscription).{0,100}$",
-        r"^(?:뉴스레터 구독|구독하기|подпишитесь|подписаться|ニュースレター登録|订阅|訂閱).{0,80}$",
-        // Cookie notices.
-        r"^.{0,200}\bcookies?\b.{0,300}$",
+        r"^(?:sign up|subscribe|get (?:our|the) [^.]*newsletter|join our newsletter|newsletter)(?-u:\b)",
+        r"^(?:already a subscriber\?|log in to continue|continue reading with a subscription)",
+        r"^(?:뉴스레터 구독|구독하기|подпишитесь|подписаться|ニュースレター登録|订阅|訂閱)",
         // Print/comment/reading-time chrome.
-        r"^(?:print|comments?|\d+ comments?|\d+\s*min(?:ute)?s? read|listen to (?:this )?(?:article|story).{0,20}|copy link|link copied)$",
+        r"^(?:print|comments?|\d+ comments?|\d+\s*min(?:ute)?s? read|listen to (?:this )?(?:article|story)[^.]*|copy link|link copied)$",
     ]
     .iter()
     .map(|p| Regex::new(&format!("(?i){p}")).expect("noise pattern"))
@@ -195,14 +192,14 @@ const SHARE_WORDS: &[&str] = &[
 /// Headings that introduce a list of links to other stories.
 static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:related(?: (?:stories|articles|coverage|content|news|links|topics))?|read more|read also|also read|see also|more (?:stories|news|on this story)|more from .{1,40}|most (?:read|popular|viewed)|trending(?: now)?|recommended(?: for you)?|you may (?:also )?like|top stories|editor's picks|관련 ?기사|관련 ?뉴스|많이 본 뉴스|читайте также|по теме|другие новости|関連記事|関連ニュース|相关(?:新闻|阅读|文章)|相關(?:新聞|閱讀)|延伸阅读|اقرأ أيضا|اقرأ أيضاً|מומלצים|עוד בנושא):?$",
+        r"(?i)^(?:related(?: (?:stories|articles|coverage|content|news|links|topics))?|read more|read also|also read|see also|more (?:stories|news|on this story)|more from \S.*|most (?:read|popular|viewed)|trending(?: now)?|recommended(?: for you)?|you may (?:also )?like|top stories|editor's picks|관련 ?기사|관련 ?뉴스|많이 본 뉴스|читайте также|по теме|другие новости|関連記事|関連ニュース|相关(?:新闻|阅读|文章)|相關(?:新聞|閱讀)|延伸阅读|اقرأ أيضا|اقرأ أيضاً|מומלצים|עוד בנושא):?$",
     )
     .expect("related pattern")
 });
 
 /// A one-line pointer to another story ("Related: …", "READ MORE: …").
 static RELATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:related|read more|read also|also read|see also|more|watch|listen|читайте также|관련 기사|関連記事|相关阅读)\s*[:：»›>|-]\s*.{1,200}$")
+    Regex::new(r"(?i)^(?:related|read more|read also|also read|see also|more|watch|listen|читайте также|관련 기사|関連記事|相关阅读)\s*[:：»›>|-]\s*\S")
         .expect("related line pattern")
 });
 
@@ -213,24 +210,31 @@ fn is_noise(text: &str) -> bool {
     if is_share_bar(text) {
         return true;
     }
+    // Prompts are short; a long paragraph that starts "Subscribe…" is prose.
+    if text.chars().count() > 200 {
+        return is_cookie_notice(text);
+    }
     if RELATED_LINE.is_match(text) {
         return true;
     }
     if NOISE.iter().any(|r| r.is_match(text)) {
-        // The cookie pattern only matches with consent wording, so that a
-        // story about browser cookies stays.
-        if text.to_lowercase().contains("cookie") && !is_cookie_notice(text) {
-            return false;
-        }
         return true;
     }
-    false
+    let lower = text.to_lowercase();
+    let newsletter = lower.contains("newsletter")
+        && ["sign up", "subscribe", "inbox"]
+            .iter()
+            .any(|w| lower.contains(w));
+    newsletter || is_cookie_notice(text)
 }
 
 /// A cookie banner speaks as the site ("we use", "this site") and asks the
 /// reader for something; a news story about cookies does neither.
 fn is_cookie_notice(text: &str) -> bool {
     let t = text.to_lowercase();
+    if !t.contains("cookie") {
+        return false;
+    }
     let site_voice = [
         "we use",
         "this site",
