@@ -632,23 +632,28 @@ fn clean_byline(b: &str) -> String {
         .to_string()
 }
 
-/// Strips " | Site", " - Site", " — Site" from a title when the tail is the
-/// site name, or when a `|` separates a longer head from a short tail.
+/// Strips the site's name from the end of a title ("… | Site", "…_新华网",
+/// "…｜東洋通信"), or a short tail after " | " when the site is unknown.
 fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " « ", " » "] {
-        if let Some((head, tail)) = title.rsplit_once(sep) {
-            let head = head.trim();
-            if head.is_empty() {
-                continue;
+    const SEPARATORS: &[char] = &['|', '｜', '-', '–', '—', '_', ':', '·', '«', '»', '/'];
+    if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(head) = title.strip_suffix(site) {
+            let head = head.trim_end();
+            if let Some(head) = head.strip_suffix(SEPARATORS) {
+                let head = head.trim_end();
+                if !head.is_empty() {
+                    return head.to_string();
+                }
             }
-            let is_site =
-                site.is_some_and(|s| normalize(s).to_lowercase() == normalize(tail).to_lowercase());
-            let short_tail = sep == " | "
-                && tail.chars().count() <= 30
-                && head.chars().count() > tail.chars().count();
-            if is_site || short_tail {
-                return head.to_string();
-            }
+        }
+    }
+    if let Some((head, tail)) = title.rsplit_once(" | ") {
+        let head = head.trim();
+        if !head.is_empty()
+            && tail.chars().count() <= 30
+            && head.chars().count() > tail.chars().count()
+        {
+            return head.to_string();
         }
     }
     title.to_string()

@@ -190,3 +190,55 @@ fn markdown_headings_become_heading_blocks_without_markup() {
         ]
     );
 }
+
+#[test]
+fn the_site_name_is_stripped_from_page_titles() {
+    let page = |title: &str, site: &str| {
+        format!(
+            "<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"{site}\"></head>\
+             <body><p>Officials confirmed the meeting would take place on Thursday in the capital.</p></body></html>"
+        )
+    };
+    let cases = [
+        (
+            "中欧领导人会晤聚焦贸易与气候合作_华星通讯社",
+            "华星通讯社",
+            "中欧领导人会晤聚焦贸易与气候合作",
+        ),
+        (
+            "日中外相会談、海洋問題で協議継続を確認｜東洋通信",
+            "東洋通信",
+            "日中外相会談、海洋問題で協議継続を確認",
+        ),
+        (
+            "Talks stall over sanctions - Meridian Wire",
+            "Meridian Wire",
+            "Talks stall over sanctions",
+        ),
+        (
+            "Talks stall over sanctions | World news | Meridian",
+            "Meridian Wire",
+            "Talks stall over sanctions | World news",
+        ),
+        (
+            "Mid-term elections: what to watch",
+            "Meridian Wire",
+            "Mid-term elections: what to watch",
+        ),
+    ];
+    for (title, site, expected) in cases {
+        let a = extract_html(&page(title, site), None).unwrap();
+        assert_eq!(a.title, expected, "{title}");
+    }
+}
+
+#[test]
+fn a_page_with_a_utf8_bom_decodes_and_extracts() {
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(fixture("he_utf8.html").as_bytes());
+    let d = redline::charset::decode_html(&bytes, Some("text/html; charset=windows-1255"), None);
+    assert_eq!(d.from, redline::charset::DecodedFrom::Bom);
+    let a = extract_html(&d.text, None).unwrap();
+    assert_eq!(a.title, "שרי החוץ נפגשו בירושלים לשיחות על הסכם המים");
+    assert_eq!(a.dir, Dir::Rtl);
+}
