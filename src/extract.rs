@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::article::{Article, Block, BlockKind, Dir};
 use crate::error::{Error, Result};
-use crate::normalize::{normalize, strip_noise};
+use crate::normalize::{is_noise_line, normalize, strip_noise};
 
 /// Extracts the article of an HTML page; `url` (the page's address) resolves
 /// relative links such as the canonical URL. Fails only when the page has no
@@ -22,6 +22,15 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
     let base = url
         .and_then(|u| url::Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
+    // HTML parsing and Readability are quadratic in nesting depth; a hostile
+    // page nested thousands deep is read flattened instead of hanging a clip.
+    let flattened;
+    let html = if nesting_depth(html) > MAX_MARKUP_DEPTH {
+        flattened = flatten_markup(html);
+        flattened.as_str()
+    } else {
+        html
+    };
     let doc = Document::from(html);
     let meta = PageMeta::read(&doc);
     remove_page_chrome(&doc);
@@ -45,23 +54,27 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         .map(|s| collapse_ws(&s))
         .filter(|s| !s.is_empty());
 
-    let title = meta
+    let declared_title = meta
         .ld_str(&["headline", "name"])
         .or_else(|| meta.tag(&["og:title", "twitter:title"]))
         .or_else(|| meta.title.clone())
         .or_else(|| smoothie.as_ref().map(|a| a.title.clone()))
         .map(|t| strip_site_suffix(&collapse_ws(&t), site_name.as_deref()))
-        .filter(|t| !t.is_empty())
-        .or_else(|| blocks.first().map(|b| b.text.clone()))
-        .unwrap_or_default();
-
-    // The headline repeated as the first block is not body text.
-    if blocks
-        .first()
-        .is_some_and(|b| normalize(&b.text) == normalize(&title))
-    {
-        blocks.remove(0);
-    }
+        .filter(|t| !t.is_empty());
+    let title = match declared_title {
+        Some(title) => {
+            // The headline repeated as the first block is not body text.
+            if blocks
+                .first()
+                .is_some_and(|b| normalize(&b.text) == normalize(&title))
+            {
+                blocks.remove(0);
+            }
+            title
+        }
+        // No title anywhere: the first block names the page and stays body text.
+        None => blocks.first().map(|b| b.text.clone()).unwrap_or_default(),
+    };
     let by_line = take_by_line(&mut blocks);
 
     let byline = meta
@@ -467,6 +480,130 @@ fn is_noise_token(token: &str) -> bool {
     })
 }
 
+/// Nesting depth beyond which a page is flattened before parsing (browsers
+/// themselves cap the tree depth at a few hundred).
+const MAX_MARKUP_DEPTH: usize = 512;
+
+/// Elements that never nest: void elements and those whose end tag is optional.
+fn is_flat_element(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "colgroup"
+            | "caption"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "html"
+            | "head"
+            | "body"
+            | "!doctype"
+    )
+}
+
+/// Walks the tags of raw HTML (skipping comments and script/style bodies),
+/// calling `f(name, closing, tag_text)` for each.
+fn scan_tags(html: &str, mut f: impl FnMut(&str, bool, &str, std::ops::Range<usize>)) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        let start = i + off;
+        if html[start..].starts_with("<!--") {
+            i = html[start + 4..]
+                .find("-->")
+                .map_or(html.len(), |p| start + 4 + p + 3);
+            continue;
+        }
+        let Some(end) = html[start..].find('>').map(|p| start + p + 1) else {
+            break;
+        };
+        let closing = bytes.get(start + 1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_end = html[name_start..end]
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .map_or(end, |p| name_start + p);
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        i = end;
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!') {
+            continue;
+        }
+        f(&name, closing, &html[start..end], start..end);
+        if !closing && matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            let close = format!("</{name}");
+            i = bytes[i..]
+                .windows(close.len())
+                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()))
+                .map_or(html.len(), |p| i + p);
+        }
+    }
+}
+
+/// The deepest nesting of non-void elements, estimated from the raw tags.
+fn nesting_depth(html: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    scan_tags(html, |name, closing, _, _| {
+        if is_flat_element(name) {
+            return;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            max = max.max(depth);
+        }
+    });
+    max
+}
+
+/// The page with every nesting element replaced by a line break, keeping
+/// head tags, paragraphs, headings and list items.
+fn flatten_markup(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    scan_tags(html, |name, _, tag, range| {
+        out.push_str(&html[last..range.start]);
+        last = range.end;
+        let keep = is_flat_element(name)
+            || matches!(
+                name,
+                "title" | "script" | "style" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+            );
+        if keep {
+            out.push_str(tag);
+        } else if is_inline(name) {
+            out.push(' ');
+        } else {
+            out.push_str("<br>");
+        }
+    });
+    out.push_str(&html[last..]);
+    out
+}
+
 /// When Readability finds no article: the paragraphs of the body, minus chrome.
 fn fallback_blocks(html: &str) -> Vec<Block> {
     let doc = Document::from(html);
@@ -498,10 +635,26 @@ fn blocks_of_html(content: &str) -> Vec<Block> {
 struct BlockWalker {
     blocks: Vec<Block>,
     buf: String,
+    depth: usize,
 }
+
+/// Past this nesting depth a subtree is taken as flat text, so hostile pages
+/// with absurd nesting cannot overflow the stack.
+const MAX_DEPTH: usize = 128;
 
 impl BlockWalker {
     fn walk(&mut self, node: &NodeRef) {
+        if self.depth >= MAX_DEPTH {
+            self.buf.push(' ');
+            self.buf.push_str(&node.text());
+            return;
+        }
+        self.depth += 1;
+        self.walk_children(node);
+        self.depth -= 1;
+    }
+
+    fn walk_children(&mut self, node: &NodeRef) {
         for child in node.children_it(false) {
             if child.is_text() {
                 self.buf.push_str(&child.text());
@@ -618,18 +771,21 @@ fn take_by_line(blocks: &mut Vec<Block>) -> Option<String> {
     Some(blocks.remove(pos).text)
 }
 
-/// "By Jane Doe and Min-ji Park" → "Jane Doe and Min-ji Park".
+/// "By Jane Doe and Min-ji Park · Updated 5 minutes ago" → "Jane Doe and Min-ji Park".
 fn clean_byline(b: &str) -> String {
     let b = collapse_ws(b);
+    let b = b
+        .split(['·', '|', '•'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty() && !is_noise_line(part))
+        .collect::<Vec<_>>()
+        .join(" · ");
     let rest = b
         .strip_prefix("By ")
         .or_else(|| b.strip_prefix("by "))
         .or_else(|| b.strip_prefix("BY "))
         .unwrap_or(&b);
-    rest.trim()
-        .trim_end_matches([',', '|', '·'])
-        .trim()
-        .to_string()
+    rest.trim().trim_end_matches([',', ';']).trim().to_string()
 }
 
 /// Strips the site's name from the end of a title ("… | Site", "…_新华网",

@@ -130,6 +130,23 @@ static NOISE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
+/// A relative time anywhere in a line ("…, updated 5 minutes ago").
+static RELATIVE_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:\d+|an?|one)\s*(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago|\d+\s*(?:초|분|시간|일)\s*전|\d+\s*(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день)\s+назад|\d+\s*(?:秒|分|時間|分钟|分鐘|小时|小時|天)前|منذ\s*\d+|לפני\s*\d+",
+    )
+    .expect("relative time pattern")
+});
+
+/// A short line carrying a relative time and no sentence — a timestamp line
+/// such as "25 Nov 2026, updated 5 minutes ago" — changes on every capture.
+fn is_dateline_with_relative_time(text: &str) -> bool {
+    let last = text.chars().last();
+    text.chars().count() <= 100
+        && !matches!(last, Some('.' | '!' | '?' | '。' | '"' | '\'' | '»' | '؟'))
+        && RELATIVE_TIME.is_match(text)
+}
+
 /// Words that, alone or together, make a share/follow bar.
 const SHARE_WORDS: &[&str] = &[
     "share",
@@ -203,9 +220,18 @@ static RELATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("related line pattern")
 });
 
+/// Whether one line of text (a block, or a part of a byline) is page noise.
+pub fn is_noise_line(text: &str) -> bool {
+    let text = normalize(text);
+    !text.chars().any(char::is_alphanumeric) || is_noise(&text)
+}
+
 fn is_noise(text: &str) -> bool {
     if text.chars().count() > 600 {
         return false;
+    }
+    if is_dateline_with_relative_time(text) {
+        return true;
     }
     if is_share_bar(text) {
         return true;

@@ -242,3 +242,38 @@ fn a_page_with_a_utf8_bom_decodes_and_extracts() {
     assert_eq!(a.title, "שרי החוץ נפגשו בירושלים לשיחות על הסכם המים");
     assert_eq!(a.dir, Dir::Rtl);
 }
+
+#[test]
+fn a_byline_loses_its_relative_timestamp() {
+    let html = r#"<html><head><title>Sanctions talks stall in Brussels</title></head><body><article>
+<h1>Sanctions talks stall in Brussels</h1>
+<div class="byline">By Claire Dubois · Updated 12 minutes ago</div>
+<p>BRUSSELS — European Union envoys failed on Tuesday to agree a new package of sanctions, with two member states holding out over restrictions on liquefied natural gas imports, three diplomats said.</p>
+<p>“We are close, but close is not a deal,” said one diplomat, who asked not to be named because the talks were private. Ambassadors will meet again on Friday.</p>
+</article></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.byline.as_deref(), Some("Claire Dubois"));
+    assert_eq!(a.title, "Sanctions talks stall in Brussels");
+    assert_eq!(a.blocks.len(), 2);
+}
+
+#[test]
+fn absurdly_nested_markup_does_not_overflow() {
+    let depth = 5_000;
+    let html = format!(
+        "<html><body>{}<p>Deeply nested but readable text about the ceasefire talks in Doha.</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let a = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || extract_html(&html, None))
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        a.blocks.last().map(|b| b.text.as_str()),
+        Some("Deeply nested but readable text about the ceasefire talks in Doha.")
+    );
+}
