@@ -280,3 +280,37 @@ fn absurdly_nested_markup_does_not_overflow() {
         )]
     );
 }
+
+#[test]
+fn json_ld_graphs_and_string_authors_are_read() {
+    let html = r#"<html lang="fr"><head>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":[]}</script>
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+  {"@type":"WebSite","name":"Le Courrier du Sahel"},
+  {"@type":["ReportageNewsArticle"],"headline":"Niamey et Bamako rouvrent leur frontière &amp; leurs marchés",
+   "author":"Aminata Traoré","publisher":{"@type":"Organization","name":"Le Courrier du Sahel"},
+   "datePublished":"2026-11-24T08:00:00Z","mainEntityOfPage":{"@id":"/afrique/frontiere-niamey-bamako"},
+   "description":"Les deux capitales ont signé un accord de réouverture."}]}</script>
+<title>Accueil</title></head><body>
+<p>Les autorités du Niger et du Mali ont annoncé lundi la réouverture de leur frontière commune, fermée depuis dix-huit mois, ainsi que des marchés hebdomadaires de la région de Tillabéri.</p>
+<p>« C'est une bouffée d'oxygène pour les commerçants », a déclaré un responsable douanier à Ayorou.</p>
+</body></html>"#;
+    let a = extract_html(html, Some("https://courrier-sahel.example/afrique/")).unwrap();
+    assert_eq!(
+        a.title,
+        "Niamey et Bamako rouvrent leur frontière & leurs marchés"
+    );
+    assert_eq!(a.byline.as_deref(), Some("Aminata Traoré"));
+    assert_eq!(a.site_name.as_deref(), Some("Le Courrier du Sahel"));
+    assert_eq!(a.lang.as_deref(), Some("fr"));
+    assert_eq!(a.published_at.as_deref(), Some("2026-11-24T08:00:00.000Z"));
+    assert_eq!(
+        a.excerpt.as_deref(),
+        Some("Les deux capitales ont signé un accord de réouverture.")
+    );
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://courrier-sahel.example/afrique/frontiere-niamey-bamako")
+    );
+    assert_eq!(a.blocks.len(), 2);
+}
