@@ -868,17 +868,23 @@ fn absolute_url(href: &str, base: Option<&url::Url>) -> Option<String> {
     matches!(u.scheme(), "http" | "https").then(|| u.to_string())
 }
 
-/// Collapses HTML whitespace (not NBSP, which is text) and trims.
+/// Collapses HTML whitespace (not NBSP, which is text) and trims; drops soft
+/// hyphens and zero-width spaces, which are invisible on the page but would
+/// break search and word diffs of the stored text.
 fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s
         .split(|c: char| c.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
     {
+        let word = word.replace(['\u{00AD}', '\u{200B}', '\u{2060}', '\u{FEFF}'], "");
+        if word.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&word);
     }
     out
 }
