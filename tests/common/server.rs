@@ -103,7 +103,9 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on an ephemeral loopback port, on the current tokio runtime.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().unwrap();
         let server = TestServer {
             addr,
@@ -113,7 +115,9 @@ impl TestServer {
         let s = server.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { break };
+                let Ok((stream, _)) = listener.accept().await else {
+                    break;
+                };
                 let s = s.clone();
                 tokio::spawn(async move {
                     let _ = s.serve(stream).await;
@@ -241,7 +245,11 @@ async fn write_response(
     if let Behaviour::DelayHeaders(d) = response.behaviour {
         tokio::time::sleep(d).await;
     }
-    let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
     for (n, v) in &response.headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -262,12 +270,16 @@ async fn write_response(
             stream.write_all(&response.body).await?;
         }
         Behaviour::StallAfter(n, pause) => {
-            stream.write_all(&response.body[..n.min(response.body.len())]).await?;
+            stream
+                .write_all(&response.body[..n.min(response.body.len())])
+                .await?;
             stream.flush().await?;
             tokio::time::sleep(pause).await;
         }
         Behaviour::CutAfter(n) => {
-            stream.write_all(&response.body[..n.min(response.body.len())]).await?;
+            stream
+                .write_all(&response.body[..n.min(response.body.len())])
+                .await?;
         }
         Behaviour::Drip { chunk, every } => {
             for piece in response.body.chunks(chunk.max(1)) {
