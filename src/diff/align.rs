@@ -177,8 +177,8 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
     bounds.push((old.len(), new.len()));
     for (ai, &(ao, an)) in bounds.iter().enumerate() {
         let mut pending = (o_start..ao).filter(|&o| old_pair[o].is_none()).peekable();
-        for n in n_start..an {
-            match new_pair[n] {
+        for (n, pair) in new_pair.iter().enumerate().take(an).skip(n_start) {
+            match *pair {
                 Some((o, Placement::InPlace)) => {
                     while let Some(&p) = pending.peek() {
                         if p > o {

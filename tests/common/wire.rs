@@ -141,7 +141,7 @@ pub fn story_v2_noise() -> Story {
 /// box, related links and a relative timestamp all vary with `noise`; the
 /// article text does not.
 pub fn page(story: &Story, noise: u32) -> String {
-    let mut nav = vec![
+    let mut nav = [
         "World", "Asia", "Business", "Markets", "Politics", "Opinion", "Sport", "Video",
     ];
     let n = nav.len();
@@ -159,7 +159,7 @@ pub fn page(story: &Story, noise: u32) -> String {
         "Analysis: What North Korea gets from the war in Ukraine",
         "Japan, South Korea and U.S. hold trilateral naval drill",
     ];
-    let mut related: Vec<&str> = related.to_vec();
+    let mut related = related;
     related.rotate_left(noise as usize % 4);
 
     let ld = serde_json::json!({
