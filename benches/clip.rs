@@ -2,10 +2,8 @@
 //! fingerprint and store it (a new version each time) in a SQLite file.
 
 #[path = "../tests/common/server.rs"]
-#[allow(dead_code)]
 mod server;
 #[path = "../tests/common/wire.rs"]
-#[allow(dead_code)]
 mod wire;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
