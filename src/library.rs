@@ -262,7 +262,7 @@ pub async fn count_sources(conn: &mut SqliteConnection, filter: &SourceFilter) -
 /// Outlets of the sources not archived, most sources first.
 pub async fn list_sites(conn: &mut SqliteConnection) -> Result<Vec<FacetCount>> {
     let sql = format!(
-        "SELECT site_name AS value, COUNT(*) AS count FROM ({SOURCE_SELECT} WHERE s.archived = 0) \
+        "SELECT MIN(site_name) AS value, COUNT(*) AS count FROM ({SOURCE_SELECT} WHERE s.archived = 0) \
          WHERE site_name IS NOT NULL AND site_name <> '' \
          GROUP BY site_name COLLATE NOCASE ORDER BY count DESC, value COLLATE NOCASE"
     );
@@ -272,7 +272,7 @@ pub async fn list_sites(conn: &mut SqliteConnection) -> Result<Vec<FacetCount>> 
 /// Languages of the sources not archived, most sources first.
 pub async fn list_languages(conn: &mut SqliteConnection) -> Result<Vec<FacetCount>> {
     let sql = format!(
-        "SELECT lang AS value, COUNT(*) AS count FROM ({SOURCE_SELECT} WHERE s.archived = 0) \
+        "SELECT MIN(lang) AS value, COUNT(*) AS count FROM ({SOURCE_SELECT} WHERE s.archived = 0) \
          WHERE lang IS NOT NULL AND lang <> '' \
          GROUP BY lang COLLATE NOCASE ORDER BY count DESC, value COLLATE NOCASE"
     );
