@@ -5,17 +5,23 @@
 //! reading and writing while it runs.
 //!
 //! A restore never writes into a library in place. It copies the backup next
-//! to the target, opens the copy (bringing an older schema up to date), runs
-//! `PRAGMA integrity_check`, closes it and renames it over the target, which
-//! is atomic on one filesystem. The previous file is kept beside it as
-//! `<name>.before-restore-<time>`. It refuses when the target has a `-wal` or
-//! `-shm` file: that means the library is open (or was not closed cleanly),
-//! and renaming a file under open connections — or next to a stale WAL that
-//! SQLite would replay into the restored file — would corrupt it.
+//! to the target, checks the copy (`PRAGMA integrity_check`, and that it is a
+//! Redline library) and renames it over the target, which is atomic on one
+//! filesystem. The previous file is kept beside it as
+//! `<name>.before-restore-<time>`.
+//!
+//! It refuses while any connection (the app, a CLI) has the target open:
+//! renaming a file under open connections, or next to a WAL that SQLite would
+//! replay into the restored file, would corrupt it. "Open" is tested by taking
+//! an exclusive lock on the target (waiting up to 2 s); a WAL left by a crash
+//! is folded into the old file first, so the kept copy is complete.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteLockingMode};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -56,30 +62,6 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-async fn counts(db: &Db) -> Result<(i64, i64, i64)> {
-    let (s, v, n): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM versions), \
-                (SELECT COUNT(*) FROM notes)",
-    )
-    .fetch_one(db.pool())
-    .await?;
-    Ok((s, v, n))
-}
-
-async fn integrity_ok(db: &Db) -> Result<()> {
-    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(db.pool())
-        .await?;
-    if rows.len() == 1 && rows[0] == "ok" {
-        Ok(())
-    } else {
-        Err(Error::Export(format!(
-            "the backup fails its integrity check: {}",
-            rows.join("; ")
-        )))
-    }
-}
-
 /// Copies the whole library, while in use, to a new file at `target`.
 pub async fn backup(db: &Db, target: &Path) -> Result<BackupReport> {
     if target.exists() {
@@ -103,7 +85,8 @@ pub async fn backup(db: &Db, target: &Path) -> Result<BackupReport> {
         .bind(target_str)
         .execute(db.pool())
         .await?;
-    let (sources, versions, notes) = counts(db).await?;
+    // Check what was written, and count what the snapshot holds.
+    let (sources, versions, notes) = check_staged(target, target).await?;
     let bytes = std::fs::metadata(target)
         .map_err(|e| io_err(target, e))?
         .len();
@@ -116,8 +99,75 @@ pub async fn backup(db: &Db, target: &Path) -> Result<BackupReport> {
     })
 }
 
+/// A single connection for checking a file that is not (yet) the open
+/// library: exclusive locking and a rollback journal, so closing it leaves no
+/// `-wal`/`-shm` beside the file and fails fast if anyone else has it open.
+async fn exclusive(
+    path: &Path,
+    create: bool,
+) -> std::result::Result<SqliteConnection, sqlx::Error> {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(create)
+        .locking_mode(SqliteLockingMode::Exclusive)
+        .journal_mode(SqliteJournalMode::Delete)
+        .busy_timeout(Duration::from_secs(2))
+        .connect()
+        .await
+}
+
+/// Checks a staged copy: sound, and a Redline library. Returns its counts.
+async fn check_staged(staged: &Path, backup: &Path) -> Result<(i64, i64, i64)> {
+    let mut conn = exclusive(staged, false)
+        .await
+        .map_err(|e| Error::Invalid(format!("{} cannot be opened: {e}", backup.display())))?;
+    let result = async {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|e| Error::Invalid(format!("{} is damaged: {e}", backup.display())))?;
+        if rows.len() != 1 || rows[0] != "ok" {
+            return Err(Error::Invalid(format!(
+                "{} fails its integrity check: {}",
+                backup.display(),
+                rows.join("; ")
+            )));
+        }
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM versions), \
+                    (SELECT COUNT(*) FROM notes)",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|_| Error::Invalid(format!("{} is not a Redline library", backup.display())))
+    }
+    .await;
+    conn.close().await?;
+    result
+}
+
+/// Makes sure nobody has the library at `target` open, and folds any WAL
+/// left by a crash into the file so the kept copy is complete.
+async fn quiesce(target: &Path) -> Result<()> {
+    let open = || {
+        Error::Invalid(format!(
+            "the library at {} is open; close Redline and try again",
+            target.display()
+        ))
+    };
+    if target.exists() {
+        let conn = exclusive(target, false).await.map_err(|_| open())?;
+        conn.close().await?;
+    }
+    if ["-wal", "-shm"].iter().any(|s| sidecar(target, s).exists()) {
+        return Err(open());
+    }
+    Ok(())
+}
+
 /// Replaces the library at `target` with the backup at `backup` (see the
-/// module notes for when it refuses). `target` need not exist.
+/// module notes for when it refuses). `target` need not exist. The restored
+/// file's schema is brought up to date the next time it is opened.
 pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
     let mut head = [0u8; 16];
     {
@@ -133,43 +183,25 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
             backup.display()
         )));
     }
-    for suffix in ["-wal", "-shm"] {
-        let side = sidecar(target, suffix);
-        if side.exists() {
-            return Err(Error::Invalid(format!(
-                "the library at {} looks open ({} exists); close Redline and try again",
-                target.display(),
-                side.display()
-            )));
-        }
-    }
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     }
     let staged = sidecar(target, ".restoring");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(sidecar(&staged, suffix));
-    }
-    std::fs::copy(backup, &staged).map_err(|e| io_err(&staged, e))?;
-
-    let checked = async {
-        let db = Db::open(&staged).await?;
-        let result = async {
-            integrity_ok(&db).await?;
-            counts(&db).await
+    let clean = |p: &Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(sidecar(p, suffix));
         }
-        .await;
-        // Closing the last connection checkpoints and removes the WAL.
-        db.close().await;
-        result
-    }
-    .await;
+    };
+    clean(&staged);
+    std::fs::copy(backup, &staged).map_err(|e| io_err(&staged, e))?;
+    let checked = match check_staged(&staged, backup).await {
+        Ok(c) => quiesce(target).await.map(|()| c),
+        Err(e) => Err(e),
+    };
     let (sources, versions, notes) = match checked {
         Ok(c) => c,
         Err(e) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(sidecar(&staged, suffix));
-            }
+            clean(&staged);
             return Err(e);
         }
     };
