@@ -383,7 +383,7 @@ async fn watch_archive_and_viewed() {
     );
     tx.commit().await.unwrap();
     assert_eq!(
-        library::set_watched(&mut *db.pool().acquire().await.unwrap(), &[ko, 4242], false)
+        library::set_watched(&mut db.pool().acquire().await.unwrap(), &[ko, 4242], false)
             .await
             .unwrap_err()
             .code(),

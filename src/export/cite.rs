@@ -99,8 +99,7 @@ fn split_byline(byline: &str) -> Vec<String> {
     }
     s.replace(" and ", ",")
         .replace(" & ", ",")
-        .replace('|', ",")
-        .replace('、', ",")
+        .replace(['|', '、'], ",")
         .split(',')
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
@@ -177,7 +176,9 @@ pub fn csl_json(items: &[CitedSource]) -> String {
             item
         })
         .collect();
-    serde_json::to_string_pretty(&items).expect("json serialises")
+    let mut out = serde_json::to_string_pretty(&items).expect("json serialises");
+    out.push('\n');
+    out
 }
 
 /// Escapes text for a BibTeX field: LaTeX specials become commands.
