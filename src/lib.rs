@@ -4,6 +4,7 @@
 pub mod address;
 pub mod article;
 pub mod charset;
+pub mod citations;
 pub mod clip;
 pub mod db;
 pub mod diff;
@@ -12,8 +13,10 @@ pub mod export;
 pub mod extract;
 pub mod fetch;
 pub mod hash;
+pub mod highlights;
 pub mod library;
 pub mod normalize;
+pub mod notes;
 pub mod projects;
 pub mod quotes;
 pub mod tags;
