@@ -587,3 +587,78 @@ async fn verify_names_tampered_missing_and_extra_files() {
     assert_eq!(report.missing, ["manifest.json"]);
     assert_eq!(report.extra.len(), 5);
 }
+
+#[tokio::test]
+async fn note_exports_as_markdown_with_footnoted_citations() {
+    let (_dir, db) = library().await;
+    let url = "https://www.aa.com.tr/en/middle-east/gaza-aid-trucks/3412345";
+    let v1 = article(
+        "Gaza: 600 aid trucks a day [UN]",
+        None,
+        "Anadolu Agency",
+        "en",
+        &[
+            "GAZA CITY — The UN said 600 trucks a day would enter Gaza under the deal.",
+            "\"We need *all* crossings open,\" said UNRWA spokesperson Juliette Touma.",
+        ],
+    );
+    let mut tx = db.write().await.unwrap();
+    let sid = versions::insert_source(&mut tx, Some(url), Some(url), "2026-11-26T23:05:00.000Z")
+        .await
+        .unwrap();
+    let fp = redline::normalize::fingerprint(&v1.title, &v1.blocks);
+    let ver1 = versions::insert_version(&mut tx, sid, &v1, &fp, "2026-11-26T23:05:00.000Z")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let at = |needle: &str| {
+        let b = ver1.text.find(needle).unwrap();
+        let s = ver1.text[..b].chars().count();
+        (s, s + needle.chars().count())
+    };
+    let (s, e) = at("600 trucks a day");
+    let figure = redline::highlights::create(&db, ver1.id, s, e, "", "")
+        .await
+        .unwrap();
+    let (s, e) = at("We need *all* crossings open");
+    let quote = redline::highlights::create(&db, ver1.id, s, e, "", "")
+        .await
+        .unwrap();
+
+    // The figure is revised later; the quote stays.
+    let mut v2 = v1.clone();
+    v2.blocks[0] = Block::paragraph(
+        "GAZA CITY — The UN said 200 trucks a day would enter Gaza under the deal.",
+    );
+    let fp2 = redline::normalize::fingerprint(&v2.title, &v2.blocks);
+    let mut tx = db.write().await.unwrap();
+    versions::insert_version(&mut tx, sid, &v2, &fp2, "2026-11-27T06:30:00.000Z")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let body = format!(
+        "The UN first promised [@h{}] under the deal [@v{}].\n\n[@h{}]\n\nSee my own aside.[^1]\n\n[^1]: Checked with OCHA.\n",
+        figure.id, ver1.id, quote.id
+    );
+    let note = redline::notes::create(&db, "Gaza aid: the numbers", &body)
+        .await
+        .unwrap();
+    let md = export::note_markdown(&db, note.id).await.unwrap();
+    let sha = &ver1.text_sha256;
+    assert_eq!(
+        md,
+        format!(
+            "# Gaza aid: the numbers\n\n\
+             The UN first promised \u{201C}600 trucks a day\u{201D}[^2] under the deal[^3].\n\n\
+             > We need \\*all\\* crossings open[^4]\n\n\
+             See my own aside.[^1]\n\n\
+             [^1]: Checked with OCHA.\n\n\
+             [^2]: Anadolu Agency, \"Gaza: 600 aid trucks a day \\[UN\\]\", <{url}>, captured 2026-11-26 23:05 UTC, version 1, sha256 {sha}. \
+             Changed after it was cited: version 2, captured 2026-11-27 06:30 UTC reads \u{201C}200 trucks a day\u{201D}.\n\
+             [^3]: Anadolu Agency, \"Gaza: 600 aid trucks a day \\[UN\\]\", <{url}>, captured 2026-11-26 23:05 UTC, version 1, sha256 {sha}. \
+             A later revision exists: version 2, captured 2026-11-27 06:30 UTC.\n\
+             [^4]: Anadolu Agency, \"Gaza: 600 aid trucks a day \\[UN\\]\", <{url}>, captured 2026-11-26 23:05 UTC, version 1, sha256 {sha}.\n"
+        )
+    );
+}

@@ -42,6 +42,13 @@ pub enum ExportCommand {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// A note as Markdown with footnoted citations (for Pandoc).
+    Note {
+        note_id: i64,
+        /// Write to a file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub async fn run(command: ExportCommand, db: &Db, json: bool) -> Result<(), Error> {
@@ -79,23 +86,11 @@ pub async fn run(command: ExportCommand, db: &Db, json: bool) -> Result<(), Erro
                 CiteFormat::Bibtex => export::bibtex(&items),
                 CiteFormat::Ris => export::ris(&items),
             };
-            match output {
-                Some(path) => {
-                    std::fs::write(&path, text).map_err(|e| Error::Io {
-                        path: path.display().to_string(),
-                        reason: e.to_string(),
-                    })?;
-                    if json {
-                        return print_json(&serde_json::json!({
-                            "path": path.display().to_string(),
-                            "count": items.len(),
-                        }));
-                    }
-                    println!("Wrote {} citation(s) to {}.", items.len(), path.display());
-                }
-                None => print!("{text}"),
-            }
-            Ok(())
+            emit(&text, output, json, &format!("{} citation(s)", items.len()))
+        }
+        ExportCommand::Note { note_id, output } => {
+            let text = export::note_markdown(db, note_id).await?;
+            emit(&text, output, json, &format!("note {note_id}"))
         }
         ExportCommand::Bundle { source_id, output } => {
             let manifest = export::write_bundle(db, source_id, &output).await?;
@@ -112,6 +107,24 @@ pub async fn run(command: ExportCommand, db: &Db, json: bool) -> Result<(), Erro
             Ok(())
         }
     }
+}
+
+/// Prints an export, or writes it to a file and says so. With `--json` and no
+/// file, the export is printed as is (it is already a document).
+fn emit(text: &str, output: Option<PathBuf>, json: bool, what: &str) -> Result<(), Error> {
+    let Some(path) = output else {
+        print!("{text}");
+        return Ok(());
+    };
+    std::fs::write(&path, text).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    if json {
+        return print_json(&serde_json::json!({ "path": path.display().to_string() }));
+    }
+    println!("Wrote {what} to {}.", path.display());
+    Ok(())
 }
 
 /// `redline verify-bundle FILE.zip` (needs no library).

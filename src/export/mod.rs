@@ -4,7 +4,9 @@
 pub mod backup;
 pub mod bundle;
 pub mod cite;
+pub mod note;
 
 pub use backup::{backup, restore, BackupReport, RestoreReport};
 pub use bundle::{verify_bundle, write_bundle, BundleReport};
 pub use cite::{bibtex, csl_json, ris, CitedSource};
+pub use note::note_markdown;
