@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod hash;
 pub mod normalize;
 pub mod quotes;
+pub mod search;
 pub mod tags;
 pub mod time;
 pub mod versions;
