@@ -854,8 +854,8 @@ impl Table {
                 let sql = format!(
                     "SELECT {title_sql} AS title, \
                      snippet({idx}, {column}, char(2), char(3), '…', 24) AS snippet \
-                     FROM {idx} JOIN {from} ON {key} = {idx}.rowid \
-                     WHERE {idx} MATCH ? AND {idx}.rowid = ?"
+                     FROM {idx}, {from} \
+                     WHERE {idx} MATCH ? AND {idx}.rowid = ? AND {key} = {idx}.rowid"
                 );
                 let row = sqlx::query(&sql)
                     .bind(expr)
