@@ -55,6 +55,10 @@ impl Rng {
     }
 }
 
+fn pick_str<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len())]
+}
+
 /// A vocabulary drawn with Zipf's law (s = 1): rank r has weight 1/r.
 struct Vocab {
     words: Vec<String>,
@@ -111,7 +115,18 @@ const AR_HEAD: &str = "في من على إلى أن عن مع التي الذي 
 const KO_HEAD: &str = "북한 한국 정부 대통령 장관 외교부 국방부 미국 중국 일본 러시아 회담 정상회담 합의 제재 미사일 발사 핵 군사 안보 협상 대표단 방문 회의 발표 밝혔다 말했다 전했다 지난 이번 오늘 내일 오전 오후 관계자 기자 통신 보도 성명 국제사회 유엔 안보리 경제 무역 수출 가격 선거 국회 야당 시위 경찰 법원 인권 난민 지원 군 병력 국경 도발 대응 조치 입장 강조했다 우려 평양 서울 워싱턴 베이징 도쿄";
 const ZH_HEAD: &str = "中国 美国 俄罗斯 日本 朝鲜 韩国 外交部 发言人 政府 总统 总理 部长 会谈 会议 协议 制裁 导弹 发射 核 军事 安全 谈判 代表团 访问 表示 指出 强调 认为 希望 有关 各方 问题 局势 和平 稳定 发展 合作 关系 经济 贸易 出口 价格 选举 议会 反对派 抗议 警方 法院 人权 难民 援助 联合国 安理会 军队 边境 地区 居民 医院 平民 儿童 记者 报道 新华社 北京 上海 华盛顿 莫斯科 东京 首尔 平壤 今天 昨天 明天 上午 下午 目前 已经 继续 进一步 坚决 反对 支持";
 const JA_HEAD: &str = "日本 政府 首相 大臣 外務省 防衛省 米国 中国 韓国 北朝鮮 ロシア 会談 首脳 合意 制裁 ミサイル 発射 核 軍事 安全保障 交渉 代表団 訪問 会議 発表 記者団 関係者 報道 声明 国際社会 国連 安保理 経済 貿易 輸出 価格 選挙 国会 野党 警察 裁判所 人権 難民 支援 自衛隊 国境 地域 住民 病院 東京 大阪 北京 ワシントン ソウル 平壌 今日 昨日 午前 午後 防衛費 増額 方針 説明 強調 懸念 対応";
-const JA_PARTICLES: [&str; 10] = ["の", "は", "を", "に", "が", "で", "と", "も", "から", "について"];
+const JA_PARTICLES: [&str; 10] = [
+    "の",
+    "は",
+    "を",
+    "に",
+    "が",
+    "で",
+    "と",
+    "も",
+    "から",
+    "について",
+];
 const KO_PARTICLES: [&str; 8] = ["은", "는", "이", "가", "을", "를", "에서", "의"];
 const JA_ENDINGS: [&str; 6] = [
     "しました。",
@@ -122,9 +137,19 @@ const JA_ENDINGS: [&str; 6] = [
     "する方針です。",
 ];
 
-fn syllable_words(rng: &mut Rng, n: usize, syllables: &[&str], lo: usize, hi: usize) -> Vec<String> {
+fn syllable_words(
+    rng: &mut Rng,
+    n: usize,
+    syllables: &[&str],
+    lo: usize,
+    hi: usize,
+) -> Vec<String> {
     (0..n)
-        .map(|_| (0..rng.range(lo, hi)).map(|_| *rng.pick(syllables)).collect())
+        .map(|_| {
+            (0..rng.range(lo, hi))
+                .map(|_| *rng.pick(syllables))
+                .collect()
+        })
         .collect()
 }
 
@@ -132,7 +157,11 @@ fn char_words(rng: &mut Rng, n: usize, pool: &[char], lo: usize, hi: usize) -> V
     // Characters themselves follow Zipf's law: draw from the pool by rank.
     let chars = Vocab::new(pool.iter().map(|c| c.to_string()).collect());
     (0..n)
-        .map(|_| (0..rng.range(lo, hi)).map(|_| chars.draw(rng).to_string()).collect())
+        .map(|_| {
+            (0..rng.range(lo, hi))
+                .map(|_| chars.draw(rng).to_string())
+                .collect()
+        })
         .collect()
 }
 
@@ -173,12 +202,12 @@ impl Corpus {
         };
         let en_syl: Vec<&str> = en_syl.iter().map(String::as_str).collect();
         let ru_syl = [
-            "ка", "ро", "ви", "на", "то", "ли", "ст", "пра", "ско", "ми", "де", "ве", "ны", "за", "по",
-            "ре", "го", "ва", "ло", "ти", "ов", "ами", "ый", "ого", "ской", "ник",
+            "ка", "ро", "ви", "на", "то", "ли", "ст", "пра", "ско", "ми", "де", "ве", "ны", "за",
+            "по", "ре", "го", "ва", "ло", "ти", "ов", "ами", "ый", "ого", "ской", "ник",
         ];
         let ar_letters = [
-            "ا", "ب", "ت", "ث", "ج", "ح", "خ", "د", "ر", "ز", "س", "ش", "ص", "ع", "ف", "ق", "ك", "ل",
-            "م", "ن", "ه", "و", "ي",
+            "ا", "ب", "ت", "ث", "ج", "ح", "خ", "د", "ر", "ز", "س", "ش", "ص", "ع", "ف", "ق", "ك",
+            "ل", "م", "ن", "ه", "و", "ي",
         ];
         let hangul: Vec<char> = (0..600)
             .map(|_| char::from_u32(0xAC00 + rng.below(19 * 21) as u32 * 28).unwrap())
@@ -252,13 +281,13 @@ impl Corpus {
                         s.push_str(v.draw(rng));
                     }
                     if i + 1 < words {
-                        s.push_str(*rng.pick(&JA_PARTICLES));
+                        s.push_str(pick_str(rng, &JA_PARTICLES));
                         if i % 6 == 5 {
                             s.push('、');
                         }
                     }
                 }
-                s.push_str(*rng.pick(&JA_ENDINGS));
+                s.push_str(pick_str(rng, &JA_ENDINGS));
             }
             _ => {
                 for i in 0..words {
@@ -280,7 +309,7 @@ impl Corpus {
                         s.push_str(w);
                     }
                     if lang == Lang::Ko && rng.chance(0.3) {
-                        s.push_str(*rng.pick(&KO_PARTICLES));
+                        s.push_str(pick_str(rng, &KO_PARTICLES));
                     }
                     if i + 3 < words && rng.chance(0.06) {
                         s.push(if lang == Lang::Ar { '،' } else { ',' });
@@ -347,7 +376,9 @@ impl Corpus {
         let words = 40;
         next.blocks[i] = Block::paragraph(self.paragraph(rng, lang, words));
         let j = rng.below(next.blocks.len());
-        next.blocks[j].text.push_str(&format!(" {}", rng.range(2, 90_000)));
+        next.blocks[j]
+            .text
+            .push_str(&format!(" {}", rng.range(2, 90_000)));
         if rng.chance(0.3) {
             let words = rng.range(6, 12);
             next.title = self
@@ -544,7 +575,11 @@ async fn queries(
             Class::TwoWords => {
                 let lang = *rng.pick(&spaced);
                 let v = corpus.vocab(lang);
-                format!("{} {}", v.words[rng.range(30, 3000)], v.words[rng.range(30, 3000)])
+                format!(
+                    "{} {}",
+                    v.words[rng.range(30, 3000)],
+                    v.words[rng.range(30, 3000)]
+                )
             }
             Class::Prefix => {
                 let w = word(&mut rng, 30, 3000);
@@ -576,7 +611,10 @@ async fn queries(
                 };
                 let i = rng.below(chars.len() - len);
                 let s: String = chars[i..i + len].iter().collect();
-                if !s.chars().all(|c| matches!(c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF)) {
+                if !s
+                    .chars()
+                    .all(|c| matches!(c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF))
+                {
                     continue;
                 }
                 s
@@ -585,6 +623,22 @@ async fn queries(
         out.push(q);
     }
     out
+}
+
+/// CPU time used by this process so far (all threads), from Linux's
+/// per-thread scheduler statistics; zero elsewhere. SQLite runs on sqlx's
+/// worker thread, so wall time alone would also count waiting for a core on
+/// a busy machine.
+fn process_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let ns: u64 = tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(ns)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -639,10 +693,11 @@ async fn full_scale(path: String) {
     .fetch_one(&mut *conn)
     .await
     .unwrap();
-    let text_bytes: i64 = sqlx::query_scalar("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM versions")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let text_bytes: i64 =
+        sqlx::query_scalar("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM versions")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
     let file = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
         "Library: {n_sources} sources, {n_versions} versions ({n_cjk} in the CJK index), \
@@ -684,7 +739,10 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         "Latency of `search()` (all kinds, latest versions, 20 hits with snippets), \
          {per_class} different queries per row, warm cache:\n"
     );
-    println!("| query | p50 ms | p95 ms | max ms | mean hits | what |\n| --- | ---: | ---: | ---: | ---: | --- |");
+    println!(
+        "| query | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | mean hits | what |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    );
     for class in Class::ALL {
         let qs = queries(&mut conn, corpus, class, per_class).await;
         // Warm up the page cache with the same kind of queries.
@@ -692,28 +750,34 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
             let _ = search(&mut conn, &query(q)).await;
         }
         let mut times = Vec::with_capacity(qs.len());
+        let mut cpu = Vec::with_capacity(qs.len());
         let mut hits = 0usize;
         let mut errors = 0usize;
         for q in &qs {
+            let c = process_cpu();
             let t = Instant::now();
             match search(&mut conn, &query(q)).await {
                 Ok(h) => hits += h.len(),
                 Err(_) => errors += 1,
             }
             times.push(t.elapsed());
+            cpu.push(process_cpu().saturating_sub(c));
         }
         times.sort();
+        cpu.sort();
         let note = if errors > 0 {
             format!(" ({errors} refused as too short)")
         } else {
             String::new()
         };
         println!(
-            "| {} | {} | {} | {} | {:.1} | {}{note} |",
+            "| {} | {} | {} | {} | {} | {} | {:.1} | {}{note} |",
             class.name(),
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.95)),
             ms(*times.last().unwrap()),
+            ms(percentile(&cpu, 0.5)),
+            ms(percentile(&cpu, 0.95)),
             hits as f64 / qs.len() as f64,
             class.what(),
         );

@@ -219,7 +219,9 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
             HitKind::Quote => hit.quote_id,
         }
         .unwrap_or_default();
-        let (title, snippet) = table.title_and_snippet(conn, mode, expr, row_id, &needles).await?;
+        let (title, snippet) = table
+            .title_and_snippet(conn, mode, expr, row_id, &needles)
+            .await?;
         hit.title = title;
         hit.snippet = snippet;
         hits.push(hit);
@@ -397,7 +399,9 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
     let mut p = Parser { tokens, pos: 0 };
     let root = p.or()?;
     if p.pos < p.tokens.len() {
-        return Err(invalid("the search has a closing parenthesis without an opening one"));
+        return Err(invalid(
+            "the search has a closing parenthesis without an opening one",
+        ));
     }
     Ok(ParsedQuery { root })
 }
@@ -416,7 +420,10 @@ impl Parser {
         let mut items = vec![self.and()?];
         while self.peek() == Some(&Token::Or) {
             self.pos += 1;
-            if matches!(self.peek(), None | Some(Token::Close | Token::Or | Token::And)) {
+            if matches!(
+                self.peek(),
+                None | Some(Token::Close | Token::Or | Token::And)
+            ) {
                 return Err(invalid("OR needs a word after it"));
             }
             items.push(self.and()?);
@@ -438,7 +445,10 @@ impl Parser {
                         return Err(invalid("AND needs a word before it"));
                     }
                     self.pos += 1;
-                    if matches!(self.peek(), None | Some(Token::Close | Token::Or | Token::And)) {
+                    if matches!(
+                        self.peek(),
+                        None | Some(Token::Close | Token::Or | Token::And)
+                    ) {
                         return Err(invalid("AND needs a word after it"));
                     }
                 }
@@ -617,14 +627,20 @@ impl Filters {
         let from = match non_empty(&q.from) {
             None => None,
             Some(s) => Some(crate::time::format(crate::time::parse(&s).ok_or_else(
-                || invalid(format!("\"{s}\" is not a date (use 2026-11-26 or RFC 3339)")),
+                || {
+                    invalid(format!(
+                        "\"{s}\" is not a date (use 2026-11-26 or RFC 3339)"
+                    ))
+                },
             )?)),
         };
         let to = match non_empty(&q.to) {
             None => None,
             Some(s) => {
                 let t = crate::time::parse(&s).ok_or_else(|| {
-                    invalid(format!("\"{s}\" is not a date (use 2026-11-26 or RFC 3339)"))
+                    invalid(format!(
+                        "\"{s}\" is not a date (use 2026-11-26 or RFC 3339)"
+                    ))
                 })?;
                 if chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok() {
                     Some((crate::time::format(t + chrono::Duration::days(1)), true))
@@ -1011,10 +1027,9 @@ mod tests {
                         quote(text)
                     }
                 }
-                Node::And(v) => format!(
-                    "AND({})",
-                    v.iter().map(walk).collect::<Vec<_>>().join(",")
-                ),
+                Node::And(v) => {
+                    format!("AND({})", v.iter().map(walk).collect::<Vec<_>>().join(","))
+                }
                 Node::Or(v) => format!("OR({})", v.iter().map(walk).collect::<Vec<_>>().join(",")),
                 Node::Not(n) => format!("NOT({})", walk(n)),
             }
@@ -1025,20 +1040,35 @@ mod tests {
     #[test]
     fn parses_the_query_language() {
         assert_eq!(fts("sanctions"), "\"sanctions\"");
-        assert_eq!(fts("sanction* \"grain deal\""), "AND(\"sanction\" *,\"grain deal\")");
+        assert_eq!(
+            fts("sanction* \"grain deal\""),
+            "AND(\"sanction\" *,\"grain deal\")"
+        );
         assert_eq!(fts("a OR b c"), "OR(\"a\",AND(\"b\",\"c\"))");
-        assert_eq!(fts("kim -jong NOT un"), "AND(\"kim\",NOT(\"jong\"),NOT(\"un\"))");
+        assert_eq!(
+            fts("kim -jong NOT un"),
+            "AND(\"kim\",NOT(\"jong\"),NOT(\"un\"))"
+        );
         assert_eq!(fts("(a OR b) AND c"), "AND(OR(\"a\",\"b\"),\"c\")");
     }
 
     #[test]
     fn rejects_broken_queries_with_clear_messages() {
         for (q, msg) in [
-            ("\"grain deal", "the search has an opening quotation mark without a closing one"),
+            (
+                "\"grain deal",
+                "the search has an opening quotation mark without a closing one",
+            ),
             ("war AND", "AND needs a word after it"),
             ("OR war", "OR needs a word before it"),
-            ("(war", "the search has an opening parenthesis without a closing one"),
-            ("war)", "the search has a closing parenthesis without an opening one"),
+            (
+                "(war",
+                "the search has an opening parenthesis without a closing one",
+            ),
+            (
+                "war)",
+                "the search has a closing parenthesis without an opening one",
+            ),
             ("   ", "type a word to search for"),
             ("NOT", "NOT needs a word after it"),
         ] {
@@ -1052,7 +1082,10 @@ mod tests {
     #[test]
     fn cuts_and_escapes_snippets() {
         let s = cut_snippet("北京消息：<外交部>发言人表示，中国愿意", &["中国".into()]);
-        assert_eq!(to_html(&s), "北京消息：&lt;外交部&gt;发言人表示，<mark>中国</mark>愿意");
+        assert_eq!(
+            to_html(&s),
+            "北京消息：&lt;外交部&gt;发言人表示，<mark>中国</mark>愿意"
+        );
         assert_eq!(to_html("a\u{2}b\u{2}c"), "a<mark>bc</mark>");
     }
 }

@@ -240,7 +240,8 @@ async fn english_words_phrases_prefixes_and_not() {
     assert_eq!(hit.title, "Ceasefire talks collapse as envoys trade blame");
     assert_eq!(hit.captured_at, "2026-11-21T09:30:00.000Z");
     assert!(
-        hit.snippet.contains("Talks on a <mark>ceasefire</mark> collapsed"),
+        hit.snippet
+            .contains("Talks on a <mark>ceasefire</mark> collapsed"),
         "{}",
         hit.snippet
     );
@@ -305,17 +306,32 @@ async fn hostile_or_broken_queries_never_reach_fts5_raw() {
     assert_eq!(hits.len(), 1, "curly quotes make a phrase");
 
     for (text, message) in [
-        ("\"grain deal", "the search has an opening quotation mark without a closing one"),
+        (
+            "\"grain deal",
+            "the search has an opening quotation mark without a closing one",
+        ),
         ("grain AND", "AND needs a word after it"),
-        ("NOT grain", "a search cannot only exclude words: add a word to look for"),
-        ("-grain", "a search cannot only exclude words: add a word to look for"),
-        ("(grain OR sea", "the search has an opening parenthesis without a closing one"),
+        (
+            "NOT grain",
+            "a search cannot only exclude words: add a word to look for",
+        ),
+        (
+            "-grain",
+            "a search cannot only exclude words: add a word to look for",
+        ),
+        (
+            "(grain OR sea",
+            "the search has an opening parenthesis without a closing one",
+        ),
         ("", "type a word to search for"),
         ("— …", "type a word to search for"),
     ] {
         let err = search(&mut conn, &q(text)).await.unwrap_err();
         assert_eq!(err.code(), "invalid", "{text:?}");
-        assert!(matches!(&err, Error::Invalid(m) if m == message), "{text:?}: {err}");
+        assert!(
+            matches!(&err, Error::Invalid(m) if m == message),
+            "{text:?}: {err}"
+        );
     }
 }
 
@@ -333,7 +349,9 @@ async fn russian_whole_words_fold_case() {
     let hits = find(&mut conn, &sources("президент фёдор")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(lavrov))]);
     assert!(
-        hits[0].snippet.contains("<mark>ПРЕЗИДЕНТ</mark> фонда <mark>Фёдор</mark>"),
+        hits[0]
+            .snippet
+            .contains("<mark>ПРЕЗИДЕНТ</mark> фонда <mark>Фёдор</mark>"),
         "{}",
         hits[0].snippet
     );
@@ -356,7 +374,9 @@ async fn arabic_whole_words_despite_diacritics() {
     let hits = find(&mut conn, &sources("\"وزير الخارجية\"")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(arabic))]);
     assert!(
-        hits[0].snippet.starts_with("دعا <mark>وزير الخارجية</mark>ِ في مؤتمر"),
+        hits[0]
+            .snippet
+            .starts_with("دعا <mark>وزير الخارجية</mark>ِ في مؤتمر"),
         "{}",
         hits[0].snippet
     );
@@ -405,19 +425,31 @@ async fn chinese_and_japanese_substrings_of_unspaced_text() {
     // Three characters.
     let hits = find(&mut conn, &sources("防衛費")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(japanese))]);
-    assert!(hits[0].snippet.contains("<mark>防衛費</mark>の増額"), "{}", hits[0].snippet);
+    assert!(
+        hits[0].snippet.contains("<mark>防衛費</mark>の増額"),
+        "{}",
+        hits[0].snippet
+    );
     // Katakana and kanji together.
     let hits = find(&mut conn, &sources("バイデン大統領")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(japanese))]);
     // Two characters: the spokeswoman's name, and a word at the very end of a title.
     let hits = find(&mut conn, &sources("毛宁")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(chinese))]);
-    assert!(hits[0].snippet.contains("发言人<mark>毛宁</mark>在"), "{}", hits[0].snippet);
+    assert!(
+        hits[0].snippet.contains("发言人<mark>毛宁</mark>在"),
+        "{}",
+        hits[0].snippet
+    );
     let hits = find(&mut conn, &sources("会談")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(japanese))]);
     let hits = find(&mut conn, &sources("王静")).await; // the last two characters of the text
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(chinese))]);
-    assert!(hits[0].snippet.ends_with("责任编辑：<mark>王静</mark>"), "{}", hits[0].snippet);
+    assert!(
+        hits[0].snippet.ends_with("责任编辑：<mark>王静</mark>"),
+        "{}",
+        hits[0].snippet
+    );
     let hits = find(&mut conn, &sources("記者")).await; // Japanese form, not in the Chinese text
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(japanese))]);
     // One character.
@@ -426,7 +458,9 @@ async fn chinese_and_japanese_substrings_of_unspaced_text() {
     // Absent text and exclusions.
     assert!(find(&mut conn, &sources("台湾")).await.is_empty());
     assert!(find(&mut conn, &sources("和平统一")).await.is_empty());
-    assert!(find(&mut conn, &sources("发言人 NOT 毛宁")).await.is_empty());
+    assert!(find(&mut conn, &sources("发言人 NOT 毛宁"))
+        .await
+        .is_empty());
     let hits = find(&mut conn, &sources("発言 OR 防衛")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(japanese))]);
     // Korean and English stories are not in the trigram index at all.
@@ -526,15 +560,26 @@ async fn notes_highlights_and_quotes_are_found() {
     let hits = find(&mut conn, &q("互相指责")).await;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].note_id, Some(note));
-    assert!(hits[0].snippet.contains("<mark>互相指责</mark>"), "{}", hits[0].snippet);
+    assert!(
+        hits[0].snippet.contains("<mark>互相指责</mark>"),
+        "{}",
+        hits[0].snippet
+    );
 
     let hits = find(&mut conn, &q("readout")).await;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].kind, HitKind::Highlight);
     assert_eq!(hits[0].highlight_id, Some(highlight));
     assert_eq!(hits[0].version_id, Some(version));
-    assert_eq!(hits[0].title, "Ceasefire talks collapse as envoys trade blame");
-    assert!(hits[0].snippet.contains("<mark>readout</mark>"), "{}", hits[0].snippet);
+    assert_eq!(
+        hits[0].title,
+        "Ceasefire talks collapse as envoys trade blame"
+    );
+    assert!(
+        hits[0].snippet.contains("<mark>readout</mark>"),
+        "{}",
+        hits[0].snippet
+    );
 
     let hits = find(&mut conn, &q("Lukin")).await;
     assert_eq!(hits.len(), 1);
@@ -549,7 +594,10 @@ async fn notes_highlights_and_quotes_are_found() {
     assert_eq!(kinds, vec!["highlight", "source"]);
     let mut only = q("preconditions");
     only.kinds = vec![HitKind::Highlight];
-    assert_eq!(ids(&find(&mut conn, &only).await), vec![(HitKind::Highlight, Some(version))]);
+    assert_eq!(
+        ids(&find(&mut conn, &only).await),
+        vec![(HitKind::Highlight, Some(version))]
+    );
 }
 
 #[tokio::test]
@@ -575,11 +623,18 @@ async fn editing_and_deleting_a_note_updates_the_index() {
         .execute(&mut *tx)
         .await
         .unwrap();
-    assert!(find(&mut tx, &q("tanker")).await.is_empty(), "old words no longer match");
+    assert!(
+        find(&mut tx, &q("tanker")).await.is_empty(),
+        "old words no longer match"
+    );
     assert!(find(&mut tx, &q("制裁名单")).await.is_empty());
     assert!(find(&mut tx, &q("名单")).await.is_empty());
     tx.rollback().await.unwrap();
-    assert_eq!(find(&mut conn, &q("tanker")).await.len(), 1, "rolled back with the row");
+    assert_eq!(
+        find(&mut conn, &q("tanker")).await.len(),
+        1,
+        "rolled back with the row"
+    );
 
     sqlx::query("UPDATE notes SET body = ?, updated_at = ? WHERE id = ?")
         .bind("Ask the Commerce Department about export controls. 出口管制")
@@ -593,7 +648,11 @@ async fn editing_and_deleting_a_note_updates_the_index() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].captured_at, "2026-11-22T09:00:00.000Z");
     assert_eq!(find(&mut conn, &q("出口管制")).await.len(), 1);
-    assert_eq!(find(&mut conn, &q("Sanctions")).await.len(), 1, "the title is unchanged");
+    assert_eq!(
+        find(&mut conn, &q("Sanctions")).await.len(),
+        1,
+        "the title is unchanged"
+    );
 
     sqlx::query("DELETE FROM notes WHERE id = ?")
         .bind(note)
@@ -606,7 +665,13 @@ async fn editing_and_deleting_a_note_updates_the_index() {
     assert!(find(&mut conn, &q("管制")).await.is_empty());
 
     // SQLite reuses the deleted id; the new row is indexed afresh.
-    let again = add_note(&mut conn, "新笔记", "出口管制清单", "2026-11-23T08:00:00.000Z").await;
+    let again = add_note(
+        &mut conn,
+        "新笔记",
+        "出口管制清单",
+        "2026-11-23T08:00:00.000Z",
+    )
+    .await;
     assert_eq!(again, note);
     let hits = find(&mut conn, &q("管制")).await;
     assert_eq!(hits.len(), 1);
@@ -682,12 +747,18 @@ async fn filters_combine() {
 
     let mut f = q("grain");
     f.project_id = Some(project);
-    let mut got: Vec<(HitKind, Option<i64>, Option<i64>)> =
-        find(&mut conn, &f).await.iter().map(|h| (h.kind, h.source_id, h.note_id)).collect();
+    let mut got: Vec<(HitKind, Option<i64>, Option<i64>)> = find(&mut conn, &f)
+        .await
+        .iter()
+        .map(|h| (h.kind, h.source_id, h.note_id))
+        .collect();
     got.sort_by_key(|g| g.0.as_str());
     assert_eq!(
         got,
-        vec![(HitKind::Note, None, Some(note)), (HitKind::Source, Some(grain_body_src), None)]
+        vec![
+            (HitKind::Note, None, Some(note)),
+            (HitKind::Source, Some(grain_body_src), None)
+        ]
     );
 
     let mut f = q("grain");
@@ -700,10 +771,16 @@ async fn filters_combine() {
     let mut f = q("grain");
     f.site = Some("financial times".into());
     let hits = find(&mut conn, &f).await;
-    assert_eq!(hits.iter().map(|h| h.source_id).collect::<Vec<_>>(), vec![Some(grain_body_src)]);
+    assert_eq!(
+        hits.iter().map(|h| h.source_id).collect::<Vec<_>>(),
+        vec![Some(grain_body_src)]
+    );
     f.site = Some("apnews-example.com".into());
     let hits = find(&mut conn, &f).await;
-    assert_eq!(hits.iter().map(|h| h.source_id).collect::<Vec<_>>(), vec![Some(grain_title_src)]);
+    assert_eq!(
+        hits.iter().map(|h| h.source_id).collect::<Vec<_>>(),
+        vec![Some(grain_title_src)]
+    );
 
     // Language: "zh" covers "zh-CN".
     let mut f = q("外交部");
@@ -716,7 +793,10 @@ async fn filters_combine() {
     let mut f = q("grain");
     f.to = Some("2026-11-18".into());
     let hits = find(&mut conn, &f).await;
-    assert_eq!(hits.iter().map(|h| h.source_id).collect::<Vec<_>>(), vec![Some(grain_title_src)]);
+    assert_eq!(
+        hits.iter().map(|h| h.source_id).collect::<Vec<_>>(),
+        vec![Some(grain_title_src)]
+    );
     let mut f = q("grain");
     f.from = Some("2026-11-19T00:00:00Z".into());
     let mut got: Vec<HitKind> = find(&mut conn, &f).await.iter().map(|h| h.kind).collect();
@@ -734,8 +814,15 @@ async fn filters_combine() {
     let rest = find(&mut conn, &f).await;
     assert_eq!(first.len(), 2);
     assert_eq!(rest.len(), 1);
-    let mut page_ids: Vec<_> = first.iter().chain(&rest).map(|h| (h.kind, h.source_id, h.note_id)).collect();
-    let mut all_ids: Vec<_> = all.iter().map(|h| (h.kind, h.source_id, h.note_id)).collect();
+    let mut page_ids: Vec<_> = first
+        .iter()
+        .chain(&rest)
+        .map(|h| (h.kind, h.source_id, h.note_id))
+        .collect();
+    let mut all_ids: Vec<_> = all
+        .iter()
+        .map(|h| (h.kind, h.source_id, h.note_id))
+        .collect();
     page_ids.sort_by_key(|x| format!("{x:?}"));
     all_ids.sort_by_key(|x| format!("{x:?}"));
     assert_eq!(page_ids, all_ids);
@@ -751,7 +838,10 @@ async fn a_title_match_ranks_first() {
     let hits = find(&mut conn, &sources("grain")).await;
     assert_eq!(
         ids(&hits),
-        vec![(HitKind::Source, Some(v[2].1)), (HitKind::Source, Some(v[3].1))]
+        vec![
+            (HitKind::Source, Some(v[2].1)),
+            (HitKind::Source, Some(v[3].1))
+        ]
     );
     assert!(hits[0].score > hits[1].score);
 }
