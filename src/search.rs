@@ -652,7 +652,8 @@ impl Filters {
         Ok(Filters {
             project_id: q.project_id,
             tag: non_empty(&q.tag),
-            site: non_empty(&q.site).map(|s| s.to_lowercase()),
+            // SQLite's lower() folds ASCII only; both sides go through it.
+            site: non_empty(&q.site),
             lang: non_empty(&q.lang).map(|s| s.to_lowercase()),
             from,
             to,
@@ -678,9 +679,9 @@ impl Filters {
         }
         if let Some(site) = &self.site {
             sql.push_str(
-                " AND (lower(v.site_name) = ? OR EXISTS (SELECT 1 FROM sources s \
-                 WHERE s.id = v.source_id AND (instr(lower(s.url), '://' || ? || '/') > 0 \
-                 OR instr(lower(s.url), '.' || ? || '/') > 0)))",
+                " AND (lower(v.site_name) = lower(?) OR EXISTS (SELECT 1 FROM sources s \
+                 WHERE s.id = v.source_id AND (instr(lower(s.url), '://' || lower(?) || '/') > 0 \
+                 OR instr(lower(s.url), '.' || lower(?) || '/') > 0)))",
             );
             for _ in 0..3 {
                 args.push(Arg::Text(site.clone()));

@@ -782,6 +782,12 @@ async fn filters_combine() {
         vec![Some(grain_title_src)]
     );
 
+    let mut f = q("Лавров");
+    f.site = Some("ТАСС".into());
+    assert_eq!(find(&mut conn, &f).await.len(), 1);
+    f.site = Some("tass-example.ru".into());
+    assert_eq!(find(&mut conn, &f).await.len(), 1);
+
     // Language: "zh" covers "zh-CN".
     let mut f = q("外交部");
     f.lang = Some("zh".into());
