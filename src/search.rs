@@ -17,6 +17,10 @@
 //! trigram. A single character that begins more than [`MAX_EXPANSION`]
 //! distinct trigrams is refused with a clear message instead of scanning.
 //!
+//! Ranking is bm25 with the title (or speaker) weighted. To keep a common
+//! word fast in a library of hundreds of thousands of versions, each kind
+//! ranks at most its newest [`RANK_WINDOW`] matches (see there).
+//!
 //! Query syntax (the user's string is parsed here and rebuilt as a quoted
 //! FTS5 expression, so no input can make FTS5 fail):
 //! `words` (all must occur), `"a phrase"`, `prefix*`, `a OR b`, `a AND b`,
@@ -31,6 +35,12 @@ use crate::error::{Error, Result};
 
 /// Most trigrams a one- or two-character CJK term may expand to.
 pub const MAX_EXPANSION: usize = 3000;
+/// Most matches of one kind that are ranked. FTS5 computes bm25 for every
+/// row it returns, so a common word in a large library would be ranked over
+/// hundreds of thousands of versions; instead the newest `RANK_WINDOW`
+/// matches (after filters and the latest-version rule) are ranked. Queries
+/// matching fewer rows than this are ranked exactly.
+pub const RANK_WINDOW: u32 = 2_000;
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 1000;
@@ -134,7 +144,8 @@ pub struct Hit {
     pub captured_at: String,
 }
 
-/// Runs a search. Hits are ordered by relevance, best first.
+/// Runs a search. Hits are ordered by relevance, best first (within the
+/// newest [`RANK_WINDOW`] matches of each kind).
 pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<Vec<Hit>> {
     let parsed = parse(&query.text)?;
     let mode = if parsed.has_cjk() {
@@ -783,7 +794,7 @@ impl Table {
         let score = format!("-bm25({idx}, {})", self.weights());
         args.push(Arg::Text(expr.to_string()));
         let latest = if all_versions { "" } else { LATEST_ONLY };
-        match self.kind {
+        let arm = match self.kind {
             HitKind::Source => format!(
                 "SELECT 'source' AS kind, v.source_id AS source_id, v.id AS version_id, \
                  NULL AS note_id, NULL AS highlight_id, NULL AS quote_id, {score} AS score, \
@@ -818,7 +829,13 @@ impl Table {
                  WHERE {idx} MATCH ?{latest}{}",
                 filters.source_sql(args)
             ),
-        }
+        };
+        // FTS5 walks the matches newest first and stops at the window, so
+        // bm25 is computed for at most RANK_WINDOW rows per table.
+        format!(
+            "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+             captured_at, row_id FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW})"
+        )
     }
 
     /// Every trigram in this table's CJK index that begins with `prefix`.
