@@ -120,3 +120,53 @@ fn clip_organise_cite_and_see_the_passage_change() {
     let sources = restored.json(&["sources"]);
     assert_eq!(sources[0]["versionCount"], 2);
 }
+
+#[test]
+fn search_and_the_quote_index_find_what_was_clipped() {
+    let server = TestServer::start_in_thread();
+    server.set(
+        "/world/pact",
+        Response::html(wire::page(&wire::story_v1(), 1)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        db: dir.path().join("library.db"),
+    };
+    cli.ok(&["clip", &server.url("/world/pact")]);
+    cli.ok(&[
+        "note",
+        "new",
+        "Lukin on the bargain",
+        "--body",
+        "Call Lukin about hard currency.",
+    ]);
+
+    let hits = cli.json(&["search", "Vladivostok"]);
+    assert!(
+        hits.as_array().unwrap().iter().any(|h| h["sourceId"] == 1),
+        "{hits}"
+    );
+    let notes = cli.json(&["search", "\"hard currency\""]);
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "note"),
+        "{notes}"
+    );
+
+    let quotes = cli.json(&["quotes", "--speaker", "Lukin"]);
+    let list = quotes.as_array().unwrap();
+    assert!(!list.is_empty(), "no quote by Lukin found");
+    assert!(list[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Moscow needs shells and men"));
+    let speakers = cli.json(&["quotes", "--speakers"]);
+    assert!(speakers
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["speaker"] == "Foreign Minister Choe Son Hui"));
+}

@@ -17,6 +17,8 @@ mod extract;
 mod highlight;
 mod note;
 mod project;
+mod quotes;
+mod search;
 mod tag;
 mod versions;
 
@@ -59,6 +61,10 @@ pub enum Command {
     Highlight(highlight::HighlightArgs),
     /// Citations in notes: insert and check against newer versions.
     Cite(cite::CiteArgs),
+    /// Quoted speech by speaker, across every version of every source.
+    Quotes(quotes::QuotesArgs),
+    /// Full-text search across sources, versions, notes, highlights and quotes.
+    Search(search::SearchArgs),
     /// Projects: stories or beats that hold sources and notes.
     #[command(subcommand)]
     Project(project::ProjectCommand),
@@ -155,6 +161,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Note(args) => note::run(args, &db, json).await,
                 Command::Highlight(args) => highlight::run(args, &db, json).await,
                 Command::Cite(args) => cite::run(args, &db, json).await,
+                Command::Quotes(args) => quotes::run(args, &db, json).await,
+                Command::Search(args) => search::run(args, &db, json).await,
                 Command::Project(c) => project::run(c, &db, json).await,
                 Command::Tag(c) => tag::run(c, &db, json).await,
                 Command::Watch(args) => tag::watch(args, &db, json).await,
