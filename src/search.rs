@@ -40,7 +40,7 @@ pub const MAX_EXPANSION: usize = 3000;
 /// hundreds of thousands of versions; instead the newest `RANK_WINDOW`
 /// matches (after filters and the latest-version rule) are ranked. Queries
 /// matching fewer rows than this are ranked exactly.
-pub const RANK_WINDOW: u32 = 2_000;
+pub const RANK_WINDOW: u32 = 500;
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 1000;
