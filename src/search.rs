@@ -14,8 +14,9 @@
 //! vocabulary as every indexed trigram that *begins* with it, and the query
 //! ORs those trigrams together. The indexed text carries two trailing
 //! newlines, so a term at the very end of a title or body still begins a
-//! trigram. A single character that begins more than [`MAX_EXPANSION`]
-//! distinct trigrams is refused with a clear message instead of scanning.
+//! trigram. A one- or two-character term that begins more than
+//! [`MAX_EXPANSION`] distinct trigrams is refused with a clear message
+//! instead of scanning.
 //!
 //! Ranking is bm25 with the title (or speaker) weighted. To keep a common
 //! word fast in a library of hundreds of thousands of versions, each kind
