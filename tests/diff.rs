@@ -6,8 +6,7 @@ mod common;
 use common::wire;
 use redline::article::{Article, Block, BlockKind};
 use redline::diff::{
-    diff_articles, render, BlockOp, Diff, NumberChange, QuoteChange, Span, SpanOp, Summary,
-    TextChange,
+    diff_articles, render, BlockOp, Diff, NumberChange, QuoteChange, Span, SpanOp,
 };
 
 fn ops(d: &Diff) -> Vec<(BlockOp, Option<usize>, Option<usize>, bool)> {
@@ -38,38 +37,7 @@ fn wire_diff() -> Diff {
 #[test]
 fn wire_story_summary_is_exact() {
     let d = wire_diff();
-    assert_eq!(
-        d.summary,
-        Summary {
-            headline: Some(TextChange {
-                from: wire::TITLE_V1.into(),
-                to: wire::TITLE_V2.into(),
-            }),
-            byline: None,
-            paragraphs_added: 1,
-            paragraphs_removed: 1,
-            // three in place + one moved-and-edited
-            paragraphs_edited: 4,
-            paragraphs_moved: 2,
-            quotes_altered: vec![QuoteChange {
-                speaker: Some("Foreign Minister Choe Son Hui".into()),
-                old_speaker: Some("Foreign Minister Choe Son Hui".into()),
-                from: wire::QUOTE_V1.into(),
-                to: wire::QUOTE_V2.into(),
-            }],
-            numbers_changed: vec![
-                NumberChange {
-                    from: "30,000".into(),
-                    to: "10,000".into(),
-                },
-                NumberChange {
-                    from: "$500 million".into(),
-                    to: "$350 million".into(),
-                },
-            ],
-            corrections: vec![wire::CORRECTION.into()],
-        }
-    );
+    assert_eq!(d.summary, wire::expected_summary());
     assert_eq!(d.title, d.summary.headline);
     assert_eq!(d.byline, None);
 }

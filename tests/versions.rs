@@ -7,41 +7,10 @@ mod common;
 use common::server::{Response, TestServer};
 use common::wire;
 use redline::clip::{CheckStatus, ClipInput, Clipper};
-use redline::diff::{diff_articles, render, NumberChange, QuoteChange, Summary, TextChange};
+use redline::diff::{diff_articles, render, Summary};
 use redline::fetch::FetchLimits;
 use redline::versions;
 use redline::Db;
-
-fn expected_summary() -> Summary {
-    Summary {
-        headline: Some(TextChange {
-            from: wire::TITLE_V1.into(),
-            to: wire::TITLE_V2.into(),
-        }),
-        byline: None,
-        paragraphs_added: 1,
-        paragraphs_removed: 1,
-        paragraphs_edited: 4,
-        paragraphs_moved: 2,
-        quotes_altered: vec![QuoteChange {
-            speaker: Some("Foreign Minister Choe Son Hui".into()),
-            old_speaker: Some("Foreign Minister Choe Son Hui".into()),
-            from: wire::QUOTE_V1.into(),
-            to: wire::QUOTE_V2.into(),
-        }],
-        numbers_changed: vec![
-            NumberChange {
-                from: "30,000".into(),
-                to: "10,000".into(),
-            },
-            NumberChange {
-                from: "$500 million".into(),
-                to: "$350 million".into(),
-            },
-        ],
-        corrections: vec![wire::CORRECTION.into()],
-    }
-}
 
 #[tokio::test]
 async fn a_revised_story_is_stored_and_its_changes_named_exactly() {
@@ -91,7 +60,7 @@ async fn a_revised_story_is_stored_and_its_changes_named_exactly() {
         .is_err());
 
     let d = diff_articles(&v1.article(), &v2.article());
-    assert_eq!(d.summary, expected_summary());
+    assert_eq!(d.summary, wire::expected_summary());
 
     let text = render::text(&d, false);
     assert!(text.contains("30,000 → 10,000"), "{text}");
@@ -130,7 +99,7 @@ fn the_cli_diff_reports_the_same_summary_in_json() {
     run(&["check", "1"]);
     let json: serde_json::Value = serde_json::from_slice(&run(&["diff", "1", "--json"])).unwrap();
     let summary: Summary = serde_json::from_value(json["summary"].clone()).unwrap();
-    assert_eq!(summary, expected_summary());
+    assert_eq!(summary, wire::expected_summary());
     let from_to: serde_json::Value = serde_json::from_slice(&run(&[
         "diff", "1", "--from", "1", "--to", "2", "--format", "json",
     ]))

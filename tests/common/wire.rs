@@ -357,3 +357,38 @@ pub fn arabic_v2() -> Story {
     s.modified = "2026-11-26T11:00:00Z".into();
     s
 }
+
+/// The change summary `story_v1()` → `story_v2()` must produce: exactly the
+/// known edits listed in the module docs.
+pub fn expected_summary() -> redline::diff::Summary {
+    use redline::diff::{NumberChange, QuoteChange, Summary, TextChange};
+    Summary {
+        headline: Some(TextChange {
+            from: TITLE_V1.into(),
+            to: TITLE_V2.into(),
+        }),
+        byline: None,
+        paragraphs_added: 1,
+        paragraphs_removed: 1,
+        // three in place + one moved-and-edited
+        paragraphs_edited: 4,
+        paragraphs_moved: 2,
+        quotes_altered: vec![QuoteChange {
+            speaker: Some("Foreign Minister Choe Son Hui".into()),
+            old_speaker: Some("Foreign Minister Choe Son Hui".into()),
+            from: QUOTE_V1.into(),
+            to: QUOTE_V2.into(),
+        }],
+        numbers_changed: vec![
+            NumberChange {
+                from: "30,000".into(),
+                to: "10,000".into(),
+            },
+            NumberChange {
+                from: "$500 million".into(),
+                to: "$350 million".into(),
+            },
+        ],
+        corrections: vec![CORRECTION.into()],
+    }
+}
