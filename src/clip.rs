@@ -120,6 +120,22 @@ pub struct CheckOutcome {
     pub error: Option<String>,
 }
 
+impl CheckOutcome {
+    /// A check whose capture `capture_id` left the source standing at `version`.
+    fn at(source_id: i64, status: CheckStatus, capture_id: i64, version: Option<&Version>) -> Self {
+        CheckOutcome {
+            source_id,
+            status,
+            capture_id: Some(capture_id),
+            version_id: version.map(|v| v.id),
+            version_seq: version.map(|v| v.seq),
+            title: version.map(|v| v.title.clone()),
+            error_code: None,
+            error: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -241,16 +257,11 @@ impl Clipper {
             }
         };
         let (version, new_version) = record_version(&mut tx, source_id, &article, &now).await?;
-        let outcome = if new_version {
-            CaptureOutcome::NewVersion
-        } else {
-            CaptureOutcome::Unchanged
-        };
         let capture = versions::insert_capture(
             &mut tx,
             source_id,
             &record,
-            outcome,
+            capture_outcome(new_version),
             None,
             Some(version.id),
             &now,
@@ -313,16 +324,12 @@ impl Clipper {
                         latest.as_ref(),
                     )
                     .await?;
-                Ok(CheckOutcome {
+                Ok(CheckOutcome::at(
                     source_id,
-                    status: CheckStatus::Unchanged,
-                    capture_id: Some(capture.id),
-                    version_id: latest.as_ref().map(|v| v.id),
-                    version_seq: latest.as_ref().map(|v| v.seq),
-                    title: latest.map(|v| v.title),
-                    error_code: None,
-                    error: None,
-                })
+                    CheckStatus::Unchanged,
+                    capture.id,
+                    latest.as_ref(),
+                ))
             }
             Ok(fetched) => {
                 let record_on_failure = record_of(&fetched, CaptureMethod::Fetch, None);
@@ -359,16 +366,11 @@ impl Clipper {
         let mut tx = self.db.write().await?;
         let (version, new_version) =
             record_version(&mut tx, source_id, &captured.article, &now).await?;
-        let outcome = if new_version {
-            CaptureOutcome::NewVersion
-        } else {
-            CaptureOutcome::Unchanged
-        };
         let capture = versions::insert_capture(
             &mut tx,
             source_id,
             &captured.record,
-            outcome,
+            capture_outcome(new_version),
             None,
             Some(version.id),
             &now,
@@ -383,20 +385,17 @@ impl Clipper {
         )
         .await?;
         tx.commit().await?;
-        Ok(CheckOutcome {
+        let status = if new_version {
+            CheckStatus::NewVersion
+        } else {
+            CheckStatus::Unchanged
+        };
+        Ok(CheckOutcome::at(
             source_id,
-            status: if new_version {
-                CheckStatus::NewVersion
-            } else {
-                CheckStatus::Unchanged
-            },
-            capture_id: Some(capture.id),
-            version_id: Some(version.id),
-            version_seq: Some(version.seq),
-            title: Some(version.title),
-            error_code: None,
-            error: None,
-        })
+            status,
+            capture.id,
+            Some(&version),
+        ))
     }
 
     async fn failed(
@@ -417,14 +416,9 @@ impl Clipper {
             )
             .await?;
         Ok(CheckOutcome {
-            source_id,
-            status: CheckStatus::Failed,
-            capture_id: Some(capture.id),
-            version_id: latest.as_ref().map(|v| v.id),
-            version_seq: latest.as_ref().map(|v| v.seq),
-            title: latest.map(|v| v.title),
             error_code: Some(error.code().to_string()),
             error: Some(message),
+            ..CheckOutcome::at(source_id, CheckStatus::Failed, capture.id, latest.as_ref())
         })
     }
 
@@ -459,6 +453,15 @@ impl Clipper {
         .await?;
         tx.commit().await?;
         Ok(capture)
+    }
+}
+
+/// How a capture is recorded, by whether it stored a new version.
+fn capture_outcome(new_version: bool) -> CaptureOutcome {
+    if new_version {
+        CaptureOutcome::NewVersion
+    } else {
+        CaptureOutcome::Unchanged
     }
 }
 

@@ -398,50 +398,22 @@ pub async fn set_projects(
     project_ids: &[i64],
 ) -> Result<()> {
     ensure_exists(conn, note_id).await?;
-    sqlx::query("DELETE FROM project_notes WHERE note_id = ?")
-        .bind(note_id)
-        .execute(&mut *conn)
-        .await?;
-    for &project_id in project_ids {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE id = ?")
-            .bind(project_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if exists.is_none() {
-            return Err(Error::not_found("project", project_id));
-        }
-        sqlx::query("INSERT OR IGNORE INTO project_notes (project_id, note_id) VALUES (?, ?)")
-            .bind(project_id)
-            .bind(note_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    crate::projects::set_note_projects(conn, note_id, project_ids).await
 }
 
 /// Tags the note with `name` (creating the tag if needed).
 pub async fn add_tag(conn: &mut SqliteConnection, note_id: i64, name: &str) -> Result<()> {
-    ensure_exists(conn, note_id).await?;
-    let tag_id = crate::tags::ensure(conn, name).await?;
-    sqlx::query("INSERT OR IGNORE INTO note_tags (note_id, tag_id) VALUES (?, ?)")
-        .bind(note_id)
-        .bind(tag_id)
-        .execute(conn)
-        .await?;
+    crate::tags::tag_notes(conn, &[note_id], name).await?;
     Ok(())
 }
 
-/// Removes the tag `name` from the note; the tag itself stays.
+/// Removes the tag `name` from the note; the tag itself stays, and a tag that
+/// does not exist is not an error here.
 pub async fn remove_tag(conn: &mut SqliteConnection, note_id: i64, name: &str) -> Result<()> {
     ensure_exists(conn, note_id).await?;
-    sqlx::query(
-        "DELETE FROM note_tags WHERE note_id = ? \
-         AND tag_id IN (SELECT id FROM tags WHERE name = ? COLLATE NOCASE)",
-    )
-    .bind(note_id)
-    .bind(name.trim())
-    .execute(conn)
-    .await?;
+    if crate::tags::find(conn, name).await?.is_some() {
+        crate::tags::untag_notes(conn, &[note_id], name).await?;
+    }
     Ok(())
 }
 

@@ -199,86 +199,79 @@ pub(crate) async fn require_all(
     Ok(())
 }
 
-/// Puts sources into a project; returns how many were not already in it.
-pub async fn add_sources(
+/// One kind of item a project holds, and the SQL of its membership table.
+struct Members {
+    /// The items' own table and what one is called in errors.
+    table: &'static str,
+    what: &'static str,
+    /// Binds (project, item) and, when `stamped`, the time it was added.
+    insert: &'static str,
+    stamped: bool,
+    /// Binds (project, item).
+    delete: &'static str,
+}
+
+const SOURCES: Members = Members {
+    table: "sources",
+    what: "source",
+    insert: "INSERT INTO project_sources (project_id, source_id, added_at) VALUES (?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+    stamped: true,
+    delete: "DELETE FROM project_sources WHERE project_id = ? AND source_id = ?",
+};
+
+const NOTES: Members = Members {
+    table: "notes",
+    what: "note",
+    insert: "INSERT INTO project_notes (project_id, note_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    stamped: false,
+    delete: "DELETE FROM project_notes WHERE project_id = ? AND note_id = ?",
+};
+
+/// Writes the membership rows only; callers check the ids and touch the project.
+async fn link(
     conn: &mut SqliteConnection,
+    members: &Members,
     project_id: i64,
-    source_ids: &[i64],
+    ids: &[i64],
 ) -> Result<u64> {
-    get(conn, project_id).await?;
-    require_all(conn, "sources", "source", source_ids).await?;
     let now = crate::time::now();
     let mut added = 0;
-    for id in source_ids {
-        added += sqlx::query(
-            "INSERT INTO project_sources (project_id, source_id, added_at) VALUES (?, ?, ?) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(project_id)
-        .bind(id)
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    for id in ids {
+        let query = sqlx::query(members.insert).bind(project_id).bind(id);
+        let query = if members.stamped {
+            query.bind(&now)
+        } else {
+            query
+        };
+        added += query.execute(&mut *conn).await?.rows_affected();
     }
+    Ok(added)
+}
+
+async fn add(
+    conn: &mut SqliteConnection,
+    members: &Members,
+    project_id: i64,
+    ids: &[i64],
+) -> Result<u64> {
+    get(conn, project_id).await?;
+    require_all(conn, members.table, members.what, ids).await?;
+    let added = link(conn, members, project_id, ids).await?;
     touch(conn, project_id).await?;
     Ok(added)
 }
 
-/// Takes sources out of a project (the sources stay in the library).
-pub async fn remove_sources(
+async fn remove(
     conn: &mut SqliteConnection,
+    members: &Members,
     project_id: i64,
-    source_ids: &[i64],
+    ids: &[i64],
 ) -> Result<u64> {
     get(conn, project_id).await?;
     let mut removed = 0;
-    for id in source_ids {
-        removed +=
-            sqlx::query("DELETE FROM project_sources WHERE project_id = ? AND source_id = ?")
-                .bind(project_id)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-    }
-    touch(conn, project_id).await?;
-    Ok(removed)
-}
-
-/// Puts notes into a project; returns how many were not already in it.
-pub async fn add_notes(
-    conn: &mut SqliteConnection,
-    project_id: i64,
-    note_ids: &[i64],
-) -> Result<u64> {
-    get(conn, project_id).await?;
-    require_all(conn, "notes", "note", note_ids).await?;
-    let mut added = 0;
-    for id in note_ids {
-        added += sqlx::query(
-            "INSERT INTO project_notes (project_id, note_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(project_id)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    }
-    touch(conn, project_id).await?;
-    Ok(added)
-}
-
-/// Takes notes out of a project (the notes stay in the library).
-pub async fn remove_notes(
-    conn: &mut SqliteConnection,
-    project_id: i64,
-    note_ids: &[i64],
-) -> Result<u64> {
-    get(conn, project_id).await?;
-    let mut removed = 0;
-    for id in note_ids {
-        removed += sqlx::query("DELETE FROM project_notes WHERE project_id = ? AND note_id = ?")
+    for id in ids {
+        removed += sqlx::query(members.delete)
             .bind(project_id)
             .bind(id)
             .execute(&mut *conn)
@@ -287,6 +280,60 @@ pub async fn remove_notes(
     }
     touch(conn, project_id).await?;
     Ok(removed)
+}
+
+/// Puts sources into a project; returns how many were not already in it.
+pub async fn add_sources(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    source_ids: &[i64],
+) -> Result<u64> {
+    add(conn, &SOURCES, project_id, source_ids).await
+}
+
+/// Takes sources out of a project (the sources stay in the library).
+pub async fn remove_sources(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    source_ids: &[i64],
+) -> Result<u64> {
+    remove(conn, &SOURCES, project_id, source_ids).await
+}
+
+/// Puts notes into a project; returns how many were not already in it.
+pub async fn add_notes(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    note_ids: &[i64],
+) -> Result<u64> {
+    add(conn, &NOTES, project_id, note_ids).await
+}
+
+/// Takes notes out of a project (the notes stay in the library).
+pub async fn remove_notes(
+    conn: &mut SqliteConnection,
+    project_id: i64,
+    note_ids: &[i64],
+) -> Result<u64> {
+    remove(conn, &NOTES, project_id, note_ids).await
+}
+
+/// Puts an existing note in exactly these projects, replacing its previous
+/// ones; unlike `add_notes` it leaves the projects' `updated_at` alone.
+pub(crate) async fn set_note_projects(
+    conn: &mut SqliteConnection,
+    note_id: i64,
+    project_ids: &[i64],
+) -> Result<()> {
+    sqlx::query("DELETE FROM project_notes WHERE note_id = ?")
+        .bind(note_id)
+        .execute(&mut *conn)
+        .await?;
+    for &project_id in project_ids {
+        get(conn, project_id).await?;
+        link(conn, &NOTES, project_id, &[note_id]).await?;
+    }
+    Ok(())
 }
 
 /// The projects holding a source, by name.

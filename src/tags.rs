@@ -51,26 +51,71 @@ async fn existing(conn: &mut SqliteConnection, name: &str) -> Result<i64> {
         .ok_or_else(|| Error::not_found("tag", name.trim()))
 }
 
+/// One kind of labelled item and the SQL of its tag table; both bind (item, tag).
+struct Labelled {
+    /// The items' own table and what one is called in errors.
+    table: &'static str,
+    what: &'static str,
+    insert: &'static str,
+    delete: &'static str,
+}
+
+const SOURCES: Labelled = Labelled {
+    table: "sources",
+    what: "source",
+    insert: "INSERT INTO source_tags (source_id, tag_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    delete: "DELETE FROM source_tags WHERE source_id = ? AND tag_id = ?",
+};
+
+const NOTES: Labelled = Labelled {
+    table: "notes",
+    what: "note",
+    insert: "INSERT INTO note_tags (note_id, tag_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    delete: "DELETE FROM note_tags WHERE note_id = ? AND tag_id = ?",
+};
+
+/// Runs `sql` once per item with the tag; returns the rows it changed.
+async fn each(conn: &mut SqliteConnection, sql: &str, ids: &[i64], tag: i64) -> Result<u64> {
+    let mut n = 0;
+    for id in ids {
+        n += sqlx::query(sql)
+            .bind(id)
+            .bind(tag)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(n)
+}
+
+async fn tag(
+    conn: &mut SqliteConnection,
+    items: &Labelled,
+    ids: &[i64],
+    name: &str,
+) -> Result<u64> {
+    require_all(conn, items.table, items.what, ids).await?;
+    let tag = ensure(conn, name).await?;
+    each(conn, items.insert, ids, tag).await
+}
+
+async fn untag(
+    conn: &mut SqliteConnection,
+    items: &Labelled,
+    ids: &[i64],
+    name: &str,
+) -> Result<u64> {
+    let tag = existing(conn, name).await?;
+    each(conn, items.delete, ids, tag).await
+}
+
 /// Labels sources with `name` (created if new); returns how many newly got it.
 pub async fn tag_sources(
     conn: &mut SqliteConnection,
     source_ids: &[i64],
     name: &str,
 ) -> Result<u64> {
-    require_all(conn, "sources", "source", source_ids).await?;
-    let tag = ensure(conn, name).await?;
-    let mut n = 0;
-    for id in source_ids {
-        n += sqlx::query(
-            "INSERT INTO source_tags (source_id, tag_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(tag)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    }
-    Ok(n)
+    tag(conn, &SOURCES, source_ids, name).await
 }
 
 /// Removes the label from sources; returns how many had it.
@@ -79,50 +124,17 @@ pub async fn untag_sources(
     source_ids: &[i64],
     name: &str,
 ) -> Result<u64> {
-    let tag = existing(conn, name).await?;
-    let mut n = 0;
-    for id in source_ids {
-        n += sqlx::query("DELETE FROM source_tags WHERE source_id = ? AND tag_id = ?")
-            .bind(id)
-            .bind(tag)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-    }
-    Ok(n)
+    untag(conn, &SOURCES, source_ids, name).await
 }
 
 /// Labels notes with `name` (created if new); returns how many newly got it.
 pub async fn tag_notes(conn: &mut SqliteConnection, note_ids: &[i64], name: &str) -> Result<u64> {
-    require_all(conn, "notes", "note", note_ids).await?;
-    let tag = ensure(conn, name).await?;
-    let mut n = 0;
-    for id in note_ids {
-        n += sqlx::query(
-            "INSERT INTO note_tags (note_id, tag_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(tag)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    }
-    Ok(n)
+    tag(conn, &NOTES, note_ids, name).await
 }
 
 /// Removes the label from notes; returns how many had it.
 pub async fn untag_notes(conn: &mut SqliteConnection, note_ids: &[i64], name: &str) -> Result<u64> {
-    let tag = existing(conn, name).await?;
-    let mut n = 0;
-    for id in note_ids {
-        n += sqlx::query("DELETE FROM note_tags WHERE note_id = ? AND tag_id = ?")
-            .bind(id)
-            .bind(tag)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-    }
-    Ok(n)
+    untag(conn, &NOTES, note_ids, name).await
 }
 
 /// Every tag with its counts, by name.

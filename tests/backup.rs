@@ -1,48 +1,31 @@
 //! Whole-library backup while the library is in use, and restore.
 
-use redline::article::{Article, Block};
+mod common;
+
+use common::seed;
+use redline::article::Article;
 use redline::export;
-use redline::versions::{self, CaptureOutcome, CaptureRecord};
+use redline::versions::CaptureRecord;
 use redline::Db;
 
 /// One clipped story in one transaction: a source, its version and capture.
 async fn clip(db: &Db, n: usize) -> i64 {
     let url = format!("https://www.dw.com/en/berlin-coalition-talks/a-7{n:06}");
-    let at = "2026-11-26T12:00:00.000Z";
-    let mut tx = db.write().await.unwrap();
-    let id = versions::insert_source(&mut tx, Some(&url), Some(&url), at)
-        .await
-        .unwrap();
     let article = Article {
-        title: format!("Berlin coalition talks, day {n}"),
         site_name: Some("DW".into()),
         lang: Some("de".into()),
-        blocks: vec![Block::paragraph(format!(
-            "„Wir sind noch nicht am Ziel“, sagte Friedrich Merz am Tag {n}."
-        ))],
-        ..Default::default()
+        ..seed::article(
+            &format!("Berlin coalition talks, day {n}"),
+            &[&format!(
+                "„Wir sind noch nicht am Ziel“, sagte Friedrich Merz am Tag {n}."
+            )],
+        )
     };
-    let fp = redline::normalize::fingerprint(&article.title, &article.blocks);
-    let v = versions::insert_version(&mut tx, id, &article, &fp, at)
-        .await
-        .unwrap();
     let record = CaptureRecord {
         raw: Some(vec![b'x'; 2048 + n]),
         ..Default::default()
     };
-    versions::insert_capture(
-        &mut tx,
-        id,
-        &record,
-        CaptureOutcome::NewVersion,
-        None,
-        Some(v.id),
-        at,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
+    seed::clip(db, &url, &article, &record, "2026-11-26T12:00:00.000Z").await
 }
 
 async fn titles(db: &Db) -> Vec<String> {
@@ -54,8 +37,7 @@ async fn titles(db: &Db) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_while_another_task_writes_is_consistent() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
+    let (dir, db) = seed::library().await;
     for n in 0..20 {
         clip(&db, n).await;
     }

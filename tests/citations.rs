@@ -1,49 +1,29 @@
 //! Citations pinned to versions: the syntax, checking quotes against later
 //! versions ("changed after you cited it"), and the rendered note.
 
+mod common;
+
+use common::seed::{self, library};
 use redline::article::{Article, Block, Dir};
 use redline::citations::{
     self, CitationKind, CitationRef, CitationState, PassageChange, PassageChangeKind,
 };
 use redline::highlights::{self, Highlight};
 use redline::notes;
-use redline::versions::{self, Version};
+use redline::versions::Version;
 use redline::Db;
-
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
-}
 
 fn article(title: &str, paragraphs: &[&str]) -> Article {
     Article {
-        title: title.into(),
         site_name: Some("Wire Service".into()),
         lang: Some("en".into()),
         dir: Dir::Ltr,
-        blocks: paragraphs.iter().map(|p| Block::paragraph(*p)).collect(),
-        ..Default::default()
+        ..seed::article(title, paragraphs)
     }
 }
 
 async fn new_source(db: &Db, url: &str) -> i64 {
-    let mut tx = db.write().await.unwrap();
-    let id = versions::insert_source(&mut tx, Some(url), Some(url), "2026-11-26T20:00:00.000Z")
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-async fn add_version(db: &Db, source: i64, a: &Article, at: &str) -> Version {
-    let mut tx = db.write().await.unwrap();
-    let hash = redline::hash::sha256_hex(a.text().as_bytes());
-    let v = versions::insert_version(&mut tx, source, a, &hash, at)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    v
+    seed::source(db, url, "2026-11-26T20:00:00.000Z").await
 }
 
 async fn highlight(db: &Db, v: &Version, needle: &str) -> Highlight {
@@ -105,7 +85,7 @@ fn parse_finds_citations_outside_code() {
 async fn check_follows_the_quoted_passage_through_later_versions() {
     let (_dir, db) = library().await;
     let src = new_source(&db, "https://www.wire.example/world/ceasefire-extended").await;
-    let v1 = add_version(
+    let v1 = seed::version(
         &db,
         src,
         &article("Ceasefire extended", &[LEDE, FIGURE, QUOTE]),
@@ -155,7 +135,7 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
     assert_eq!(st[3].cited, None);
 
     // v2 edits another paragraph: the quote still stands.
-    let v2 = add_version(
+    let v2 = seed::version(
         &db,
         src,
         &article(
@@ -191,7 +171,7 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
     assert_eq!(st[2].cited.as_ref().unwrap().version_id, v2.id);
 
     // v3 revises the figure.
-    let v3 = add_version(
+    let v3 = seed::version(
         &db,
         src,
         &article(
@@ -228,7 +208,7 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
     );
 
     // v4 drops the paragraph.
-    let v4 = add_version(
+    let v4 = seed::version(
         &db,
         src,
         &article("Ceasefire extended", &[LEDE, QUOTE]),
@@ -255,7 +235,7 @@ async fn check_follows_the_quoted_passage_through_later_versions() {
 async fn rendered_note_quotes_links_and_flags_changes() {
     let (_dir, db) = library().await;
     let src = new_source(&db, "https://www.wire.example/world/ceasefire-extended").await;
-    let v1 = add_version(
+    let v1 = seed::version(
         &db,
         src,
         &article("Ceasefire extended", &[LEDE, FIGURE, QUOTE]),
@@ -284,7 +264,7 @@ async fn rendered_note_quotes_links_and_flags_changes() {
         )
     );
 
-    add_version(
+    seed::version(
         &db,
         src,
         &article(
@@ -315,7 +295,7 @@ async fn hostile_clipped_text_in_a_quote_stays_text() {
     let hostile = "The spokesman wrote <script>alert(1)</script> and <img src=x onerror=alert(2)> in the statement.";
     let mut a = article("Statement", &[hostile]);
     a.site_name = Some("<b onmouseover=alert(3)>KCNA</b>".into());
-    let v = add_version(&db, src, &a, "2026-11-26T23:05:00.000Z").await;
+    let v = seed::version(&db, src, &a, "2026-11-26T23:05:00.000Z").await;
     let h = highlights::create(&db, v.id, 0, hostile.chars().count(), "", "")
         .await
         .unwrap();
@@ -356,7 +336,7 @@ async fn multilingual_quote_and_outlet_from_url() {
         ..Default::default()
     };
     a.site_name = None;
-    let v = add_version(&db, src, &a, "2026-11-26T23:05:00.000Z").await;
+    let v = seed::version(&db, src, &a, "2026-11-26T23:05:00.000Z").await;
     let h = highlight(&db, &v, "휴전이 전선 전체에서 유지되고 있다").await;
     let note = notes::create(&db, "연합뉴스", &format!("볼코바 차관: [@h{}]", h.id))
         .await

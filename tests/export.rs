@@ -4,40 +4,27 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
+mod common;
+
+use common::seed::{self, library};
 use redline::article::{Article, Block, Dir};
 use redline::export::{self, CitedSource};
 use redline::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 use redline::Db;
 
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
-}
-
 fn article(title: &str, byline: Option<&str>, site: &str, lang: &str, body: &[&str]) -> Article {
     Article {
-        title: title.into(),
         byline: byline.map(Into::into),
         site_name: Some(site.into()),
         lang: Some(lang.into()),
         dir: if lang == "ar" { Dir::Rtl } else { Dir::Ltr },
         published_at: Some("2026-11-25T22:40:00+09:00".into()),
-        blocks: body.iter().map(|t| Block::paragraph(*t)).collect(),
-        ..Default::default()
+        ..seed::article(title, body)
     }
 }
 
 /// A source with one version and one capture.
 async fn clip_one(db: &Db, url: &str, a: &Article, at: &str) -> i64 {
-    let mut tx = db.write().await.unwrap();
-    let id = versions::insert_source(&mut tx, Some(url), Some(url), at)
-        .await
-        .unwrap();
-    let fp = redline::normalize::fingerprint(&a.title, &a.blocks);
-    let v = versions::insert_version(&mut tx, id, a, &fp, at)
-        .await
-        .unwrap();
     let record = CaptureRecord {
         method: Some(CaptureMethod::Fetch),
         requested_url: Some(url.into()),
@@ -45,19 +32,7 @@ async fn clip_one(db: &Db, url: &str, a: &Article, at: &str) -> i64 {
         raw: Some(format!("<html><h1>{}</h1></html>", a.title).into_bytes()),
         ..Default::default()
     };
-    versions::insert_capture(
-        &mut tx,
-        id,
-        &record,
-        CaptureOutcome::NewVersion,
-        None,
-        Some(v.id),
-        at,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
+    seed::clip(db, url, a, &record, at).await
 }
 
 async fn cited(db: &Db) -> Vec<CitedSource> {
@@ -340,13 +315,8 @@ async fn revised_story(db: &Db) -> (i64, Vec<Vec<u8>>) {
             .to_vec(),
     ];
     let mut tx = db.write().await.unwrap();
-    let id = versions::insert_source(&mut tx, Some(url), Some(url), "2026-11-25T08:00:00.000Z")
-        .await
-        .unwrap();
-    let fp1 = redline::normalize::fingerprint(&v1.title, &v1.blocks);
-    let ver1 = versions::insert_version(&mut tx, id, &v1, &fp1, "2026-11-25T08:00:00.000Z")
-        .await
-        .unwrap();
+    let id = seed::insert_source(&mut tx, url, "2026-11-25T08:00:00.000Z").await;
+    let ver1 = seed::insert_version(&mut tx, id, &v1, "2026-11-25T08:00:00.000Z").await;
     let rec = |raw: Option<&Vec<u8>>, status: u16| CaptureRecord {
         method: Some(CaptureMethod::Fetch),
         requested_url: Some(format!("{url}?utm_source=tw")),
@@ -392,10 +362,7 @@ async fn revised_story(db: &Db) -> (i64, Vec<Vec<u8>>) {
     )
     .await
     .unwrap();
-    let fp2 = redline::normalize::fingerprint(&v2.title, &v2.blocks);
-    let ver2 = versions::insert_version(&mut tx, id, &v2, &fp2, "2026-11-25T11:00:00.000Z")
-        .await
-        .unwrap();
+    let ver2 = seed::insert_version(&mut tx, id, &v2, "2026-11-25T11:00:00.000Z").await;
     versions::insert_capture(
         &mut tx,
         id,

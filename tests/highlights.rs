@@ -1,43 +1,31 @@
 //! Highlights: creation rules and re-anchoring in later versions of a story
 //! (paragraphs reordered, edited, deleted; repeated phrases; other scripts).
 
-use redline::article::{Article, Block, Dir};
-use redline::highlights::{self, Anchor, AnchorSpan, Highlight};
-use redline::versions::{self, Version};
-use redline::Db;
+mod common;
 
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
-}
+use common::seed::{self, library};
+use redline::article::{Article, Dir};
+use redline::highlights::{self, Anchor, AnchorSpan, Highlight};
+use redline::versions::Version;
+use redline::Db;
 
 fn article(title: &str, site: &str, lang: &str, dir: Dir, paragraphs: &[&str]) -> Article {
     Article {
-        title: title.into(),
         site_name: Some(site.into()),
         lang: Some(lang.into()),
         dir,
-        blocks: paragraphs.iter().map(|p| Block::paragraph(*p)).collect(),
-        ..Default::default()
+        ..seed::article(title, paragraphs)
     }
 }
 
 /// A source with one version per article, captured in order.
 async fn story(db: &Db, url: &str, versions: &[Article]) -> Vec<Version> {
     let mut tx = db.write().await.unwrap();
-    let source = versions::insert_source(&mut tx, Some(url), Some(url), "2026-11-26T20:00:00.000Z")
-        .await
-        .unwrap();
+    let source = seed::insert_source(&mut tx, url, "2026-11-26T20:00:00.000Z").await;
     let mut out = Vec::new();
     for (i, a) in versions.iter().enumerate() {
-        let hash = redline::hash::sha256_hex(a.text().as_bytes());
         let at = format!("2026-11-26T2{}:05:00.000Z", i);
-        out.push(
-            versions::insert_version(&mut tx, source, a, &hash, &at)
-                .await
-                .unwrap(),
-        );
+        out.push(seed::insert_version(&mut tx, source, a, &at).await);
     }
     tx.commit().await.unwrap();
     out

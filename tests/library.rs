@@ -1,9 +1,12 @@
 //! The library list: filters that combine, sorting, paging, filter menus,
 //! watch/archive flags and "not yet viewed".
 
-use redline::article::{Article, Block, Dir};
+mod common;
+
+use common::seed;
+use redline::article::{Article, Dir};
 use redline::library::{self, FacetCount, SourceFilter, SourceSort};
-use redline::versions::{self, CaptureOutcome, CaptureRecord};
+use redline::versions::{self, CaptureRecord};
 use redline::{projects, tags, Db};
 
 struct Story {
@@ -88,46 +91,26 @@ const STORIES: &[Story] = &[
 
 /// Builds the library; returns source ids in `STORIES` order.
 async fn library() -> (tempfile::TempDir, Db, Vec<i64>) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
+    let (dir, db) = seed::library().await;
     let mut ids = Vec::new();
     for s in STORIES {
         let mut tx = db.write().await.unwrap();
-        let first = s.versions[0].1;
-        let id = versions::insert_source(&mut tx, Some(s.url), Some(s.url), first)
-            .await
-            .unwrap();
+        let id = seed::insert_source(&mut tx, s.url, s.versions[0].1).await;
         for (title, at) in s.versions {
             let article = Article {
-                title: (*title).into(),
                 site_name: Some(s.site.into()),
                 lang: Some(s.lang.into()),
                 dir: s.dir,
                 published_at: s.published.map(Into::into),
-                blocks: vec![Block::paragraph(format!("{title} — body"))],
-                ..Default::default()
+                ..seed::article(title, &[&format!("{title} — body")])
             };
-            let fp = redline::normalize::fingerprint(&article.title, &article.blocks);
-            let v = versions::insert_version(&mut tx, id, &article, &fp, at)
-                .await
-                .unwrap();
             let record = CaptureRecord {
                 requested_url: Some(s.url.into()),
                 http_status: Some(200),
                 raw: Some(title.as_bytes().to_vec()),
                 ..Default::default()
             };
-            versions::insert_capture(
-                &mut tx,
-                id,
-                &record,
-                CaptureOutcome::NewVersion,
-                None,
-                Some(v.id),
-                at,
-            )
-            .await
-            .unwrap();
+            seed::insert_captured_version(&mut tx, id, &article, &record, at).await;
         }
         tx.commit().await.unwrap();
         ids.push(id);
@@ -489,18 +472,14 @@ async fn watch_archive_and_viewed() {
     );
 
     // A new capture of a viewed source makes it unviewed again.
-    let mut tx = db.write().await.unwrap();
     let article = Article {
-        title: "Summit talks resume after sanctions deal".into(),
         site_name: Some("Reuters".into()),
-        blocks: vec![Block::paragraph("Talks resumed on Thursday.")],
-        ..Default::default()
+        ..seed::article(
+            "Summit talks resume after sanctions deal",
+            &["Talks resumed on Thursday."],
+        )
     };
-    let fp = redline::normalize::fingerprint(&article.title, &article.blocks);
-    versions::insert_version(&mut tx, reu, &article, &fp, "2026-11-26T08:00:00.000Z")
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    seed::version(&db, reu, &article, "2026-11-26T08:00:00.000Z").await;
     assert_eq!(ids_for(&db, &unviewed).await, [reu]);
 }
 

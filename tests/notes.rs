@@ -1,32 +1,14 @@
 //! Notes: create, save, list and filter, archive, delete; history that
 //! coalesces autosaves without losing anything; safe Markdown rendering.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use redline::notes::{self, NoteFilter};
-use redline::Db;
+mod common;
 
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
-}
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::seed::{library, project};
+use redline::notes::{self, NoteFilter};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 22, 0, 0).unwrap()
-}
-
-async fn project(db: &Db, name: &str) -> i64 {
-    let mut tx = db.write().await.unwrap();
-    let id = sqlx::query("INSERT INTO projects (name, created_at, updated_at) VALUES (?, ?, ?)")
-        .bind(name)
-        .bind("2026-11-26T21:00:00.000Z")
-        .bind("2026-11-26T21:00:00.000Z")
-        .execute(&mut *tx)
-        .await
-        .unwrap()
-        .last_insert_rowid();
-    tx.commit().await.unwrap();
-    id
 }
 
 const DRAFT: &str = "## Geneva talks\n\nThe ministry first put the toll at 30,000.\n";

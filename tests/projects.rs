@@ -2,64 +2,27 @@
 //! in several projects, and deletes that say what goes and never take a
 //! source another project holds.
 
-use redline::article::{Article, Block};
-use redline::projects::{self, ItemRef};
-use redline::versions::{self, CaptureOutcome, CaptureRecord};
-use redline::{Db, Error};
+mod common;
 
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
-}
+use common::seed::{self, library, note};
+use redline::article::Article;
+use redline::projects::{self, ItemRef};
+use redline::versions::{self, CaptureRecord};
+use redline::{Db, Error};
 
 /// Clips an invented story: a source, one version, one capture.
 async fn clip(db: &Db, url: &str, title: &str, site: &str, body: &[&str]) -> i64 {
-    let mut tx = db.write().await.unwrap();
-    let now = "2026-11-26T09:00:00.000Z";
-    let id = versions::insert_source(&mut tx, Some(url), Some(url), now)
-        .await
-        .unwrap();
     let article = Article {
-        title: title.into(),
         site_name: Some(site.into()),
-        blocks: body.iter().map(|t| Block::paragraph(*t)).collect(),
-        ..Default::default()
+        ..seed::article(title, body)
     };
-    let fp = redline::normalize::fingerprint(&article.title, &article.blocks);
-    let v = versions::insert_version(&mut tx, id, &article, &fp, now)
-        .await
-        .unwrap();
     let record = CaptureRecord {
         requested_url: Some(url.into()),
         http_status: Some(200),
         raw: Some(format!("<h1>{title}</h1>").into_bytes()),
         ..Default::default()
     };
-    versions::insert_capture(
-        &mut tx,
-        id,
-        &record,
-        CaptureOutcome::NewVersion,
-        None,
-        Some(v.id),
-        now,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-async fn note(db: &Db, title: &str) -> i64 {
-    sqlx::query("INSERT INTO notes (title, body, created_at, updated_at) VALUES (?, '', ?, ?)")
-        .bind(title)
-        .bind("2026-11-26T10:00:00.000Z")
-        .bind("2026-11-26T10:00:00.000Z")
-        .execute(db.pool())
-        .await
-        .unwrap()
-        .last_insert_rowid()
+    seed::clip(db, url, &article, &record, "2026-11-26T09:00:00.000Z").await
 }
 
 async fn source_exists(db: &Db, id: i64) -> bool {

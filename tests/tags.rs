@@ -1,59 +1,19 @@
 //! Tags on sources and notes: bulk tagging, counts, rename, delete, merge.
 
-use redline::article::{Article, Block};
+mod common;
+
+use common::seed::{self, library, note};
 use redline::tags::{self, TagCount};
-use redline::versions::{self, CaptureOutcome, CaptureRecord};
+use redline::versions::CaptureRecord;
 use redline::{Db, Error};
 
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
-}
-
 async fn clip(db: &Db, url: &str, title: &str, body: &str) -> i64 {
-    let mut tx = db.write().await.unwrap();
-    let now = "2026-11-26T09:00:00.000Z";
-    let id = versions::insert_source(&mut tx, Some(url), Some(url), now)
-        .await
-        .unwrap();
-    let article = Article {
-        title: title.into(),
-        blocks: vec![Block::paragraph(body)],
-        ..Default::default()
-    };
-    let fp = redline::normalize::fingerprint(&article.title, &article.blocks);
-    let v = versions::insert_version(&mut tx, id, &article, &fp, now)
-        .await
-        .unwrap();
     let record = CaptureRecord {
         raw: Some(body.as_bytes().to_vec()),
         ..Default::default()
     };
-    versions::insert_capture(
-        &mut tx,
-        id,
-        &record,
-        CaptureOutcome::NewVersion,
-        None,
-        Some(v.id),
-        now,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-async fn note(db: &Db, title: &str) -> i64 {
-    sqlx::query("INSERT INTO notes (title, body, created_at, updated_at) VALUES (?, '', ?, ?)")
-        .bind(title)
-        .bind("2026-11-26T10:00:00.000Z")
-        .bind("2026-11-26T10:00:00.000Z")
-        .execute(db.pool())
-        .await
-        .unwrap()
-        .last_insert_rowid()
+    let article = seed::article(title, &[body]);
+    seed::clip(db, url, &article, &record, "2026-11-26T09:00:00.000Z").await
 }
 
 fn counts(list: &[TagCount]) -> Vec<(&str, i64, i64)> {

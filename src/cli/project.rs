@@ -222,40 +222,35 @@ pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Err
             let id = projects::resolve(&mut tx, &m.project).await?.id;
             let sources = projects::add_sources(&mut tx, id, &m.sources).await?;
             let notes = projects::add_notes(&mut tx, id, &m.notes).await?;
-            let project = projects::get(&mut tx, id).await?;
-            tx.commit().await?;
-            report(
-                Changed {
-                    project,
-                    sources,
-                    notes,
-                },
-                "Added",
-                json,
-            )?;
+            report_changed(tx, id, sources, notes, "Added", json).await?;
         }
         ProjectCommand::Remove(m) => {
             let mut tx = db.write().await?;
             let id = projects::resolve(&mut tx, &m.project).await?.id;
             let sources = projects::remove_sources(&mut tx, id, &m.sources).await?;
             let notes = projects::remove_notes(&mut tx, id, &m.notes).await?;
-            let project = projects::get(&mut tx, id).await?;
-            tx.commit().await?;
-            report(
-                Changed {
-                    project,
-                    sources,
-                    notes,
-                },
-                "Removed",
-                json,
-            )?;
+            report_changed(tx, id, sources, notes, "Removed", json).await?;
         }
     }
     Ok(())
 }
 
-fn report(c: Changed, verb: &str, json: bool) -> Result<(), Error> {
+/// Commits an add or remove and says what changed, with the project's new counts.
+async fn report_changed(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: i64,
+    sources: u64,
+    notes: u64,
+    verb: &str,
+    json: bool,
+) -> Result<(), Error> {
+    let project = projects::get(&mut tx, id).await?;
+    tx.commit().await?;
+    let c = Changed {
+        project,
+        sources,
+        notes,
+    };
     if json {
         return print_json(&c);
     }

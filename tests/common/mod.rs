@@ -1,2 +1,3 @@
+pub mod seed;
 pub mod server;
 pub mod wire;
