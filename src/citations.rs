@@ -29,6 +29,7 @@
 //! it ([`crate::highlights::anchor`]); if the passage was edited or removed the
 //! rendered note says "changed after you cited it" and shows a word-level diff.
 
+use crate::html;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -430,21 +431,6 @@ pub fn render_with(md: &str, statuses: &[CitationStatus]) -> String {
     crate::notes::sanitize(&html)
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn href(st: &CitationStatus, cited: &CitedVersion) -> String {
     match st.citation.kind {
         CitationKind::Highlight => format!("{}#h{}", cited.link(), st.citation.id),
@@ -455,7 +441,7 @@ fn href(st: &CitationStatus, cited: &CitedVersion) -> String {
 fn missing_html(st: &CitationStatus) -> String {
     format!(
         "<span class=\"redline-cite-missing\">{} (not in the library)</span>",
-        esc(&st.citation.markdown())
+        html::escape(&st.citation.markdown())
     )
 }
 
@@ -463,12 +449,18 @@ fn diff_html(spans: &[PassageChange]) -> String {
     spans
         .iter()
         .map(|s| match s.kind {
-            PassageChangeKind::Equal => esc(&s.text),
+            PassageChangeKind::Equal => html::escape(&s.text),
             PassageChangeKind::Delete => {
-                format!("<del class=\"redline-diff\">{}</del>", esc(&s.text))
+                format!(
+                    "<del class=\"redline-diff\">{}</del>",
+                    html::escape(&s.text)
+                )
             }
             PassageChangeKind::Insert => {
-                format!("<ins class=\"redline-diff\">{}</ins>", esc(&s.text))
+                format!(
+                    "<ins class=\"redline-diff\">{}</ins>",
+                    html::escape(&s.text)
+                )
             }
         })
         .collect()
@@ -487,17 +479,21 @@ fn change_note(st: &CitationStatus) -> Option<(&'static str, String)> {
             "redline-changed",
             format!(
                 "changed after you cited it — {}: {}",
-                esc(&when),
+                html::escape(&when),
                 diff_html(spans)
             ),
         )),
         CitationState::GoneAfterCite { .. } => Some((
             "redline-gone",
-            format!("removed after you cited it — not in {}", esc(&when)),
+            format!(
+                "removed after you cited it — not in {}",
+                html::escape(&when)
+            ),
         )),
-        CitationState::Superseded { .. } => {
-            Some(("redline-changed", format!("a newer {} exists", esc(&when))))
-        }
+        CitationState::Superseded { .. } => Some((
+            "redline-changed",
+            format!("a newer {} exists", html::escape(&when)),
+        )),
         _ => None,
     }
 }
@@ -513,15 +509,15 @@ fn block_html(st: &CitationStatus) -> String {
     };
     let paragraphs: String = quote
         .split(crate::article::BLOCK_SEPARATOR)
-        .map(|p| format!("<p>{}</p>", esc(p)))
+        .map(|p| format!("<p>{}</p>", html::escape(p)))
         .collect();
     let note = change_note(st)
         .map(|(c, t)| format!("<p class=\"{c}\">{t}</p>"))
         .unwrap_or_default();
     format!(
         "<blockquote class=\"{class}\">{paragraphs}<p class=\"redline-attribution\">— <a class=\"redline-cite\" href=\"{}\">{}</a></p>{note}</blockquote>",
-        esc(&href(st, cited)),
-        esc(&cited.label())
+        html::escape(&href(st, cited)),
+        html::escape(&cited.label())
     )
 }
 
@@ -531,8 +527,8 @@ fn inline_html(st: &CitationStatus) -> String {
     };
     let link = format!(
         "<a class=\"redline-cite\" href=\"{}\">{}</a>",
-        esc(&href(st, cited)),
-        esc(&cited.label())
+        html::escape(&href(st, cited)),
+        html::escape(&cited.label())
     );
     let note = change_note(st)
         .map(|(_, t)| format!(" <span class=\"redline-cite-note\">({t})</span>"))
@@ -540,7 +536,7 @@ fn inline_html(st: &CitationStatus) -> String {
     match &st.quote {
         Some(q) => format!(
             "<q class=\"redline-quote\">{}</q> ({link}){note}",
-            esc(&q.replace(crate::article::BLOCK_SEPARATOR, " "))
+            html::escape(&q.replace(crate::article::BLOCK_SEPARATOR, " "))
         ),
         None => format!("({link}){note}"),
     }

@@ -14,6 +14,7 @@ pub mod extract;
 pub mod fetch;
 pub mod hash;
 pub mod highlights;
+pub mod html;
 pub mod library;
 pub mod normalize;
 pub mod notes;

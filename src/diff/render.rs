@@ -4,6 +4,7 @@
 
 use super::{inline, BlockDiff, BlockOp, Diff, Span, SpanOp, Summary, TextChange};
 use crate::article::BlockKind;
+use crate::html;
 
 const RED: &str = "\x1b[31;9m";
 const GREEN: &str = "\x1b[32;4m";
@@ -181,20 +182,23 @@ fn summary_html(s: &Summary, out: &mut String) {
     for q in &s.quotes_altered {
         out.push_str(&format!(
             "<li class=\"quote\"><span class=\"speaker\">{}</span>: <del>“{}”</del> <ins>“{}”</ins></li>\n",
-            escape(q.speaker.as_deref().unwrap_or("(unattributed)")),
-            escape(&q.from),
-            escape(&q.to)
+            html::escape(q.speaker.as_deref().unwrap_or("(unattributed)")),
+            html::escape(&q.from),
+            html::escape(&q.to)
         ));
     }
     for n in &s.numbers_changed {
         out.push_str(&format!(
             "<li class=\"number\"><del>{}</del> → <ins>{}</ins></li>\n",
-            escape(&n.from),
-            escape(&n.to)
+            html::escape(&n.from),
+            html::escape(&n.to)
         ));
     }
     for c in &s.corrections {
-        out.push_str(&format!("<li class=\"correction\">{}</li>\n", escape(c)));
+        out.push_str(&format!(
+            "<li class=\"correction\">{}</li>\n",
+            html::escape(c)
+        ));
     }
     out.push_str("</ul>\n");
 }
@@ -229,33 +233,17 @@ fn block_html(b: &BlockDiff, out: &mut String) {
 fn spans_html(spans: &[Span], out: &mut String) {
     for s in spans {
         match s.op {
-            SpanOp::Equal => out.push_str(&escape(&s.text)),
+            SpanOp::Equal => out.push_str(&html::escape(&s.text)),
             SpanOp::Delete => {
                 out.push_str("<del>");
-                out.push_str(&escape(&s.text));
+                out.push_str(&html::escape(&s.text));
                 out.push_str("</del>");
             }
             SpanOp::Insert => {
                 out.push_str("<ins>");
-                out.push_str(&escape(&s.text));
+                out.push_str(&html::escape(&s.text));
                 out.push_str("</ins>");
             }
         }
     }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
