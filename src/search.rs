@@ -1,6 +1,7 @@
 //! Full-text search over versions (title and text), notes, highlights and
 //! quotes, with SQLite FTS5 (schema and triggers in
-//! `migrations/20261126000002_search.sql`).
+//! `migrations/20261126000002_search.sql`, prefix indexes in
+//! `migrations/20261126000008_search_prefix.sql`).
 //!
 //! Two indexes per table. The word index (`*_fts`, unicode61 with diacritics
 //! removed) finds whole words in spaced scripts: English, Russian, Arabic,
@@ -17,6 +18,11 @@
 //! trigram. A one- or two-character term that begins more than
 //! [`MAX_EXPANSION`] distinct trigrams is refused with a clear message
 //! instead of scanning.
+//!
+//! The word indexes carry FTS5 prefix indexes for 2-, 3- and 4-character
+//! prefixes (`migrations/20261126000008_search_prefix.sql`), so `prefix*`
+//! with a short prefix reads one precomputed posting list instead of merging
+//! those of every word that begins with it.
 //!
 //! Ranking is bm25 with the title (or speaker) weighted. To keep a common
 //! word fast in a library of hundreds of thousands of versions, each kind

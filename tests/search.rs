@@ -877,3 +877,73 @@ async fn snippets_are_escaped_html() {
     // The title is plain text; the UI escapes it like any other text.
     assert_eq!(hits[0].title, "A <b>bold</b> claim");
 }
+
+#[tokio::test]
+async fn prefix_indexes_answer_two_three_and_four_letter_prefixes() {
+    let lib = library().await;
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    let v = seed(&mut conn).await;
+    let grain_body = v[3].1;
+
+    // The word indexes carry FTS5 prefix indexes (migration ..._search_prefix).
+    for table in ["versions_fts", "notes_fts", "highlights_fts", "quotes_fts"] {
+        let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
+            .bind(table)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert!(sql.contains("prefix = '2 3 4'"), "{table}: {sql}");
+    }
+
+    // Prefixes of every indexed length, and longer ones (term scan), agree.
+    for prefix in ["pr*", "pre*", "prem*", "premi*", "PREM*"] {
+        let hits = find(&mut conn, &sources(prefix)).await;
+        assert!(
+            hits.iter().any(|h| h.version_id == Some(grain_body)),
+            "{prefix}: {hits:?}"
+        );
+        assert!(
+            hits.iter().any(|h| h.snippet.contains("<mark>")),
+            "{prefix}: snippets still mark the match"
+        );
+    }
+
+    // The triggers keep the recreated tables (and their prefix indexes) in step.
+    let note = add_note(
+        &mut conn,
+        "Sanctions angle",
+        "Ask Treasury about the tanker list.",
+        "2026-11-22T08:00:00.000Z",
+    )
+    .await;
+    let notes = |text: &str| SearchQuery {
+        text: text.to_string(),
+        kinds: vec![HitKind::Note],
+        ..Default::default()
+    };
+    assert_eq!(find(&mut conn, &notes("tan*")).await.len(), 1);
+    assert_eq!(find(&mut conn, &notes("ta*")).await.len(), 1);
+    sqlx::query("UPDATE notes SET body = ? WHERE id = ?")
+        .bind("Ask Commerce about export controls.")
+        .bind(note)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    assert!(find(&mut conn, &notes("tan*")).await.is_empty());
+    assert_eq!(find(&mut conn, &notes("expo*")).await.len(), 1);
+    sqlx::query("DELETE FROM notes WHERE id = ?")
+        .bind(note)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    assert!(find(&mut conn, &notes("expo*")).await.is_empty());
+
+    for table in ["versions_fts", "notes_fts", "highlights_fts", "quotes_fts"] {
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"
+        ))
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+    }
+}
