@@ -20,11 +20,27 @@ pub fn normalize(s: &str) -> String {
     // NFKC is the costly step and a no-op on text that is already in NFKC
     // form (all ASCII text is), so it runs only when the quick check cannot
     // rule it out. Either way the characters below are the same.
-    if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+    if s.is_ascii() {
+        collapse_whitespace(s)
+    } else if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
         clean(s.chars(), s.len())
     } else {
         clean(s.nfkc(), s.len())
     }
+}
+
+/// [`normalize`] of ASCII text, where NFKC and every character rule is a
+/// no-op and only whitespace runs remain to collapse: whole words are copied
+/// at once instead of char by char (most articles are ASCII).
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The non-NFKC half of [`normalize`]: drops invisible characters, straightens
