@@ -9,7 +9,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::article::Block;
 
@@ -17,9 +17,38 @@ use crate::article::Block;
 /// whitespace (NBSP and thin spaces included), no soft hyphens, zero-width or
 /// bidi-control characters, straight quotes for curly ones, trimmed.
 pub fn normalize(s: &str) -> String {
+    // NFKC is the costly step and a no-op on text that is already in NFKC
+    // form (all ASCII text is), so it runs only when the quick check cannot
+    // rule it out. Either way the characters below are the same.
+    if s.is_ascii() {
+        collapse_whitespace(s)
+    } else if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        clean(s.chars(), s.len())
+    } else {
+        clean(s.nfkc(), s.len())
+    }
+}
+
+/// [`normalize`] of ASCII text, where NFKC and every character rule is a
+/// no-op and only whitespace runs remain to collapse: whole words are copied
+/// at once instead of char by char (most articles are ASCII).
+fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    for word in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The non-NFKC half of [`normalize`]: drops invisible characters, straightens
+/// curly quotes, collapses whitespace runs to one space and trims.
+fn clean(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut space = false;
-    for c in s.nfkc() {
+    for c in chars {
         let c = match c {
             // Soft hyphen, zero-width and invisible formatting characters.
             '\u{00AD}'

@@ -139,12 +139,16 @@ const CORRECTION_STARTS: &[&str] = &[
     "توضيح",
 ];
 
+/// [`CORRECTION_STARTS`] in normalised form, computed once rather than per block.
+static CORRECTION_STARTS_NORMALIZED: LazyLock<Vec<String>> =
+    LazyLock::new(|| CORRECTION_STARTS.iter().map(|p| normalize(p)).collect());
+
 pub(crate) fn is_correction(text: &str) -> bool {
     let t = normalize(text).to_lowercase();
     let t = t.trim_start_matches(['*', '(', '[', ' ']);
-    CORRECTION_STARTS
+    CORRECTION_STARTS_NORMALIZED
         .iter()
-        .any(|p| t.starts_with(&normalize(p)))
+        .any(|p| t.starts_with(p.as_str()))
         || t.contains("an earlier version of this article")
         || t.contains("an earlier version of this story")
 }
@@ -153,27 +157,30 @@ pub(crate) fn is_correction(text: &str) -> bool {
 /// matches are set aside, then the rest are paired by the same speaker and
 /// text, then by similarity of the words.
 fn altered_quotes(old: &[Quote], new: &[Quote]) -> Vec<QuoteChange> {
-    let key = |q: &Quote| normalize(&q.text);
+    // Each quote is normalised (and tokenised) once, not once per comparison.
+    let old_keys: Vec<String> = old.iter().map(|q| normalize(&q.text)).collect();
+    let new_keys: Vec<String> = new.iter().map(|q| normalize(&q.text)).collect();
     let mut old_left: Vec<Option<&Quote>> = old.iter().map(Some).collect();
     let mut new_left: Vec<Option<&Quote>> = new.iter().map(Some).collect();
     // Unchanged: same words, same speaker.
-    for n in new_left.iter_mut() {
+    for (j, n) in new_left.iter_mut().enumerate() {
         let q = n.expect("fresh");
-        if let Some(o) = old_left
-            .iter_mut()
-            .find(|o| o.is_some_and(|o| key(o) == key(q) && o.speaker == q.speaker))
-        {
+        if let Some(o) = old_left.iter_mut().enumerate().find_map(|(i, o)| {
+            o.is_some_and(|o| old_keys[i] == new_keys[j] && o.speaker == q.speaker)
+                .then_some(o)
+        }) {
             *o = None;
             *n = None;
         }
     }
     let mut out = Vec::new();
     // Same words, new attribution.
-    for n in new_left.iter_mut() {
+    for (j, n) in new_left.iter_mut().enumerate() {
         let Some(q) = *n else { continue };
         if let Some(o) = old_left
             .iter_mut()
-            .find(|o| o.is_some_and(|o| key(o) == key(q)))
+            .enumerate()
+            .find_map(|(i, o)| (o.is_some() && old_keys[i] == new_keys[j]).then_some(o))
         {
             let oq = o.take().expect("found");
             out.push((q.start, change(oq, q)));
@@ -181,13 +188,20 @@ fn altered_quotes(old: &[Quote], new: &[Quote]) -> Vec<QuoteChange> {
         }
     }
     // Edited words: best similarity first.
+    let new_tokens: Vec<Option<Vec<u64>>> = new_left
+        .iter()
+        .zip(&new_keys)
+        .map(|(n, k)| n.map(|_| tokens(k)))
+        .collect();
     let mut cands = Vec::new();
     for (i, o) in old_left.iter().enumerate() {
-        let Some(o) = o else { continue };
-        let ot = tokens(&key(o));
-        for (j, n) in new_left.iter().enumerate() {
-            let Some(n) = n else { continue };
-            let s = dice(&ot, &tokens(&key(n)));
+        if o.is_none() {
+            continue;
+        }
+        let ot = tokens(&old_keys[i]);
+        for (j, nt) in new_tokens.iter().enumerate() {
+            let Some(nt) = nt else { continue };
+            let s = dice(&ot, nt);
             if s >= SIMILARITY_THRESHOLD {
                 cands.push((s, i, j));
             }
