@@ -1,0 +1,189 @@
+//! The shell's own contract, without a window: the error shape the UI relies
+//! on, handlers over a real library file, change events for writes by other
+//! processes, and capabilities that grant nothing broad.
+
+use std::time::Duration;
+
+use redline::clip::TextFormat;
+use redline_app::handlers;
+use redline_app::state::{AppState, ChangeOrigin};
+use redline_app::ApiError;
+
+const WIRE: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Seoul and Tokyo agree $500 million fund for displaced fishermen | Harbour Wire</title></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Seoul and Tokyo agree $500 million fund for displaced fishermen</h1>
+<p class="byline">By Min-ji Park and Kenji Sato</p>
+<figure><img src="boat.jpg" alt=""><figcaption>Fishing boats moored at Busan's Jagalchi harbour on Tuesday.</figcaption></figure>
+<p>BUSAN, South Korea — South Korea and Japan agreed on Tuesday to set up a $500 million fund for about 30,000 fishermen whose grounds were closed after the reactor discharge, officials from both governments said.</p>
+<p>"This is not charity, it is a debt we owe to the coastal towns," Foreign Minister Cho Tae-yul told reporters after the talks.</p>
+<h2>WHO PAYS</h2>
+<p>Under the deal, Tokyo will cover 60% of the fund and Seoul the rest, with the first payments expected before the spring season opens in March.</p>
+</article><aside>Advertisement</aside></body></html>"#;
+
+async fn library() -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = AppState::open(&dir.path().join("redline.db")).await.unwrap();
+    (dir, app)
+}
+
+#[test]
+fn errors_cross_to_the_ui_as_code_and_message_only() {
+    let e: ApiError = redline::Error::not_found("source", 42).into();
+    assert_eq!(
+        serde_json::to_string(&e).unwrap(),
+        r#"{"code":"not_found","message":"source 42 not found"}"#
+    );
+    let e: ApiError = redline::Error::Invalid("a tag needs a name".into()).into();
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        serde_json::json!({ "code": "invalid", "message": "a tag needs a name" })
+    );
+}
+
+#[tokio::test]
+async fn a_missing_source_is_a_not_found_error() {
+    let (_dir, app) = library().await;
+    let err = handlers::sources::get_source(&app, 999).await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+    assert_eq!(err.message, "source 999 not found");
+    let err = handlers::sources::list_versions(&app, 999).await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+}
+
+#[tokio::test]
+async fn pasted_html_becomes_a_source_with_a_version_and_announces_the_write() {
+    let (_dir, app) = library().await;
+    let mut changes = app.subscribe();
+    let out = handlers::clip::clip_text(
+        &app,
+        WIRE.to_string(),
+        Some(TextFormat::Html),
+        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+    )
+    .await
+    .unwrap();
+    assert!(out.new_source);
+    assert!(out.new_version);
+    assert_eq!(out.version_seq, 1);
+    assert_eq!(
+        changes.try_recv().unwrap().origin,
+        ChangeOrigin::App,
+        "a clip announces library-changed"
+    );
+
+    let sources = handlers::sources::list_sources(&app, serde_json::json!({}))
+        .await
+        .unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].id, out.source_id);
+    assert_eq!(sources[0].version_count, 1);
+
+    let versions = handlers::sources::list_versions(&app, out.source_id)
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    let v = handlers::sources::get_version(&app, versions[0].id)
+        .await
+        .unwrap();
+    assert_eq!(v.id, out.version_id);
+    assert!(
+        v.text.contains("30,000 fishermen"),
+        "body kept: {:?}",
+        v.text
+    );
+    let captures = handlers::sources::list_captures(&app, out.source_id)
+        .await
+        .unwrap();
+    assert_eq!(captures.len(), 1);
+    assert_eq!(captures[0].outcome, "new_version");
+    assert_eq!(captures[0].method, "paste");
+}
+
+#[tokio::test]
+async fn writes_by_another_process_are_announced_as_external_changes() {
+    let (dir, app) = library().await;
+    let mut changes = app.subscribe();
+    tokio::spawn(redline_app::background::poll_external(app.clone()));
+    // Let the poller take its first reading before the other "process" writes.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // A second, independent connection pool stands in for the `redline` CLI.
+    let cli = redline::Db::open(dir.path().join("redline.db")).await.unwrap();
+    let clipper =
+        redline::clip::Clipper::new(cli.clone(), redline::fetch::FetchLimits::default()).unwrap();
+    clipper
+        .clip(redline::clip::ClipInput::Text {
+            content: WIRE.as_bytes().to_vec(),
+            format: TextFormat::Html,
+            url: None,
+            method: redline::versions::CaptureMethod::Paste,
+        })
+        .await
+        .unwrap();
+
+    let change = tokio::time::timeout(Duration::from_secs(20), changes.recv())
+        .await
+        .expect("the app noticed the outside write")
+        .unwrap();
+    assert_eq!(change.origin, ChangeOrigin::External);
+}
+
+#[test]
+fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
+    let cap: serde_json::Value =
+        serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    assert_eq!(cap["windows"], serde_json::json!(["main"]));
+    let build_rs = include_str!("../build.rs");
+    for p in cap["permissions"].as_array().unwrap() {
+        let id = p
+            .as_str()
+            .or_else(|| p["identifier"].as_str())
+            .unwrap()
+            .to_string();
+        let plugin = id.split(':').next().unwrap();
+        assert!(
+            !id.ends_with(":default") && !id.contains("allow-all"),
+            "no blanket grants: {id}"
+        );
+        match plugin {
+            _ if !id.contains(':') => {
+                let command = id.trim_start_matches("allow-").replace('-', "_");
+                assert!(
+                    build_rs.contains(&format!("\"{command}\"")),
+                    "{id} grants a command the app does not declare"
+                );
+            }
+            "core" => assert!(id.starts_with("core:event:"), "{id}"),
+            "dialog" => assert!(["dialog:allow-open", "dialog:allow-save"].contains(&id.as_str())),
+            "opener" => {
+                assert_eq!(id, "opener:allow-open-url");
+                assert_eq!(
+                    p["allow"],
+                    serde_json::json!([{ "url": "https://*" }, { "url": "http://*" }]),
+                    "links open in the system browser, web URLs only"
+                );
+            }
+            "notification" => {}
+            other => panic!("unexpected plugin permission {other}: {id}"),
+        }
+    }
+}
+
+#[test]
+fn the_window_runs_under_a_strict_content_security_policy() {
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    assert_eq!(conf["identifier"], "org.redline.app");
+    assert_eq!(conf["productName"], "Redline");
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    assert!(!csp.contains("unsafe-eval"));
+    assert!(csp.contains("object-src 'none'"));
+    assert!(csp.contains("frame-src 'none'"));
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+}
