@@ -75,10 +75,21 @@ impl Db {
     }
 
     async fn migrate(pool: SqlitePool, path: Option<PathBuf>) -> Result<Self> {
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| Error::Migrate(e.to_string()))?;
+        // SQLite migrations take no lock in sqlx: when two processes open a new
+        // library at once, one may fail on a migration the other just applied
+        // (each is applied in its own transaction). Trying again then finds it done.
+        let mut attempt = 0;
+        loop {
+            match sqlx::migrate!("./migrations").run(&pool).await {
+                Ok(()) => break,
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "migration raced, retrying");
+                    tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+                }
+                Err(e) => return Err(Error::Migrate(e.to_string())),
+            }
+        }
         Ok(Self { pool, path })
     }
 
