@@ -1,2 +1,2 @@
 // PROVISIONAL: written by hand until the Rust type lands; ts-rs regenerates this file.
-export type QuoteEntry = { id: number, speaker: string | null, text: string, sourceId: number, versionId: number, versionSeq: number, sourceTitle: string, capturedAt: string, };
+export type QuoteEntry = { id: number, versionId: number, sourceId: number, speaker: string | null, text: string, start: number, end: number, sourceTitle: string, sourceUrl: string | null, versionSeq: number, capturedAt: string, };

@@ -1,2 +1,2 @@
 // PROVISIONAL: written by hand until the Rust type lands; ts-rs regenerates this file.
-export type SourceSort = "captured_desc" | "captured_asc" | "published" | "title" | "site";
+export type SourceSort = "capturedDesc" | "capturedAsc" | "publishedDesc" | "publishedAsc" | "title" | "site";

@@ -19,6 +19,7 @@ import type { CitationStatus } from "../bindings/CitationStatus";
 import type { ClipOutcome } from "../bindings/ClipOutcome";
 import type { CompareView } from "../bindings/CompareView";
 import type { DeletePlan } from "../bindings/DeletePlan";
+import type { FacetCount } from "../bindings/FacetCount";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Highlight } from "../bindings/Highlight";
 import type { Hit } from "../bindings/Hit";
@@ -26,8 +27,7 @@ import type { LibraryChange } from "../bindings/LibraryChange";
 import type { Note } from "../bindings/Note";
 import type { NoteFilter } from "../bindings/NoteFilter";
 import type { NoteRevision } from "../bindings/NoteRevision";
-import type { NoteSummary } from "../bindings/NoteSummary";
-import type { ProjectSummary } from "../bindings/ProjectSummary";
+import type { Project } from "../bindings/Project";
 import type { QuoteEntry } from "../bindings/QuoteEntry";
 import type { QuoteFilter } from "../bindings/QuoteFilter";
 import type { RenderedNote } from "../bindings/RenderedNote";
@@ -51,14 +51,14 @@ export type {
   CompareView,
   DeletePlan,
   ExportFormat,
+  FacetCount,
   Highlight,
   Hit,
   LibraryChange,
   Note,
   NoteFilter,
   NoteRevision,
-  NoteSummary,
-  ProjectSummary,
+  Project,
   QuoteEntry,
   QuoteFilter,
   RenderedNote,
@@ -142,8 +142,9 @@ export const listSources = (filter: Partial<SourceFilter> = {}) =>
   call<Source[]>("list_sources", { filter });
 export const countSources = (filter: Partial<SourceFilter> = {}) =>
   call<number>("count_sources", { filter });
-export const listSites = () => call<string[]>("list_sites");
-export const listLanguages = () => call<string[]>("list_languages");
+/** Outlets and languages in the library with their source counts, for filter menus. */
+export const listSites = () => call<FacetCount[]>("list_sites");
+export const listLanguages = () => call<FacetCount[]>("list_languages");
 export const getSource = (sourceId: number) => call<Source>("get_source", { sourceId });
 /** Versions of a source, oldest first. */
 export const listVersions = (sourceId: number) => call<VersionSummary[]>("list_versions", { sourceId });
@@ -165,48 +166,48 @@ export const setArchived = (sourceIds: number[], archived: boolean) =>
 
 // ---------------------------------------------------------------- projects
 
-export const listProjects = (includeArchived = false) =>
-  call<ProjectSummary[]>("list_projects", { includeArchived });
+export const listProjects = (includeArchived = false) => call<Project[]>("list_projects", { includeArchived });
 export const createProject = (name: string, description = "") =>
-  call<ProjectSummary>("create_project", { name, description });
+  call<Project>("create_project", { name, description });
 export const renameProject = (projectId: number, name: string) =>
-  call<void>("rename_project", { projectId, name });
+  call<Project>("rename_project", { projectId, name });
 export const describeProject = (projectId: number, description: string) =>
-  call<void>("describe_project", { projectId, description });
-export const archiveProject = (projectId: number, archived: boolean) =>
-  call<void>("archive_project", { projectId, archived });
-/** What deleting a project would remove and what stays: show it before `deleteProject`. */
-export const projectDeletePlan = (projectId: number, alsoSources: boolean) =>
-  call<DeletePlan>("project_delete_plan", { projectId, alsoSources });
+  call<Project>("describe_project", { projectId, description });
+export const archiveProjects = (projectIds: number[], archived: boolean) =>
+  call<void>("archive_projects", { projectIds, archived });
+/** What deleting a project removes (with `alsoSources`: `exclusiveSources` too) and what stays: show it first. */
+export const projectDeletePlan = (projectId: number) => call<DeletePlan>("project_delete_plan", { projectId });
+/** Deletes the project; with `alsoSources`, also the sources no other project holds. */
 export const deleteProject = (projectId: number, alsoSources: boolean) =>
   call<DeletePlan>("delete_project", { projectId, alsoSources });
 export const addSourcesToProject = (projectId: number, sourceIds: number[]) =>
   call<void>("add_sources_to_project", { projectId, sourceIds });
 export const removeSourcesFromProject = (projectId: number, sourceIds: number[]) =>
   call<void>("remove_sources_from_project", { projectId, sourceIds });
-export const addNoteToProject = (projectId: number, noteId: number) =>
-  call<void>("add_note_to_project", { projectId, noteId });
-export const removeNoteFromProject = (projectId: number, noteId: number) =>
-  call<void>("remove_note_from_project", { projectId, noteId });
+export const addNotesToProject = (projectId: number, noteIds: number[]) =>
+  call<void>("add_notes_to_project", { projectId, noteIds });
+export const removeNotesFromProject = (projectId: number, noteIds: number[]) =>
+  call<void>("remove_notes_from_project", { projectId, noteIds });
+/** Projects a source belongs to. */
+export const sourceProjects = (sourceId: number) => call<Project[]>("source_projects", { sourceId });
 
-// ---------------------------------------------------------------- tags
+// ---------------------------------------------------------------- tags (by name; names compare case-insensitively)
 
 export const listTags = () => call<TagCount[]>("list_tags");
 export const sourceTags = (sourceId: number) => call<string[]>("source_tags", { sourceId });
-export const tagSources = (sourceIds: number[], tag: string) =>
-  call<void>("tag_sources", { sourceIds, tag });
+export const tagSources = (sourceIds: number[], tag: string) => call<void>("tag_sources", { sourceIds, tag });
 export const untagSources = (sourceIds: number[], tag: string) =>
   call<void>("untag_sources", { sourceIds, tag });
-export const tagNote = (noteId: number, tag: string) => call<void>("tag_note", { noteId, tag });
-export const untagNote = (noteId: number, tag: string) => call<void>("untag_note", { noteId, tag });
-export const renameTag = (tagId: number, name: string) => call<void>("rename_tag", { tagId, name });
-export const deleteTag = (tagId: number) => call<void>("delete_tag", { tagId });
-/** Moves every use of tag `fromId` to `intoId` and deletes `fromId`. */
-export const mergeTags = (fromId: number, intoId: number) => call<void>("merge_tags", { fromId, intoId });
+export const tagNotes = (noteIds: number[], tag: string) => call<void>("tag_notes", { noteIds, tag });
+export const untagNotes = (noteIds: number[], tag: string) => call<void>("untag_notes", { noteIds, tag });
+export const renameTag = (from: string, to: string) => call<void>("rename_tag", { from, to });
+export const deleteTag = (tag: string) => call<void>("delete_tag", { tag });
+/** Moves every use of the `from` tags to `into` and deletes them. */
+export const mergeTags = (from: string[], into: string) => call<void>("merge_tags", { from, into });
 
 // ---------------------------------------------------------------- notes
 
-export const listNotes = (filter: Partial<NoteFilter> = {}) => call<NoteSummary[]>("list_notes", { filter });
+export const listNotes = (filter: Partial<NoteFilter> = {}) => call<Note[]>("list_notes", { filter });
 export const getNote = (noteId: number) => call<Note>("get_note", { noteId });
 export const createNote = (title = "", body = "") => call<Note>("create_note", { title, body });
 /** Autosave target: history coalesces rapid saves, so calling this every second is fine. */
@@ -220,8 +221,8 @@ export const restoreNote = (noteId: number, revisionId: number) =>
   call<Note>("restore_note", { noteId, revisionId });
 /** The saved note as sanitised HTML (safe for `{@html}`) with the status of each citation. */
 export const renderNote = (noteId: number) => call<RenderedNote>("render_note", { noteId });
-/** Live preview of unsaved Markdown: sanitised HTML (safe for `{@html}`); citations are not resolved. */
-export const renderMarkdown = (markdown: string) => call<string>("render_markdown", { markdown });
+/** Live preview of unsaved Markdown: sanitised HTML (safe for `{@html}`) with citations resolved and checked. */
+export const renderDraft = (markdown: string) => call<RenderedNote>("render_draft", { markdown });
 
 // ---------------------------------------------------------------- highlights and citations
 
@@ -229,9 +230,13 @@ export const renderMarkdown = (markdown: string) => call<string>("render_markdow
 export const createHighlight = (versionId: number, start: number, end: number, comment = "", label = "") =>
   call<Highlight>("create_highlight", { versionId, start, end, comment, label });
 export const listHighlights = (versionId: number) => call<Highlight[]>("list_highlights", { versionId });
+/** Every highlight in the library, newest first (the citation picker). */
+export const listAllHighlights = () => call<Highlight[]>("list_all_highlights");
+/** Every highlight of a source (all versions), e.g. for the citation picker. */
 export const listSourceHighlights = (sourceId: number) =>
   call<Highlight[]>("list_source_highlights", { sourceId });
-export const updateHighlight = (highlightId: number, comment: string, label: string) =>
+/** `null` leaves a field as it is. */
+export const updateHighlight = (highlightId: number, comment: string | null, label: string | null) =>
   call<Highlight>("update_highlight", { highlightId, comment, label });
 export const deleteHighlight = (highlightId: number) => call<void>("delete_highlight", { highlightId });
 /** The Markdown to insert into a note to quote a highlight (`[@h12]`). */

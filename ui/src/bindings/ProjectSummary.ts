@@ -1,2 +1,0 @@
-// PROVISIONAL: written by hand until the Rust type lands; ts-rs regenerates this file.
-export type ProjectSummary = { id: number, name: string, description: string, archived: boolean, createdAt: string, updatedAt: string, sourceCount: number, noteCount: number, };
