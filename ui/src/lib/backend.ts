@@ -1,94 +1,74 @@
-// The UI's one door to the shell. Every call goes through here so the views
-// never name a command, and every pending call has a timeout (no endless spinner).
-// TODO(ui): switch the calls to ui/src/lib/api.ts once the shell commits it.
-import { invoke } from '@tauri-apps/api/core';
+// The views' one door to the shell: the typed commands of api.ts (owned by the
+// shell engineer), each with a deadline so that no pending state lasts forever.
+import * as api from './api';
 import { withTimeout } from './errors';
-import type {
-  CheckOutcome,
-  ClipOutcome,
-  Capture,
-  Diff,
-  Highlight,
-  Note,
-  NoteSummary,
-  Project,
-  QuoteItem,
-  RenderedNote,
-  SearchHit,
-  SearchOptions,
-  Source,
-  SourceFilter,
-  Tag,
-  TextFormat,
-  Version,
-  VersionSummary,
-} from './types';
 
+/** Local reads and writes. */
 const QUICK = 20_000;
+/** Fetching from the web: the core caps a fetch itself; this is the outer bound. */
 const NETWORK = 90_000;
+/** Exports and backups of a large library. */
+const LONG = 300_000;
 
-function call<T>(cmd: string, args: Record<string, unknown> = {}, ms = QUICK): Promise<T> {
-  return withTimeout(invoke<T>(cmd, args), ms, cmd.replace(/_/g, ' '));
+type Fn = (...args: never[]) => Promise<unknown>;
+
+function timed<F extends Fn>(f: F, ms: number, what: string): F {
+  return ((...args: Parameters<F>) => withTimeout(f(...args), ms, what)) as F;
 }
 
-// clip & watch
-export const clipUrl = (url: string) => call<ClipOutcome>('clip_url', { url }, NETWORK);
-export const clipText = (text: string, format: TextFormat, url: string | null = null) =>
-  call<ClipOutcome>('clip_text', { text, format, url }, NETWORK);
-export const clipFile = (path: string) => call<ClipOutcome>('clip_file', { path }, NETWORK);
-export const checkSource = (sourceId: number) => call<CheckOutcome>('check_source', { sourceId }, NETWORK);
+export const clipUrl = timed(api.clipUrl, NETWORK, 'Clipping');
+export const clipText = timed(api.clipText, NETWORK, 'Clipping');
+export const clipFile = timed(api.clipFile, NETWORK, 'Clipping');
+export const checkSource = timed(api.checkSource, NETWORK, 'The re-check');
 
-// sources & versions
-export const listSources = (filter: SourceFilter) => call<Source[]>('list_sources', { filter });
-export const getSource = (sourceId: number) => call<Source>('get_source', { sourceId });
-export const listVersions = (sourceId: number) => call<VersionSummary[]>('list_versions', { sourceId });
-export const getVersion = (versionId: number) => call<Version>('get_version', { versionId });
-export const listCaptures = (sourceId: number) => call<Capture[]>('list_captures', { sourceId });
-export const markViewed = (sourceId: number, versionId: number) =>
-  call<void>('mark_viewed', { sourceId, versionId });
-export const setWatched = (sourceIds: number[], watched: boolean) =>
-  call<void>('set_watched', { sourceIds, watched });
-export const setArchived = (sourceIds: number[], archived: boolean) =>
-  call<void>('set_archived', { sourceIds, archived });
-export const diffVersions = (oldVersionId: number, newVersionId: number) =>
-  call<Diff>('diff_versions', { oldVersionId, newVersionId });
+export const listSources = timed(api.listSources, QUICK, 'Loading sources');
+export const getSource = timed(api.getSource, QUICK, 'Loading the source');
+export const listVersions = timed(api.listVersions, QUICK, 'Loading versions');
+export const getVersion = timed(api.getVersion, QUICK, 'Loading the version');
+export const listCaptures = timed(api.listCaptures, QUICK, 'Loading the timeline');
+export const markViewed = timed(api.markViewed, QUICK, 'Marking as read');
+export const setWatched = timed(api.setWatched, QUICK, 'Changing the watch flag');
+export const setArchived = timed(api.setArchived, QUICK, 'Archiving');
+export const compareVersions = timed(api.compareVersions, QUICK, 'Comparing');
 
-// projects & tags
-export const listProjects = () => call<Project[]>('list_projects');
-export const createProject = (name: string) => call<Project>('create_project', { name });
-export const renameProject = (projectId: number, name: string) => call<void>('rename_project', { projectId, name });
-export const deleteProject = (projectId: number) => call<void>('delete_project', { projectId });
-export const addToProject = (projectId: number, sourceIds: number[]) =>
-  call<void>('add_to_project', { projectId, sourceIds });
-export const listTags = () => call<Tag[]>('list_tags');
-export const tagSources = (name: string, sourceIds: number[]) => call<void>('tag_sources', { name, sourceIds });
-export const deleteTag = (tagId: number) => call<void>('delete_tag', { tagId });
+export const listProjects = timed(api.listProjects, QUICK, 'Loading projects');
+export const createProject = timed(api.createProject, QUICK, 'Creating the project');
+export const renameProject = timed(api.renameProject, QUICK, 'Renaming the project');
+export const archiveProjects = timed(api.archiveProjects, QUICK, 'Archiving the project');
+export const projectDeletePlan = timed(api.projectDeletePlan, QUICK, 'Planning the deletion');
+export const deleteProject = timed(api.deleteProject, QUICK, 'Deleting the project');
+export const addSourcesToProject = timed(api.addSourcesToProject, QUICK, 'Adding to the project');
+export const removeSourcesFromProject = timed(api.removeSourcesFromProject, QUICK, 'Removing from the project');
 
-// highlights
-export const listHighlights = (versionId: number) => call<Highlight[]>('list_highlights', { versionId });
-export const listAllHighlights = () => call<Highlight[]>('list_all_highlights');
-export const createHighlight = (versionId: number, start: number, end: number, comment = '') =>
-  call<Highlight>('create_highlight', { versionId, start, end, comment });
-export const deleteHighlight = (highlightId: number) => call<void>('delete_highlight', { highlightId });
+export const listTags = timed(api.listTags, QUICK, 'Loading tags');
+export const sourceTags = timed(api.sourceTags, QUICK, 'Loading tags');
+export const tagSources = timed(api.tagSources, QUICK, 'Tagging');
+export const untagSources = timed(api.untagSources, QUICK, 'Removing the tag');
+export const renameTag = timed(api.renameTag, QUICK, 'Renaming the tag');
+export const deleteTag = timed(api.deleteTag, QUICK, 'Deleting the tag');
 
-// notes
-export const listNotes = () => call<NoteSummary[]>('list_notes');
-export const getNote = (noteId: number) => call<Note>('get_note', { noteId });
-export const createNote = (title: string) => call<Note>('create_note', { title });
-export const saveNote = (noteId: number, title: string, body: string) =>
-  call<Note>('save_note', { noteId, title, body });
-export const renderNote = (noteId: number, body: string) => call<RenderedNote>('render_note', { noteId, body });
-export const citeHighlight = (highlightId: number) => call<string>('cite_highlight', { highlightId });
+export const listNotes = timed(api.listNotes, QUICK, 'Loading notes');
+export const getNote = timed(api.getNote, QUICK, 'Opening the note');
+export const createNote = timed(api.createNote, QUICK, 'Creating the note');
+export const saveNote = timed(api.saveNote, QUICK, 'Saving');
+export const deleteNote = timed(api.deleteNote, QUICK, 'Deleting the note');
+export const renderNote = timed(api.renderNote, QUICK, 'Rendering the note');
+export const renderDraft = timed(api.renderDraft, QUICK, 'Rendering the preview');
 
-// find
-export const search = (query: string, options: SearchOptions) =>
-  call<SearchHit[]>('search', { query, options });
-export const listQuotes = () => call<QuoteItem[]>('list_quotes');
+export const createHighlight = timed(api.createHighlight, QUICK, 'Saving the highlight');
+export const listHighlights = timed(api.listHighlights, QUICK, 'Loading highlights');
+export const listSourceHighlights = timed(api.listSourceHighlights, QUICK, 'Loading highlights');
+export const listAllHighlights = timed(api.listAllHighlights, QUICK, 'Loading highlights');
+export const deleteHighlight = timed(api.deleteHighlight, QUICK, 'Removing the highlight');
+export const citationMarkdown = timed(api.citationMarkdown, QUICK, 'Making the citation');
 
-// export & backup (paths come from the native save dialog)
-export const exportNote = (noteId: number, path: string) => call<void>('export_note', { noteId, path }, NETWORK);
-export const exportSources = (sourceIds: number[], format: string, path: string) =>
-  call<void>('export_sources', { sourceIds, format, path }, NETWORK);
-export const exportEvidence = (sourceId: number, path: string) =>
-  call<void>('export_evidence', { sourceId, path }, NETWORK);
-export const backup = (path: string) => call<void>('backup', { path }, 300_000);
+export const listQuotes = timed(api.listQuotes, QUICK, 'Loading quotes');
+export const search = timed(api.search, QUICK, 'Searching');
+
+export const exportSourcesWithDialog = timed(api.exportSourcesWithDialog, LONG, 'The export');
+export const exportBundleWithDialog = timed(api.exportBundleWithDialog, LONG, 'The evidence bundle');
+export const exportNoteWithDialog = timed(api.exportNoteWithDialog, LONG, 'The export');
+export const backupWithDialog = timed(api.backupWithDialog, LONG, 'The backup');
+
+export const onLibraryChanged = api.onLibraryChanged;
+export const onSourceChanged = api.onSourceChanged;

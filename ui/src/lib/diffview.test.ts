@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { changeIndices, countsLine, inlineParts, isEmptySummary, sideRows, stepChange } from './diffview';
+import { changeIndices, countsLine, inlineParts, isEmptySummary, movedLabel, sideRows, stepChange } from './diffview';
 import type { BlockDiff, Summary } from './types';
 
+const p = 'paragraph' as const;
 const blocks: BlockDiff[] = [
-  { change: 'equal', oldIndex: 0, newIndex: 0, oldText: 'SEOUL, Nov. 26 (Yonhap) —', newText: 'SEOUL, Nov. 26 (Yonhap) —', words: [] },
+  { op: 'unchanged', oldIndex: 0, newIndex: 0, kind: p, oldText: 'SEOUL, Nov. 26 (Yonhap) —', newText: 'SEOUL, Nov. 26 (Yonhap) —', edited: false, spans: [] },
   {
-    change: 'edited',
+    op: 'edited',
     oldIndex: 1,
     newIndex: 1,
+    kind: p,
     oldText: 'About 30,000 troops were moved.',
     newText: 'About 10,000 troops were moved.',
-    words: [
+    edited: true,
+    spans: [
       { op: 'equal', text: 'About ' },
       { op: 'delete', text: '30,000' },
       { op: 'insert', text: '10,000' },
       { op: 'equal', text: ' troops were moved.' },
     ],
   },
-  { change: 'moved', oldIndex: 4, newIndex: 2, oldText: '“No,” said Park.', newText: '“No,” said Park.', words: [] },
-  { change: 'deleted', oldIndex: 2, newIndex: null, oldText: 'Related: Summit diary', newText: null, words: [] },
-  { change: 'inserted', oldIndex: null, newIndex: 3, oldText: null, newText: 'Correction: an earlier version misstated the figure.', words: [] },
+  { op: 'moved', oldIndex: 4, newIndex: 2, kind: p, oldText: '“No,” said Park.', newText: '“No,” said Park.', edited: false, spans: [] },
+  { op: 'removed', oldIndex: 2, newIndex: null, kind: p, oldText: 'Related: Summit diary', newText: '', edited: false, spans: [] },
+  { op: 'added', oldIndex: null, newIndex: 3, kind: p, oldText: '', newText: 'Correction: an earlier version misstated the figure.', edited: false, spans: [] },
 ];
 
 describe('diff view model', () => {
@@ -31,7 +34,14 @@ describe('diff view model', () => {
   });
   it('aligns rows side by side with paragraph numbers and move labels', () => {
     const rows = sideRows(blocks);
-    expect(rows[1].left).toEqual({ number: 2, parts: [{ op: 'equal', text: 'About ' }, { op: 'delete', text: '30,000' }, { op: 'equal', text: ' troops were moved.' }] });
+    expect(rows[1].left).toEqual({
+      number: 2,
+      parts: [
+        { op: 'equal', text: 'About ' },
+        { op: 'delete', text: '30,000' },
+        { op: 'equal', text: ' troops were moved.' },
+      ],
+    });
     expect(rows[1].right!.parts.map((w) => w.text).join('')).toBe('About 10,000 troops were moved.');
     expect(rows[2].movedLabel).toBe('moved from ¶5');
     expect(rows[2].left!.number).toBe(5);
@@ -39,6 +49,7 @@ describe('diff view model', () => {
     expect(rows[3].right).toBeNull();
     expect(rows[4].left).toBeNull();
     expect(rows[0].movedLabel).toBeNull();
+    expect(movedLabel({ ...blocks[2], edited: true })).toBe('moved from ¶5 and edited');
   });
   it('steps through changes and wraps', () => {
     const c = changeIndices(blocks);
@@ -52,13 +63,21 @@ describe('diff view model', () => {
   });
   it('summarises counts', () => {
     const s: Summary = {
-      titleChanged: false, oldTitle: 'a', newTitle: 'a', bylineChanged: false,
-      added: 1, removed: 1, edited: 1, moved: 1, quotes: [], numbers: [], corrections: [],
+      headline: null,
+      byline: null,
+      paragraphsAdded: 1,
+      paragraphsRemoved: 2,
+      paragraphsEdited: 1,
+      paragraphsMoved: 1,
+      quotesAltered: [],
+      numbersChanged: [],
+      corrections: [],
     };
-    expect(countsLine(s)).toBe('1 added · 1 removed · 1 edited · 1 moved');
+    expect(countsLine(s)).toBe('1 paragraph added · 2 paragraphs removed · 1 paragraph edited · 1 paragraph moved');
     expect(isEmptySummary(s)).toBe(false);
-    const none = { ...s, added: 0, removed: 0, edited: 0, moved: 0 };
+    const none = { ...s, paragraphsAdded: 0, paragraphsRemoved: 0, paragraphsEdited: 0, paragraphsMoved: 0 };
     expect(countsLine(none)).toBe('No changes to the body');
     expect(isEmptySummary(none)).toBe(true);
+    expect(isEmptySummary({ ...none, headline: { from: 'a', to: 'b' } })).toBe(false);
   });
 });

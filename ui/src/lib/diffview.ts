@@ -1,65 +1,59 @@
 // The Compare screen's model: the core's structured diff → rows for the inline
 // (track-changes) view and the side-by-side view, and the change cursor.
 
-import type { BlockDiff, Summary, WordOp } from './types';
+import type { BlockDiff, Span, Summary } from './types';
 
 export interface Side {
   /** 1-based paragraph number in that version. */
   number: number;
-  parts: WordOp[];
+  parts: Span[];
 }
 
 export interface Row {
-  change: BlockDiff['change'];
+  op: BlockDiff['op'];
   left: Side | null;
   right: Side | null;
   /** "moved from ¶4" on the new side of a moved block. */
   movedLabel: string | null;
 }
 
-function whole(op: WordOp['op'], text: string | null): WordOp[] {
+function whole(op: Span['op'], text: string | null | undefined): Span[] {
   return text ? [{ op, text }] : [];
 }
 
 /** Word spans for the inline view: deletions and insertions interleaved. */
-export function inlineParts(b: BlockDiff): WordOp[] {
-  switch (b.change) {
-    case 'equal':
-      return whole('equal', b.newText ?? b.oldText);
-    case 'inserted':
+export function inlineParts(b: BlockDiff): Span[] {
+  switch (b.op) {
+    case 'unchanged':
+      return whole('equal', b.newText || b.oldText);
+    case 'added':
       return whole('insert', b.newText);
-    case 'deleted':
+    case 'removed':
       return whole('delete', b.oldText);
     case 'edited':
     case 'moved':
-      return b.words.length ? b.words : whole('equal', b.newText ?? b.oldText);
+      return b.spans.length ? b.spans : whole('equal', b.newText || b.oldText);
   }
 }
 
 /** The old side keeps equal and deleted words; the new side equal and inserted ones. */
-export function sideParts(words: WordOp[], side: 'old' | 'new'): WordOp[] {
+export function sideParts(spans: Span[], side: 'old' | 'new'): Span[] {
   const drop = side === 'old' ? 'insert' : 'delete';
-  return words.filter((w) => w.op !== drop);
+  return spans.filter((w) => w.op !== drop);
 }
 
 export function movedLabel(b: BlockDiff): string | null {
-  if (b.change !== 'moved' || b.oldIndex == null) return null;
-  return `moved from ¶${b.oldIndex + 1}`;
+  if (b.op !== 'moved' || b.oldIndex == null) return null;
+  return `moved from ¶${b.oldIndex + 1}${b.edited ? ' and edited' : ''}`;
 }
 
 /** Aligned rows for the side-by-side view, in the diff's order. */
 export function sideRows(blocks: BlockDiff[]): Row[] {
   return blocks.map((b) => {
-    const words = inlineParts(b);
-    const left =
-      b.oldIndex != null && b.change !== 'inserted'
-        ? { number: b.oldIndex + 1, parts: sideParts(words, 'old') }
-        : null;
-    const right =
-      b.newIndex != null && b.change !== 'deleted'
-        ? { number: b.newIndex + 1, parts: sideParts(words, 'new') }
-        : null;
-    return { change: b.change, left, right, movedLabel: movedLabel(b) };
+    const spans = inlineParts(b);
+    const left = b.oldIndex != null && b.op !== 'added' ? { number: b.oldIndex + 1, parts: sideParts(spans, 'old') } : null;
+    const right = b.newIndex != null && b.op !== 'removed' ? { number: b.newIndex + 1, parts: sideParts(spans, 'new') } : null;
+    return { op: b.op, left, right, movedLabel: movedLabel(b) };
   });
 }
 
@@ -67,7 +61,7 @@ export function sideRows(blocks: BlockDiff[]): Row[] {
 export function changeIndices(blocks: BlockDiff[]): number[] {
   const out: number[] = [];
   blocks.forEach((b, i) => {
-    if (b.change !== 'equal') out.push(i);
+    if (b.op !== 'unchanged') out.push(i);
   });
   return out;
 }
@@ -80,24 +74,25 @@ export function stepChange(changes: number[], current: number, dir: 1 | -1): num
   return changes[changes.length - 1];
 }
 
-/** "2 added · 1 removed · 3 edited · 1 moved", or "No changes to the text". */
+/** "2 added · 1 removed · 3 edited · 1 moved", or "No changes to the body". */
 export function countsLine(s: Summary): string {
   const parts: string[] = [];
-  if (s.added) parts.push(`${s.added} added`);
-  if (s.removed) parts.push(`${s.removed} removed`);
-  if (s.edited) parts.push(`${s.edited} edited`);
-  if (s.moved) parts.push(`${s.moved} moved`);
+  const n = (k: number, w: string) => `${k} paragraph${k === 1 ? '' : 's'} ${w}`;
+  if (s.paragraphsAdded) parts.push(n(s.paragraphsAdded, 'added'));
+  if (s.paragraphsRemoved) parts.push(n(s.paragraphsRemoved, 'removed'));
+  if (s.paragraphsEdited) parts.push(n(s.paragraphsEdited, 'edited'));
+  if (s.paragraphsMoved) parts.push(n(s.paragraphsMoved, 'moved'));
   return parts.length ? parts.join(' · ') : 'No changes to the body';
 }
 
 /** True when the summary has nothing to report at all. */
 export function isEmptySummary(s: Summary): boolean {
   return (
-    !s.titleChanged &&
-    !s.bylineChanged &&
-    s.added + s.removed + s.edited + s.moved === 0 &&
-    s.quotes.length === 0 &&
-    s.numbers.length === 0 &&
+    !s.headline &&
+    !s.byline &&
+    s.paragraphsAdded + s.paragraphsRemoved + s.paragraphsEdited + s.paragraphsMoved === 0 &&
+    s.quotesAltered.length === 0 &&
+    s.numbersChanged.length === 0 &&
     s.corrections.length === 0
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   displayTitle,
+  filterSources,
   guessFormat,
   hostOf,
   isClippableFile,
@@ -65,5 +66,20 @@ describe('clip input', () => {
     expect(guessFormat('# Notes', 'brief.MD')).toBe('markdown');
     expect(isClippableFile('kcna-2026-11-26.htm')).toBe(true);
     expect(isClippableFile('photo.jpg')).toBe(false);
+  });
+});
+
+describe('filterSources', () => {
+  const rows = [
+    { title: 'Ceasefire talks stall', siteName: 'Yonhap', url: 'https://en.yna.co.kr/a' },
+    { title: 'Переговоры зашли в тупик', siteName: 'TASS', url: 'https://tass.ru/b' },
+    { title: '停戦交渉が決裂', siteName: null, url: 'https://www3.nhk.or.jp/c' },
+  ];
+  it('matches every word in title, outlet or URL', () => {
+    expect(filterSources(rows, 'talks yonhap').map((r) => r.siteName)).toEqual(['Yonhap']);
+    expect(filterSources(rows, 'ПЕРЕГОВОРЫ').map((r) => r.siteName)).toEqual(['TASS']);
+    expect(filterSources(rows, '交渉').map((r) => r.url)).toEqual(['https://www3.nhk.or.jp/c']);
+    expect(filterSources(rows, '  ').length).toBe(3);
+    expect(filterSources(rows, 'talks tass')).toEqual([]);
   });
 });

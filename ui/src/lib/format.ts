@@ -99,3 +99,16 @@ export function guessFormat(text: string, fileName = ''): 'html' | 'text' | 'mar
 export function isClippableFile(name: string): boolean {
   return /\.(html?|txt|md)$/i.test(name);
 }
+
+/** Sources whose title, outlet or URL contain every word of `query` (case-insensitive). */
+export function filterSources<T extends { title: string; siteName: string | null; url: string | null }>(
+  items: T[],
+  query: string,
+): T[] {
+  const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return items;
+  return items.filter((s) => {
+    const hay = `${s.title} ${s.siteName ?? ''} ${s.url ?? ''}`.toLocaleLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupBySpeaker, parseSnippet } from './snippet';
+import { groupBySpeaker, parseSnippet, readSnippet } from './snippet';
 
 describe('parseSnippet', () => {
   it('splits matches from context', () => {
@@ -42,5 +42,20 @@ describe('groupBySpeaker', () => {
       ['Kim Yo-jong', 'ad'],
       ['Unattributed', 'be'],
     ]);
+  });
+});
+
+describe('readSnippet', () => {
+  it('reads either marking as text', () => {
+    expect(readSnippet('a \u0002b\u0003')).toEqual([
+      { text: 'a ', match: false },
+      { text: 'b', match: true },
+    ]);
+    expect(readSnippet('&lt;script&gt; the <mark>missile</mark> &amp; more')).toEqual([
+      { text: '<script> the ', match: false },
+      { text: 'missile', match: true },
+      { text: ' & more', match: false },
+    ]);
+    expect(readSnippet('plain')).toEqual([{ text: 'plain', match: false }]);
   });
 });

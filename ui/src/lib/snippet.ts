@@ -22,6 +22,24 @@ export function parseSnippet(s: string, open = '\u0002', close = '\u0003'): Snip
   return out;
 }
 
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'", '&#x27;': "'" };
+
+/**
+ * Reads a snippet whichever marking the core chose: \u0002…\u0003 markers on
+ * plain text, or escaped text with <mark>…</mark> (decoded back to text here,
+ * so it is still rendered as text nodes).
+ */
+export function readSnippet(s: string): SnippetPart[] {
+  if (s.includes('\u0002')) return parseSnippet(s);
+  if (s.includes('<mark>')) {
+    return parseSnippet(s, '<mark>', '</mark>').map((p) => ({
+      text: p.text.replace(/&(lt|gt|amp|quot|#39|#x27);/g, (m) => ENTITIES[m] ?? m),
+      match: p.match,
+    }));
+  }
+  return [{ text: s, match: false }];
+}
+
 /** Groups items by speaker, named speakers alphabetically, unattributed last. */
 export function groupBySpeaker<T extends { speaker: string | null }>(items: T[]): { speaker: string; items: T[] }[] {
   const map = new Map<string, T[]>();

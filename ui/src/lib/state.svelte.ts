@@ -6,7 +6,7 @@ export type Section =
   | { kind: 'watched' }
   | { kind: 'changed' }
   | { kind: 'project'; id: number }
-  | { kind: 'tag'; id: number }
+  | { kind: 'tag'; name: string }
   | { kind: 'notes' }
   | { kind: 'quotes' }
   | { kind: 'search' };
@@ -36,6 +36,8 @@ export const ui = $state({
   focusSearch: 0,
   /** Set by Ctrl+L so the clip screen focuses its input. */
   focusClip: 0,
+  /** The source last opened in the reader: the citation picker offers its highlights. */
+  lastSourceId: null as number | null,
 });
 
 let toastSeq = 0;
@@ -53,6 +55,7 @@ export function dismissToast(id: number): void {
 
 export function openReader(sourceId: number, versionId: number | null = null): void {
   ui.detail = { kind: 'reader', sourceId, versionId };
+  ui.lastSourceId = sourceId;
 }
 
 export function openCompare(sourceId: number, oldId: number | null = null, newId: number | null = null): void {
@@ -76,6 +79,7 @@ export function openSearch(): void {
 
 export function sameSection(a: Section, b: Section): boolean {
   if (a.kind !== b.kind) return false;
-  if ((a.kind === 'project' || a.kind === 'tag') && (b.kind === 'project' || b.kind === 'tag')) return a.id === b.id;
+  if (a.kind === 'project' && b.kind === 'project') return a.id === b.id;
+  if (a.kind === 'tag' && b.kind === 'tag') return a.name.toLowerCase() === b.name.toLowerCase();
   return true;
 }
