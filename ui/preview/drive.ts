@@ -1,0 +1,27 @@
+// Preview only: opens the screen named in ?view= after mounting the app.
+import '../src/main';
+import { ui, openReader, openCompare, openNote, openClip } from '../src/lib/state.svelte';
+
+const p = new URLSearchParams(location.search);
+const view = p.get('view') ?? 'home';
+setTimeout(() => {
+  if (view === 'reader') openReader(Number(p.get('source') ?? 1));
+  if (view === 'compare') openCompare(1, 11, 12);
+  if (view === 'side') {
+    openCompare(1, 11, 12);
+    setTimeout(() => (document.querySelector('[data-testid="compare-mode-side"]') as HTMLElement)?.click(), 200);
+  }
+  if (view === 'note') openNote(7);
+  if (view === 'clip') openClip();
+  if (view === 'search') {
+    ui.section = { kind: 'search' };
+    setTimeout(() => {
+      const i = document.querySelector('[data-testid="search-input"]') as HTMLInputElement;
+      i.value = 'missile';
+      i.dispatchEvent(new Event('input'));
+    }, 100);
+  }
+  if (view === 'quotes') ui.section = { kind: 'quotes' };
+  if (view === 'palette') ui.paletteOpen = true;
+  if (view === 'manage') ui.detail = { kind: 'manage' };
+}, 50);
