@@ -1,15 +1,30 @@
 //! Fetching a page over http(s) with hard limits. Clipped pages are hostile:
-//! every request is bounded in time, size (after decompression), redirects and schemes.
+//! every request is bounded in time, size (after decompression), redirects and
+//! schemes, and anything that is not a readable web page is refused before its
+//! body is read.
 //!
-//! INTERFACE OWNED BY THE FETCH WORK — bodies to be implemented.
+//! Redirects are followed here, one hop at a time, rather than by reqwest, so
+//! each hop's target is checked (http(s) only) and a loop ends as "too many
+//! redirects" with a message a reporter understands.
 
 use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use url::Url;
+
+use crate::address::parse_clip_url;
 
 /// Bounds on one fetch.
 #[derive(Clone, Debug)]
 pub struct FetchLimits {
+    /// Time to open the TCP/TLS connection to one server.
     pub connect_timeout: Duration,
+    /// Time for the whole fetch, every redirect and the whole body included.
     pub total_timeout: Duration,
+    /// Longest silence while the body is arriving, so a stalled body fails
+    /// well before the total timeout would end it.
+    pub read_timeout: Duration,
     /// Cap on the body *after* decompression.
     pub max_bytes: u64,
     pub max_redirects: usize,
@@ -20,6 +35,7 @@ impl Default for FetchLimits {
         FetchLimits {
             connect_timeout: Duration::from_secs(10),
             total_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(15),
             max_bytes: 20 * 1024 * 1024,
             max_redirects: 10,
         }
@@ -37,21 +53,49 @@ pub struct Validators {
 #[derive(Clone, Debug)]
 pub struct Fetched {
     pub requested_url: String,
+    /// The URL that answered, after every redirect.
     pub final_url: String,
     pub status: u16,
+    /// For a 304 these fall back to the validators that were sent, so the next
+    /// check can still ask conditionally.
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    /// The Content-Type header as served; for a page served without one and
+    /// sniffed as text, None.
     pub content_type: Option<String>,
+    /// The body, decompressed. Empty for a 304.
     pub body: Vec<u8>,
     pub not_modified: bool,
 }
 
+/// Why a fetch failed. Each variant reads as one line a reporter understands;
+/// `code()` is the stable identifier the shells map on.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("not a valid URL: {0}")]
+    #[error("not a valid web address: {0} (it must start with http:// or https://)")]
     InvalidUrl(String),
-    #[error("only http and https URLs can be clipped, not {0}")]
+    #[error("only http and https addresses can be clipped, not {0}:")]
     UnsupportedScheme(String),
+    #[error("could not connect to {host} within {} s", .limit.as_secs_f64())]
+    ConnectTimeout { host: String, limit: Duration },
+    #[error("the server at {host} took longer than {} s", .limit.as_secs_f64())]
+    Timeout { host: String, limit: Duration },
+    #[error("the server at {host} stopped sending the page for {} s", .limit.as_secs_f64())]
+    Stalled { host: String, limit: Duration },
+    #[error("the page is larger than {}", human_size(*.limit))]
+    TooLarge { limit: u64 },
+    #[error("the page redirected more than {max} times (or in a loop)")]
+    TooManyRedirects { max: usize },
+    #[error("the page at {host} redirected to a {scheme}: address, which Redline does not follow")]
+    RedirectScheme { host: String, scheme: String },
+    #[error("the server at {host} answered {status}{}", reason_suffix(*.status))]
+    HttpStatus { host: String, status: u16 },
+    #[error("not a web page ({0})")]
+    UnsupportedType(String),
+    #[error("the server at {host} closed the connection before the whole page arrived")]
+    Truncated { host: String },
+    #[error("could not reach {host}: {reason}")]
+    Network { host: String, reason: String },
 }
 
 impl FetchError {
@@ -59,27 +103,415 @@ impl FetchError {
         match self {
             FetchError::InvalidUrl(_) => "invalid_url",
             FetchError::UnsupportedScheme(_) => "unsupported_scheme",
+            FetchError::ConnectTimeout { .. }
+            | FetchError::Timeout { .. }
+            | FetchError::Stalled { .. } => "timeout",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::TooManyRedirects { .. } => "too_many_redirects",
+            FetchError::RedirectScheme { .. } => "redirect_scheme",
+            FetchError::HttpStatus { .. } => "http_status",
+            FetchError::UnsupportedType(_) => "unsupported_type",
+            FetchError::Truncated { .. } => "truncated",
+            FetchError::Network { .. } => "network",
         }
     }
 
     /// The HTTP status, when the failure was an HTTP answer (404, 500, …).
     pub fn http_status(&self) -> Option<u16> {
-        None
+        match self {
+            FetchError::HttpStatus { status, .. } => Some(*status),
+            _ => None,
+        }
     }
 }
+
+fn reason_suffix(status: u16) -> String {
+    StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
+/// "20 MiB", "1.5 MiB", "512 KiB", "900 bytes".
+fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    let (unit, name) = if bytes >= MIB {
+        (MIB, "MiB")
+    } else if bytes >= KIB {
+        (KIB, "KiB")
+    } else {
+        return format!("{bytes} bytes");
+    };
+    if bytes % unit == 0 {
+        format!("{} {name}", bytes / unit)
+    } else {
+        format!("{:.1} {name}", bytes as f64 / unit as f64)
+    }
+}
+
+/// Served types that are readable pages. Anything else is refused before its
+/// body is read; a missing type is decided by sniffing the bytes.
+const PAGE_TYPES: &[&str] = &[
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+];
+
+/// Feeds are served under XML and JSON types as well as the page types.
+const FEED_TYPES: &[&str] = &[
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    "application/json",
+    "text/html",
+    "text/plain",
+];
+
+const USER_AGENT: &str = concat!(
+    "Mozilla/5.0 (compatible; Redline/",
+    env!("CARGO_PKG_VERSION"),
+    "; research notebook)"
+);
+const ACCEPT: &str =
+    "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,text/markdown;q=0.8,*/*;q=0.1";
+const ACCEPT_LANGUAGE: &str = "en-US,en;q=0.9,*;q=0.5";
 
 /// A reusable HTTP client with fixed limits.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
     pub limits: FetchLimits,
+    client: reqwest::Client,
 }
 
 impl Fetcher {
     pub fn new(limits: FetchLimits) -> Result<Self, FetchError> {
-        Ok(Fetcher { limits })
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static(ACCEPT_LANGUAGE),
+        );
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(limits.connect_timeout)
+            .build()
+            .map_err(|e| FetchError::Network {
+                host: "(none)".into(),
+                reason: e.to_string(),
+            })?;
+        Ok(Fetcher { limits, client })
     }
 
-    pub async fn get(&self, _url: &str, _validators: &Validators) -> Result<Fetched, FetchError> {
-        unimplemented!("fetch work")
+    /// Fetches `url`, following redirects within the limits. A 304 answer to
+    /// the validators is a success with `not_modified`; every other non-2xx
+    /// answer is an error.
+    pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.get_typed(url, validators, PAGE_TYPES).await
     }
+
+    /// [`Fetcher::get`] for an RSS, Atom or JSON feed: the same limits, but
+    /// XML and JSON types are accepted too.
+    pub async fn get_feed(
+        &self,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
+        self.get_typed(url, validators, FEED_TYPES).await
+    }
+
+    async fn get_typed(
+        &self,
+        url: &str,
+        validators: &Validators,
+        accepted: &[&str],
+    ) -> Result<Fetched, FetchError> {
+        let start = parse_clip_url(url)?;
+        let host = host_of(&start);
+        let limit = self.limits.total_timeout;
+        match tokio::time::timeout(limit, self.follow(start, validators, accepted)).await {
+            Ok(result) => result,
+            // Name the host that was first asked: that is the one the reporter knows.
+            Err(_) => Err(FetchError::Timeout { host, limit }),
+        }
+    }
+
+    async fn follow(
+        &self,
+        start: Url,
+        validators: &Validators,
+        accepted: &[&str],
+    ) -> Result<Fetched, FetchError> {
+        let requested_url = start.to_string();
+        let mut url = start;
+        let mut hops = 0usize;
+        loop {
+            let response = self.send(&url, validators).await?;
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let Some(next) = redirect_target(&url, response.headers())? else {
+                    return Err(FetchError::HttpStatus {
+                        host: host_of(&url),
+                        status: status.as_u16(),
+                    });
+                };
+                hops += 1;
+                if hops > self.limits.max_redirects {
+                    return Err(FetchError::TooManyRedirects {
+                        max: self.limits.max_redirects,
+                    });
+                }
+                url = next;
+                continue;
+            }
+            return self
+                .finish(requested_url, url, response, validators, accepted)
+                .await;
+        }
+    }
+
+    async fn send(
+        &self,
+        url: &Url,
+        validators: &Validators,
+    ) -> Result<reqwest::Response, FetchError> {
+        let mut request = self.client.get(url.clone());
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        request.send().await.map_err(|e| {
+            let host = host_of(url);
+            if e.is_connect() && e.is_timeout() {
+                FetchError::ConnectTimeout {
+                    host,
+                    limit: self.limits.connect_timeout,
+                }
+            } else if e.is_timeout() {
+                FetchError::Timeout {
+                    host,
+                    limit: self.limits.total_timeout,
+                }
+            } else {
+                FetchError::Network {
+                    host,
+                    reason: root_cause(&e),
+                }
+            }
+        })
+    }
+
+    async fn finish(
+        &self,
+        requested_url: String,
+        url: Url,
+        mut response: reqwest::Response,
+        validators: &Validators,
+        accepted: &[&str],
+    ) -> Result<Fetched, FetchError> {
+        let host = host_of(&url);
+        let status = response.status();
+        let headers = response.headers();
+        let etag = header_text(headers, header::ETAG);
+        let last_modified = header_text(headers, header::LAST_MODIFIED);
+        let content_type = header_text(headers, header::CONTENT_TYPE);
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched {
+                requested_url,
+                final_url: url.to_string(),
+                status: 304,
+                etag: etag.or_else(|| validators.etag.clone()),
+                last_modified: last_modified.or_else(|| validators.last_modified.clone()),
+                content_type,
+                body: Vec::new(),
+                not_modified: true,
+            });
+        }
+        if !status.is_success() {
+            return Err(FetchError::HttpStatus {
+                host,
+                status: status.as_u16(),
+            });
+        }
+        if let Some(ct) = &content_type {
+            let mime = mime_of(ct);
+            if !accepted.contains(&mime.as_str()) {
+                return Err(FetchError::UnsupportedType(mime));
+            }
+        }
+        // Present only when the body is not being decompressed (the
+        // decompressor removes it), so this is the size that will arrive.
+        let declared =
+            header_text(headers, header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.limits.max_bytes) {
+            return Err(FetchError::TooLarge {
+                limit: self.limits.max_bytes,
+            });
+        }
+        let body = self.read_body(&mut response, &host, declared).await?;
+        if content_type.is_none() {
+            if let Some(kind) = sniff_binary(&body) {
+                return Err(FetchError::UnsupportedType(kind.to_string()));
+            }
+        }
+        Ok(Fetched {
+            requested_url,
+            final_url: url.to_string(),
+            status: status.as_u16(),
+            etag,
+            last_modified,
+            content_type,
+            body,
+            not_modified: false,
+        })
+    }
+
+    /// Reads the (decompressed) body chunk by chunk, stopping as soon as it
+    /// passes the cap, so a gzip bomb costs at most `max_bytes` of memory.
+    async fn read_body(
+        &self,
+        response: &mut reqwest::Response,
+        host: &str,
+        declared: Option<u64>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let max = self.limits.max_bytes;
+        let idle = self.limits.read_timeout;
+        let mut body = Vec::with_capacity(declared.unwrap_or(64 * 1024).min(max) as usize);
+        loop {
+            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+                Err(_) => {
+                    return Err(FetchError::Stalled {
+                        host: host.to_string(),
+                        limit: idle,
+                    })
+                }
+                Ok(Err(e)) if e.is_timeout() => {
+                    return Err(FetchError::Stalled {
+                        host: host.to_string(),
+                        limit: idle,
+                    })
+                }
+                // The connection ended early, or a compressed body broke off.
+                Ok(Err(_)) => {
+                    return Err(FetchError::Truncated {
+                        host: host.to_string(),
+                    })
+                }
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(chunk))) => chunk,
+            };
+            if body.len() as u64 + chunk.len() as u64 > max {
+                return Err(FetchError::TooLarge { limit: max });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if declared.is_some_and(|n| (body.len() as u64) < n) {
+            return Err(FetchError::Truncated {
+                host: host.to_string(),
+            });
+        }
+        Ok(body)
+    }
+}
+
+/// Where a 3xx points, resolved against the current URL; None when it names
+/// nowhere. Only http(s) targets are followed.
+fn redirect_target(current: &Url, headers: &HeaderMap) -> Result<Option<Url>, FetchError> {
+    let Some(location) = headers.get(header::LOCATION) else {
+        return Ok(None);
+    };
+    let location = String::from_utf8_lossy(location.as_bytes())
+        .trim()
+        .to_string();
+    if location.is_empty() {
+        return Ok(None);
+    }
+    let next = current
+        .join(&location)
+        .map_err(|_| FetchError::InvalidUrl(location.clone()))?;
+    match next.scheme() {
+        "http" | "https" if next.host_str().is_some_and(|h| !h.is_empty()) => Ok(Some(next)),
+        "http" | "https" => Err(FetchError::InvalidUrl(location)),
+        scheme => Err(FetchError::RedirectScheme {
+            host: host_of(current),
+            scheme: scheme.to_string(),
+        }),
+    }
+}
+
+fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => url.as_str().to_string(),
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// `text/HTML; charset=utf-8` → `text/html`.
+fn mime_of(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The type of a body served without Content-Type that is plainly not text:
+/// a known binary signature, or NUL bytes near the start.
+fn sniff_binary(body: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"\x1f\x8b", "application/gzip"),
+        (b"ID3", "audio/mpeg"),
+        (b"OggS", "audio/ogg"),
+    ];
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| body.starts_with(sig)) {
+        return Some(kind);
+    }
+    if body.len() >= 12 && &body[..4] == b"RIFF" && &body[8..12] == b"WEBP" {
+        return Some("image/webp");
+    }
+    if body.len() >= 12 && &body[4..8] == b"ftyp" {
+        return Some("video/mp4");
+    }
+    // UTF-16 text is full of NUL bytes but announces itself with a BOM.
+    if body.starts_with(b"\xff\xfe") || body.starts_with(b"\xfe\xff") {
+        return None;
+    }
+    let head = &body[..body.len().min(1024)];
+    head.contains(&0).then_some("application/octet-stream")
+}
+
+/// The innermost error message (hyper's "connection refused", a DNS failure),
+/// which says more than reqwest's outer "error sending request".
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }

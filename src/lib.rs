@@ -16,6 +16,7 @@ pub mod quotes;
 pub mod tags;
 pub mod time;
 pub mod versions;
+pub mod watch;
 
 pub use db::Db;
 pub use error::{Error, Result};

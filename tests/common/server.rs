@@ -24,6 +24,9 @@ pub enum Behaviour {
     CutAfter(usize),
     /// Send headers, then the body in `chunk`-byte pieces every `every`.
     Drip { chunk: usize, every: Duration },
+    /// No Content-Length: send the whole body, then close (an HTTP/1.0-style
+    /// body whose end is the end of the connection).
+    CloseDelimited,
 }
 
 #[derive(Clone, Debug)]
@@ -103,7 +106,9 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on an ephemeral loopback port, on the current tokio runtime.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().unwrap();
         let server = TestServer {
             addr,
@@ -113,7 +118,9 @@ impl TestServer {
         let s = server.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { break };
+                let Ok((stream, _)) = listener.accept().await else {
+                    break;
+                };
                 let s = s.clone();
                 tokio::spawn(async move {
                     let _ = s.serve(stream).await;
@@ -241,7 +248,11 @@ async fn write_response(
     if let Behaviour::DelayHeaders(d) = response.behaviour {
         tokio::time::sleep(d).await;
     }
-    let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status));
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason(response.status)
+    );
     for (n, v) in &response.headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -249,7 +260,11 @@ async fn write_response(
         .headers
         .iter()
         .any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
-    if !has_length && response.status != 304 {
+    let close_delimited = matches!(response.behaviour, Behaviour::CloseDelimited);
+    if close_delimited {
+        head.push_str("Connection: close\r\n");
+    }
+    if !has_length && response.status != 304 && !close_delimited {
         head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
     }
     head.push_str("\r\n");
@@ -258,16 +273,20 @@ async fn write_response(
         return stream.flush().await;
     }
     match response.behaviour {
-        Behaviour::Normal | Behaviour::DelayHeaders(_) => {
+        Behaviour::Normal | Behaviour::DelayHeaders(_) | Behaviour::CloseDelimited => {
             stream.write_all(&response.body).await?;
         }
         Behaviour::StallAfter(n, pause) => {
-            stream.write_all(&response.body[..n.min(response.body.len())]).await?;
+            stream
+                .write_all(&response.body[..n.min(response.body.len())])
+                .await?;
             stream.flush().await?;
             tokio::time::sleep(pause).await;
         }
         Behaviour::CutAfter(n) => {
-            stream.write_all(&response.body[..n.min(response.body.len())]).await?;
+            stream
+                .write_all(&response.body[..n.min(response.body.len())])
+                .await?;
         }
         Behaviour::Drip { chunk, every } => {
             for piece in response.body.chunks(chunk.max(1)) {
