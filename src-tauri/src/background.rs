@@ -8,7 +8,7 @@ use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::handlers::watch::{due_for_check, WATCH_TICK};
+use crate::handlers::watch::{check_watched, due_for_check, HOST_GAP, WATCH_TICK};
 use crate::state::{AppState, ChangeOrigin, LibraryChange, SourceChanged};
 
 /// How often the library is polled for writes made by other processes.
@@ -73,6 +73,7 @@ pub async fn poll_external(state: AppState) {
 /// Re-checks watched sources when they are due; a new version is announced
 /// with `source-changed` and a desktop notification.
 async fn watch_sources<R: Runtime>(app: AppHandle<R>, state: AppState) {
+    let gate = redline::watch::HostGate::new(HOST_GAP);
     let mut tick = tokio::time::interval(WATCH_TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -85,7 +86,7 @@ async fn watch_sources<R: Runtime>(app: AppHandle<R>, state: AppState) {
             }
         };
         for source_id in due {
-            let outcome = crate::handlers::watch::check_watched(&state, source_id).await;
+            let outcome = check_watched(&state, &gate, source_id).await;
             let Ok(out) = outcome else { continue };
             state.changed(ChangeOrigin::Watch);
             if out.status == CheckStatus::NewVersion {

@@ -4,6 +4,11 @@
 
 use std::time::Duration;
 
+#[path = "../../tests/common/server.rs"]
+mod server;
+
+use server::{Response, TestServer};
+
 use redline::clip::TextFormat;
 use redline_app::handlers;
 use redline_app::state::{AppState, ChangeOrigin};
@@ -186,4 +191,83 @@ fn the_window_runs_under_a_strict_content_security_policy() {
         .find(|d| d.trim().starts_with("script-src"))
         .unwrap();
     assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+}
+
+#[tokio::test]
+async fn clipping_a_url_and_rechecking_it_records_each_revision() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let url = server.url("/asia/fund");
+
+    let first = handlers::clip::clip_url(&app, format!("  {url}  ")).await.unwrap();
+    assert!(first.new_source && first.new_version);
+
+    let same = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    assert_eq!(same.status, redline::clip::CheckStatus::Unchanged);
+    assert_eq!(same.version_id, Some(first.version_id));
+
+    server.set(
+        "/asia/fund",
+        Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
+    );
+    let second = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    assert_eq!(second.status, redline::clip::CheckStatus::NewVersion);
+    assert_eq!(second.version_seq, Some(2));
+
+    let outcomes: Vec<String> = handlers::sources::list_captures(&app, first.source_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.outcome)
+        .collect();
+    assert_eq!(outcomes, ["new_version", "unchanged", "new_version"]);
+}
+
+#[tokio::test]
+async fn a_refused_url_is_an_error_with_the_fetchers_code() {
+    let (_dir, app) = library().await;
+    let err = handlers::clip::clip_url(&app, "file:///etc/passwd".into())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "unsupported_scheme");
+    let sources = handlers::sources::list_sources(&app, serde_json::json!({}))
+        .await
+        .unwrap();
+    assert!(sources.is_empty(), "a refused clip leaves the library as it was");
+}
+
+#[tokio::test]
+async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+        .await
+        .unwrap();
+    assert!(handlers::watch::due_for_check(&app).await.unwrap().is_empty());
+
+    let mut tx = app.db.write().await.unwrap();
+    redline::watch::set_watched(&mut tx, clip.source_id, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        handlers::watch::due_for_check(&app).await.unwrap(),
+        [clip.source_id]
+    );
+
+    server.set(
+        "/asia/fund",
+        Response::html(WIRE.replace("60% of the fund", "70% of the fund")),
+    );
+    let gate = redline::watch::HostGate::new(Duration::from_millis(10));
+    let out = handlers::watch::check_watched(&app, &gate, clip.source_id)
+        .await
+        .unwrap();
+    assert_eq!(out.status, redline::clip::CheckStatus::NewVersion);
+    assert!(
+        handlers::watch::due_for_check(&app).await.unwrap().is_empty(),
+        "checked sources wait for their next turn"
+    );
 }
