@@ -19,9 +19,13 @@ function timed<F extends Fn>(f: F, ms: number, what: string): F {
 export const clipUrl = timed(api.clipUrl, NETWORK, 'Clipping');
 export const clipText = timed(api.clipText, NETWORK, 'Clipping');
 export const clipFile = timed(api.clipFile, NETWORK, 'Clipping');
+/** The reporter picks files in a native dialog first, hence the long bound. */
+export const clipFilesWithDialog = timed(api.clipFilesWithDialog, LONG, 'Clipping files');
 export const checkSource = timed(api.checkSource, NETWORK, 'The re-check');
 
 export const listSources = timed(api.listSources, QUICK, 'Loading sources');
+export const listSites = timed(api.listSites, QUICK, 'Loading outlets');
+export const listLanguages = timed(api.listLanguages, QUICK, 'Loading languages');
 export const getSource = timed(api.getSource, QUICK, 'Loading the source');
 export const listVersions = timed(api.listVersions, QUICK, 'Loading versions');
 export const getVersion = timed(api.getVersion, QUICK, 'Loading the version');
