@@ -13,6 +13,15 @@ setTimeout(() => {
   }
   if (view === 'note') openNote(7);
   if (view === 'clip') openClip();
+  if (view === 'clip-error') {
+    openClip();
+    setTimeout(() => {
+      const t = document.querySelector('[data-testid="clip-input"]') as HTMLTextAreaElement;
+      t.value = 'https://www.example-wire.com/world/gone';
+      t.dispatchEvent(new Event('input'));
+      setTimeout(() => (document.querySelector('[data-testid="clip-button"]') as HTMLElement).click(), 50);
+    }, 100);
+  }
   if (view === 'search') {
     ui.section = { kind: 'search' };
     setTimeout(() => {

@@ -99,6 +99,8 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   list_projects: () => [{ id: 1, name: 'Korea summit 2026', description: '', archived: false, createdAt: now, updatedAt: now, sourceCount: 12, noteCount: 2 }, { id: 2, name: 'Gaza ceasefire', description: '', archived: false, createdAt: now, updatedAt: now, sourceCount: 40, noteCount: 5 }],
   list_tags: () => [{ id: 1, name: 'korea', sourceCount: 3, noteCount: 1 }, { id: 2, name: 'missiles', sourceCount: 2, noteCount: 0 }, { id: 3, name: 'state-media', sourceCount: 9, noteCount: 0 }],
   mark_viewed: () => null,
+  list_sites: () => [{ value: 'Example Wire', count: 1 }, { value: 'ТАСС', count: 1 }],
+  list_languages: () => [{ value: 'ar', count: 1 }, { value: 'en', count: 1 }, { value: 'ru', count: 1 }],
   compare_versions: () => compare,
   list_notes: () => [note],
   get_note: () => note,

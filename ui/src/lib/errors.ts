@@ -2,16 +2,20 @@ import type { AppError } from './types';
 
 /** Reporter-facing wording for the core's error codes; the core's message follows. */
 const HINTS: Record<string, string> = {
-  fetch_timeout: 'The site took too long to answer.',
-  fetch_too_large: 'The page is larger than Redline accepts.',
-  fetch_status: 'The site answered with an error.',
-  fetch_redirect: 'The site redirected somewhere Redline will not follow.',
-  fetch_scheme: 'Only http and https addresses can be clipped.',
+  invalid_url: 'That is not a web address Redline can fetch.',
+  unsupported_scheme: 'Only http and https addresses can be clipped.',
+  timeout: 'No answer in time.',
+  too_large: 'The page is larger than Redline accepts.',
+  too_many_redirects: 'The site kept redirecting.',
+  redirect_scheme: 'The site redirected somewhere Redline will not follow.',
+  http_status: 'The site answered with an error.',
+  unsupported_type: 'That address is not an article (HTML or text).',
+  truncated: 'The page stopped arriving half-way.',
+  network: 'The site could not be reached.',
   invalid: 'That was not accepted.',
   not_found: 'It is no longer in the library.',
   extract_failed: 'No readable article was found on that page.',
   io: 'The file could not be read.',
-  timeout: 'No answer in time.',
   export_failed: 'The export failed.',
 };
 
@@ -29,7 +33,7 @@ export function toAppError(e: unknown): AppError {
 /** One line for a person: a hint by code (when known) and the core's message. */
 export function describeError(e: unknown): string {
   const err = toAppError(e);
-  const hint = HINTS[err.code] ?? (err.code.startsWith('fetch') ? 'The page could not be fetched.' : '');
+  const hint = HINTS[err.code] ?? '';
   if (!hint) return err.message;
   if (!err.message || err.message === hint) return hint;
   return `${hint} (${err.message})`;
