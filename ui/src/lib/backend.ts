@@ -56,6 +56,8 @@ export const getNote = timed(api.getNote, QUICK, 'Opening the note');
 export const createNote = timed(api.createNote, QUICK, 'Creating the note');
 export const saveNote = timed(api.saveNote, QUICK, 'Saving');
 export const deleteNote = timed(api.deleteNote, QUICK, 'Deleting the note');
+export const noteHistory = timed(api.noteHistory, QUICK, 'Loading the history');
+export const restoreNote = timed(api.restoreNote, QUICK, 'Restoring');
 export const renderNote = timed(api.renderNote, QUICK, 'Rendering the note');
 export const renderDraft = timed(api.renderDraft, QUICK, 'Rendering the preview');
 
