@@ -65,6 +65,7 @@ export const createHighlight = timed(api.createHighlight, QUICK, 'Saving the hig
 export const listHighlights = timed(api.listHighlights, QUICK, 'Loading highlights');
 export const listSourceHighlights = timed(api.listSourceHighlights, QUICK, 'Loading highlights');
 export const listAllHighlights = timed(api.listAllHighlights, QUICK, 'Loading highlights');
+export const updateHighlight = timed(api.updateHighlight, QUICK, 'Saving the comment');
 export const deleteHighlight = timed(api.deleteHighlight, QUICK, 'Removing the highlight');
 export const citationMarkdown = timed(api.citationMarkdown, QUICK, 'Making the citation');
 
