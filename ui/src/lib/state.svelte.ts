@@ -38,6 +38,10 @@ export const ui = $state({
   focusClip: 0,
   /** The source last opened in the reader: the citation picker offers its highlights. */
   lastSourceId: null as number | null,
+  /** Files dropped on the window (native drag and drop), waiting for the Clip screen. */
+  dropped: null as string[] | null,
+  /** True while files are dragged over the window. */
+  dragging: false,
 });
 
 let toastSeq = 0;
