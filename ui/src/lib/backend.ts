@@ -24,6 +24,7 @@ export const clipFilesWithDialog = timed(api.clipFilesWithDialog, LONG, 'Clippin
 export const checkSource = timed(api.checkSource, NETWORK, 'The re-check');
 
 export const listSources = timed(api.listSources, QUICK, 'Loading sources');
+export const countSources = timed(api.countSources, QUICK, 'Counting sources');
 export const listSites = timed(api.listSites, QUICK, 'Loading outlets');
 export const listLanguages = timed(api.listLanguages, QUICK, 'Loading languages');
 export const getSource = timed(api.getSource, QUICK, 'Loading the source');
