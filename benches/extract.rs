@@ -1,1 +1,56 @@
-fn main() {}
+//! Extraction speed: ms per page for the test fixtures, decoding included
+//! for the legacy-encoded ones. Run with `cargo bench --bench extract`.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use redline::charset::decode_html;
+use redline::extract::extract_html;
+use redline::normalize::fingerprint;
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn encoded(name: &str, label: &str) -> Vec<u8> {
+    let html = fixture(name).replace("<!--META-->", "");
+    let enc = encoding_rs::Encoding::for_label(label.as_bytes()).expect("label");
+    enc.encode(&html).0.into_owned()
+}
+
+fn bench(c: &mut Criterion) {
+    let url = Some("https://news.example/story");
+    let mut g = c.benchmark_group("extract");
+    for name in [
+        "wire_en.html",
+        "wire_en_noise.html",
+        "ar_utf8.html",
+        "he_utf8.html",
+    ] {
+        let html = fixture(name);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let a = extract_html(black_box(&html), url).unwrap();
+                fingerprint(&a.title, &a.blocks)
+            })
+        });
+    }
+    // Undeclared legacy encodings: detection + decoding + extraction.
+    for (name, label) in [
+        ("ko_euckr.html", "euc-kr"),
+        ("ru_1251.html", "windows-1251"),
+        ("ja_sjis.html", "shift_jis"),
+        ("zh_gbk.html", "gbk"),
+    ] {
+        let bytes = encoded(name, label);
+        g.bench_function(format!("{name} (detect)"), |b| {
+            b.iter(|| {
+                let d = decode_html(black_box(&bytes), None, url);
+                extract_html(&d.text, url).unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

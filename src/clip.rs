@@ -21,6 +21,7 @@ use crate::normalize;
 use crate::quotes;
 use crate::time;
 use crate::versions::{self, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version};
+use crate::watch::{self, HostGate};
 
 /// Largest local file accepted, same as the fetch cap's default.
 const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
@@ -128,11 +129,17 @@ pub enum CheckStatus {
     Failed,
 }
 
+/// Least time between two requests to the same site during re-checks.
+pub const POLITE_GAP: std::time::Duration = std::time::Duration::from_millis(1000);
+/// How many re-checks run at once (to different sites).
+const PARALLEL_CHECKS: usize = 4;
+
 /// Clips and re-checks into one library with one set of fetch limits.
 #[derive(Clone, Debug)]
 pub struct Clipper {
     db: Db,
     fetcher: Fetcher,
+    gate: HostGate,
 }
 
 /// Content ready to be stored: the article and the facts of its capture.
@@ -148,7 +155,23 @@ impl Clipper {
         Ok(Clipper {
             db,
             fetcher: Fetcher::new(limits)?,
+            gate: HostGate::new(POLITE_GAP),
         })
+    }
+
+    /// Re-checks every watched source that is due (see [`crate::watch`]),
+    /// a few at a time, one request per site at a time.
+    pub async fn check_due(&self) -> Result<Vec<Result<CheckOutcome>>> {
+        use futures_util::stream::{self, StreamExt};
+        let due = {
+            let mut conn = self.db.pool().acquire().await?;
+            watch::due_sources(&mut conn, chrono::Utc::now()).await?
+        };
+        Ok(stream::iter(due)
+            .map(|id| self.check(id))
+            .buffer_unordered(PARALLEL_CHECKS)
+            .collect()
+            .await)
     }
 
     pub fn db(&self) -> &Db {
@@ -271,7 +294,14 @@ impl Clipper {
                 "source {source_id} has no URL to re-check (it was pasted or imported)"
             )));
         };
-        match self.fetcher.get(&url, &validators).await {
+        let fetched = {
+            let _turn = match url::Url::parse(&url) {
+                Ok(u) => Some(self.gate.enter_url(&u).await),
+                Err(_) => None,
+            };
+            self.fetcher.get(&url, &validators).await
+        };
+        match fetched {
             Ok(fetched) if fetched.not_modified => {
                 let record = record_of(&fetched, CaptureMethod::Fetch, None);
                 let capture = self
@@ -313,13 +343,15 @@ impl Clipper {
         }
     }
 
-    /// Re-checks many sources, one after another, never stopping at a failure.
+    /// Re-checks many sources, a few at a time, never stopping at a failure.
+    /// Results come in the order of `source_ids`.
     pub async fn check_many(&self, source_ids: &[i64]) -> Vec<Result<CheckOutcome>> {
-        let mut out = Vec::with_capacity(source_ids.len());
-        for &id in source_ids {
-            out.push(self.check(id).await);
-        }
-        out
+        use futures_util::stream::{self, StreamExt};
+        stream::iter(source_ids.iter().copied())
+            .map(|id| self.check(id))
+            .buffered(PARALLEL_CHECKS)
+            .collect()
+            .await
     }
 
     async fn store_check(&self, source_id: i64, captured: Captured) -> Result<CheckOutcome> {
@@ -340,6 +372,14 @@ impl Clipper {
             None,
             Some(version.id),
             &now,
+        )
+        .await?;
+        watch::record_check(
+            &mut tx,
+            source_id,
+            true,
+            chrono::Utc::now(),
+            watch::DEFAULT_INTERVAL,
         )
         .await?;
         tx.commit().await?;
@@ -406,6 +446,15 @@ impl Clipper {
             error,
             version.map(|v| v.id),
             &now,
+        )
+        .await?;
+        let ok = outcome != CaptureOutcome::Failed;
+        watch::record_check(
+            &mut tx,
+            source_id,
+            ok,
+            chrono::Utc::now(),
+            watch::DEFAULT_INTERVAL,
         )
         .await?;
         tx.commit().await?;

@@ -4,6 +4,7 @@
 pub mod address;
 pub mod article;
 pub mod charset;
+pub mod citations;
 pub mod clip;
 pub mod db;
 pub mod diff;
@@ -11,7 +12,9 @@ pub mod error;
 pub mod extract;
 pub mod fetch;
 pub mod hash;
+pub mod highlights;
 pub mod normalize;
+pub mod notes;
 pub mod quotes;
 pub mod tags;
 pub mod time;

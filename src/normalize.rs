@@ -1,18 +1,36 @@
 //! The rules of "same text": what counts as a change and what is page noise.
 //!
-//! (First cut by the lead; the extract work refines it.)
+//! A version is stored only when the normalised title or body changes, so
+//! these rules decide what a reporter is told "changed". They err on the side
+//! of keeping text: a block is noise only when it is *nothing but* noise
+//! ("Advertisement", "Updated 5 minutes ago", "Share"), never because it
+//! mentions such a word.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::article::Block;
+
 /// The comparable form of a piece of text: NFKC, one space for any run of
-/// whitespace (NBSP included), no soft hyphens or zero-width characters,
-/// straight quotes for curly ones.
+/// whitespace (NBSP and thin spaces included), no soft hyphens, zero-width or
+/// bidi-control characters, straight quotes for curly ones, trimmed.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.nfkc() {
         let c = match c {
-            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => continue,
+            // Soft hyphen, zero-width and invisible formatting characters.
+            '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}' => continue,
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
             c => c,
@@ -30,23 +48,261 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-/// Drops blocks that are page noise (interface stub; the extract work refines it).
-pub fn strip_noise(blocks: Vec<crate::article::Block>) -> Vec<crate::article::Block> {
-    blocks
-        .into_iter()
-        .filter(|b| !normalize(&b.text).is_empty())
-        .collect()
+/// Drops blocks that are page noise and must never make a version: relative
+/// timestamps, share/follow/newsletter prompts, ad labels, "Related"/"Read
+/// more" lists, cookie notices and empty blocks.
+pub fn strip_noise(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut in_related_list = false;
+    for block in blocks {
+        let text = normalize(&block.text);
+        if in_related_list {
+            if is_headline_like(&text) {
+                continue;
+            }
+            in_related_list = false;
+        }
+        if !text.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if is_related_heading(&text) {
+            in_related_list = true;
+            continue;
+        }
+        if is_noise(&text) {
+            continue;
+        }
+        out.push(block);
+    }
+    out
 }
 
-/// SHA-256 of the normalised title and body: equal fingerprint, same version.
-pub fn fingerprint(title: &str, blocks: &[crate::article::Block]) -> String {
+/// SHA-256 of the normalised title and non-empty normalised blocks: equal
+/// fingerprint ⇔ same version. Block kinds do not count, only their text.
+pub fn fingerprint(title: &str, blocks: &[Block]) -> String {
     let mut s = normalize(title);
+    s.push('\u{1E}');
+    let mut first = true;
     for b in blocks {
         let n = normalize(&b.text);
-        if !n.is_empty() {
-            s.push('\u{1F}');
-            s.push_str(&n);
+        if n.is_empty() {
+            continue;
         }
+        if !first {
+            s.push('\u{1F}');
+        }
+        first = false;
+        s.push_str(&n);
     }
     crate::hash::sha256_hex(s.as_bytes())
+}
+
+/// Patterns matched against a whole normalised block (case-insensitive).
+static NOISE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        // Relative timestamps, English.
+        r"^(?:(?:last )?updated|published|posted|modified|edited)?:?\s*(?:\d+|an?|one)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)\.?\s+ago\.?$",
+        r"^(?:(?:last )?updated|published|posted)?:?\s*(?:just now|moments ago|yesterday|today)\.?$",
+        // Korean: "5분 전", "업데이트 3시간 전".
+        r"^(?:업데이트|수정|입력|갱신)?:?\s*\d+\s*(?:초|분|시간|일|주|개월|달)\s*전$",
+        // Russian: "5 минут назад", "Обновлено 2 часа назад".
+        r"^(?:обновлено|опубликовано)?:?\s*\d+\s*(?:секунд[уы]?|сек\.?|минут[уы]?|мин\.?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?)\s+назад$",
+        // Japanese: "5分前", "更新 3時間前".
+        r"^(?:更新|最終更新)?:?\s*\d+\s*(?:秒|分|時間|日|週間|か月|ヶ月)前$",
+        // Chinese: "5分钟前", "更新于 3小时前".
+        r"^(?:更新于?|发布于?|更新於|發佈於)?:?\s*\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月)前$",
+        // Arabic and Hebrew: "منذ 5 دقائق", "לפני 5 דקות".
+        r"^(?:(?:تم )?التحديث:?\s*)?منذ\s*\d*\s*(?:ثانية|ثوان|ثوانٍ|دقيقة|دقائق|ساعة|ساعات|يوم|أيام)$",
+        r"^(?:עודכן:?\s*)?לפני\s*\d*\s*(?:שניות|דקה|דקות|שעה|שעות|יום|ימים)$",
+        // Ad labels.
+        r"^(?:advertisement|advertising|ad|ads|sponsored|sponsored content|promoted|paid content|paid post|partner content)(?:\s*[-–—:·|]\s*(?:scroll|continue)[\w ]*)?$",
+        r"^(?:story|article) continues (?:below|after) (?:this )?(?:advertisement|ad)$",
+        r"^(?:광고|реклама|広告|广告|廣告|إعلان|פרסומת|anzeige|publicité|publicidad)$",
+        // Newsletter and subscription prompts.
+        r"^(?:sign up|subscribe|get (?:our|the) [^.]*newsletter|join our newsletter|newsletter)(?-u:\b)",
+        r"^(?:already a subscriber\?|log in to continue|continue reading with a subscription)",
+        r"^(?:뉴스레터 구독|구독하기|подпишитесь|подписаться|ニュースレター登録|订阅|訂閱)",
+        // Print/comment/reading-time chrome.
+        r"^(?:print|comments?|\d+ comments?|\d+\s*min(?:ute)?s? read|listen to (?:this )?(?:article|story)[^.]*|copy link|link copied)$",
+    ]
+    .iter()
+    .map(|p| Regex::new(&format!("(?i){p}")).expect("noise pattern"))
+    .collect()
+});
+
+/// A relative time anywhere in a line ("…, updated 5 minutes ago").
+static RELATIVE_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:\d+|an?|one)\s*(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago|\d+\s*(?:초|분|시간|일)\s*전|\d+\s*(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день)\s+назад|\d+\s*(?:秒|分|時間|分钟|分鐘|小时|小時|天)前|منذ\s*\d+|לפני\s*\d+",
+    )
+    .expect("relative time pattern")
+});
+
+/// A short line carrying a relative time and no sentence — a timestamp line
+/// such as "25 Nov 2026, updated 5 minutes ago" — changes on every capture.
+fn is_dateline_with_relative_time(text: &str) -> bool {
+    let last = text.chars().last();
+    text.chars().count() <= 100
+        && !matches!(last, Some('.' | '!' | '?' | '。' | '"' | '\'' | '»' | '؟'))
+        && RELATIVE_TIME.is_match(text)
+}
+
+/// Words that, alone or together, make a share/follow bar.
+const SHARE_WORDS: &[&str] = &[
+    "share",
+    "shares",
+    "sharing",
+    "this",
+    "article",
+    "story",
+    "on",
+    "via",
+    "tweet",
+    "follow",
+    "us",
+    "email",
+    "e-mail",
+    "print",
+    "copy",
+    "link",
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "telegram",
+    "reddit",
+    "pinterest",
+    "flipboard",
+    "threads",
+    "bluesky",
+    "instagram",
+    "youtube",
+    "kakaotalk",
+    "kakao",
+    "band",
+    "line",
+    "weibo",
+    "wechat",
+    "vk",
+    "вконтакте",
+    "одноклассники",
+    "поделиться",
+    "공유",
+    "공유하기",
+    "페이스북",
+    "트위터",
+    "카카오톡",
+    "シェア",
+    "ツイート",
+    "分享",
+    "微博",
+    "微信",
+    "مشاركة",
+    "שתפו",
+    "שתף",
+    "|",
+    "·",
+    "•",
+];
+
+/// Headings that introduce a list of links to other stories.
+static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:related(?: (?:stories|articles|coverage|content|news|links|topics))?|read more|read also|also read|see also|more (?:stories|news|on this story)|more from \S.*|most (?:read|popular|viewed)|trending(?: now)?|recommended(?: for you)?|you may (?:also )?like|top stories|editor's picks|관련 ?기사|관련 ?뉴스|많이 본 뉴스|читайте также|по теме|другие новости|関連記事|関連ニュース|相关(?:新闻|阅读|文章)|相關(?:新聞|閱讀)|延伸阅读|اقرأ أيضا|اقرأ أيضاً|מומלצים|עוד בנושא):?$",
+    )
+    .expect("related pattern")
+});
+
+/// A one-line pointer to another story ("Related: …", "READ MORE: …").
+static RELATED_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:related|read more|read also|also read|see also|more|watch|listen|читайте также|관련 기사|関連記事|相关阅读)\s*[:：»›>|-]\s*\S")
+        .expect("related line pattern")
+});
+
+/// Whether one line of text (a block, or a part of a byline) is page noise.
+pub fn is_noise_line(text: &str) -> bool {
+    let text = normalize(text);
+    !text.chars().any(char::is_alphanumeric) || is_noise(&text)
+}
+
+fn is_noise(text: &str) -> bool {
+    if text.chars().count() > 600 {
+        return false;
+    }
+    if is_dateline_with_relative_time(text) {
+        return true;
+    }
+    if is_share_bar(text) {
+        return true;
+    }
+    // Prompts are short; a long paragraph that starts "Subscribe…" is prose.
+    if text.chars().count() > 200 {
+        return is_cookie_notice(text);
+    }
+    if RELATED_LINE.is_match(text) {
+        return true;
+    }
+    if NOISE.iter().any(|r| r.is_match(text)) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    let newsletter = lower.contains("newsletter")
+        && ["sign up", "subscribe", "inbox"]
+            .iter()
+            .any(|w| lower.contains(w));
+    newsletter || is_cookie_notice(text)
+}
+
+/// A cookie banner speaks as the site ("we use", "this site") and asks the
+/// reader for something; a news story about cookies does neither.
+fn is_cookie_notice(text: &str) -> bool {
+    let t = text.to_lowercase();
+    if !t.contains("cookie") {
+        return false;
+    }
+    let site_voice = [
+        "we use",
+        "this site",
+        "this website",
+        "our site",
+        "our website",
+        "we and our partners",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    let asks = ["you", "accept", "agree", "consent", "manage", "settings"]
+        .iter()
+        .any(|w| t.contains(w));
+    site_voice && asks
+}
+
+fn is_share_bar(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    !words.is_empty()
+        && words.len() <= 12
+        && words
+            .iter()
+            .any(|w| !matches!(*w, "this" | "on" | "us" | "via" | "article" | "story"))
+        && words
+            .iter()
+            .all(|w| SHARE_WORDS.contains(&w.trim_end_matches(':')))
+}
+
+fn is_related_heading(text: &str) -> bool {
+    text.chars().count() <= 60 && RELATED_HEADING.is_match(text)
+}
+
+/// A link title in a related-stories list: short and not ending like a sentence.
+fn is_headline_like(text: &str) -> bool {
+    let last = text.chars().last();
+    text.chars().count() <= 150
+        && !matches!(
+            last,
+            Some('.' | '!' | '?' | '。' | '"' | '\'' | ':' | '»' | '؟')
+        )
 }

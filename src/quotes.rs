@@ -1,29 +1,483 @@
-//! Quoted speech and its speaker, found in every version.
-//! (Interface stub; the diff work implements it.)
+//! Quoted speech and its speaker, found in every version: the quote index a
+//! reporter searches by speaker, and what a diff checks for altered quotes.
+//!
+//! Recognised: “…,” said X / “…,” X said / X said: “…” / X: “…” / “…,”
+//! according to X / "…," X told reporters; a second quote in a paragraph
+//! keeps the speaker of the first; a quote whose paragraph ends without a
+//! closing mark continues in the next paragraph, which names nobody. Marks:
+//! “ ” " " « » „ “ 「 」 『 』. Some attribution patterns for Chinese,
+//! Japanese, Korean, Russian, French, German and Arabic too.
 
-use sqlx::SqliteConnection;
+use std::sync::LazyLock;
 
-use crate::article::Block;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+
+use crate::article::{Block, BLOCK_SEPARATOR};
 use crate::error::Result;
 use crate::versions::Version;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Quote {
     pub speaker: Option<String>,
+    /// The words inside the marks (without a trailing comma that belongs to the attribution).
     pub text: String,
     pub block_index: usize,
-    /// Char offsets in the blocks joined by "\n\n".
+    /// Char offsets of `text` in the blocks joined by "\n\n".
     pub start: usize,
     pub end: usize,
 }
 
-pub fn find_quotes(_blocks: &[Block]) -> Vec<Quote> {
-    Vec::new()
+/// Opening marks and the marks that close them.
+fn closers(open: char) -> Option<&'static [char]> {
+    Some(match open {
+        '“' => &['”'],
+        '"' => &['"'],
+        '«' => &['»'],
+        '„' => &['“', '”'],
+        '「' => &['」'],
+        '『' => &['』'],
+        _ => return None,
+    })
 }
 
-/// Replaces the stored quotes of a version with those found in it.
-pub async fn store_for_version(_conn: &mut SqliteConnection, _version: &Version) -> Result<()> {
+/// Every quotation in `blocks` (scare quotes of one or two words are skipped).
+pub fn find_quotes(blocks: &[Block]) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let mut block_start = 0usize; // chars
+    let mut carry: Option<Option<String>> = None; // speaker of a quote left open
+    let mut last_named: Option<String> = None;
+    let sep = BLOCK_SEPARATOR.chars().count();
+    for (bi, block) in blocks.iter().enumerate() {
+        let text = block.text.as_str();
+        let continuing = carry.take();
+        let mut in_block: Option<String> = None;
+        let mut pos = 0usize;
+        let mut first = true;
+        while let Some((ob, oc)) = next_open(text, pos) {
+            let inner_start = ob + oc.len_utf8();
+            let close = closers(oc).and_then(|cs| {
+                text[inner_start..]
+                    .char_indices()
+                    .find(|(_, c)| cs.contains(c))
+                    .map(|(i, c)| (inner_start + i, c))
+            });
+            let (inner_end, after) = match close {
+                Some((cb, cc)) => (cb, cb + cc.len_utf8()),
+                None => (text.len(), text.len()),
+            };
+            let continuation = first && continuing.is_some() && text[..ob].trim().is_empty();
+            let mut speaker = if continuation {
+                continuing.clone().flatten()
+            } else {
+                attribution(&text[..ob], &text[after..])
+            };
+            if speaker.as_deref().is_some_and(is_pronoun) {
+                speaker = last_named.clone();
+            }
+            if speaker.is_none() && !continuation {
+                speaker = in_block.clone();
+            }
+            if speaker.is_some() {
+                in_block = speaker.clone();
+                last_named = speaker.clone();
+            }
+            if close.is_none() {
+                carry = Some(speaker.clone());
+            }
+
+            let raw = &text[inner_start..inner_end];
+            let lead = raw.len() - raw.trim_start().len();
+            let trimmed = raw
+                .trim_start()
+                .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '،' | '，'));
+            if long_enough(trimmed) {
+                let s = block_start + text[..inner_start + lead].chars().count();
+                let len = trimmed.chars().count();
+                out.push(Quote {
+                    speaker,
+                    text: trimmed.to_string(),
+                    block_index: bi,
+                    start: s,
+                    end: s + len,
+                });
+            }
+            pos = after;
+            first = false;
+            if close.is_none() {
+                break;
+            }
+        }
+        block_start += text.chars().count() + sep;
+    }
+    out
+}
+
+/// The next opening mark at or after byte `from`. A straight `"` opens only
+/// after a space, a bracket or the start of the text.
+fn next_open(text: &str, from: usize) -> Option<(usize, char)> {
+    let mut prev = if from == 0 {
+        None
+    } else {
+        text[..from].chars().next_back()
+    };
+    for (i, c) in text[from..].char_indices() {
+        let ok = match c {
+            '"' => prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)),
+            c => closers(c).is_some(),
+        };
+        if ok {
+            return Some((from + i, c));
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+fn long_enough(q: &str) -> bool {
+    if q.chars().any(crate::diff::is_unspaced) {
+        q.chars().count() >= 4
+    } else {
+        q.split_whitespace().count() >= 3
+    }
+}
+
+fn is_pronoun(s: &str) -> bool {
+    matches!(
+        s.to_lowercase().as_str(),
+        "he" | "she" | "they" | "il" | "elle" | "er" | "sie" | "он" | "она" | "他" | "她"
+    )
+}
+
+const VERBS: &str = "said|says|added|adds|asked|wrote|writes|warned|insisted|stated|declared|noted|explained|argued|replied|told|tweeted|posted|recalled|cautioned|acknowledged|admitted";
+
+static AFTER_VERB_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*[,.!?]?\s*(?:{VERBS}|according\s+to|a\s+(?:déclaré|dit|affirmé|ajouté|expliqué|estimé)|selon|sagte|erklärte|betonte|sagt|[—–-]\s*(?:сказал|сказала|заявил|заявила|отметил|отметила|добавил|добавила))\s+(.+)$"
+    ))
+    .expect("pattern")
+});
+
+static AFTER_SPEAKER_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^\s*[,.!?]?\s*(.{{1,100}}?)\s+(?:{VERBS})\b")).expect("pattern")
+});
+
+static BEFORE_SPEAKER_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(.{{1,100}}?)\s+(?:{VERBS}|сказал|сказала|заявил|заявила|a\s+déclaré|a\s+dit|sagte|erklärte)\b[^“”«»„]{{0,40}}?[:,]?\s*(?:that|que|dass|что)?\s*$"
+    ))
+    .expect("pattern")
+});
+
+static BEFORE_COLON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.{1,80}?)\s*:\s*$").expect("pattern"));
+
+static BEFORE_ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:according\s+to|selon)\s+(.{1,80}?)\s*[:,]?\s*$").expect("pattern")
+});
+
+static BEFORE_CHINESE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^，。；：“”「」\s]{1,20}?)(?:说|表示|指出|强调|称|回应|介绍)[：:，,]?\s*$")
+        .expect("pattern")
+});
+
+static BEFORE_TOPIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^、。，,\s][^、。，,]{0,30}?)\s*(?:は|은|는)\s*[、,]?\s*$").expect("pattern")
+});
+
+static AFTER_REPORTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:と|라고|이라고|고\s)").expect("pattern"));
+
+static BEFORE_ARABIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:قال|قالت|وقال|وقالت|أضاف|أضافت|وأضاف|وأضافت|صرح|وصرح)\s+(.{1,60}?)(?:\s+(?:يوم|في)\s+\S+)?\s+(?:إن|أن)?\s*$")
+        .expect("pattern")
+});
+
+/// Who said it, from the text right before the opening mark and right after
+/// the closing one (same sentence).
+fn attribution(before: &str, after: &str) -> Option<String> {
+    let after_sentence = first_sentence(after);
+    if let Some(c) = AFTER_VERB_FIRST.captures(after_sentence) {
+        if let Some(name) = take_name(&c[1]) {
+            return Some(name);
+        }
+    }
+    if let Some(c) = AFTER_SPEAKER_FIRST.captures(after_sentence) {
+        if let Some(name) = c[1].split(", ").map(str::trim).find(|s| valid_speaker(s)) {
+            return Some(name.to_string());
+        }
+    }
+    let sentence = last_sentence(before);
+    if let Some(c) = BEFORE_SPEAKER_VERB.captures(sentence) {
+        let cand = c[1].trim_start_matches(|ch: char| ch == '—' || ch.is_whitespace());
+        let cand = cand
+            .strip_prefix("And ")
+            .or_else(|| cand.strip_prefix("But "))
+            .unwrap_or(cand);
+        if let Some(name) = cand.rsplit(", ").map(str::trim).find(|s| valid_speaker(s)) {
+            return Some(name.to_string());
+        }
+    }
+    if let Some(c) = BEFORE_ACCORDING.captures(sentence) {
+        if let Some(name) = take_name(&c[1]) {
+            return Some(name);
+        }
+    }
+    if let Some(c) = BEFORE_COLON.captures(sentence) {
+        let cand = c[1].trim();
+        if valid_speaker(cand) && cand.split_whitespace().count() <= 8 {
+            return Some(cand.to_string());
+        }
+    }
+    if let Some(c) = BEFORE_CHINESE.captures(sentence) {
+        return Some(c[1].to_string());
+    }
+    if AFTER_REPORTED.is_match(after) {
+        if let Some(c) = BEFORE_TOPIC.captures(sentence) {
+            return Some(c[1].trim().to_string());
+        }
+    }
+    if let Some(c) = BEFORE_ARABIC.captures(sentence) {
+        return Some(c[1].trim().to_string());
+    }
+    None
+}
+
+/// Abbreviations whose full stop does not end a sentence.
+fn is_abbreviation(word: &str) -> bool {
+    let w = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    w.contains('.')
+        || (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+        || matches!(
+            w,
+            "Mr" | "Mrs"
+                | "Ms"
+                | "Dr"
+                | "Gen"
+                | "Sen"
+                | "Rep"
+                | "Gov"
+                | "Lt"
+                | "Col"
+                | "Sgt"
+                | "St"
+                | "Jr"
+                | "Prof"
+                | "Rev"
+                | "Jan"
+                | "Feb"
+                | "Aug"
+                | "Sept"
+                | "Oct"
+                | "Nov"
+                | "Dec"
+                | "No"
+                | "Co"
+                | "Corp"
+                | "Inc"
+        )
+}
+
+/// Byte positions just after each sentence end (".", "!", "?", "。" followed by space or CJK).
+fn sentence_ends(s: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let end = i + c.len_utf8();
+        match c {
+            '。' | '！' | '？' => ends.push(end),
+            '.' | '!' | '?' => {
+                let next_space = chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
+                if !next_space || chars.get(k + 1).is_none() {
+                    continue;
+                }
+                let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+                if c == '.' && is_abbreviation(word) {
+                    continue;
+                }
+                ends.push(end);
+            }
+            _ => {}
+        }
+    }
+    ends
+}
+
+fn last_sentence(s: &str) -> &str {
+    match sentence_ends(s).last() {
+        Some(&e) => &s[e..],
+        None => s,
+    }
+}
+
+fn first_sentence(s: &str) -> &str {
+    match sentence_ends(s).first() {
+        Some(&e) => &s[..e],
+        None => s,
+    }
+}
+
+/// The name at the start of `s`: words up to a comma, a sentence end or a
+/// word that starts a new clause ("on Tuesday", "who …").
+fn take_name(s: &str) -> Option<String> {
+    const STOP: &[&str] = &[
+        "on", "at", "in", "during", "after", "before", "when", "while", "who", "which", "that",
+        "to", "from", "as", "because", "told", "said", "says",
+    ];
+    let mut words: Vec<&str> = Vec::new();
+    for w in s.split_whitespace() {
+        if !words.is_empty() && STOP.contains(&w) {
+            break;
+        }
+        if let Some(stripped) = w.strip_suffix([',', ';', ':', '—']) {
+            words.push(stripped);
+            break;
+        }
+        if let Some(stripped) = w.strip_suffix('.') {
+            if is_abbreviation(w.trim_end_matches('.')) && !w.ends_with("..") {
+                words.push(w);
+                continue;
+            }
+            words.push(stripped);
+            break;
+        }
+        words.push(w);
+        if words.len() >= 10 {
+            break;
+        }
+    }
+    let name = words.join(" ");
+    let name = name.trim_end_matches(['.', ',']).trim();
+    valid_speaker(name).then(|| name.to_string())
+}
+
+/// A plausible speaker: a capitalised name or title ("Foreign Minister Choe
+/// Son Hui"), a described one ("a senior U.S. official"), or a pronoun.
+fn valid_speaker(s: &str) -> bool {
+    let words = s.split_whitespace().count();
+    if words == 0 || words > 10 || s.contains(['“', '”', '"', '«', '»']) {
+        return false;
+    }
+    let first = s.split_whitespace().next().unwrap_or("");
+    let starts_upper = first.chars().next().is_some_and(|c| c.is_uppercase());
+    let uncased = first
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_lowercase() && !c.is_uppercase());
+    starts_upper
+        || uncased
+        || matches!(
+            first,
+            "a" | "an" | "the" | "one" | "two" | "three" | "several"
+        ) && words >= 2
+        || is_pronoun(s)
+}
+
+// ---------------------------------------------------------------------------
+// The quote index.
+
+/// Replaces the stored quotes of `version` with those found in its blocks.
+/// Call it in the transaction that stores the version.
+pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -> Result<()> {
+    let quotes = find_quotes(&version.blocks);
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query("DELETE FROM quotes WHERE version_id = ?")
+        .bind(version.id)
+        .execute(&mut *tx)
+        .await?;
+    for q in quotes {
+        sqlx::query(
+            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(version.id)
+        .bind(version.source_id)
+        .bind(&q.speaker)
+        .bind(&q.text)
+        .bind(q.start as i64)
+        .bind(q.end as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
+}
+
+/// What to list from the quote index; every field narrows, `None` does not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QuoteFilter {
+    /// Part of the speaker's name (ASCII case-insensitive).
+    pub speaker: Option<String>,
+    pub source_id: Option<i64>,
+    /// Part of the quoted words.
+    pub text: Option<String>,
+}
+
+/// A stored quote with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QuoteEntry {
+    pub id: i64,
+    pub version_id: i64,
+    pub source_id: i64,
+    pub speaker: Option<String>,
+    pub text: String,
+    pub start: i64,
+    pub end: i64,
+    /// The title of the version the quote is in.
+    pub source_title: String,
+    pub source_url: Option<String>,
+    pub version_seq: i64,
+    /// When that version was captured (RFC 3339 UTC).
+    pub captured_at: String,
+}
+
+/// Quotes matching `filter`, by speaker (unattributed last), then by date.
+pub async fn list(conn: &mut SqliteConnection, filter: &QuoteFilter) -> Result<Vec<QuoteEntry>> {
+    Ok(sqlx::query_as(
+        "SELECT q.id, q.version_id, q.source_id, q.speaker, q.text, q.start, q.end, \
+                v.title AS source_title, s.url AS source_url, v.seq AS version_seq, \
+                v.created_at AS captured_at \
+         FROM quotes q \
+         JOIN versions v ON v.id = q.version_id \
+         JOIN sources s ON s.id = q.source_id \
+         WHERE (?1 IS NULL OR instr(lower(q.speaker), lower(?1)) > 0) \
+           AND (?2 IS NULL OR q.source_id = ?2) \
+           AND (?3 IS NULL OR instr(lower(q.text), lower(?3)) > 0) \
+         ORDER BY q.speaker IS NULL, q.speaker COLLATE NOCASE, v.created_at, q.source_id, q.start",
+    )
+    .bind(&filter.speaker)
+    .bind(filter.source_id)
+    .bind(&filter.text)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One speaker in the quote index and how much they were quoted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SpeakerCount {
+    pub speaker: String,
+    /// Stored quotes (every version counts).
+    pub quotes: i64,
+    /// Distinct sources quoting the speaker.
+    pub sources: i64,
+}
+
+/// Every named speaker, most quoted first.
+pub async fn speakers(conn: &mut SqliteConnection) -> Result<Vec<SpeakerCount>> {
+    Ok(sqlx::query_as(
+        "SELECT speaker, COUNT(*) AS quotes, COUNT(DISTINCT source_id) AS sources \
+         FROM quotes WHERE speaker IS NOT NULL \
+         GROUP BY speaker ORDER BY quotes DESC, speaker COLLATE NOCASE",
+    )
+    .fetch_all(conn)
+    .await?)
 }

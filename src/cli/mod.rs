@@ -8,8 +8,11 @@ use serde::Serialize;
 
 use redline::{Db, Error};
 
+mod cite;
 mod clip;
 mod extract;
+mod highlight;
+mod note;
 mod versions;
 
 #[derive(Parser)]
@@ -43,6 +46,12 @@ pub enum Command {
     Show(versions::ShowArgs),
     /// Extract an article from an HTML file without touching the library.
     Extract(extract::ExtractArgs),
+    /// Write, list, render and restore notes.
+    Note(note::NoteArgs),
+    /// Mark passages of a version.
+    Highlight(highlight::HighlightArgs),
+    /// Citations in notes: insert and check against newer versions.
+    Cite(cite::CiteArgs),
 }
 
 /// Fetch limits any fetching command accepts.
@@ -110,6 +119,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Sources => versions::sources(&db, json).await,
                 Command::Versions(args) => versions::list(args, &db, json).await,
                 Command::Show(args) => versions::show(args, &db, json).await,
+                Command::Note(args) => note::run(args, &db, json).await,
+                Command::Highlight(args) => highlight::run(args, &db, json).await,
+                Command::Cite(args) => cite::run(args, &db, json).await,
                 Command::Extract(_) => unreachable!("handled above"),
             };
             db.close().await;

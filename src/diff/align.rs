@@ -1,0 +1,442 @@
+//! Paragraph alignment: which block of the old version became which block of
+//! the new one.
+//!
+//! 1. Patience diff over the normalised blocks gives the anchors: blocks that
+//!    stayed, in order. Between two anchors lies a *gap* in each version.
+//! 2. Unmatched blocks are paired: identical text first, then by similarity
+//!    (best match first), inside the same gap before across the document.
+//! 3. A pair inside one gap, in order with the others there, is an in-place
+//!    edit; any other pair is a move. So a paragraph that travelled is always
+//!    reported as moved (and possibly edited), never as deleted plus added.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffOp};
+
+use super::{inline, BlockDiff, BlockOp, Span, SpanOp};
+use crate::article::Block;
+use crate::normalize::normalize;
+
+/// Two paragraphs sharing at least this share of their words are one paragraph, edited.
+pub(crate) const SIMILARITY_THRESHOLD: f64 = 0.5;
+
+/// Past this many candidate comparisons, the document-wide search for moved
+/// and edited paragraphs gives up (a complete rewrite is shown as such).
+const MAX_GLOBAL_COMPARISONS: usize = 400_000;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    InPlace,
+    Moved,
+}
+
+pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
+    let on: Vec<String> = old.iter().map(|b| normalize(&b.text)).collect();
+    let nn: Vec<String> = new.iter().map(|b| normalize(&b.text)).collect();
+
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Patience, &on, &nn, Some(deadline));
+
+    // Anchors: (old, new) pairs of unchanged blocks, in order.
+    let mut anchors: Vec<(usize, usize)> = Vec::new();
+    for op in &ops {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = *op
+        {
+            anchors.extend((0..len).map(|k| (old_index + k, new_index + k)));
+        }
+    }
+    let mut old_pair: Vec<Option<usize>> = vec![None; old.len()];
+    let mut new_pair: Vec<Option<(usize, Placement)>> = vec![None; new.len()];
+    for &(o, n) in &anchors {
+        old_pair[o] = Some(n);
+        new_pair[n] = Some((o, Placement::InPlace));
+    }
+    // Gap number of every block: how many anchors precede it.
+    let gaps = |len: usize, anchored: &dyn Fn(usize) -> bool| -> Vec<usize> {
+        let mut g = 0;
+        (0..len)
+            .map(|i| {
+                let here = g;
+                if anchored(i) {
+                    g += 1;
+                }
+                here
+            })
+            .collect()
+    };
+    let old_gap = gaps(old.len(), &|i| old_pair[i].is_some());
+    let new_gap = gaps(new.len(), &|i| new_pair[i].is_some());
+
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+
+    // Identical text elsewhere: a pure move (or a duplicate the diff skipped).
+    {
+        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        for o in (0..old.len()).filter(|&o| old_pair[o].is_none()) {
+            by_text.entry(on[o].as_str()).or_default().push(o);
+        }
+        let unpaired_new: Vec<usize> = (0..new.len()).filter(|&n| new_pair[n].is_none()).collect();
+        for n in unpaired_new {
+            if let Some(list) = by_text.get_mut(nn[n].as_str()) {
+                if list.is_empty() {
+                    continue;
+                }
+                let k = list
+                    .iter()
+                    .position(|&o| old_gap[o] == new_gap[n])
+                    .unwrap_or(0);
+                let o = list.remove(k);
+                old_pair[o] = Some(n);
+                pairs.push((o, n));
+                new_pair[n] = Some((o, Placement::Moved));
+            }
+        }
+    }
+
+    // Edited paragraphs: by similarity, within each gap first, then anywhere.
+    let free_old: Vec<usize> = (0..old.len()).filter(|&o| old_pair[o].is_none()).collect();
+    let free_new: Vec<usize> = (0..new.len()).filter(|&n| new_pair[n].is_none()).collect();
+    let mut old_tokens: HashMap<usize, Vec<u64>> =
+        free_old.iter().map(|&o| (o, tokens(&on[o]))).collect();
+    let new_tokens: HashMap<usize, Vec<u64>> =
+        free_new.iter().map(|&n| (n, tokens(&nn[n]))).collect();
+
+    let mut by_gap: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for &o in &free_old {
+        by_gap.entry(old_gap[o]).or_default().0.push(o);
+    }
+    for &n in &free_new {
+        by_gap.entry(new_gap[n]).or_default().1.push(n);
+    }
+    let mut gap_ids: Vec<usize> = by_gap.keys().copied().collect();
+    gap_ids.sort_unstable();
+    for g in gap_ids {
+        let (os, ns) = &by_gap[&g];
+        if os.is_empty() || ns.is_empty() {
+            continue;
+        }
+        let matched = best_matches(os, ns, &old_tokens, &new_tokens, usize::MAX);
+        for (o, n) in matched {
+            old_pair[o] = Some(n);
+            new_pair[n] = Some((o, Placement::Moved));
+            pairs.push((o, n));
+        }
+    }
+    let rest_old: Vec<usize> = free_old
+        .iter()
+        .copied()
+        .filter(|&o| old_pair[o].is_none())
+        .collect();
+    let rest_new: Vec<usize> = free_new
+        .iter()
+        .copied()
+        .filter(|&n| new_pair[n].is_none())
+        .collect();
+    if !rest_old.is_empty() && !rest_new.is_empty() {
+        let matched = best_matches(
+            &rest_old,
+            &rest_new,
+            &old_tokens,
+            &new_tokens,
+            MAX_GLOBAL_COMPARISONS,
+        );
+        for (o, n) in matched {
+            old_pair[o] = Some(n);
+            new_pair[n] = Some((o, Placement::Moved));
+            pairs.push((o, n));
+        }
+    }
+    old_tokens.clear();
+
+    // In place: pairs within one gap that keep their order there.
+    let mut in_gap: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &(o, n) in &pairs {
+        if old_gap[o] == new_gap[n] {
+            in_gap.entry(new_gap[n]).or_default().push((o, n));
+        }
+    }
+    for (_, mut list) in in_gap {
+        list.sort_unstable_by_key(|&(_, n)| n);
+        let olds: Vec<usize> = list.iter().map(|&(o, _)| o).collect();
+        for k in longest_increasing(&olds) {
+            let (o, n) = list[k];
+            new_pair[n] = Some((o, Placement::InPlace));
+        }
+    }
+
+    // Reading order: gap by gap, each followed by its anchor.
+    let mut out = Vec::with_capacity(new.len() + old.len() / 4);
+    let mut o_start = 0;
+    let mut n_start = 0;
+    let mut bounds = anchors.clone();
+    bounds.push((old.len(), new.len()));
+    for (ai, &(ao, an)) in bounds.iter().enumerate() {
+        let mut pending = (o_start..ao).filter(|&o| old_pair[o].is_none()).peekable();
+        for (n, pair) in new_pair.iter().enumerate().take(an).skip(n_start) {
+            match *pair {
+                Some((o, Placement::InPlace)) => {
+                    while let Some(&p) = pending.peek() {
+                        if p > o {
+                            break;
+                        }
+                        out.push(removed(old, p));
+                        pending.next();
+                    }
+                    out.push(paired(old, new, &on, &nn, o, n, false));
+                }
+                Some((o, Placement::Moved)) => out.push(paired(old, new, &on, &nn, o, n, true)),
+                None => out.push(added(new, n)),
+            }
+        }
+        for p in pending {
+            out.push(removed(old, p));
+        }
+        if ai < anchors.len() {
+            out.push(paired(old, new, &on, &nn, ao, an, false));
+            o_start = ao + 1;
+            n_start = an + 1;
+        }
+    }
+    out
+}
+
+fn removed(old: &[Block], o: usize) -> BlockDiff {
+    BlockDiff {
+        op: BlockOp::Removed,
+        old_index: Some(o),
+        new_index: None,
+        kind: old[o].kind,
+        old_text: Some(old[o].text.clone()),
+        new_text: None,
+        edited: false,
+        spans: vec![Span {
+            op: SpanOp::Delete,
+            text: old[o].text.clone(),
+        }],
+    }
+}
+
+fn added(new: &[Block], n: usize) -> BlockDiff {
+    BlockDiff {
+        op: BlockOp::Added,
+        old_index: None,
+        new_index: Some(n),
+        kind: new[n].kind,
+        old_text: None,
+        new_text: Some(new[n].text.clone()),
+        edited: false,
+        spans: vec![Span {
+            op: SpanOp::Insert,
+            text: new[n].text.clone(),
+        }],
+    }
+}
+
+fn paired(
+    old: &[Block],
+    new: &[Block],
+    on: &[String],
+    nn: &[String],
+    o: usize,
+    n: usize,
+    moved: bool,
+) -> BlockDiff {
+    let edited = on[o] != nn[n];
+    let op = match (moved, edited) {
+        (true, _) => BlockOp::Moved,
+        (false, true) => BlockOp::Edited,
+        (false, false) => BlockOp::Unchanged,
+    };
+    let spans = if edited {
+        inline::spans(&old[o].text, &new[n].text)
+    } else {
+        vec![Span {
+            op: SpanOp::Equal,
+            text: new[n].text.clone(),
+        }]
+    };
+    BlockDiff {
+        op,
+        old_index: Some(o),
+        new_index: Some(n),
+        kind: new[n].kind,
+        old_text: Some(old[o].text.clone()),
+        new_text: Some(new[n].text.clone()),
+        edited: moved && edited,
+        spans,
+    }
+}
+
+/// Greedy best-first pairing of `os` with `ns` by [`similarity`] above the threshold.
+fn best_matches(
+    os: &[usize],
+    ns: &[usize],
+    ot: &HashMap<usize, Vec<u64>>,
+    nt: &HashMap<usize, Vec<u64>>,
+    budget: usize,
+) -> Vec<(usize, usize)> {
+    if os.len().saturating_mul(ns.len()) > budget {
+        return Vec::new();
+    }
+    let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+    for &o in os {
+        let a = &ot[&o];
+        for &n in ns {
+            let b = &nt[&n];
+            // Cheap bound: Dice can't exceed 2·min/(sum).
+            let (la, lb) = (a.len(), b.len());
+            if la + lb > 0 && (2 * la.min(lb)) as f64 / ((la + lb) as f64) < SIMILARITY_THRESHOLD {
+                continue;
+            }
+            let s = dice(a, b);
+            if s >= SIMILARITY_THRESHOLD {
+                cands.push((s, o, n));
+            }
+        }
+    }
+    cands.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then_with(|| x.1.abs_diff(x.2).cmp(&y.1.abs_diff(y.2)))
+            .then_with(|| x.1.cmp(&y.1))
+    });
+    let mut used_o = std::collections::HashSet::new();
+    let mut used_n = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (_, o, n) in cands {
+        if used_o.contains(&o) || used_n.contains(&n) {
+            continue;
+        }
+        used_o.insert(o);
+        used_n.insert(n);
+        out.push((o, n));
+    }
+    out
+}
+
+/// Indices of one longest strictly increasing subsequence of `xs`.
+fn longest_increasing(xs: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // index into xs
+    let mut prev: Vec<Option<usize>> = vec![None; xs.len()];
+    for i in 0..xs.len() {
+        let pos = tails.partition_point(|&t| xs[t] < xs[i]);
+        if pos > 0 {
+            prev[i] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        out.push(i);
+        cur = prev[i];
+    }
+    out.reverse();
+    out
+}
+
+/// True for Han, kana and other scripts written without spaces between words.
+pub(crate) fn is_unspaced_char(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK Ext A
+        | 0x4E00..=0x9FFF // CJK Unified
+        | 0xF900..=0xFAFF // CJK Compatibility
+        | 0x20000..=0x2FFFF
+        | 0x0E00..=0x0E7F // Thai
+    )
+}
+
+/// A sorted bag of hashed tokens: lower-cased words, and for unspaced
+/// scripts character bigrams (single characters alone would make any two
+/// Chinese paragraphs look alike).
+pub(crate) fn tokens(s: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_cjk: Option<char> = None;
+    let flush = |w: &mut String, out: &mut Vec<u64>| {
+        if !w.is_empty() {
+            out.push(fnv(w.as_bytes()));
+            w.clear();
+        }
+    };
+    for c in s.chars() {
+        if is_unspaced_char(c) {
+            flush(&mut word, &mut out);
+            if let Some(p) = prev_cjk {
+                let mut buf = [0u8; 8];
+                p.encode_utf8(&mut buf[..4]);
+                c.encode_utf8(&mut buf[4..]);
+                out.push(fnv(&buf));
+            }
+            prev_cjk = Some(c);
+        } else {
+            prev_cjk = None;
+            if c.is_alphanumeric() {
+                word.extend(c.to_lowercase());
+            } else {
+                flush(&mut word, &mut out);
+            }
+        }
+    }
+    flush(&mut word, &mut out);
+    out.sort_unstable();
+    out
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Dice coefficient of two sorted token bags: 1.0 same words, 0.0 none shared.
+pub(crate) fn dice(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lis_picks_the_longest_run() {
+        assert_eq!(
+            longest_increasing(&[0, 1, 2, 13, 3, 4, 11, 5]),
+            vec![0, 1, 2, 4, 5, 7]
+        );
+        assert!(longest_increasing(&[]).is_empty());
+    }
+
+    #[test]
+    fn dice_of_reordered_words_is_one() {
+        assert_eq!(dice(&tokens("a b c"), &tokens("c b a")), 1.0);
+        assert_eq!(dice(&tokens("a b"), &tokens("c d")), 0.0);
+    }
+}

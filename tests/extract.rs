@@ -1,0 +1,316 @@
+//! Article extraction: body blocks and metadata from realistic news pages.
+
+use redline::article::{Block, BlockKind, Dir};
+use redline::extract::{extract_html, extract_plain};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/pages/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+const WIRE_URL: &str =
+    "https://meridianwire.example/world/2026/11/25/grain-corridor-summit?utm_source=rss";
+
+#[test]
+fn wire_story_metadata_comes_from_json_ld_og_and_meta() {
+    let a = extract_html(&fixture("wire_en.html"), Some(WIRE_URL)).unwrap();
+    assert_eq!(
+        a.title,
+        "Envoys agree grain corridor as summit talks run late"
+    );
+    assert_eq!(a.byline.as_deref(), Some("Hanna Kowalczyk, Daniel Osei"));
+    assert_eq!(a.site_name.as_deref(), Some("Meridian Wire"));
+    assert_eq!(a.lang.as_deref(), Some("en-GB"));
+    assert_eq!(a.dir, Dir::Ltr);
+    assert_eq!(a.published_at.as_deref(), Some("2026-11-25T04:30:00.000Z"));
+    assert_eq!(a.modified_at.as_deref(), Some("2026-11-25T07:05:00.000Z"));
+    assert_eq!(
+        a.excerpt.as_deref(),
+        Some("Negotiators agreed to reopen a Black Sea grain corridor for 30,000 tonnes a day.")
+    );
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://meridianwire.example/world/2026/11/25/grain-corridor-summit?ref=canonical")
+    );
+}
+
+#[test]
+fn wire_story_body_is_ordered_blocks_without_page_chrome() {
+    let a = extract_html(&fixture("wire_en.html"), Some(WIRE_URL)).unwrap();
+    let p = |t: &str| Block::paragraph(t);
+    let expected = vec![
+        p("Delegates leave the conference hall in Istanbul after the second day of talks, November 24, 2026. Photo: Leyla Demir/Meridian"),
+        p("ISTANBUL, Nov 25 (Meridian) — Negotiators from Russia and Ukraine agreed early on Wednesday to reopen a Black Sea grain corridor that would carry up to 30,000 tonnes of wheat a day, two officials briefed on the talks said, after a summit session that ran past 3 a.m."),
+        p("The deal, brokered by Turkey and the United Nations, includes a $500 million insurance fund for ships using the route and a joint inspection centre in Istanbul."),
+        p("“We have a text that both sides can live with, and that is more than we had on Monday,” said Ayşe Karaca, a Turkish foreign ministry spokeswoman. “The ships can move within ten days.”"),
+        Block::heading("SHIPPING RATES FALL"),
+        p("Freight rates for bulk carriers in the Black Sea fell 12% on the news, according to the Baltic Exchange, and wheat futures in Chicago dropped to a four-month low."),
+        p("“This is not peace, and nobody should call it peace,” said Artyom Lukin, a professor of international relations at Far Eastern Federal University. “It is a commercial arrangement that both capitals need for their own reasons."),
+        p("“The question is whether it survives the first incident at sea,” he added."),
+        Block::heading("WHAT COMES NEXT"),
+        p("The United Nations said about 1,200 inspectors would be needed in the first month. Diplomats said a second round of talks on prisoner exchanges could begin in December."),
+        p("Ukraine's foreign minister, speaking to reporters in Kyiv, said the agreement “does not change our position on the occupied territories,” while a Kremlin spokesman called it “a step that shows dialogue is possible.”"),
+    ];
+    assert_eq!(a.blocks, expected);
+}
+
+#[test]
+fn arabic_page_without_dir_is_detected_right_to_left() {
+    let a = extract_html(
+        &fixture("ar_utf8.html"),
+        Some("https://alsharq-news.example/ar/2026/11/25/ministers"),
+    )
+    .unwrap();
+    assert_eq!(a.dir, Dir::Rtl);
+    assert_eq!(a.lang.as_deref(), Some("ar"));
+    assert_eq!(
+        a.title,
+        "وزراء الخارجية العرب يدعون إلى وقف فوري لإطلاق النار"
+    );
+    assert_eq!(a.site_name.as_deref(), Some("وكالة الشرق للأنباء"));
+    assert_eq!(
+        a.blocks[0].text,
+        "القاهرة، 25 نوفمبر (وكالة الشرق) - دعا وزراء الخارجية العرب في ختام اجتماعهم الطارئ بالقاهرة يوم الأربعاء إلى وقف فوري لإطلاق النار وفتح المعابر أمام المساعدات الإنسانية دون قيود."
+    );
+    assert_eq!(a.blocks.len(), 4);
+    assert_eq!(a.canonical_url, None);
+}
+
+#[test]
+fn hebrew_page_declares_right_to_left() {
+    let a = extract_html(&fixture("he_utf8.html"), None).unwrap();
+    assert_eq!(a.dir, Dir::Rtl);
+    assert_eq!(a.lang.as_deref(), Some("he"));
+    assert_eq!(a.title, "שרי החוץ נפגשו בירושלים לשיחות על הסכם המים");
+    assert_eq!(a.site_name.as_deref(), Some("חדשות הגליל"));
+    assert_eq!(a.blocks.len(), 3);
+    assert_eq!(
+        a.blocks[2].text,
+        "הצדדים סיכמו להיפגש שוב בעמאן בתחילת החודש הבא כדי להשלים את הנוסח הסופי."
+    );
+}
+
+#[test]
+fn metadata_falls_back_to_meta_tags_title_and_by_line() {
+    let html = r#"<!DOCTYPE html><html><head>
+<meta http-equiv="content-language" content="ru">
+<title>Совбез ООН отложил голосование по резолюции - Вечерний вестник</title>
+<meta property="og:site_name" content="Вечерний вестник">
+<meta property="og:locale" content="ru_RU">
+<meta name="pubdate" content="Tue, 24 Nov 2026 18:45:00 +0300">
+<meta property="og:url" content="https://vestnik.example/news/un-vote">
+</head><body>
+<p>By Olga Sedova</p>
+<p>НЬЮ-ЙОРК, 24 ноября. Совет Безопасности ООН отложил голосование по проекту резолюции о прекращении огня, сообщили дипломаты. Причиной стали разногласия по формулировкам о гуманитарном доступе.</p>
+<p>«Мы рассчитываем вернуться к тексту в четверг», — сказал постоянный представитель одной из стран-членов совета.</p>
+</body></html>"#;
+    let a = extract_html(html, Some("https://vestnik.example/news/un-vote?from=main")).unwrap();
+    assert_eq!(a.title, "Совбез ООН отложил голосование по резолюции");
+    assert_eq!(a.byline.as_deref(), Some("Olga Sedova"));
+    assert_eq!(a.site_name.as_deref(), Some("Вечерний вестник"));
+    assert_eq!(a.lang.as_deref(), Some("ru"));
+    assert_eq!(a.published_at.as_deref(), Some("2026-11-24T15:45:00.000Z"));
+    assert_eq!(a.modified_at, None);
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://vestnik.example/news/un-vote")
+    );
+    assert_eq!(a.blocks.len(), 2);
+    assert!(a.blocks[0].text.starts_with("НЬЮ-ЙОРК, 24 ноября."));
+}
+
+#[test]
+fn og_locale_is_a_language_tag_and_zone_less_times_stay_as_written() {
+    let html = r#"<html><head><meta property="og:locale" content="ko_KR">
+<meta property="og:title" content="국방부, 정찰위성 3호기 발사 성공 발표">
+<meta property="article:published_time" content="2026-11-25 14:30:00">
+<meta property="article:modified_time" content="2026-11-25">
+</head><body><p>국방부는 25일 군 정찰위성 3호기가 목표 궤도에 정상적으로 진입했다고 밝혔다. 위성은 앞으로 4개월간 시험 운용을 거쳐 실전 배치될 예정이다.</p></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.lang.as_deref(), Some("ko-KR"));
+    assert_eq!(a.title, "국방부, 정찰위성 3호기 발사 성공 발표");
+    assert_eq!(a.published_at.as_deref(), Some("2026-11-25 14:30:00"));
+    assert_eq!(a.modified_at.as_deref(), Some("2026-11-25T00:00:00.000Z"));
+    assert_eq!(a.dir, Dir::Ltr);
+    assert_eq!(a.blocks.len(), 1);
+}
+
+#[test]
+fn a_short_page_still_gives_its_paragraphs() {
+    let html = "<html><head><title>Notice</title></head><body><nav><a href='/'>Home</a></nav><p>The embassy is closed on Friday.</p></body></html>";
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.title, "Notice");
+    assert_eq!(
+        a.blocks,
+        vec![Block::paragraph("The embassy is closed on Friday.")]
+    );
+}
+
+#[test]
+fn a_page_without_text_is_an_extract_error() {
+    for html in [
+        "",
+        "   ",
+        "<html><head></head><body><img src='a.jpg'><script>var x = 1;</script></body></html>",
+    ] {
+        let err = extract_html(html, None).unwrap_err();
+        assert_eq!(err.code(), "extract_failed", "{html:?}");
+    }
+}
+
+#[test]
+fn plain_text_title_is_the_first_line_and_paragraphs_split_on_blank_lines() {
+    let text = "\u{FEFF}Ceasefire talks resume in Doha\r\nMediators said both delegations\r\narrived overnight.\r\n\r\nUpdated 5 minutes ago\r\n\r\n\"We are cautiously hopeful,\" a Qatari official said.\r\n";
+    let a = extract_plain(text, false);
+    assert_eq!(a.title, "Ceasefire talks resume in Doha");
+    assert_eq!(
+        a.blocks,
+        vec![
+            Block::paragraph("Mediators said both delegations arrived overnight."),
+            Block::paragraph("\"We are cautiously hopeful,\" a Qatari official said."),
+        ]
+    );
+}
+
+#[test]
+fn markdown_headings_become_heading_blocks_without_markup() {
+    let md = "# 中欧领导人会晤聚焦贸易\n\n双方就经贸关系深入交换意见。\n\n## 电动汽车\n\n欧方希望通过**对话**解决分歧。\n\n- 签署环境保护文件\n- 签署科技创新文件\n";
+    let a = extract_plain(md, true);
+    assert_eq!(a.title, "中欧领导人会晤聚焦贸易");
+    let kinds: Vec<(BlockKind, &str)> =
+        a.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (BlockKind::Paragraph, "双方就经贸关系深入交换意见。"),
+            (BlockKind::Heading, "电动汽车"),
+            (BlockKind::Paragraph, "欧方希望通过对话解决分歧。"),
+            (BlockKind::Paragraph, "签署环境保护文件"),
+            (BlockKind::Paragraph, "签署科技创新文件"),
+        ]
+    );
+}
+
+#[test]
+fn the_site_name_is_stripped_from_page_titles() {
+    let page = |title: &str, site: &str| {
+        format!(
+            "<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"{site}\"></head>\
+             <body><p>Officials confirmed the meeting would take place on Thursday in the capital.</p></body></html>"
+        )
+    };
+    let cases = [
+        (
+            "中欧领导人会晤聚焦贸易与气候合作_华星通讯社",
+            "华星通讯社",
+            "中欧领导人会晤聚焦贸易与气候合作",
+        ),
+        (
+            "日中外相会談、海洋問題で協議継続を確認｜東洋通信",
+            "東洋通信",
+            "日中外相会談、海洋問題で協議継続を確認",
+        ),
+        (
+            "Talks stall over sanctions - Meridian Wire",
+            "Meridian Wire",
+            "Talks stall over sanctions",
+        ),
+        (
+            "Talks stall over sanctions | World news | Meridian",
+            "Meridian Wire",
+            "Talks stall over sanctions | World news",
+        ),
+        (
+            "Mid-term elections: what to watch",
+            "Meridian Wire",
+            "Mid-term elections: what to watch",
+        ),
+    ];
+    for (title, site, expected) in cases {
+        let a = extract_html(&page(title, site), None).unwrap();
+        assert_eq!(a.title, expected, "{title}");
+    }
+}
+
+#[test]
+fn a_page_with_a_utf8_bom_decodes_and_extracts() {
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(fixture("he_utf8.html").as_bytes());
+    let d = redline::charset::decode_html(&bytes, Some("text/html; charset=windows-1255"), None);
+    assert_eq!(d.from, redline::charset::DecodedFrom::Bom);
+    let a = extract_html(&d.text, None).unwrap();
+    assert_eq!(a.title, "שרי החוץ נפגשו בירושלים לשיחות על הסכם המים");
+    assert_eq!(a.dir, Dir::Rtl);
+}
+
+#[test]
+fn a_byline_loses_its_relative_timestamp() {
+    let html = r#"<html><head><title>Sanctions talks stall in Brussels</title></head><body><article>
+<h1>Sanctions talks stall in Brussels</h1>
+<div class="byline">By Claire Dubois · Updated 12 minutes ago</div>
+<p>BRUSSELS — European Union envoys failed on Tuesday to agree a new package of sanctions, with two member states holding out over restrictions on liquefied natural gas imports, three diplomats said.</p>
+<p>“We are close, but close is not a deal,” said one diplomat, who asked not to be named because the talks were private. Ambassadors will meet again on Friday.</p>
+</article></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.byline.as_deref(), Some("Claire Dubois"));
+    assert_eq!(a.title, "Sanctions talks stall in Brussels");
+    assert_eq!(a.blocks.len(), 2);
+}
+
+#[test]
+fn absurdly_nested_markup_does_not_overflow() {
+    let depth = 5_000;
+    let html = format!(
+        "<html><head><title>Doha talks resume | Gulf Wire</title></head><body>{}<p>Deeply nested but readable text about the ceasefire talks in Doha.</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let a = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || extract_html(&html, None))
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.title, "Doha talks resume");
+    assert_eq!(
+        a.blocks,
+        vec![Block::paragraph(
+            "Deeply nested but readable text about the ceasefire talks in Doha."
+        )]
+    );
+}
+
+#[test]
+fn json_ld_graphs_and_string_authors_are_read() {
+    let html = r#"<html lang="fr"><head>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":[]}</script>
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+  {"@type":"WebSite","name":"Le Courrier du Sahel"},
+  {"@type":["ReportageNewsArticle"],"headline":"Niamey et Bamako rouvrent leur frontière &amp; leurs marchés",
+   "author":"Aminata Traoré","publisher":{"@type":"Organization","name":"Le Courrier du Sahel"},
+   "datePublished":"2026-11-24T08:00:00Z","mainEntityOfPage":{"@id":"/afrique/frontiere-niamey-bamako"},
+   "description":"Les deux capitales ont signé un accord de réouverture."}]}</script>
+<title>Accueil</title></head><body>
+<p>Les autorités du Niger et du Mali ont annoncé lundi la réouverture de leur frontière commune, fermée depuis dix-huit mois, ainsi que des marchés hebdomadaires de la région de Tillabéri.</p>
+<p>« C'est une bouffée d'oxygène pour les commerçants », a déclaré un responsable douanier à Ayorou.</p>
+</body></html>"#;
+    let a = extract_html(html, Some("https://courrier-sahel.example/afrique/")).unwrap();
+    assert_eq!(
+        a.title,
+        "Niamey et Bamako rouvrent leur frontière & leurs marchés"
+    );
+    assert_eq!(a.byline.as_deref(), Some("Aminata Traoré"));
+    assert_eq!(a.site_name.as_deref(), Some("Le Courrier du Sahel"));
+    assert_eq!(a.lang.as_deref(), Some("fr"));
+    assert_eq!(a.published_at.as_deref(), Some("2026-11-24T08:00:00.000Z"));
+    assert_eq!(
+        a.excerpt.as_deref(),
+        Some("Les deux capitales ont signé un accord de réouverture.")
+    );
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://courrier-sahel.example/afrique/frontiere-niamey-bamako")
+    );
+    assert_eq!(a.blocks.len(), 2);
+}
