@@ -2,11 +2,15 @@
 //! Arguments arrive camelCased from `ui/src/lib/api.ts` (`sourceId` → `source_id`).
 
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
+use redline::citations::CitationStatus;
+use redline::highlights::Highlight;
+use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
+use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
 use redline::versions::{Capture, Source, Version, VersionSummary};
 use tauri::State;
 
 use crate::error::ApiResult;
-use crate::handlers::{self, app::AppInfo};
+use crate::handlers::{self, app::AppInfo, find::CompareView};
 use crate::state::AppState;
 
 type App<'a> = State<'a, AppState>;
@@ -69,4 +73,113 @@ pub async fn list_captures(app: App<'_>, source_id: i64) -> ApiResult<Vec<Captur
 #[tauri::command]
 pub async fn get_version(app: App<'_>, version_id: i64) -> ApiResult<Version> {
     handlers::sources::get_version(&app, version_id).await
+}
+
+// ---- notes
+
+#[tauri::command]
+pub async fn list_notes(app: App<'_>, filter: NoteFilter) -> ApiResult<Vec<Note>> {
+    handlers::notes::list_notes(&app, filter).await
+}
+
+#[tauri::command]
+pub async fn get_note(app: App<'_>, note_id: i64) -> ApiResult<Note> {
+    handlers::notes::get_note(&app, note_id).await
+}
+
+#[tauri::command]
+pub async fn create_note(app: App<'_>, title: String, body: String) -> ApiResult<Note> {
+    handlers::notes::create_note(&app, title, body).await
+}
+
+#[tauri::command]
+pub async fn save_note(app: App<'_>, note_id: i64, title: String, body: String) -> ApiResult<Note> {
+    handlers::notes::save_note(&app, note_id, title, body).await
+}
+
+#[tauri::command]
+pub async fn delete_note(app: App<'_>, note_id: i64) -> ApiResult<()> {
+    handlers::notes::delete_note(&app, note_id).await
+}
+
+#[tauri::command]
+pub async fn archive_note(app: App<'_>, note_id: i64, archived: bool) -> ApiResult<()> {
+    handlers::notes::archive_note(&app, note_id, archived).await
+}
+
+#[tauri::command]
+pub async fn note_history(app: App<'_>, note_id: i64) -> ApiResult<Vec<NoteRevision>> {
+    handlers::notes::note_history(&app, note_id).await
+}
+
+#[tauri::command]
+pub async fn restore_note(app: App<'_>, note_id: i64, revision_id: i64) -> ApiResult<Note> {
+    handlers::notes::restore_note(&app, note_id, revision_id).await
+}
+
+#[tauri::command]
+pub async fn render_note(app: App<'_>, note_id: i64) -> ApiResult<RenderedNote> {
+    handlers::notes::render_note(&app, note_id).await
+}
+
+#[tauri::command]
+pub async fn render_draft(app: App<'_>, markdown: String) -> ApiResult<RenderedNote> {
+    handlers::notes::render_draft(&app, markdown).await
+}
+
+#[tauri::command]
+pub async fn check_citations(app: App<'_>, note_id: i64) -> ApiResult<Vec<CitationStatus>> {
+    handlers::notes::check_citations(&app, note_id).await
+}
+
+#[tauri::command]
+pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<String> {
+    handlers::notes::citation_markdown(&app, highlight_id).await
+}
+
+#[tauri::command]
+pub async fn create_highlight(app: App<'_>, version_id: i64, start: usize, end: usize, comment: String, label: String) -> ApiResult<Highlight> {
+    handlers::notes::create_highlight(&app, version_id, start, end, comment, label).await
+}
+
+#[tauri::command]
+pub async fn list_highlights(app: App<'_>, version_id: i64) -> ApiResult<Vec<Highlight>> {
+    handlers::notes::list_highlights(&app, version_id).await
+}
+
+#[tauri::command]
+pub async fn list_source_highlights(app: App<'_>, source_id: i64) -> ApiResult<Vec<Highlight>> {
+    handlers::notes::list_source_highlights(&app, source_id).await
+}
+
+#[tauri::command]
+pub async fn list_all_highlights(app: App<'_>) -> ApiResult<Vec<Highlight>> {
+    handlers::notes::list_all_highlights(&app).await
+}
+
+#[tauri::command]
+pub async fn update_highlight(app: App<'_>, highlight_id: i64, comment: Option<String>, label: Option<String>) -> ApiResult<Highlight> {
+    handlers::notes::update_highlight(&app, highlight_id, comment, label).await
+}
+
+#[tauri::command]
+pub async fn delete_highlight(app: App<'_>, highlight_id: i64) -> ApiResult<()> {
+    handlers::notes::delete_highlight(&app, highlight_id).await
+}
+
+// ---- find
+
+#[tauri::command]
+pub async fn list_quotes(app: App<'_>, filter: QuoteFilter) -> ApiResult<Vec<QuoteEntry>> {
+    handlers::find::list_quotes(&app, filter).await
+}
+
+#[tauri::command]
+pub async fn list_speakers(app: App<'_>) -> ApiResult<Vec<SpeakerCount>> {
+    handlers::find::list_speakers(&app).await
+}
+
+#[tauri::command]
+pub async fn compare_versions(app: App<'_>, old_version_id: i64, new_version_id: i64) -> ApiResult<CompareView> {
+    handlers::find::compare_versions(&app, old_version_id, new_version_id).await
 }

@@ -271,3 +271,98 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
         "checked sources wait for their next turn"
     );
 }
+
+#[test]
+fn every_registered_command_is_declared_for_the_acl() {
+    let lib_rs = include_str!("../src/lib.rs");
+    let build_rs = include_str!("../build.rs");
+    let registered: Vec<&str> = lib_rs
+        .split("commands::")
+        .skip(1)
+        .map(|s| s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap())
+        .collect();
+    assert!(registered.len() > 20, "{registered:?}");
+    for name in registered {
+        assert!(
+            build_rs.contains(&format!("\"{name}\"")),
+            "{name} is registered but not declared in build.rs, so no window may call it"
+        );
+    }
+}
+
+#[tokio::test]
+async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let first = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+        .await
+        .unwrap();
+    server.set(
+        "/asia/fund",
+        Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
+    );
+    let second = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    let view = handlers::find::compare_versions(&app, first.version_id, second.version_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!((view.old.seq, view.new.seq), (1, 2));
+    let figures: Vec<(String, String)> = view
+        .diff
+        .summary
+        .numbers_changed
+        .iter()
+        .map(|n| (n.from.clone(), n.to.clone()))
+        .collect();
+    assert_eq!(figures, [("30,000".to_string(), "10,000".to_string())]);
+    assert!(view.html.contains("10,000"), "{}", view.html);
+
+    let other = handlers::clip::clip_text(&app, "A second story.\n\nWith a body.".into(), None, None)
+        .await
+        .unwrap();
+    let err = handlers::find::compare_versions(&app, first.version_id, other.version_id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "invalid");
+}
+
+#[tokio::test]
+async fn a_cited_highlight_renders_in_the_note_and_is_listed_for_the_picker() {
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_text(
+        &app,
+        WIRE.to_string(),
+        Some(TextFormat::Html),
+        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+    )
+    .await
+    .unwrap();
+    let version = handlers::sources::get_version(&app, clip.version_id)
+        .await
+        .unwrap();
+    let passage = "This is not charity, it is a debt we owe to the coastal towns";
+    let start = version.text.find(passage).expect("passage in the text");
+    let start = version.text[..start].chars().count();
+    let end = start + passage.chars().count();
+    let h = handlers::notes::create_highlight(&app, clip.version_id, start, end, String::new(), String::new())
+        .await
+        .unwrap();
+    assert_eq!(h.text, passage);
+    let picker = handlers::notes::list_all_highlights(&app).await.unwrap();
+    assert_eq!(picker.iter().map(|h| h.id).collect::<Vec<_>>(), [h.id]);
+
+    let cite = handlers::notes::citation_markdown(&app, h.id).await.unwrap();
+    let body = format!("Seoul's line:\n\n{cite}\n\n<script>alert(1)</script>");
+    let note = handlers::notes::create_note(&app, "Fishermen fund".into(), body)
+        .await
+        .unwrap();
+    let rendered = handlers::notes::render_note(&app, note.id).await.unwrap();
+    assert!(rendered.html.contains("coastal towns"), "{}", rendered.html);
+    assert!(!rendered.html.contains("<script"), "{}", rendered.html);
+    assert_eq!(rendered.citations.len(), 1);
+    let draft = handlers::notes::render_draft(&app, format!("Draft {cite}"))
+        .await
+        .unwrap();
+    assert_eq!(draft.citations.len(), 1);
+    assert!(draft.html.contains("coastal towns"), "{}", draft.html);
+}

@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod clip;
+pub mod find;
+pub mod notes;
 pub mod sources;
 pub mod watch;
 
