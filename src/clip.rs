@@ -543,10 +543,7 @@ fn from_fetch(fetched: Fetched) -> Result<Captured> {
         TextFormat::Text => extract::extract_plain(&decoded.text, false),
     };
     let mut record = record_of(&fetched, CaptureMethod::Fetch, Some(decoded.encoding));
-    record.canonical_url = article
-        .canonical_url
-        .clone()
-        .filter(|u| address::parse_clip_url(u).is_ok());
+    record.canonical_url = trusted_canonical(article.canonical_url.as_deref(), &fetched.final_url);
     let url = record
         .canonical_url
         .clone()
@@ -580,10 +577,13 @@ fn from_content(
     if article.title.trim().is_empty() && article.blocks.is_empty() {
         return Err(Error::Extract("the content has no text".into()));
     }
-    let canonical = article
-        .canonical_url
-        .clone()
-        .filter(|u| address::parse_clip_url(u).is_ok());
+    let canonical = match &url {
+        Some(u) => trusted_canonical(article.canonical_url.as_deref(), u),
+        None => article
+            .canonical_url
+            .clone()
+            .filter(|u| address::parse_clip_url(u).is_ok()),
+    };
     let record = CaptureRecord {
         method: Some(method),
         requested_url: url.clone(),
@@ -608,6 +608,18 @@ fn from_content(
         record,
         url: canonical.or(url),
     })
+}
+
+/// The page's declared canonical URL, if it is an http(s) URL on the same site
+/// as the page: a page must not file itself under another site's story.
+fn trusted_canonical(canonical: Option<&str>, page_url: &str) -> Option<String> {
+    let canonical = address::parse_clip_url(canonical?).ok()?;
+    let page = url::Url::parse(page_url).ok()?;
+    let site = |u: &url::Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+    };
+    (site(&canonical) == site(&page)).then(|| canonical.to_string())
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -10,6 +10,7 @@ use redline::{Db, Error};
 
 mod cite;
 mod clip;
+mod diff;
 mod extract;
 mod highlight;
 mod note;
@@ -44,6 +45,8 @@ pub enum Command {
     Versions(versions::VersionsArgs),
     /// Show a version's text and metadata.
     Show(versions::ShowArgs),
+    /// What changed between two versions of a source (default: the two latest).
+    Diff(diff::DiffArgs),
     /// Extract an article from an HTML file without touching the library.
     Extract(extract::ExtractArgs),
     /// Write, list, render and restore notes.
@@ -119,6 +122,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Sources => versions::sources(&db, json).await,
                 Command::Versions(args) => versions::list(args, &db, json).await,
                 Command::Show(args) => versions::show(args, &db, json).await,
+                Command::Diff(args) => diff::run(args, &db, json).await,
                 Command::Note(args) => note::run(args, &db, json).await,
                 Command::Highlight(args) => highlight::run(args, &db, json).await,
                 Command::Cite(args) => cite::run(args, &db, json).await,

@@ -181,7 +181,16 @@ impl TestServer {
                 return Ok(());
             };
             self.requests.lock().unwrap().push(request.clone());
-            let handler = self.routes.lock().unwrap().get(&request.path).cloned();
+            // Exact path first, then the path without its query string, as a
+            // real site ignores unknown (tracking) parameters.
+            let handler = {
+                let routes = self.routes.lock().unwrap();
+                let bare = request.path.split('?').next().unwrap_or_default();
+                routes
+                    .get(&request.path)
+                    .or_else(|| routes.get(bare))
+                    .cloned()
+            };
             let response = match handler {
                 Some(h) => h(&request),
                 None => Response::new(404, "text/plain", "no such page"),

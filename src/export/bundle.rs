@@ -1,0 +1,273 @@
+//! The evidence bundle of one source: a zip anyone can check without Redline.
+//!
+//! Layout: `manifest.json` (every capture and version with its hashes),
+//! `captures/<n>.raw` (the bytes as served, n = 1, 2, … in capture order) and
+//! `versions/<seq>.txt` (title, a blank line, then the extracted text).
+//! [`verify_bundle`] re-hashes every file against the manifest. The manifest
+//! itself is not signed: the bundle proves consistency, not authorship.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::hash::sha256_hex;
+use crate::versions;
+
+pub const BUNDLE_FORMAT: &str = "redline-evidence-bundle/1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Manifest {
+    pub format: String,
+    pub created_at: String,
+    pub source_id: i64,
+    pub url: Option<String>,
+    pub title: String,
+    pub captures: Vec<ManifestCapture>,
+    pub versions: Vec<ManifestVersion>,
+}
+
+/// One capture attempt as recorded when it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ManifestCapture {
+    pub n: i64,
+    pub captured_at: String,
+    pub method: String,
+    pub requested_url: Option<String>,
+    pub final_url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub http_status: Option<i64>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub outcome: String,
+    pub error: Option<String>,
+    /// `captures/<n>.raw`, when bytes were received.
+    pub raw_file: Option<String>,
+    pub raw_size: Option<i64>,
+    pub raw_sha256: Option<String>,
+    /// The version this capture made or matched.
+    pub version_seq: Option<i64>,
+    /// SHA-256 of that version's normalised title and text.
+    pub version_text_sha256: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ManifestVersion {
+    pub seq: i64,
+    pub created_at: String,
+    pub title: String,
+    /// SHA-256 of the normalised title and text (Redline's "same version" rule).
+    pub text_sha256: String,
+    /// `versions/<seq>.txt`.
+    pub text_file: String,
+    /// SHA-256 of that file's bytes.
+    pub text_file_sha256: String,
+}
+
+/// What [`verify_bundle`] found. `ok` only when nothing is tampered, missing or extra.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BundleReport {
+    pub ok: bool,
+    pub source_id: Option<i64>,
+    /// Files whose hash matched the manifest.
+    pub verified: Vec<String>,
+    /// Files whose bytes differ from their manifest hash (or an inconsistent manifest).
+    pub tampered: Vec<String>,
+    /// Files the manifest names that are not in the zip.
+    pub missing: Vec<String>,
+    /// Files in the zip the manifest does not name.
+    pub extra: Vec<String>,
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn version_file(v: &versions::Version) -> Vec<u8> {
+    format!("{}\n\n{}\n", v.title, v.text).into_bytes()
+}
+
+/// Writes the evidence bundle of a source to `path` (replacing it) and returns its manifest.
+pub async fn write_bundle(db: &Db, source_id: i64, path: &Path) -> Result<Manifest> {
+    let mut conn = db.pool().acquire().await?;
+    let source = versions::get_source(&mut conn, source_id).await?;
+    let summaries = versions::list_versions(&mut conn, source_id).await?;
+    let mut full = Vec::with_capacity(summaries.len());
+    for s in &summaries {
+        full.push(versions::get_version(&mut conn, s.id).await?);
+    }
+    let by_id: BTreeMap<i64, &versions::Version> = full.iter().map(|v| (v.id, v)).collect();
+    let captures = versions::list_captures(&mut conn, source_id).await?;
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut mcaptures = Vec::with_capacity(captures.len());
+    for (i, c) in captures.iter().enumerate() {
+        let n = i as i64 + 1;
+        let raw = versions::capture_raw(&mut conn, c.id).await?;
+        let raw_file = raw.map(|bytes| {
+            let name = format!("captures/{n}.raw");
+            files.push((name.clone(), bytes));
+            name
+        });
+        let version = c.version_id.and_then(|id| by_id.get(&id));
+        mcaptures.push(ManifestCapture {
+            n,
+            captured_at: c.captured_at.clone(),
+            method: c.method.clone(),
+            requested_url: c.requested_url.clone(),
+            final_url: c.final_url.clone(),
+            canonical_url: c.canonical_url.clone(),
+            http_status: c.http_status,
+            etag: c.etag.clone(),
+            last_modified: c.last_modified.clone(),
+            content_type: c.content_type.clone(),
+            outcome: c.outcome.clone(),
+            error: c.error.clone(),
+            raw_file,
+            raw_size: c.raw_size,
+            raw_sha256: c.raw_sha256.clone(),
+            version_seq: version.map(|v| v.seq),
+            version_text_sha256: version.map(|v| v.text_sha256.clone()),
+        });
+    }
+    let mut mversions = Vec::with_capacity(full.len());
+    for v in &full {
+        let bytes = version_file(v);
+        let name = format!("versions/{}.txt", v.seq);
+        mversions.push(ManifestVersion {
+            seq: v.seq,
+            created_at: v.created_at.clone(),
+            title: v.title.clone(),
+            text_sha256: v.text_sha256.clone(),
+            text_file: name.clone(),
+            text_file_sha256: sha256_hex(&bytes),
+        });
+        files.push((name, bytes));
+    }
+    let manifest = Manifest {
+        format: BUNDLE_FORMAT.into(),
+        created_at: crate::time::now(),
+        source_id,
+        url: source.url.clone(),
+        title: source.title.clone(),
+        captures: mcaptures,
+        versions: mversions,
+    };
+    drop(conn);
+
+    let file = std::fs::File::create(path).map_err(|e| io_err(path, e))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    zip.start_file("manifest.json", options)
+        .map_err(|e| io_err(path, e))?;
+    zip.write_all(&manifest_json).map_err(|e| io_err(path, e))?;
+    for (name, bytes) in &files {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| io_err(path, e))?;
+        zip.write_all(bytes).map_err(|e| io_err(path, e))?;
+    }
+    zip.finish().map_err(|e| io_err(path, e))?;
+    Ok(manifest)
+}
+
+/// Re-checks a bundle: every file the manifest names must be present with the
+/// recorded SHA-256, no other file may be present, and each capture's version
+/// hash must agree with that version's entry.
+pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| io_err(path, e))?;
+    let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).map_err(|e| io_err(path, e))?;
+        if f.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+        contents.insert(f.name().to_string(), bytes);
+    }
+    let mut report = BundleReport {
+        ok: false,
+        source_id: None,
+        verified: Vec::new(),
+        tampered: Vec::new(),
+        missing: Vec::new(),
+        extra: Vec::new(),
+    };
+    let Some(manifest_bytes) = contents.remove("manifest.json") else {
+        report.missing.push("manifest.json".into());
+        report.extra = contents.into_keys().collect();
+        return Ok(report);
+    };
+    let manifest: Manifest = match serde_json::from_slice(&manifest_bytes) {
+        Ok(m) => m,
+        Err(_) => {
+            report.tampered.push("manifest.json".into());
+            report.extra = contents.into_keys().collect();
+            return Ok(report);
+        }
+    };
+    report.source_id = Some(manifest.source_id);
+
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for c in &manifest.captures {
+        match (&c.raw_file, &c.raw_sha256) {
+            (Some(f), Some(h)) => expected.push((f.clone(), h.clone())),
+            (Some(f), None) => report.tampered.push(f.clone()),
+            _ => {}
+        }
+    }
+    for v in &manifest.versions {
+        expected.push((v.text_file.clone(), v.text_file_sha256.clone()));
+    }
+    let mut named = BTreeSet::new();
+    for (name, hash) in expected {
+        named.insert(name.clone());
+        match contents.get(&name) {
+            None => report.missing.push(name),
+            Some(bytes) if sha256_hex(bytes) == hash.to_ascii_lowercase() => {
+                report.verified.push(name)
+            }
+            Some(_) => report.tampered.push(name),
+        }
+    }
+    report.extra = contents
+        .keys()
+        .filter(|k| !named.contains(*k))
+        .cloned()
+        .collect();
+
+    let version_hashes: BTreeMap<i64, &str> = manifest
+        .versions
+        .iter()
+        .map(|v| (v.seq, v.text_sha256.as_str()))
+        .collect();
+    let consistent = manifest.captures.iter().all(|c| match c.version_seq {
+        None => true,
+        Some(seq) => version_hashes.get(&seq).copied() == c.version_text_sha256.as_deref(),
+    });
+    if !consistent {
+        report.tampered.push("manifest.json".into());
+    }
+    report.tampered.sort();
+    report.tampered.dedup();
+    report.ok = report.tampered.is_empty() && report.missing.is_empty() && report.extra.is_empty();
+    Ok(report)
+}
