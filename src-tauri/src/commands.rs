@@ -4,12 +4,16 @@
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::citations::CitationStatus;
 use redline::highlights::Highlight;
+use redline::library::{FacetCount, SourceFilter};
+use redline::projects::{DeletePlan, Project};
+use redline::tags::TagCount;
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
 use redline::versions::{Capture, Source, Version, VersionSummary};
 use tauri::State;
 
 use crate::error::ApiResult;
+use crate::handlers::export::{ExportFormat, SavedFile};
 use crate::handlers::{self, app::AppInfo, find::CompareView};
 use crate::state::AppState;
 
@@ -43,16 +47,6 @@ pub async fn clip_file(app: App<'_>, path: String, url: Option<String>) -> ApiRe
 #[tauri::command]
 pub async fn check_source(app: App<'_>, source_id: i64) -> ApiResult<CheckOutcome> {
     handlers::clip::check_source(&app, source_id).await
-}
-
-#[tauri::command]
-pub async fn list_sources(app: App<'_>, filter: serde_json::Value) -> ApiResult<Vec<Source>> {
-    handlers::sources::list_sources(&app, filter).await
-}
-
-#[tauri::command]
-pub async fn count_sources(app: App<'_>, filter: serde_json::Value) -> ApiResult<i64> {
-    handlers::sources::count_sources(&app, filter).await
 }
 
 #[tauri::command]
@@ -182,4 +176,168 @@ pub async fn list_speakers(app: App<'_>) -> ApiResult<Vec<SpeakerCount>> {
 #[tauri::command]
 pub async fn compare_versions(app: App<'_>, old_version_id: i64, new_version_id: i64) -> ApiResult<CompareView> {
     handlers::find::compare_versions(&app, old_version_id, new_version_id).await
+}
+
+// ---- organise
+
+#[tauri::command]
+pub async fn list_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<Vec<Source>> {
+    handlers::organise::list_sources(&app, filter).await
+}
+
+#[tauri::command]
+pub async fn count_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<i64> {
+    handlers::organise::count_sources(&app, filter).await
+}
+
+#[tauri::command]
+pub async fn list_sites(app: App<'_>) -> ApiResult<Vec<FacetCount>> {
+    handlers::organise::list_sites(&app).await
+}
+
+#[tauri::command]
+pub async fn list_languages(app: App<'_>) -> ApiResult<Vec<FacetCount>> {
+    handlers::organise::list_languages(&app).await
+}
+
+#[tauri::command]
+pub async fn set_watched(app: App<'_>, source_ids: Vec<i64>, watched: bool) -> ApiResult<()> {
+    handlers::organise::set_watched(&app, source_ids, watched).await
+}
+
+#[tauri::command]
+pub async fn set_archived(app: App<'_>, source_ids: Vec<i64>, archived: bool) -> ApiResult<()> {
+    handlers::organise::set_archived(&app, source_ids, archived).await
+}
+
+#[tauri::command]
+pub async fn mark_viewed(app: App<'_>, source_id: i64, version_id: i64) -> ApiResult<()> {
+    handlers::organise::mark_viewed(&app, source_id, version_id).await
+}
+
+#[tauri::command]
+pub async fn list_projects(app: App<'_>, include_archived: bool) -> ApiResult<Vec<Project>> {
+    handlers::organise::list_projects(&app, include_archived).await
+}
+
+#[tauri::command]
+pub async fn create_project(app: App<'_>, name: String, description: String) -> ApiResult<Project> {
+    handlers::organise::create_project(&app, name, description).await
+}
+
+#[tauri::command]
+pub async fn rename_project(app: App<'_>, project_id: i64, name: String) -> ApiResult<Project> {
+    handlers::organise::rename_project(&app, project_id, name).await
+}
+
+#[tauri::command]
+pub async fn describe_project(app: App<'_>, project_id: i64, description: String) -> ApiResult<Project> {
+    handlers::organise::describe_project(&app, project_id, description).await
+}
+
+#[tauri::command]
+pub async fn archive_projects(app: App<'_>, project_ids: Vec<i64>, archived: bool) -> ApiResult<()> {
+    handlers::organise::archive_projects(&app, project_ids, archived).await
+}
+
+#[tauri::command]
+pub async fn project_delete_plan(app: App<'_>, project_id: i64) -> ApiResult<DeletePlan> {
+    handlers::organise::project_delete_plan(&app, project_id).await
+}
+
+#[tauri::command]
+pub async fn delete_project(app: App<'_>, project_id: i64, also_sources: bool) -> ApiResult<DeletePlan> {
+    handlers::organise::delete_project(&app, project_id, also_sources).await
+}
+
+#[tauri::command]
+pub async fn add_sources_to_project(app: App<'_>, project_id: i64, source_ids: Vec<i64>) -> ApiResult<()> {
+    handlers::organise::add_sources_to_project(&app, project_id, source_ids).await
+}
+
+#[tauri::command]
+pub async fn remove_sources_from_project(app: App<'_>, project_id: i64, source_ids: Vec<i64>) -> ApiResult<()> {
+    handlers::organise::remove_sources_from_project(&app, project_id, source_ids).await
+}
+
+#[tauri::command]
+pub async fn add_notes_to_project(app: App<'_>, project_id: i64, note_ids: Vec<i64>) -> ApiResult<()> {
+    handlers::organise::add_notes_to_project(&app, project_id, note_ids).await
+}
+
+#[tauri::command]
+pub async fn remove_notes_from_project(app: App<'_>, project_id: i64, note_ids: Vec<i64>) -> ApiResult<()> {
+    handlers::organise::remove_notes_from_project(&app, project_id, note_ids).await
+}
+
+#[tauri::command]
+pub async fn source_projects(app: App<'_>, source_id: i64) -> ApiResult<Vec<Project>> {
+    handlers::organise::source_projects(&app, source_id).await
+}
+
+#[tauri::command]
+pub async fn list_tags(app: App<'_>) -> ApiResult<Vec<TagCount>> {
+    handlers::organise::list_tags(&app).await
+}
+
+#[tauri::command]
+pub async fn source_tags(app: App<'_>, source_id: i64) -> ApiResult<Vec<String>> {
+    handlers::organise::source_tags(&app, source_id).await
+}
+
+#[tauri::command]
+pub async fn tag_sources(app: App<'_>, source_ids: Vec<i64>, tag: String) -> ApiResult<()> {
+    handlers::organise::tag_sources(&app, source_ids, tag).await
+}
+
+#[tauri::command]
+pub async fn untag_sources(app: App<'_>, source_ids: Vec<i64>, tag: String) -> ApiResult<()> {
+    handlers::organise::untag_sources(&app, source_ids, tag).await
+}
+
+#[tauri::command]
+pub async fn tag_notes(app: App<'_>, note_ids: Vec<i64>, tag: String) -> ApiResult<()> {
+    handlers::organise::tag_notes(&app, note_ids, tag).await
+}
+
+#[tauri::command]
+pub async fn untag_notes(app: App<'_>, note_ids: Vec<i64>, tag: String) -> ApiResult<()> {
+    handlers::organise::untag_notes(&app, note_ids, tag).await
+}
+
+#[tauri::command]
+pub async fn rename_tag(app: App<'_>, from: String, to: String) -> ApiResult<()> {
+    handlers::organise::rename_tag(&app, from, to).await
+}
+
+#[tauri::command]
+pub async fn delete_tag(app: App<'_>, tag: String) -> ApiResult<()> {
+    handlers::organise::delete_tag(&app, tag).await
+}
+
+#[tauri::command]
+pub async fn merge_tags(app: App<'_>, from: Vec<String>, into: String) -> ApiResult<()> {
+    handlers::organise::merge_tags(&app, from, into).await
+}
+
+// ---- export
+
+#[tauri::command]
+pub async fn export_sources(app: App<'_>, source_ids: Vec<i64>, format: ExportFormat, path: String) -> ApiResult<SavedFile> {
+    handlers::export::export_sources(&app, source_ids, format, path).await
+}
+
+#[tauri::command]
+pub async fn export_bundle(app: App<'_>, source_id: i64, path: String) -> ApiResult<SavedFile> {
+    handlers::export::export_bundle(&app, source_id, path).await
+}
+
+#[tauri::command]
+pub async fn export_note(app: App<'_>, note_id: i64, path: String) -> ApiResult<SavedFile> {
+    handlers::export::export_note(&app, note_id, path).await
+}
+
+#[tauri::command]
+pub async fn backup_library(app: App<'_>, path: String) -> ApiResult<SavedFile> {
+    handlers::export::backup_library(&app, path).await
 }

@@ -77,7 +77,7 @@ async fn pasted_html_becomes_a_source_with_a_version_and_announces_the_write() {
         "a clip announces library-changed"
     );
 
-    let sources = handlers::sources::list_sources(&app, serde_json::json!({}))
+    let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
         .await
         .unwrap();
     assert_eq!(sources.len(), 1);
@@ -231,7 +231,7 @@ async fn a_refused_url_is_an_error_with_the_fetchers_code() {
         .await
         .unwrap_err();
     assert_eq!(err.code, "unsupported_scheme");
-    let sources = handlers::sources::list_sources(&app, serde_json::json!({}))
+    let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
         .await
         .unwrap();
     assert!(sources.is_empty(), "a refused clip leaves the library as it was");
@@ -365,4 +365,65 @@ async fn a_cited_highlight_renders_in_the_note_and_is_listed_for_the_picker() {
         .unwrap();
     assert_eq!(draft.citations.len(), 1);
     assert!(draft.html.contains("coastal towns"), "{}", draft.html);
+}
+
+#[tokio::test]
+async fn projects_tags_filters_and_exports_through_the_shell() {
+    let (dir, app) = library().await;
+    let clip = handlers::clip::clip_text(
+        &app,
+        WIRE.to_string(),
+        Some(TextFormat::Html),
+        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+    )
+    .await
+    .unwrap();
+    let mut changes = app.subscribe();
+    let project = handlers::organise::create_project(&app, "Korea–Japan summit".into(), String::new())
+        .await
+        .unwrap();
+    assert_eq!(changes.try_recv().unwrap().origin, ChangeOrigin::App);
+    handlers::organise::add_sources_to_project(&app, project.id, vec![clip.source_id])
+        .await
+        .unwrap();
+    handlers::organise::tag_sources(&app, vec![clip.source_id], "fisheries".into())
+        .await
+        .unwrap();
+
+    let in_project = redline::library::SourceFilter {
+        project_id: Some(project.id),
+        ..Default::default()
+    };
+    let listed = handlers::organise::list_sources(&app, in_project).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [clip.source_id]);
+    let tags = handlers::organise::list_tags(&app).await.unwrap();
+    assert_eq!(
+        tags.iter().map(|t| (t.name.as_str(), t.source_count)).collect::<Vec<_>>(),
+        [("fisheries", 1)]
+    );
+
+    handlers::organise::set_watched(&app, vec![clip.source_id], true)
+        .await
+        .unwrap();
+    assert!(handlers::sources::get_source(&app, clip.source_id).await.unwrap().watched);
+
+    let csl = dir.path().join("sources.json");
+    let saved = handlers::export::export_sources(
+        &app,
+        vec![clip.source_id],
+        handlers::export::ExportFormat::Csl,
+        csl.display().to_string(),
+    )
+    .await
+    .unwrap();
+    assert!(saved.bytes > 0);
+    let items: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
+    assert_eq!(items.as_array().map(Vec::len), Some(1));
+
+    let backup = dir.path().join("backup.db");
+    let saved = handlers::export::backup_library(&app, backup.display().to_string())
+        .await
+        .unwrap();
+    assert!(saved.bytes > 0 && backup.exists());
 }

@@ -77,6 +77,12 @@ pub async fn export_bundle(app: &AppState, source_id: i64, path: String) -> ApiR
     saved(&path)
 }
 
+/// The note as Markdown with footnoted citations (outlet, title, URL, capture time).
+pub async fn export_note(app: &AppState, note_id: i64, path: String) -> ApiResult<SavedFile> {
+    let markdown = export::note_markdown(&app.db, note_id).await?;
+    write_file(&path, markdown.as_bytes())
+}
+
 pub async fn backup_library(app: &AppState, path: String) -> ApiResult<SavedFile> {
     export::backup(&app.db, &PathBuf::from(&path)).await?;
     saved(&path)

@@ -5,8 +5,10 @@
 
 pub mod app;
 pub mod clip;
+pub mod export;
 pub mod find;
 pub mod notes;
+pub mod organise;
 pub mod sources;
 pub mod watch;
 

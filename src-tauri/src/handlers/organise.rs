@@ -31,8 +31,16 @@ pub async fn list_languages(app: &AppState) -> ApiResult<Vec<FacetCount>> {
     Ok(library::list_languages(&mut c).await?)
 }
 
+/// Watching resets a source's schedule (`redline::watch`): a newly watched
+/// source is due at once, with a clean failure count.
 pub async fn set_watched(app: &AppState, source_ids: Vec<i64>, watched: bool) -> ApiResult<()> {
-    write(app, async |tx| library::set_watched(tx, &source_ids, watched).await.map(drop)).await
+    write(app, async |tx| {
+        for &id in &source_ids {
+            redline::watch::set_watched(tx, id, watched).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 pub async fn set_archived(app: &AppState, source_ids: Vec<i64>, archived: bool) -> ApiResult<()> {

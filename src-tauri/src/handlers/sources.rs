@@ -6,15 +6,6 @@ use super::conn;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-pub async fn list_sources(app: &AppState, _filter: serde_json::Value) -> ApiResult<Vec<Source>> {
-    let mut c = conn(&app.db).await?;
-    Ok(versions::list_sources(&mut c).await?)
-}
-
-pub async fn count_sources(app: &AppState, filter: serde_json::Value) -> ApiResult<i64> {
-    Ok(list_sources(app, filter).await?.len() as i64)
-}
-
 pub async fn get_source(app: &AppState, source_id: i64) -> ApiResult<Source> {
     let mut c = conn(&app.db).await?;
     Ok(versions::get_source(&mut c, source_id).await?)
