@@ -82,7 +82,7 @@ const compare: CompareView = {
     },
   },
 };
-const note: Note = { id: 7, title: "Missile launch: Tokyo's reaction", body: "Tokyo's first reaction was sharp:\n\n[@h5]\n\n## To check\n\n- [ ] Shelter figure: **30,000 or 10,000**?\n", createdAt: now, updatedAt: now, archived: false, projectIds: [], tags: [] };
+const note: Note = { id: 7, title: "Missile launch: Tokyo's reaction", body: "Tokyo's first reaction was sharp:\n\n[@h5]\n\n## To check\n\n- [ ] Shelter figure: **30,000 or 10,000**?\n", createdAt: now, updatedAt: now, archived: false, projectIds: [1], tags: ['korea'] };
 
 const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   list_sources: (a) => {
