@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod notes;
 pub mod projects;
 pub mod quotes;
+pub mod search;
 pub mod tags;
 pub mod time;
 pub mod versions;

@@ -8,12 +8,18 @@ use serde::Serialize;
 
 use redline::{Db, Error};
 
+mod backup;
 mod cite;
 mod clip;
 mod diff;
+mod export;
 mod extract;
 mod highlight;
 mod note;
+mod project;
+mod quotes;
+mod search;
+mod tag;
 mod versions;
 
 #[derive(Parser)]
@@ -39,8 +45,8 @@ pub enum Command {
     Clip(clip::ClipArgs),
     /// Re-check sources for new versions (conditional requests; 304 is unchanged).
     Check(clip::CheckArgs),
-    /// List the sources in the library.
-    Sources,
+    /// List the sources in the library, filtered and sorted.
+    Sources(versions::SourcesArgs),
     /// List the versions (and captures) of a source.
     Versions(versions::VersionsArgs),
     /// Show a version's text and metadata.
@@ -55,6 +61,29 @@ pub enum Command {
     Highlight(highlight::HighlightArgs),
     /// Citations in notes: insert and check against newer versions.
     Cite(cite::CiteArgs),
+    /// Quoted speech by speaker, across every version of every source.
+    Quotes(quotes::QuotesArgs),
+    /// Full-text search across sources, versions, notes, highlights and quotes.
+    Search(search::SearchArgs),
+    /// Projects: stories or beats that hold sources and notes.
+    #[command(subcommand)]
+    Project(project::ProjectCommand),
+    /// Tags on sources and notes.
+    #[command(subcommand)]
+    Tag(tag::TagCommand),
+    /// Watch sources (re-check them on a schedule), or stop watching with --off.
+    Watch(tag::WatchArgs),
+    /// Archive sources (or bring them back with --off).
+    Archive(tag::ArchiveArgs),
+    /// Export sources (CSL-JSON, BibTeX, RIS), an evidence bundle, or a note.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
+    /// Re-check every hash in an evidence bundle and name tampered files.
+    VerifyBundle(export::VerifyArgs),
+    /// Copy the whole library to FILE while it is in use.
+    Backup(backup::BackupArgs),
+    /// Replace the library with a backup (the old file is kept beside it).
+    Restore(backup::RestoreArgs),
 }
 
 /// Fetch limits any fetching command accepts.
@@ -114,19 +143,35 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let json = cli.json;
     match cli.command {
         Command::Extract(args) => extract::run(args, json).await,
+        Command::VerifyBundle(args) => export::verify(args, json).await,
+        Command::Restore(args) => {
+            // Restore must not hold the library open while it swaps the file.
+            let path = cli.db.unwrap_or_else(redline::db::default_path);
+            backup::restore(args, &path, json).await
+        }
         command => {
             let db = open(cli.db).await?;
             let result = match command {
                 Command::Clip(args) => clip::clip(args, &db, json).await,
                 Command::Check(args) => clip::check(args, &db, json).await,
-                Command::Sources => versions::sources(&db, json).await,
+                Command::Sources(args) => versions::sources(args, &db, json).await,
                 Command::Versions(args) => versions::list(args, &db, json).await,
                 Command::Show(args) => versions::show(args, &db, json).await,
                 Command::Diff(args) => diff::run(args, &db, json).await,
                 Command::Note(args) => note::run(args, &db, json).await,
                 Command::Highlight(args) => highlight::run(args, &db, json).await,
                 Command::Cite(args) => cite::run(args, &db, json).await,
-                Command::Extract(_) => unreachable!("handled above"),
+                Command::Quotes(args) => quotes::run(args, &db, json).await,
+                Command::Search(args) => search::run(args, &db, json).await,
+                Command::Project(c) => project::run(c, &db, json).await,
+                Command::Tag(c) => tag::run(c, &db, json).await,
+                Command::Watch(args) => tag::watch(args, &db, json).await,
+                Command::Archive(args) => tag::archive(args, &db, json).await,
+                Command::Export(c) => export::run(c, &db, json).await,
+                Command::Backup(args) => backup::run(args, &db, json).await,
+                Command::Extract(_) | Command::VerifyBundle(_) | Command::Restore(_) => {
+                    unreachable!("handled above")
+                }
             };
             db.close().await;
             result

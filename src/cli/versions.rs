@@ -7,9 +7,80 @@ use serde::Serialize;
 
 use super::print_json;
 
-pub async fn sources(db: &Db, json: bool) -> Result<(), Error> {
+#[derive(Args)]
+pub struct SourcesArgs {
+    /// Only sources in this project (id or name).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Only sources with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only this outlet (site name).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Only this language ("en" also matches "en-GB").
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// First clipped on or after DATE (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub captured_from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub captured_to: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub published_from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub published_to: Option<String>,
+    /// Has a new version made on or after DATE.
+    #[arg(long, value_name = "DATE")]
+    pub changed_since: Option<String>,
+    /// Only sources with versions you have not opened yet.
+    #[arg(long)]
+    pub unviewed: bool,
+    /// Only watched sources.
+    #[arg(long)]
+    pub watched: bool,
+    /// Show archived sources instead of the others.
+    #[arg(long)]
+    pub archived: bool,
+    /// Order: captured-desc (default), captured-asc, published-desc, published-asc, title, site.
+    #[arg(long, value_parser = ["captured-desc", "captured-asc", "published-desc", "published-asc", "title", "site"])]
+    pub sort: Option<String>,
+    #[arg(long)]
+    pub limit: Option<i64>,
+}
+
+pub async fn sources(args: SourcesArgs, db: &Db, json: bool) -> Result<(), Error> {
+    use redline::library::{self, SourceFilter, SourceSort};
     let mut conn = db.pool().acquire().await?;
-    let list = versions::list_sources(&mut conn).await?;
+    let project_id = match &args.project {
+        Some(p) => Some(redline::projects::resolve(&mut conn, p).await?.id),
+        None => None,
+    };
+    let filter = SourceFilter {
+        project_id,
+        tag: args.tag,
+        site: args.site,
+        lang: args.lang,
+        captured_from: args.captured_from,
+        captured_to: args.captured_to,
+        published_from: args.published_from,
+        published_to: args.published_to,
+        changed_since: args.changed_since,
+        unviewed: args.unviewed,
+        watched: args.watched.then_some(true),
+        archived: Some(args.archived),
+        sort: match args.sort.as_deref() {
+            Some("captured-asc") => SourceSort::CapturedAsc,
+            Some("published-desc") => SourceSort::PublishedDesc,
+            Some("published-asc") => SourceSort::PublishedAsc,
+            Some("title") => SourceSort::Title,
+            Some("site") => SourceSort::Site,
+            _ => SourceSort::CapturedDesc,
+        },
+        limit: args.limit,
+        offset: 0,
+    };
+    let list = library::list_sources(&mut conn, &filter).await?;
     if json {
         return print_json(&list);
     }

@@ -1,0 +1,1109 @@
+//! Full-text search over versions (title and text), notes, highlights and
+//! quotes, with SQLite FTS5 (schema and triggers in
+//! `migrations/20261126000002_search.sql`).
+//!
+//! Two indexes per table. The word index (`*_fts`, unicode61 with diacritics
+//! removed) finds whole words in spaced scripts: English, Russian, Arabic,
+//! Korean. The trigram index (`*_cjk`) holds only rows that contain Han or
+//! kana and finds any substring of unspaced Chinese and Japanese. A query
+//! that contains Han or kana goes to the trigram index, every other query to
+//! the word index.
+//!
+//! The trigram index cannot see terms shorter than three characters (most
+//! Chinese words have two). Such a term is looked up in the index's
+//! vocabulary as every indexed trigram that *begins* with it, and the query
+//! ORs those trigrams together. The indexed text carries two trailing
+//! newlines, so a term at the very end of a title or body still begins a
+//! trigram. A single character that begins more than [`MAX_EXPANSION`]
+//! distinct trigrams is refused with a clear message instead of scanning.
+//!
+//! Ranking is bm25 with the title (or speaker) weighted. To keep a common
+//! word fast in a library of hundreds of thousands of versions, each kind
+//! ranks at most its newest [`RANK_WINDOW`] matches (see there).
+//!
+//! Query syntax (the user's string is parsed here and rebuilt as a quoted
+//! FTS5 expression, so no input can make FTS5 fail):
+//! `words` (all must occur), `"a phrase"`, `prefix*`, `a OR b`, `a AND b`,
+//! `a NOT b` or `a -b`, and parentheses. Operators are upper-case; lower-case
+//! `and`/`or`/`not` are ordinary words.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Error, Result};
+
+/// Most trigrams a one- or two-character CJK term may expand to.
+pub const MAX_EXPANSION: usize = 3000;
+/// Most matches of one kind that are ranked. FTS5 computes bm25 for every
+/// row it returns, so a common word in a large library would be ranked over
+/// hundreds of thousands of versions; instead the newest `RANK_WINDOW`
+/// matches (after filters and the latest-version rule) are ranked. Queries
+/// matching fewer rows than this are ranked exactly.
+pub const RANK_WINDOW: u32 = 2_000;
+/// Hits per page when the query does not say.
+pub const DEFAULT_LIMIT: u32 = 20;
+const MAX_LIMIT: u32 = 1000;
+
+/// Markers FTS5 puts around matches; turned into `<mark>` after escaping.
+const OPEN: char = '\u{2}';
+const CLOSE: char = '\u{3}';
+
+/// What a hit is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum HitKind {
+    /// A version of a source (its title or text).
+    Source,
+    Note,
+    Highlight,
+    Quote,
+}
+
+impl HitKind {
+    pub const ALL: [HitKind; 4] = [
+        HitKind::Source,
+        HitKind::Note,
+        HitKind::Highlight,
+        HitKind::Quote,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitKind::Source => "source",
+            HitKind::Note => "note",
+            HitKind::Highlight => "highlight",
+            HitKind::Quote => "quote",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "source" | "sources" | "version" | "versions" => Ok(HitKind::Source),
+            "note" | "notes" => Ok(HitKind::Note),
+            "highlight" | "highlights" => Ok(HitKind::Highlight),
+            "quote" | "quotes" => Ok(HitKind::Quote),
+            other => Err(Error::Invalid(format!(
+                "unknown kind \"{other}\" (use source, note, highlight or quote)"
+            ))),
+        }
+    }
+}
+
+/// A search: the user's text plus the library filters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct SearchQuery {
+    /// Words, "phrases", prefix*, AND/OR/NOT, parentheses.
+    pub text: String,
+    /// Which kinds of hit to return; empty means all.
+    pub kinds: Vec<HitKind>,
+    /// Search every version, not only the latest of each source.
+    pub all_versions: bool,
+    pub project_id: Option<i64>,
+    /// Tag name (case-insensitive), on the source or the note.
+    pub tag: Option<String>,
+    /// Outlet: the site name ("Yonhap") or the URL's host ("yna.co.kr").
+    /// Notes have no site, so this filter leaves them out.
+    pub site: Option<String>,
+    /// Language tag; "zh" also matches "zh-CN". Leaves notes out.
+    pub lang: Option<String>,
+    /// Captured (notes: updated) at or after this RFC 3339 time or date.
+    pub from: Option<String>,
+    /// Captured (notes: updated) at or before this time; a plain date
+    /// includes that whole day.
+    pub to: Option<String>,
+    /// Page size (default 20).
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Hit {
+    pub kind: HitKind,
+    /// The source (None for notes).
+    pub source_id: Option<i64>,
+    /// The version hit, or the version a highlight or quote belongs to.
+    pub version_id: Option<i64>,
+    pub note_id: Option<i64>,
+    pub highlight_id: Option<i64>,
+    pub quote_id: Option<i64>,
+    /// The version's title, or the note's.
+    pub title: String,
+    /// A passage around the matches: HTML-escaped text in which only
+    /// `<mark>…</mark>` is markup, safe to show as HTML.
+    pub snippet: String,
+    /// bm25 relevance (title matches weigh more); higher is better.
+    pub score: f64,
+    /// When the version was captured; for a note, when it was last saved.
+    pub captured_at: String,
+}
+
+/// Runs a search. Hits are ordered by relevance, best first (within the
+/// newest [`RANK_WINDOW`] matches of each kind).
+pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<Vec<Hit>> {
+    let parsed = parse(&query.text)?;
+    let mode = if parsed.has_cjk() {
+        Mode::Cjk
+    } else {
+        Mode::Words
+    };
+    let kinds: Vec<HitKind> = if query.kinds.is_empty() {
+        HitKind::ALL.to_vec()
+    } else {
+        HitKind::ALL
+            .into_iter()
+            .filter(|k| query.kinds.contains(k))
+            .collect()
+    };
+    let filters = Filters::from_query(query)?;
+
+    // Each table gets its own FTS5 expression: short CJK terms expand
+    // against that table's vocabulary.
+    let mut parts = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let mut matches: Vec<(HitKind, String)> = Vec::new();
+    for kind in kinds {
+        if kind == HitKind::Note && (filters.site.is_some() || filters.lang.is_some()) {
+            continue;
+        }
+        let table = Table::of(kind);
+        let Some(expr) = lower(&parsed.root, mode, table, conn).await? else {
+            continue;
+        };
+        parts.push(table.select(mode, query.all_versions, &filters, &mut args, &expr));
+        matches.push((kind, expr));
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let sql = format!(
+        "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, captured_at \
+         FROM ({}) ORDER BY score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
+        parts.join(" UNION ALL ")
+    );
+    let mut q = sqlx::query(&sql);
+    for a in &args {
+        q = match a {
+            Arg::Text(s) => q.bind(s.clone()),
+            Arg::Int(i) => q.bind(*i),
+        };
+    }
+    let rows = q
+        .bind(i64::from(limit))
+        .bind(i64::from(query.offset.unwrap_or(0)))
+        .fetch_all(&mut *conn)
+        .await?;
+
+    let needles = parsed.needles();
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in rows {
+        let kind = HitKind::parse(row.try_get::<&str, _>("kind")?)?;
+        let mut hit = Hit {
+            kind,
+            source_id: row.try_get("source_id")?,
+            version_id: row.try_get("version_id")?,
+            note_id: row.try_get("note_id")?,
+            highlight_id: row.try_get("highlight_id")?,
+            quote_id: row.try_get("quote_id")?,
+            title: String::new(),
+            snippet: String::new(),
+            score: row.try_get("score")?,
+            captured_at: row.try_get("captured_at")?,
+        };
+        let expr = &matches
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .expect("a hit comes from a searched kind")
+            .1;
+        let table = Table::of(kind);
+        let row_id = match kind {
+            HitKind::Source => hit.version_id,
+            HitKind::Note => hit.note_id,
+            HitKind::Highlight => hit.highlight_id,
+            HitKind::Quote => hit.quote_id,
+        }
+        .unwrap_or_default();
+        let (title, snippet) = table
+            .title_and_snippet(conn, mode, expr, row_id, &needles)
+            .await?;
+        hit.title = title;
+        hit.snippet = snippet;
+        hits.push(hit);
+    }
+    Ok(hits)
+}
+
+// ---------------------------------------------------------------------------
+// Query language
+
+/// A parsed user query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedQuery {
+    root: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Node {
+    Term { text: String, prefix: bool },
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+}
+
+impl ParsedQuery {
+    fn has_cjk(&self) -> bool {
+        fn walk(n: &Node) -> bool {
+            match n {
+                Node::Term { text, .. } => text.chars().any(is_cjk),
+                Node::And(v) | Node::Or(v) => v.iter().any(walk),
+                Node::Not(n) => walk(n),
+            }
+        }
+        walk(&self.root)
+    }
+
+    /// The terms to mark in a snippet built by hand (not the excluded ones).
+    fn needles(&self) -> Vec<String> {
+        fn walk(n: &Node, out: &mut Vec<String>) {
+            match n {
+                Node::Term { text, .. } => out.push(fold(text)),
+                Node::And(v) | Node::Or(v) => v.iter().for_each(|c| walk(c, out)),
+                Node::Not(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, &mut out);
+        out.retain(|s| !s.is_empty());
+        out.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        out.dedup();
+        out
+    }
+}
+
+/// Han (with extensions and compatibility forms), hiragana, katakana.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F | 0x20000..=0x2FFFF)
+}
+
+/// Case- and accent-folds like the trigram tokenizer does.
+fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    Word { text: String, prefix: bool },
+    Phrase { text: String, prefix: bool },
+    And,
+    Or,
+    Not,
+    Open,
+    Close,
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+/// True when a term has something the tokenizers would index.
+fn searchable(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+fn tokenize(input: &str) -> Result<Vec<Token>> {
+    let mut out = Vec::new();
+    let mut chars = input.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        match c {
+            '(' => {
+                chars.next();
+                out.push(Token::Open);
+            }
+            ')' => {
+                chars.next();
+                out.push(Token::Close);
+            }
+            '"' | '“' | '”' | '„' => {
+                chars.next();
+                let mut text = String::new();
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if matches!(c, '"' | '“' | '”') {
+                        closed = true;
+                        break;
+                    }
+                    text.push(c);
+                }
+                if !closed {
+                    return Err(invalid(
+                        "the search has an opening quotation mark without a closing one",
+                    ));
+                }
+                let mut prefix = false;
+                while chars.peek() == Some(&'*') {
+                    chars.next();
+                    prefix = true;
+                }
+                if searchable(&text) {
+                    out.push(Token::Phrase { text, prefix });
+                }
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || matches!(c, '(' | ')' | '"' | '“' | '”' | '„') {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                match word.as_str() {
+                    "AND" => out.push(Token::And),
+                    "OR" => out.push(Token::Or),
+                    "NOT" => out.push(Token::Not),
+                    _ => {
+                        let (negated, rest) = match word.strip_prefix('-') {
+                            Some(rest) if !rest.is_empty() => (true, rest),
+                            _ => (false, word.as_str()),
+                        };
+                        let prefix = rest.ends_with('*');
+                        let text = rest.trim_end_matches('*');
+                        if searchable(text) {
+                            if negated {
+                                out.push(Token::Not);
+                            }
+                            out.push(Token::Word {
+                                text: text.to_string(),
+                                prefix,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Parses the user's search text. Errors name what is wrong in plain words.
+pub fn parse(input: &str) -> Result<ParsedQuery> {
+    let tokens = tokenize(input)?;
+    if tokens.is_empty() {
+        return Err(invalid("type a word to search for"));
+    }
+    let mut p = Parser { tokens, pos: 0 };
+    let root = p.or()?;
+    if p.pos < p.tokens.len() {
+        return Err(invalid(
+            "the search has a closing parenthesis without an opening one",
+        ));
+    }
+    Ok(ParsedQuery { root })
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn or(&mut self) -> Result<Node> {
+        let mut items = vec![self.and()?];
+        while self.peek() == Some(&Token::Or) {
+            self.pos += 1;
+            if matches!(
+                self.peek(),
+                None | Some(Token::Close | Token::Or | Token::And)
+            ) {
+                return Err(invalid("OR needs a word after it"));
+            }
+            items.push(self.and()?);
+        }
+        Ok(if items.len() == 1 {
+            items.pop().expect("one item")
+        } else {
+            Node::Or(items)
+        })
+    }
+
+    fn and(&mut self) -> Result<Node> {
+        let mut items = Vec::new();
+        loop {
+            match self.peek() {
+                None | Some(Token::Close) | Some(Token::Or) => break,
+                Some(Token::And) => {
+                    if items.is_empty() {
+                        return Err(invalid("AND needs a word before it"));
+                    }
+                    self.pos += 1;
+                    if matches!(
+                        self.peek(),
+                        None | Some(Token::Close | Token::Or | Token::And)
+                    ) {
+                        return Err(invalid("AND needs a word after it"));
+                    }
+                }
+                _ => items.push(self.unary()?),
+            }
+        }
+        match items.len() {
+            0 => Err(match self.peek() {
+                Some(Token::Or) => invalid("OR needs a word before it"),
+                Some(Token::Close) => invalid("the parentheses are empty or unbalanced"),
+                _ => invalid("type a word to search for"),
+            }),
+            1 => Ok(items.pop().expect("one item")),
+            _ => Ok(Node::And(items)),
+        }
+    }
+
+    fn unary(&mut self) -> Result<Node> {
+        match self.peek().cloned() {
+            Some(Token::Not) => {
+                self.pos += 1;
+                if matches!(
+                    self.peek(),
+                    None | Some(Token::Close | Token::Or | Token::And | Token::Not)
+                ) {
+                    return Err(invalid("NOT needs a word after it"));
+                }
+                Ok(Node::Not(Box::new(self.unary()?)))
+            }
+            Some(Token::Open) => {
+                self.pos += 1;
+                if self.peek() == Some(&Token::Close) {
+                    return Err(invalid("the parentheses are empty"));
+                }
+                let inner = self.or()?;
+                if self.peek() != Some(&Token::Close) {
+                    return Err(invalid(
+                        "the search has an opening parenthesis without a closing one",
+                    ));
+                }
+                self.pos += 1;
+                Ok(inner)
+            }
+            Some(Token::Word { text, prefix }) | Some(Token::Phrase { text, prefix }) => {
+                self.pos += 1;
+                Ok(Node::Term { text, prefix })
+            }
+            Some(Token::Close) => Err(invalid(
+                "the search has a closing parenthesis without an opening one",
+            )),
+            Some(Token::And) | Some(Token::Or) | None => Err(invalid("type a word to search for")),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Words,
+    Cjk,
+}
+
+/// A quoted FTS5 string: the tokenizer splits it, nothing in it is syntax.
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Rebuilds the query as an FTS5 expression for one table. None: it can
+/// match nothing there (a short CJK term that no indexed trigram begins with).
+async fn lower(
+    node: &Node,
+    mode: Mode,
+    table: Table,
+    conn: &mut SqliteConnection,
+) -> Result<Option<String>> {
+    match node {
+        Node::Term { text, prefix } => match mode {
+            Mode::Words => Ok(Some(if *prefix {
+                format!("{} *", quote(text))
+            } else {
+                quote(text)
+            })),
+            Mode::Cjk => {
+                let folded = fold(text);
+                if folded.chars().count() >= 3 {
+                    return Ok(Some(quote(text)));
+                }
+                let trigrams = table.trigrams_starting_with(conn, &folded).await?;
+                if trigrams.len() > MAX_EXPANSION {
+                    return Err(invalid(format!(
+                        "\"{text}\" is too short to search on its own here; add a character or another word"
+                    )));
+                }
+                if trigrams.is_empty() {
+                    return Ok(None);
+                }
+                let alts: Vec<String> = trigrams.iter().map(|t| quote(t)).collect();
+                Ok(Some(format!("({})", alts.join(" OR "))))
+            }
+        },
+        Node::Not(_) => Err(invalid(
+            "a search cannot only exclude words: add a word to look for",
+        )),
+        Node::Or(items) => {
+            let mut alts = Vec::new();
+            for item in items {
+                if let Some(e) = Box::pin(lower(item, mode, table, conn)).await? {
+                    alts.push(e);
+                }
+            }
+            Ok(match alts.len() {
+                0 => None,
+                1 => alts.pop(),
+                _ => Some(format!("({})", alts.join(" OR "))),
+            })
+        }
+        Node::And(items) => {
+            let (negatives, positives): (Vec<&Node>, Vec<&Node>) =
+                items.iter().partition(|n| matches!(n, Node::Not(_)));
+            if positives.is_empty() {
+                return Err(invalid(
+                    "a search cannot only exclude words: add a word to look for",
+                ));
+            }
+            let mut must = Vec::new();
+            for item in positives {
+                match Box::pin(lower(item, mode, table, conn)).await? {
+                    Some(e) => must.push(e),
+                    None => return Ok(None),
+                }
+            }
+            let mut expr = if must.len() == 1 {
+                must.pop().expect("one")
+            } else {
+                format!("({})", must.join(" AND "))
+            };
+            for item in negatives {
+                let Node::Not(inner) = item else {
+                    unreachable!("partitioned")
+                };
+                if let Some(e) = Box::pin(lower(inner, mode, table, conn)).await? {
+                    expr = format!("({expr} NOT {e})");
+                }
+            }
+            Ok(Some(expr))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Filters and per-table SQL
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+struct Filters {
+    project_id: Option<i64>,
+    tag: Option<String>,
+    site: Option<String>,
+    lang: Option<String>,
+    from: Option<String>,
+    /// Exclusive upper bound when `to` was a plain date.
+    to: Option<(String, bool)>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl Filters {
+    fn from_query(q: &SearchQuery) -> Result<Self> {
+        let from = match non_empty(&q.from) {
+            None => None,
+            Some(s) => Some(crate::time::format(crate::time::parse(&s).ok_or_else(
+                || {
+                    invalid(format!(
+                        "\"{s}\" is not a date (use 2026-11-26 or RFC 3339)"
+                    ))
+                },
+            )?)),
+        };
+        let to = match non_empty(&q.to) {
+            None => None,
+            Some(s) => {
+                let t = crate::time::parse(&s).ok_or_else(|| {
+                    invalid(format!(
+                        "\"{s}\" is not a date (use 2026-11-26 or RFC 3339)"
+                    ))
+                })?;
+                if chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok() {
+                    Some((crate::time::format(t + chrono::Duration::days(1)), true))
+                } else {
+                    Some((crate::time::format(t), false))
+                }
+            }
+        };
+        Ok(Filters {
+            project_id: q.project_id,
+            tag: non_empty(&q.tag),
+            // SQLite's lower() folds ASCII only; both sides go through it.
+            site: non_empty(&q.site),
+            lang: non_empty(&q.lang).map(|s| s.to_lowercase()),
+            from,
+            to,
+        })
+    }
+
+    /// Conditions on a source's version `v` (and `v.source_id`).
+    fn source_sql(&self, args: &mut Vec<Arg>) -> String {
+        let mut sql = String::new();
+        if let Some(p) = self.project_id {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM project_sources ps \
+                 WHERE ps.project_id = ? AND ps.source_id = v.source_id)",
+            );
+            args.push(Arg::Int(p));
+        }
+        if let Some(t) = &self.tag {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM source_tags st JOIN tags t ON t.id = st.tag_id \
+                 WHERE st.source_id = v.source_id AND t.name = ?)",
+            );
+            args.push(Arg::Text(t.clone()));
+        }
+        if let Some(site) = &self.site {
+            sql.push_str(
+                " AND (lower(v.site_name) = lower(?) OR EXISTS (SELECT 1 FROM sources s \
+                 WHERE s.id = v.source_id AND (instr(lower(s.url), '://' || lower(?) || '/') > 0 \
+                 OR instr(lower(s.url), '.' || lower(?) || '/') > 0)))",
+            );
+            for _ in 0..3 {
+                args.push(Arg::Text(site.clone()));
+            }
+        }
+        if let Some(lang) = &self.lang {
+            sql.push_str(" AND (lower(v.lang) = ? OR substr(lower(v.lang), 1, ?) = ?)");
+            args.push(Arg::Text(lang.clone()));
+            args.push(Arg::Int(lang.chars().count() as i64 + 1));
+            args.push(Arg::Text(format!("{lang}-")));
+        }
+        sql.push_str(&self.time_sql("v.created_at", args));
+        sql
+    }
+
+    /// Conditions on a note `n`.
+    fn note_sql(&self, args: &mut Vec<Arg>) -> String {
+        let mut sql = String::new();
+        if let Some(p) = self.project_id {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM project_notes pn \
+                 WHERE pn.project_id = ? AND pn.note_id = n.id)",
+            );
+            args.push(Arg::Int(p));
+        }
+        if let Some(t) = &self.tag {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM note_tags nt JOIN tags t ON t.id = nt.tag_id \
+                 WHERE nt.note_id = n.id AND t.name = ?)",
+            );
+            args.push(Arg::Text(t.clone()));
+        }
+        sql.push_str(&self.time_sql("n.updated_at", args));
+        sql
+    }
+
+    fn time_sql(&self, column: &str, args: &mut Vec<Arg>) -> String {
+        let mut sql = String::new();
+        if let Some(from) = &self.from {
+            sql.push_str(&format!(" AND {column} >= ?"));
+            args.push(Arg::Text(from.clone()));
+        }
+        if let Some((to, exclusive)) = &self.to {
+            let op = if *exclusive { "<" } else { "<=" };
+            sql.push_str(&format!(" AND {column} {op} ?"));
+            args.push(Arg::Text(to.clone()));
+        }
+        sql
+    }
+}
+
+/// Only versions that no later version of the same source follows.
+const LATEST_ONLY: &str =
+    " AND NOT EXISTS (SELECT 1 FROM versions nv WHERE nv.source_id = v.source_id AND nv.seq > v.seq)";
+
+/// The pair of indexes of one searchable table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Table {
+    kind: HitKind,
+}
+
+impl Table {
+    fn of(kind: HitKind) -> Self {
+        Table { kind }
+    }
+
+    fn index(self, mode: Mode) -> &'static str {
+        match (self.kind, mode) {
+            (HitKind::Source, Mode::Words) => "versions_fts",
+            (HitKind::Source, Mode::Cjk) => "versions_cjk",
+            (HitKind::Note, Mode::Words) => "notes_fts",
+            (HitKind::Note, Mode::Cjk) => "notes_cjk",
+            (HitKind::Highlight, Mode::Words) => "highlights_fts",
+            (HitKind::Highlight, Mode::Cjk) => "highlights_cjk",
+            (HitKind::Quote, Mode::Words) => "quotes_fts",
+            (HitKind::Quote, Mode::Cjk) => "quotes_cjk",
+        }
+    }
+
+    /// bm25 column weights: a title (or speaker) match counts more.
+    fn weights(self) -> &'static str {
+        match self.kind {
+            HitKind::Source | HitKind::Note => "10.0, 1.0",
+            HitKind::Highlight => "2.0, 1.0",
+            HitKind::Quote => "5.0, 1.0",
+        }
+    }
+
+    /// One arm of the UNION: the matching rows of this table with their score.
+    fn select(
+        self,
+        mode: Mode,
+        all_versions: bool,
+        filters: &Filters,
+        args: &mut Vec<Arg>,
+        expr: &str,
+    ) -> String {
+        let idx = self.index(mode);
+        let score = format!("-bm25({idx}, {})", self.weights());
+        args.push(Arg::Text(expr.to_string()));
+        let latest = if all_versions { "" } else { LATEST_ONLY };
+        let arm = match self.kind {
+            HitKind::Source => format!(
+                "SELECT 'source' AS kind, v.source_id AS source_id, v.id AS version_id, \
+                 NULL AS note_id, NULL AS highlight_id, NULL AS quote_id, {score} AS score, \
+                 v.created_at AS captured_at, v.id AS row_id \
+                 FROM {idx} JOIN versions v ON v.id = {idx}.rowid \
+                 WHERE {idx} MATCH ?{latest}{}",
+                filters.source_sql(args)
+            ),
+            HitKind::Note => format!(
+                "SELECT 'note' AS kind, NULL AS source_id, NULL AS version_id, \
+                 n.id AS note_id, NULL AS highlight_id, NULL AS quote_id, {score} AS score, \
+                 n.updated_at AS captured_at, n.id AS row_id \
+                 FROM {idx} JOIN notes n ON n.id = {idx}.rowid \
+                 WHERE {idx} MATCH ?{}",
+                filters.note_sql(args)
+            ),
+            HitKind::Highlight => format!(
+                "SELECT 'highlight' AS kind, h.source_id AS source_id, h.version_id AS version_id, \
+                 NULL AS note_id, h.id AS highlight_id, NULL AS quote_id, {score} AS score, \
+                 v.created_at AS captured_at, h.id AS row_id \
+                 FROM {idx} JOIN highlights h ON h.id = {idx}.rowid \
+                 JOIN versions v ON v.id = h.version_id \
+                 WHERE {idx} MATCH ?{}",
+                filters.source_sql(args)
+            ),
+            HitKind::Quote => format!(
+                "SELECT 'quote' AS kind, q.source_id AS source_id, q.version_id AS version_id, \
+                 NULL AS note_id, NULL AS highlight_id, q.id AS quote_id, {score} AS score, \
+                 v.created_at AS captured_at, q.id AS row_id \
+                 FROM {idx} JOIN quotes q ON q.id = {idx}.rowid \
+                 JOIN versions v ON v.id = q.version_id \
+                 WHERE {idx} MATCH ?{latest}{}",
+                filters.source_sql(args)
+            ),
+        };
+        // FTS5 walks the matches newest first and stops at the window, so
+        // bm25 is computed for at most RANK_WINDOW rows per table.
+        format!(
+            "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+             captured_at, row_id FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW})"
+        )
+    }
+
+    /// Every trigram in this table's CJK index that begins with `prefix`.
+    async fn trigrams_starting_with(
+        self,
+        conn: &mut SqliteConnection,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        let vocab = format!("{}_terms", self.index(Mode::Cjk));
+        let sql = format!("SELECT term FROM {vocab} WHERE term >= ? AND term < ? LIMIT ?");
+        Ok(sqlx::query_scalar(&sql)
+            .bind(prefix)
+            .bind(format!("{prefix}{}", char::MAX))
+            .bind(MAX_EXPANSION as i64 + 1)
+            .fetch_all(conn)
+            .await?)
+    }
+
+    /// The hit's title and its snippet as safe HTML.
+    async fn title_and_snippet(
+        self,
+        conn: &mut SqliteConnection,
+        mode: Mode,
+        expr: &str,
+        row_id: i64,
+        needles: &[String],
+    ) -> Result<(String, String)> {
+        // (title, the text to cut a snippet from, FTS5 column of that text)
+        let (title_sql, text_sql, column) = match self.kind {
+            HitKind::Source => ("v.title", "v.text", 1),
+            HitKind::Note => ("n.title", "n.body", 1),
+            HitKind::Highlight => ("v.title", "h.text || ' — ' || h.comment", -1),
+            HitKind::Quote => ("v.title", "q.text", 1),
+        };
+        let from = match self.kind {
+            HitKind::Source => "versions v",
+            HitKind::Note => "notes n",
+            HitKind::Highlight => "highlights h JOIN versions v ON v.id = h.version_id",
+            HitKind::Quote => "quotes q JOIN versions v ON v.id = q.version_id",
+        };
+        let key = match self.kind {
+            HitKind::Source => "v.id",
+            HitKind::Note => "n.id",
+            HitKind::Highlight => "h.id",
+            HitKind::Quote => "q.id",
+        };
+        match mode {
+            Mode::Words => {
+                let idx = self.index(mode);
+                let sql = format!(
+                    "SELECT {title_sql} AS title, \
+                     snippet({idx}, {column}, char(2), char(3), '…', 24) AS snippet \
+                     FROM {idx}, {from} \
+                     WHERE {idx} MATCH ? AND {idx}.rowid = ? AND {key} = {idx}.rowid"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(expr)
+                    .bind(row_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let snippet: Option<String> = row.try_get("snippet")?;
+                Ok((
+                    row.try_get("title")?,
+                    to_html(snippet.as_deref().unwrap_or("")),
+                ))
+            }
+            Mode::Cjk => {
+                let text_sql = if self.kind == HitKind::Highlight {
+                    "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
+                } else {
+                    text_sql
+                };
+                let sql = format!(
+                    "SELECT {title_sql} AS title, {text_sql} AS body FROM {from} WHERE {key} = ?"
+                );
+                let row = sqlx::query(&sql).bind(row_id).fetch_one(&mut *conn).await?;
+                let title: String = row.try_get("title")?;
+                let body: String = row.try_get("body")?;
+                Ok((title, to_html(&cut_snippet(&body, needles))))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Snippets
+
+/// Characters of context kept before the first match in a hand-cut snippet.
+const BEFORE: usize = 24;
+/// Length of a hand-cut snippet, in characters.
+const WINDOW: usize = 96;
+
+/// Cuts a passage around the first needle and wraps every needle in the
+/// match markers. Matching folds case and accents, like the trigram index.
+fn cut_snippet(text: &str, needles: &[String]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    // Fold char by char so positions in `folded` map back to `chars`.
+    let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
+    let needles: Vec<Vec<char>> = needles.iter().map(|n| n.chars().collect()).collect();
+    let match_at = |i: usize| -> Option<usize> {
+        'needle: for n in &needles {
+            let mut j = i;
+            let mut k = 0;
+            while k < n.len() {
+                let Some(f) = folded.get(j) else {
+                    continue 'needle;
+                };
+                if f.is_empty() {
+                    j += 1;
+                    continue;
+                }
+                for fc in f.chars() {
+                    if n.get(k) != Some(&fc) {
+                        continue 'needle;
+                    }
+                    k += 1;
+                }
+                j += 1;
+            }
+            return Some(j - i);
+        }
+        None
+    };
+    let first = (0..chars.len()).find(|&i| match_at(i).is_some());
+    let start = first.map_or(0, |f| f.saturating_sub(BEFORE));
+    let end = (start + WINDOW).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut i = start;
+    while i < end {
+        if let Some(len) = match_at(i) {
+            out.push(OPEN);
+            out.extend(&chars[i..(i + len).min(chars.len())]);
+            out.push(CLOSE);
+            i += len;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    if i < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Escapes a snippet for HTML and turns the match markers into `<mark>`,
+/// keeping the tags balanced whatever the text contained.
+fn to_html(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len() + 16);
+    let mut open = false;
+    for c in snippet.chars() {
+        match c {
+            OPEN if !open => {
+                out.push_str("<mark>");
+                open = true;
+            }
+            CLOSE if open => {
+                out.push_str("</mark>");
+                open = false;
+            }
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\r' | '\t' => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    if open {
+        out.push_str("</mark>");
+    }
+    out.trim().to_string()
+}
+
+/// A snippet as plain text with the matches in «guillemets», for terminals.
+pub fn snippet_plain(html: &str) -> String {
+    html.replace("<mark>", "«")
+        .replace("</mark>", "»")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fts(q: &str) -> String {
+        // Word mode never touches the database.
+        fn walk(n: &Node) -> String {
+            match n {
+                Node::Term { text, prefix } => {
+                    if *prefix {
+                        format!("{} *", quote(text))
+                    } else {
+                        quote(text)
+                    }
+                }
+                Node::And(v) => {
+                    format!("AND({})", v.iter().map(walk).collect::<Vec<_>>().join(","))
+                }
+                Node::Or(v) => format!("OR({})", v.iter().map(walk).collect::<Vec<_>>().join(",")),
+                Node::Not(n) => format!("NOT({})", walk(n)),
+            }
+        }
+        walk(&parse(q).unwrap().root)
+    }
+
+    #[test]
+    fn parses_the_query_language() {
+        assert_eq!(fts("sanctions"), "\"sanctions\"");
+        assert_eq!(
+            fts("sanction* \"grain deal\""),
+            "AND(\"sanction\" *,\"grain deal\")"
+        );
+        assert_eq!(fts("a OR b c"), "OR(\"a\",AND(\"b\",\"c\"))");
+        assert_eq!(
+            fts("kim -jong NOT un"),
+            "AND(\"kim\",NOT(\"jong\"),NOT(\"un\"))"
+        );
+        assert_eq!(fts("(a OR b) AND c"), "AND(OR(\"a\",\"b\"),\"c\")");
+    }
+
+    #[test]
+    fn rejects_broken_queries_with_clear_messages() {
+        for (q, msg) in [
+            (
+                "\"grain deal",
+                "the search has an opening quotation mark without a closing one",
+            ),
+            ("war AND", "AND needs a word after it"),
+            ("OR war", "OR needs a word before it"),
+            (
+                "(war",
+                "the search has an opening parenthesis without a closing one",
+            ),
+            (
+                "war)",
+                "the search has a closing parenthesis without an opening one",
+            ),
+            ("   ", "type a word to search for"),
+            ("NOT", "NOT needs a word after it"),
+        ] {
+            match parse(q) {
+                Err(Error::Invalid(m)) => assert_eq!(m, msg, "query {q:?}"),
+                other => panic!("query {q:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn cuts_and_escapes_snippets() {
+        let s = cut_snippet("北京消息：<外交部>发言人表示，中国愿意", &["中国".into()]);
+        assert_eq!(
+            to_html(&s),
+            "北京消息：&lt;外交部&gt;发言人表示，<mark>中国</mark>愿意"
+        );
+        assert_eq!(to_html("a\u{2}b\u{2}c"), "a<mark>bc</mark>");
+    }
+}
