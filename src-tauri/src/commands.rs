@@ -6,6 +6,7 @@ use redline::citations::CitationStatus;
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
 use redline::projects::{DeletePlan, Project};
+use redline::search::{Hit, SearchQuery};
 use redline::tags::TagCount;
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
@@ -340,4 +341,9 @@ pub async fn export_note(app: App<'_>, note_id: i64, path: String) -> ApiResult<
 #[tauri::command]
 pub async fn backup_library(app: App<'_>, path: String) -> ApiResult<SavedFile> {
     handlers::export::backup_library(&app, path).await
+}
+
+#[tauri::command]
+pub async fn search(app: App<'_>, query: SearchQuery) -> ApiResult<Vec<Hit>> {
+    handlers::find::search(&app, query).await
 }

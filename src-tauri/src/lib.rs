@@ -62,6 +62,7 @@ pub fn run() {
             commands::list_versions,
             commands::list_captures,
             commands::get_version,
+            commands::search,
             commands::list_sources,
             commands::count_sources,
             commands::list_sites,

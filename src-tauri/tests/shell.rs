@@ -427,3 +427,50 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
         .unwrap();
     assert!(saved.bytes > 0 && backup.exists());
 }
+
+#[tokio::test]
+async fn search_finds_sources_and_notes() {
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_text(&app, WIRE.to_string(), Some(TextFormat::Html), None)
+        .await
+        .unwrap();
+    let note = handlers::notes::create_note(
+        &app,
+        "Fishermen: who pays".into(),
+        "Tokyo covers most of the fund.".into(),
+    )
+    .await
+    .unwrap();
+    let hits = handlers::find::search(
+        &app,
+        redline::search::SearchQuery {
+            text: "fishermen".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut found: Vec<(String, Option<i64>, Option<i64>)> = hits
+        .iter()
+        .map(|h| (h.kind.as_str().to_string(), h.source_id, h.note_id))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("note".to_string(), None, Some(note.id)),
+            ("source".to_string(), Some(clip.source_id), None),
+        ]
+    );
+    let err = handlers::find::search(
+        &app,
+        redline::search::SearchQuery {
+            text: "\"unclosed".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    if let Err(e) = err {
+        assert_eq!(e.code, "invalid", "{e:?}");
+    }
+}

@@ -2,12 +2,18 @@
 
 use redline::diff::{self, Diff};
 use redline::quotes::{self, QuoteEntry, QuoteFilter, SpeakerCount};
+use redline::search::{self, Hit, SearchQuery};
 use redline::versions::{self, VersionSummary};
 use serde::{Deserialize, Serialize};
 
 use super::conn;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+
+pub async fn search(app: &AppState, query: SearchQuery) -> ApiResult<Vec<Hit>> {
+    let mut c = conn(&app.db).await?;
+    Ok(search::search(&mut c, &query).await?)
+}
 
 pub async fn list_quotes(app: &AppState, filter: QuoteFilter) -> ApiResult<Vec<QuoteEntry>> {
     let mut c = conn(&app.db).await?;
