@@ -14,8 +14,9 @@
 //! vocabulary as every indexed trigram that *begins* with it, and the query
 //! ORs those trigrams together. The indexed text carries two trailing
 //! newlines, so a term at the very end of a title or body still begins a
-//! trigram. A single character that begins more than [`MAX_EXPANSION`]
-//! distinct trigrams is refused with a clear message instead of scanning.
+//! trigram. A one- or two-character term that begins more than
+//! [`MAX_EXPANSION`] distinct trigrams is refused with a clear message
+//! instead of scanning.
 //!
 //! Ranking is bm25 with the title (or speaker) weighted. To keep a common
 //! word fast in a library of hundreds of thousands of versions, each kind
@@ -40,7 +41,7 @@ pub const MAX_EXPANSION: usize = 3000;
 /// hundreds of thousands of versions; instead the newest `RANK_WINDOW`
 /// matches (after filters and the latest-version rule) are ranked. Queries
 /// matching fewer rows than this are ranked exactly.
-pub const RANK_WINDOW: u32 = 2_000;
+pub const RANK_WINDOW: u32 = 500;
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 1000;

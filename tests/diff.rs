@@ -282,3 +282,54 @@ fn wire_pages_differ_only_in_noise() {
     assert!(a.contains("<figcaption>"));
     assert!(a.contains("\"@type\":\"NewsArticle\""));
 }
+
+#[test]
+fn a_quote_given_to_someone_else_is_an_altered_quote() {
+    let old = Article {
+        title: "Talks end".into(),
+        blocks: vec![Block::paragraph(
+            "“The talks are over for this year,” said Foreign Minister Amara Diallo.",
+        )],
+        ..Default::default()
+    };
+    let new = Article {
+        title: "Talks end".into(),
+        blocks: vec![Block::paragraph(
+            "“The talks are over for this year,” said a senior aide to Diallo.",
+        )],
+        ..Default::default()
+    };
+    let d = diff_articles(&old, &new);
+    assert_eq!(
+        d.summary.quotes_altered,
+        vec![QuoteChange {
+            speaker: Some("a senior aide".into()),
+            old_speaker: Some("Foreign Minister Amara Diallo".into()),
+            from: "The talks are over for this year".into(),
+            to: "The talks are over for this year".into(),
+        }]
+    );
+    assert_eq!(d.summary.paragraphs_edited, 1);
+    assert!(d.summary.numbers_changed.is_empty());
+    assert!(render::text(&d, false)
+        .contains("  a senior aide: “The talks are over for this year” → “The talks are over for this year” (was attributed to Foreign Minister Amara Diallo)"));
+}
+
+#[test]
+fn swapped_paragraphs_in_one_place_are_one_move() {
+    let a = Block::paragraph("The ceasefire took effect at midnight, the army said.");
+    let b = Block::paragraph("Residents reported sporadic shelling near the airport.");
+    let c = Block::paragraph("Aid convoys are expected to cross on Friday.");
+    let old = Article {
+        blocks: vec![a.clone(), b.clone(), c.clone()],
+        ..Default::default()
+    };
+    let new = Article {
+        blocks: vec![b, a, c],
+        ..Default::default()
+    };
+    let d = diff_articles(&old, &new);
+    assert_eq!(d.summary.paragraphs_moved, 1);
+    assert_eq!(d.summary.paragraphs_added + d.summary.paragraphs_removed, 0);
+    assert_eq!(d.blocks.len(), 3);
+}
