@@ -12,6 +12,38 @@ setTimeout(() => {
     setTimeout(() => (document.querySelector('[data-testid="compare-mode-side"]') as HTMLElement)?.click(), 200);
   }
   if (view === 'note') openNote(7);
+  if (view === 'highlight') {
+    openReader(1);
+    setTimeout(() => {
+      // As the end-to-end test does: select a passage, then press the action.
+      const needle = 'based in Yokosuka';
+      const body = document.querySelector('[data-testid="reader-body"]')!;
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      let node: Node | null;
+      while ((node = walker.nextNode())) {
+        const i = (node as Text).data.indexOf(needle);
+        if (i >= 0) {
+          const r = document.createRange();
+          r.setStart(node, i);
+          r.setEnd(node, i + needle.length);
+          getSelection()!.removeAllRanges();
+          getSelection()!.addRange(r);
+          break;
+        }
+      }
+      setTimeout(() => {
+        (document.querySelector('[data-testid="highlight-action"]') as HTMLElement | null)?.click();
+        setTimeout(() => {
+          const marks = [...document.querySelectorAll('[data-testid="reader-highlight"]')].map((m) => m.textContent);
+          document.title = JSON.stringify(marks);
+          const out = document.createElement('pre');
+          out.id = 'result';
+          out.textContent = JSON.stringify(marks);
+          document.body.append(out);
+        }, 300);
+      }, 400);
+    }, 500);
+  }
   if (view === 'clip') openClip();
   if (view === 'clip-error') {
     openClip();

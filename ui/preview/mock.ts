@@ -95,6 +95,14 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   list_captures: (a) => captures.filter((c) => c.sourceId === a.sourceId),
   list_highlights: (a) => highlights.filter((h) => h.versionId === a.versionId),
   list_all_highlights: () => highlights,
+  create_highlight: (a) => {
+    const v = versions[a.versionId as number];
+    const chars = Array.from(v.text);
+    const h: Highlight = { id: 100 + highlights.length, sourceId: v.sourceId, versionId: v.id, start: a.start as number, end: a.end as number, text: chars.slice(a.start as number, a.end as number).join(''), prefix: '', suffix: '', comment: '', label: '', createdAt: now };
+    highlights.push(h);
+    (window as unknown as { __lastHighlight: Highlight }).__lastHighlight = h;
+    return h;
+  },
   source_tags: () => ['korea', 'missiles'],
   list_projects: () => [{ id: 1, name: 'Korea summit 2026', description: '', archived: false, createdAt: now, updatedAt: now, sourceCount: 12, noteCount: 2 }, { id: 2, name: 'Gaza ceasefire', description: '', archived: false, createdAt: now, updatedAt: now, sourceCount: 40, noteCount: 5 }],
   list_tags: () => [{ id: 1, name: 'korea', sourceCount: 3, noteCount: 1 }, { id: 2, name: 'missiles', sourceCount: 2, noteCount: 0 }, { id: 3, name: 'state-media', sourceCount: 9, noteCount: 0 }],
