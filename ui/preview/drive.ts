@@ -12,6 +12,27 @@ setTimeout(() => {
     setTimeout(() => (document.querySelector('[data-testid="compare-mode-side"]') as HTMLElement)?.click(), 200);
   }
   if (view === 'note') openNote(7);
+  if (view === 'cite') {
+    (document.querySelector('[data-testid="new-note"]') as HTMLElement).click();
+    const wait = (sel: string, then: (el: HTMLElement) => void, n = 0) => {
+      const el = document.querySelector(sel) as HTMLElement | null;
+      if (el) then(el);
+      else if (n < 100) setTimeout(() => wait(sel, then, n + 1), 50);
+    };
+    wait('[data-testid="note-editor"] .cm-content', (content) => {
+      content.focus();
+      document.execCommand('insertText', false, "Tokyo's first reaction was sharp:\n\n");
+      (document.querySelector('[data-testid="insert-citation"]') as HTMLElement).click();
+      wait('[data-testid="citation-option"]', (opt) => {
+        opt.click();
+        setTimeout(() => {
+          const saved = (window as unknown as { __saved?: { body: string } }).__saved;
+          const state = document.querySelector('[data-testid="note-saved"]')?.getAttribute('data-state');
+          document.title = JSON.stringify({ body: saved?.body ?? null, state });
+        }, 1500);
+      });
+    });
+  }
   if (view === 'highlight') {
     openReader(1);
     setTimeout(() => {

@@ -111,7 +111,13 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   list_languages: () => [{ value: 'ar', count: 1 }, { value: 'en', count: 1 }, { value: 'ru', count: 1 }],
   compare_versions: () => compare,
   list_notes: () => [note],
-  get_note: () => note,
+  create_note: (a) => ({ ...note, id: 8, title: String(a.title ?? ''), body: String(a.body ?? ''), projectIds: [], tags: [] }),
+  save_note: (a) => {
+    (window as unknown as { __saved: unknown }).__saved = a;
+    return { ...note, id: a.noteId as number, title: String(a.title), body: String(a.body), updatedAt: new Date().toISOString() };
+  },
+  citation_markdown: (a) => `[@h${a.highlightId}]`,
+  get_note: (a) => (a.noteId === 8 ? { ...note, id: 8, title: '', body: '', projectIds: [], tags: [] } : note),
   render_draft: () => ({
     html: '<p>Tokyo\'s first reaction was sharp:</p><blockquote><p>“This is an outrageous act that threatens the peace o”</p><footer><a href="redline://source/1/version/12">Example Wire, version 2, captured 2026-11-26 22:40 UTC</a></footer></blockquote><h2>To check</h2><ul><li><input type="checkbox" disabled> Shelter figure: <strong>30,000 or 10,000</strong>?</li></ul>',
     citations: [{ highlightId: 5, state: 'changed_after_cite', citedVersionId: 12, latestVersionId: 13, citedText: 'This is an outrageous act that threatens the peace o', newText: 'This is a regrettable act that threatens the peace o', spans: [{ op: 'equal', text: 'This is ' }, { op: 'delete', text: 'an outrageous' }, { op: 'insert', text: 'a regrettable' }, { op: 'equal', text: ' act that threatens the peace o' }] }],
