@@ -31,7 +31,7 @@ pub(crate) async fn write<T>(
     f: impl AsyncFnOnce(&mut SqliteConnection) -> redline::Result<T>,
 ) -> ApiResult<T> {
     let mut tx = app.db.write().await?;
-    let out = f(&mut tx).await?;
+    let out = f(&mut *tx).await?;
     tx.commit().await.map_err(redline::Error::from)?;
     app.changed(ChangeOrigin::App);
     Ok(out)
