@@ -1,0 +1,476 @@
+//! The shell's own contract, without a window: the error shape the UI relies
+//! on, handlers over a real library file, change events for writes by other
+//! processes, and capabilities that grant nothing broad.
+
+use std::time::Duration;
+
+#[path = "../../tests/common/server.rs"]
+mod server;
+
+use server::{Response, TestServer};
+
+use redline::clip::TextFormat;
+use redline_app::handlers;
+use redline_app::state::{AppState, ChangeOrigin};
+use redline_app::ApiError;
+
+const WIRE: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Seoul and Tokyo agree $500 million fund for displaced fishermen | Harbour Wire</title></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Seoul and Tokyo agree $500 million fund for displaced fishermen</h1>
+<p class="byline">By Min-ji Park and Kenji Sato</p>
+<figure><img src="boat.jpg" alt=""><figcaption>Fishing boats moored at Busan's Jagalchi harbour on Tuesday.</figcaption></figure>
+<p>BUSAN, South Korea — South Korea and Japan agreed on Tuesday to set up a $500 million fund for about 30,000 fishermen whose grounds were closed after the reactor discharge, officials from both governments said.</p>
+<p>"This is not charity, it is a debt we owe to the coastal towns," Foreign Minister Cho Tae-yul told reporters after the talks.</p>
+<h2>WHO PAYS</h2>
+<p>Under the deal, Tokyo will cover 60% of the fund and Seoul the rest, with the first payments expected before the spring season opens in March.</p>
+</article><aside>Advertisement</aside></body></html>"#;
+
+async fn library() -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = AppState::open(&dir.path().join("redline.db")).await.unwrap();
+    (dir, app)
+}
+
+#[test]
+fn errors_cross_to_the_ui_as_code_and_message_only() {
+    let e: ApiError = redline::Error::not_found("source", 42).into();
+    assert_eq!(
+        serde_json::to_string(&e).unwrap(),
+        r#"{"code":"not_found","message":"source 42 not found"}"#
+    );
+    let e: ApiError = redline::Error::Invalid("a tag needs a name".into()).into();
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        serde_json::json!({ "code": "invalid", "message": "a tag needs a name" })
+    );
+}
+
+#[tokio::test]
+async fn a_missing_source_is_a_not_found_error() {
+    let (_dir, app) = library().await;
+    let err = handlers::sources::get_source(&app, 999).await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+    assert_eq!(err.message, "source 999 not found");
+    let err = handlers::sources::list_versions(&app, 999).await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+}
+
+#[tokio::test]
+async fn pasted_html_becomes_a_source_with_a_version_and_announces_the_write() {
+    let (_dir, app) = library().await;
+    let mut changes = app.subscribe();
+    let out = handlers::clip::clip_text(
+        &app,
+        WIRE.to_string(),
+        Some(TextFormat::Html),
+        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+    )
+    .await
+    .unwrap();
+    assert!(out.new_source);
+    assert!(out.new_version);
+    assert_eq!(out.version_seq, 1);
+    assert_eq!(
+        changes.try_recv().unwrap().origin,
+        ChangeOrigin::App,
+        "a clip announces library-changed"
+    );
+
+    let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].id, out.source_id);
+    assert_eq!(sources[0].version_count, 1);
+
+    let versions = handlers::sources::list_versions(&app, out.source_id)
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    let v = handlers::sources::get_version(&app, versions[0].id)
+        .await
+        .unwrap();
+    assert_eq!(v.id, out.version_id);
+    assert!(
+        v.text.contains("30,000 fishermen"),
+        "body kept: {:?}",
+        v.text
+    );
+    let captures = handlers::sources::list_captures(&app, out.source_id)
+        .await
+        .unwrap();
+    assert_eq!(captures.len(), 1);
+    assert_eq!(captures[0].outcome, "new_version");
+    assert_eq!(captures[0].method, "paste");
+}
+
+#[tokio::test]
+async fn writes_by_another_process_are_announced_as_external_changes() {
+    let (dir, app) = library().await;
+    let mut changes = app.subscribe();
+    tokio::spawn(redline_app::background::poll_external(app.clone()));
+    // Let the poller take its first reading before the other "process" writes.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // A second, independent connection pool stands in for the `redline` CLI.
+    let cli = redline::Db::open(dir.path().join("redline.db")).await.unwrap();
+    let clipper =
+        redline::clip::Clipper::new(cli.clone(), redline::fetch::FetchLimits::default()).unwrap();
+    clipper
+        .clip(redline::clip::ClipInput::Text {
+            content: WIRE.as_bytes().to_vec(),
+            format: TextFormat::Html,
+            url: None,
+            method: redline::versions::CaptureMethod::Paste,
+        })
+        .await
+        .unwrap();
+
+    let change = tokio::time::timeout(Duration::from_secs(20), changes.recv())
+        .await
+        .expect("the app noticed the outside write")
+        .unwrap();
+    assert_eq!(change.origin, ChangeOrigin::External);
+}
+
+#[test]
+fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
+    let cap: serde_json::Value =
+        serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    assert_eq!(cap["windows"], serde_json::json!(["main"]));
+    let build_rs = include_str!("../build.rs");
+    for p in cap["permissions"].as_array().unwrap() {
+        let id = p
+            .as_str()
+            .or_else(|| p["identifier"].as_str())
+            .unwrap()
+            .to_string();
+        let plugin = id.split(':').next().unwrap();
+        assert!(
+            !id.ends_with(":default") && !id.contains("allow-all"),
+            "no blanket grants: {id}"
+        );
+        match plugin {
+            _ if !id.contains(':') => {
+                let command = id.trim_start_matches("allow-").replace('-', "_");
+                assert!(
+                    build_rs.contains(&format!("\"{command}\"")),
+                    "{id} grants a command the app does not declare"
+                );
+            }
+            "core" => assert!(id.starts_with("core:event:"), "{id}"),
+            "dialog" => assert!(["dialog:allow-open", "dialog:allow-save"].contains(&id.as_str())),
+            "opener" => {
+                assert_eq!(id, "opener:allow-open-url");
+                assert_eq!(
+                    p["allow"],
+                    serde_json::json!([{ "url": "https://*" }, { "url": "http://*" }]),
+                    "links open in the system browser, web URLs only"
+                );
+            }
+            "notification" => {}
+            other => panic!("unexpected plugin permission {other}: {id}"),
+        }
+    }
+}
+
+#[test]
+fn the_window_runs_under_a_strict_content_security_policy() {
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    assert_eq!(conf["identifier"], "org.redline.app");
+    assert_eq!(conf["productName"], "Redline");
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(csp.contains("script-src 'self';"), "{csp}");
+    assert!(!csp.contains("unsafe-eval"));
+    assert!(csp.contains("object-src 'none'"));
+    assert!(csp.contains("frame-src 'none'"));
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+}
+
+#[tokio::test]
+async fn clipping_a_url_and_rechecking_it_records_each_revision() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let url = server.url("/asia/fund");
+
+    let first = handlers::clip::clip_url(&app, format!("  {url}  ")).await.unwrap();
+    assert!(first.new_source && first.new_version);
+
+    let same = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    assert_eq!(same.status, redline::clip::CheckStatus::Unchanged);
+    assert_eq!(same.version_id, Some(first.version_id));
+
+    server.set(
+        "/asia/fund",
+        Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
+    );
+    let second = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    assert_eq!(second.status, redline::clip::CheckStatus::NewVersion);
+    assert_eq!(second.version_seq, Some(2));
+
+    let outcomes: Vec<String> = handlers::sources::list_captures(&app, first.source_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.outcome)
+        .collect();
+    assert_eq!(outcomes, ["new_version", "unchanged", "new_version"]);
+}
+
+#[tokio::test]
+async fn a_refused_url_is_an_error_with_the_fetchers_code() {
+    let (_dir, app) = library().await;
+    let err = handlers::clip::clip_url(&app, "file:///etc/passwd".into())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "unsupported_scheme");
+    let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
+        .await
+        .unwrap();
+    assert!(sources.is_empty(), "a refused clip leaves the library as it was");
+}
+
+#[tokio::test]
+async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+        .await
+        .unwrap();
+    assert!(handlers::watch::due_for_check(&app).await.unwrap().is_empty());
+
+    let mut tx = app.db.write().await.unwrap();
+    redline::watch::set_watched(&mut tx, clip.source_id, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        handlers::watch::due_for_check(&app).await.unwrap(),
+        [clip.source_id]
+    );
+
+    server.set(
+        "/asia/fund",
+        Response::html(WIRE.replace("60% of the fund", "70% of the fund")),
+    );
+    let gate = redline::watch::HostGate::new(Duration::from_millis(10));
+    let out = handlers::watch::check_watched(&app, &gate, clip.source_id)
+        .await
+        .unwrap();
+    assert_eq!(out.status, redline::clip::CheckStatus::NewVersion);
+    assert!(
+        handlers::watch::due_for_check(&app).await.unwrap().is_empty(),
+        "checked sources wait for their next turn"
+    );
+}
+
+#[test]
+fn every_registered_command_is_declared_for_the_acl() {
+    let lib_rs = include_str!("../src/lib.rs");
+    let build_rs = include_str!("../build.rs");
+    let registered: Vec<&str> = lib_rs
+        .split("commands::")
+        .skip(1)
+        .map(|s| s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap())
+        .collect();
+    assert!(registered.len() > 20, "{registered:?}");
+    for name in registered {
+        assert!(
+            build_rs.contains(&format!("\"{name}\"")),
+            "{name} is registered but not declared in build.rs, so no window may call it"
+        );
+    }
+}
+
+#[tokio::test]
+async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let first = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+        .await
+        .unwrap();
+    server.set(
+        "/asia/fund",
+        Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
+    );
+    let second = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    let view = handlers::find::compare_versions(&app, first.version_id, second.version_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!((view.old.seq, view.new.seq), (1, 2));
+    let figures: Vec<(String, String)> = view
+        .diff
+        .summary
+        .numbers_changed
+        .iter()
+        .map(|n| (n.from.clone(), n.to.clone()))
+        .collect();
+    assert_eq!(figures, [("30,000".to_string(), "10,000".to_string())]);
+    assert!(view.html.contains("10,000"), "{}", view.html);
+
+    let other = handlers::clip::clip_text(&app, "A second story.\n\nWith a body.".into(), None, None)
+        .await
+        .unwrap();
+    let err = handlers::find::compare_versions(&app, first.version_id, other.version_id)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "invalid");
+}
+
+#[tokio::test]
+async fn a_cited_highlight_renders_in_the_note_and_is_listed_for_the_picker() {
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_text(
+        &app,
+        WIRE.to_string(),
+        Some(TextFormat::Html),
+        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+    )
+    .await
+    .unwrap();
+    let version = handlers::sources::get_version(&app, clip.version_id)
+        .await
+        .unwrap();
+    let passage = "This is not charity, it is a debt we owe to the coastal towns";
+    let start = version.text.find(passage).expect("passage in the text");
+    let start = version.text[..start].chars().count();
+    let end = start + passage.chars().count();
+    let h = handlers::notes::create_highlight(&app, clip.version_id, start, end, String::new(), String::new())
+        .await
+        .unwrap();
+    assert_eq!(h.text, passage);
+    let picker = handlers::notes::list_all_highlights(&app).await.unwrap();
+    assert_eq!(picker.iter().map(|h| h.id).collect::<Vec<_>>(), [h.id]);
+
+    let cite = handlers::notes::citation_markdown(&app, h.id).await.unwrap();
+    let body = format!("Seoul's line:\n\n{cite}\n\n<script>alert(1)</script>");
+    let note = handlers::notes::create_note(&app, "Fishermen fund".into(), body)
+        .await
+        .unwrap();
+    let rendered = handlers::notes::render_note(&app, note.id).await.unwrap();
+    assert!(rendered.html.contains("coastal towns"), "{}", rendered.html);
+    assert!(!rendered.html.contains("<script"), "{}", rendered.html);
+    assert_eq!(rendered.citations.len(), 1);
+    let draft = handlers::notes::render_draft(&app, format!("Draft {cite}"))
+        .await
+        .unwrap();
+    assert_eq!(draft.citations.len(), 1);
+    assert!(draft.html.contains("coastal towns"), "{}", draft.html);
+}
+
+#[tokio::test]
+async fn projects_tags_filters_and_exports_through_the_shell() {
+    let (dir, app) = library().await;
+    let clip = handlers::clip::clip_text(
+        &app,
+        WIRE.to_string(),
+        Some(TextFormat::Html),
+        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+    )
+    .await
+    .unwrap();
+    let mut changes = app.subscribe();
+    let project = handlers::organise::create_project(&app, "Korea–Japan summit".into(), String::new())
+        .await
+        .unwrap();
+    assert_eq!(changes.try_recv().unwrap().origin, ChangeOrigin::App);
+    handlers::organise::add_sources_to_project(&app, project.id, vec![clip.source_id])
+        .await
+        .unwrap();
+    handlers::organise::tag_sources(&app, vec![clip.source_id], "fisheries".into())
+        .await
+        .unwrap();
+
+    let in_project = redline::library::SourceFilter {
+        project_id: Some(project.id),
+        ..Default::default()
+    };
+    let listed = handlers::organise::list_sources(&app, in_project).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [clip.source_id]);
+    let tags = handlers::organise::list_tags(&app).await.unwrap();
+    assert_eq!(
+        tags.iter().map(|t| (t.name.as_str(), t.source_count)).collect::<Vec<_>>(),
+        [("fisheries", 1)]
+    );
+
+    handlers::organise::set_watched(&app, vec![clip.source_id], true)
+        .await
+        .unwrap();
+    assert!(handlers::sources::get_source(&app, clip.source_id).await.unwrap().watched);
+
+    let csl = dir.path().join("sources.json");
+    let saved = handlers::export::export_sources(
+        &app,
+        vec![clip.source_id],
+        handlers::export::ExportFormat::Csl,
+        csl.display().to_string(),
+    )
+    .await
+    .unwrap();
+    assert!(saved.bytes > 0);
+    let items: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
+    assert_eq!(items.as_array().map(Vec::len), Some(1));
+
+    let backup = dir.path().join("backup.db");
+    let saved = handlers::export::backup_library(&app, backup.display().to_string())
+        .await
+        .unwrap();
+    assert!(saved.bytes > 0 && backup.exists());
+}
+
+#[tokio::test]
+async fn search_finds_sources_and_notes() {
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_text(&app, WIRE.to_string(), Some(TextFormat::Html), None)
+        .await
+        .unwrap();
+    let note = handlers::notes::create_note(
+        &app,
+        "Fishermen: who pays".into(),
+        "Tokyo covers most of the fund.".into(),
+    )
+    .await
+    .unwrap();
+    let hits = handlers::find::search(
+        &app,
+        redline::search::SearchQuery {
+            text: "fishermen".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut found: Vec<(String, Option<i64>, Option<i64>)> = hits
+        .iter()
+        .map(|h| (h.kind.as_str().to_string(), h.source_id, h.note_id))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("note".to_string(), None, Some(note.id)),
+            ("source".to_string(), Some(clip.source_id), None),
+        ]
+    );
+    let err = handlers::find::search(
+        &app,
+        redline::search::SearchQuery {
+            text: "\"unclosed".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    if let Err(e) = err {
+        assert_eq!(e.code, "invalid", "{e:?}");
+    }
+}

@@ -1,0 +1,2 @@
+// PROVISIONAL: written by hand until the Rust type lands; ts-rs regenerates this file.
+export type ApiErrorPayload = { code: string, message: string, };

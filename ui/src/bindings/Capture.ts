@@ -1,0 +1,2 @@
+// PROVISIONAL: written by hand until the Rust type lands; ts-rs regenerates this file.
+export type Capture = { id: number, sourceId: number, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: number | null, etag: string | null, lastModified: string | null, contentType: string | null, charset: string | null, rawSize: number | null, rawSha256: string | null, outcome: string, error: string | null, versionId: number | null, };

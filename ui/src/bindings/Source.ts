@@ -1,0 +1,2 @@
+// PROVISIONAL: written by hand until the Rust type lands; ts-rs regenerates this file.
+export type Source = { id: number, url: string | null, createdAt: string, watched: boolean, archived: boolean, title: string, siteName: string | null, lang: string | null, dir: string, publishedAt: string | null, latestVersionId: number | null, versionCount: number, lastCapturedAt: string | null, lastViewedVersionId: number | null, };

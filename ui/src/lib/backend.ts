@@ -1,0 +1,86 @@
+// The views' one door to the shell: the typed commands of api.ts (owned by the
+// shell engineer), each with a deadline so that no pending state lasts forever.
+import * as api from './api';
+import { withTimeout } from './errors';
+
+/** Local reads and writes. */
+const QUICK = 20_000;
+/** Fetching from the web: the core caps a fetch itself; this is the outer bound. */
+const NETWORK = 90_000;
+/** Exports and backups of a large library. */
+const LONG = 300_000;
+
+type Fn = (...args: never[]) => Promise<unknown>;
+
+function timed<F extends Fn>(f: F, ms: number, what: string): F {
+  return ((...args: Parameters<F>) => withTimeout(f(...args), ms, what)) as F;
+}
+
+export const clipUrl = timed(api.clipUrl, NETWORK, 'Clipping');
+export const clipText = timed(api.clipText, NETWORK, 'Clipping');
+export const clipFile = timed(api.clipFile, NETWORK, 'Clipping');
+/** The reporter picks files in a native dialog first, hence the long bound. */
+export const clipFilesWithDialog = timed(api.clipFilesWithDialog, LONG, 'Clipping files');
+export const checkSource = timed(api.checkSource, NETWORK, 'The re-check');
+
+export const listSources = timed(api.listSources, QUICK, 'Loading sources');
+export const countSources = timed(api.countSources, QUICK, 'Counting sources');
+export const listSites = timed(api.listSites, QUICK, 'Loading outlets');
+export const listLanguages = timed(api.listLanguages, QUICK, 'Loading languages');
+export const getSource = timed(api.getSource, QUICK, 'Loading the source');
+export const listVersions = timed(api.listVersions, QUICK, 'Loading versions');
+export const getVersion = timed(api.getVersion, QUICK, 'Loading the version');
+export const listCaptures = timed(api.listCaptures, QUICK, 'Loading the timeline');
+export const markViewed = timed(api.markViewed, QUICK, 'Marking as read');
+export const setWatched = timed(api.setWatched, QUICK, 'Changing the watch flag');
+export const setArchived = timed(api.setArchived, QUICK, 'Archiving');
+export const compareVersions = timed(api.compareVersions, QUICK, 'Comparing');
+
+export const listProjects = timed(api.listProjects, QUICK, 'Loading projects');
+export const createProject = timed(api.createProject, QUICK, 'Creating the project');
+export const renameProject = timed(api.renameProject, QUICK, 'Renaming the project');
+export const archiveProjects = timed(api.archiveProjects, QUICK, 'Archiving the project');
+export const projectDeletePlan = timed(api.projectDeletePlan, QUICK, 'Planning the deletion');
+export const deleteProject = timed(api.deleteProject, QUICK, 'Deleting the project');
+export const addSourcesToProject = timed(api.addSourcesToProject, QUICK, 'Adding to the project');
+export const removeSourcesFromProject = timed(api.removeSourcesFromProject, QUICK, 'Removing from the project');
+
+export const listTags = timed(api.listTags, QUICK, 'Loading tags');
+export const sourceTags = timed(api.sourceTags, QUICK, 'Loading tags');
+export const tagSources = timed(api.tagSources, QUICK, 'Tagging');
+export const untagSources = timed(api.untagSources, QUICK, 'Removing the tag');
+export const renameTag = timed(api.renameTag, QUICK, 'Renaming the tag');
+export const deleteTag = timed(api.deleteTag, QUICK, 'Deleting the tag');
+
+export const listNotes = timed(api.listNotes, QUICK, 'Loading notes');
+export const getNote = timed(api.getNote, QUICK, 'Opening the note');
+export const createNote = timed(api.createNote, QUICK, 'Creating the note');
+export const saveNote = timed(api.saveNote, QUICK, 'Saving');
+export const tagNotes = timed(api.tagNotes, QUICK, 'Tagging the note');
+export const untagNotes = timed(api.untagNotes, QUICK, 'Removing the tag');
+export const addNotesToProject = timed(api.addNotesToProject, QUICK, 'Adding to the project');
+export const removeNotesFromProject = timed(api.removeNotesFromProject, QUICK, 'Removing from the project');
+export const deleteNote = timed(api.deleteNote, QUICK, 'Deleting the note');
+export const noteHistory = timed(api.noteHistory, QUICK, 'Loading the history');
+export const restoreNote = timed(api.restoreNote, QUICK, 'Restoring');
+export const renderNote = timed(api.renderNote, QUICK, 'Rendering the note');
+export const renderDraft = timed(api.renderDraft, QUICK, 'Rendering the preview');
+
+export const createHighlight = timed(api.createHighlight, QUICK, 'Saving the highlight');
+export const listHighlights = timed(api.listHighlights, QUICK, 'Loading highlights');
+export const listSourceHighlights = timed(api.listSourceHighlights, QUICK, 'Loading highlights');
+export const listAllHighlights = timed(api.listAllHighlights, QUICK, 'Loading highlights');
+export const updateHighlight = timed(api.updateHighlight, QUICK, 'Saving the comment');
+export const deleteHighlight = timed(api.deleteHighlight, QUICK, 'Removing the highlight');
+export const citationMarkdown = timed(api.citationMarkdown, QUICK, 'Making the citation');
+
+export const listQuotes = timed(api.listQuotes, QUICK, 'Loading quotes');
+export const search = timed(api.search, QUICK, 'Searching');
+
+export const exportSourcesWithDialog = timed(api.exportSourcesWithDialog, LONG, 'The export');
+export const exportBundleWithDialog = timed(api.exportBundleWithDialog, LONG, 'The evidence bundle');
+export const exportNoteWithDialog = timed(api.exportNoteWithDialog, LONG, 'The export');
+export const backupWithDialog = timed(api.backupWithDialog, LONG, 'The backup');
+
+export const onLibraryChanged = api.onLibraryChanged;
+export const onSourceChanged = api.onSourceChanged;

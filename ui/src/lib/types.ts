@@ -1,0 +1,42 @@
+// The types the views use: the shell's generated bindings (ui/src/bindings/,
+// via api.ts), plus a few UI-only shapes.
+
+export type {
+  Capture,
+  CheckOutcome,
+  CitationStatus,
+  ClipOutcome,
+  CompareView,
+  DeletePlan,
+  ExportFormat,
+  Highlight,
+  Hit,
+  Note,
+  Project,
+  QuoteEntry,
+  RenderedNote,
+  SavedFile,
+  SearchQuery,
+  Source,
+  SourceFilter,
+  TagCount,
+  TextFormat,
+  Version,
+  VersionSummary,
+} from './api';
+export type { Block } from '../bindings/Block';
+export type { BlockDiff } from '../bindings/BlockDiff';
+export type { BlockOp } from '../bindings/BlockOp';
+export type { CitationState } from '../bindings/CitationState';
+export type { Diff } from '../bindings/Diff';
+export type { Dir } from '../bindings/Dir';
+export type { HitKind } from '../bindings/HitKind';
+export type { Span } from '../bindings/Span';
+export type { SpanOp } from '../bindings/SpanOp';
+export type { Summary } from '../bindings/Summary';
+
+/** Errors cross from the shell as `{ code, message }`. */
+export interface AppError {
+  code: string;
+  message: string;
+}
