@@ -157,7 +157,9 @@ impl AppSession {
         match found {
             Ok(e) => Ok(e),
             Err(e) => {
-                let _ = self.save_screenshot(&format!("timeout-{}", sanitize(css))).await;
+                let _ = self
+                    .save_screenshot(&format!("timeout-{}", sanitize(css)))
+                    .await;
                 Err(format!("{css} did not appear within {timeout:?}: {e}").into())
             }
         }
@@ -197,7 +199,9 @@ impl AppSession {
                 return Ok(v);
             }
             if Instant::now() >= deadline {
-                let _ = self.save_screenshot(&format!("timeout-{}", sanitize(what))).await;
+                let _ = self
+                    .save_screenshot(&format!("timeout-{}", sanitize(what)))
+                    .await;
                 return Err(format!("{what}: not true within {timeout:?}").into());
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
@@ -284,43 +288,43 @@ fn tracing_note(msg: &str) {
 }
 
 async fn connect(port: u16, bin: &Path, driver: &DriverProcess) -> Result<Client> {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("wry"));
-        caps.insert(
-            "tauri:options".into(),
-            json!({ "application": bin.display().to_string() }),
-        );
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + SESSION_TIMEOUT;
-        loop {
-            let attempt = tokio::time::timeout(
-                Duration::from_secs(60),
-                ClientBuilder::new(HttpConnector::new())
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": bin.display().to_string() }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + SESSION_TIMEOUT;
+    loop {
+        let attempt = tokio::time::timeout(
+            Duration::from_secs(60),
+            ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&url),
-            )
-            .await;
-            match attempt {
-                Ok(Ok(client)) => return Ok(client),
-                Ok(Err(e)) if Instant::now() < deadline => {
-                    // tauri-driver not listening yet.
-                    tracing_note(&format!("session not ready: {e}"));
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-                Ok(Err(e)) => {
-                    return Err(format!(
-                        "no WebDriver session within {SESSION_TIMEOUT:?}: {e}; tauri-driver log: {}",
-                        driver.log()
-                    )
-                    .into())
-                }
-                Err(_) => {
-                    return Err(format!(
-                        "creating the WebDriver session hung; tauri-driver log: {}",
-                        driver.log()
-                    )
-                    .into())
-                }
+        )
+        .await;
+        match attempt {
+            Ok(Ok(client)) => return Ok(client),
+            Ok(Err(e)) if Instant::now() < deadline => {
+                // tauri-driver not listening yet.
+                tracing_note(&format!("session not ready: {e}"));
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Ok(Err(e)) => {
+                return Err(format!(
+                    "no WebDriver session within {SESSION_TIMEOUT:?}: {e}; tauri-driver log: {}",
+                    driver.log()
+                )
+                .into())
+            }
+            Err(_) => {
+                return Err(format!(
+                    "creating the WebDriver session hung; tauri-driver log: {}",
+                    driver.log()
+                )
+                .into())
             }
         }
     }
+}

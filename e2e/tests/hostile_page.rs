@@ -49,10 +49,15 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     app.click("clip-open").await?;
     app.testid("clip-input").await?.send_keys(url).await?;
     app.click("clip-button").await?;
-    app.wait_css("[data-testid=\"clip-status\"][data-state=\"done\"]", NETWORK)
-        .await?;
+    app.wait_css(
+        "[data-testid=\"clip-status\"][data-state=\"done\"]",
+        NETWORK,
+    )
+    .await?;
     app.click("nav-library").await?;
-    let row = app.wait_css("[data-testid=\"source-row\"]", UI_TIMEOUT).await?;
+    let row = app
+        .wait_css("[data-testid=\"source-row\"]", UI_TIMEOUT)
+        .await?;
     let source_id = row.attr("data-source-id").await?.expect("row has an id");
 
     // Reader: the text is there, as text; clicking the javascript: link does nothing.
@@ -60,7 +65,10 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     let body = app.testid("reader-body").await?;
     let text = body.text().await?;
     assert!(text.contains("violations of the ceasefire"), "{text}");
-    assert!(text.contains("<script>window.__pwned='escaped'</script>"), "{text}");
+    assert!(
+        text.contains("<script>window.__pwned='escaped'</script>"),
+        "{text}"
+    );
     let live = app
         .js(
             "const b = document.querySelector('[data-testid=\"reader-body\"]'); return b.querySelectorAll('script, img, iframe, svg, a[href^=\"javascript\"], [onerror], [onload]').length;",
@@ -88,7 +96,8 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     .await?;
     app.click("compare-button").await?;
     app.testid("compare-summary").await?;
-    app.wait_css("[data-testid=\"compare-block\"]", UI_TIMEOUT).await?;
+    app.wait_css("[data-testid=\"compare-block\"]", UI_TIMEOUT)
+        .await?;
     let live = app
         .js(
             "const c = document.querySelector('[data-testid=\"compare\"]'); return c.querySelectorAll('script, img, iframe, svg, a[href^=\"javascript\"], [onerror], [onload]').length;",
@@ -106,7 +115,10 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     app.click("highlight-action").await?;
     app.testid("reader-highlight").await?;
     app.click("new-note").await?;
-    app.testid("note-title").await?.send_keys("Monitors").await?;
+    app.testid("note-title")
+        .await?
+        .send_keys("Monitors")
+        .await?;
     common::type_in_note(
         app,
         "<script>window.__pwned='note'</script> <img src=x onerror=\"window.__pwned='note-img'\"> [report](javascript:window.__pwned='note-link')\n\n",

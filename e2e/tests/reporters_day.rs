@@ -95,7 +95,9 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
         .await?;
     let numbers: Vec<String> = serde_json::from_value(numbers)?;
     assert!(
-        numbers.iter().any(|n| n.contains("30,000") && n.contains("10,000")),
+        numbers
+            .iter()
+            .any(|n| n.contains("30,000") && n.contains("10,000")),
         "{numbers:?}"
     );
     let moved = app
@@ -145,7 +147,10 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
         UI_TIMEOUT,
     )
     .await?;
-    assert!(app.all("[data-testid=\"changed-after-cite\"]").await?.is_empty());
+    assert!(app
+        .all("[data-testid=\"changed-after-cite\"]")
+        .await?
+        .is_empty());
     app.screenshot("note").await?;
 
     // The outlet softens the quoted words; re-check.
@@ -164,7 +169,9 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     let mark = app.testid("changed-after-cite").await?;
     let mark_text = mark.text().await?;
     assert!(
-        mark_text.to_lowercase().contains("changed after you cited it"),
+        mark_text
+            .to_lowercase()
+            .contains("changed after you cited it"),
         "{mark_text}"
     );
     app.screenshot("note-changed-after-cite").await?;

@@ -1,15 +1,15 @@
 //! The Tauri commands: each registers one handler and nothing more.
 //! Arguments arrive camelCased from `ui/src/lib/api.ts` (`sourceId` → `source_id`).
 
-use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::citations::CitationStatus;
+use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
+use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
+use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
 use redline::search::{Hit, SearchQuery};
 use redline::tags::TagCount;
-use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
-use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
 use redline::versions::{Capture, Source, Version, VersionSummary};
 use tauri::State;
 
@@ -133,7 +133,14 @@ pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<Str
 }
 
 #[tauri::command]
-pub async fn create_highlight(app: App<'_>, version_id: i64, start: usize, end: usize, comment: String, label: String) -> ApiResult<Highlight> {
+pub async fn create_highlight(
+    app: App<'_>,
+    version_id: i64,
+    start: usize,
+    end: usize,
+    comment: String,
+    label: String,
+) -> ApiResult<Highlight> {
     handlers::notes::create_highlight(&app, version_id, start, end, comment, label).await
 }
 
@@ -153,7 +160,12 @@ pub async fn list_all_highlights(app: App<'_>) -> ApiResult<Vec<Highlight>> {
 }
 
 #[tauri::command]
-pub async fn update_highlight(app: App<'_>, highlight_id: i64, comment: Option<String>, label: Option<String>) -> ApiResult<Highlight> {
+pub async fn update_highlight(
+    app: App<'_>,
+    highlight_id: i64,
+    comment: Option<String>,
+    label: Option<String>,
+) -> ApiResult<Highlight> {
     handlers::notes::update_highlight(&app, highlight_id, comment, label).await
 }
 
@@ -175,7 +187,11 @@ pub async fn list_speakers(app: App<'_>) -> ApiResult<Vec<SpeakerCount>> {
 }
 
 #[tauri::command]
-pub async fn compare_versions(app: App<'_>, old_version_id: i64, new_version_id: i64) -> ApiResult<CompareView> {
+pub async fn compare_versions(
+    app: App<'_>,
+    old_version_id: i64,
+    new_version_id: i64,
+) -> ApiResult<CompareView> {
     handlers::find::compare_versions(&app, old_version_id, new_version_id).await
 }
 
@@ -232,12 +248,20 @@ pub async fn rename_project(app: App<'_>, project_id: i64, name: String) -> ApiR
 }
 
 #[tauri::command]
-pub async fn describe_project(app: App<'_>, project_id: i64, description: String) -> ApiResult<Project> {
+pub async fn describe_project(
+    app: App<'_>,
+    project_id: i64,
+    description: String,
+) -> ApiResult<Project> {
     handlers::organise::describe_project(&app, project_id, description).await
 }
 
 #[tauri::command]
-pub async fn archive_projects(app: App<'_>, project_ids: Vec<i64>, archived: bool) -> ApiResult<()> {
+pub async fn archive_projects(
+    app: App<'_>,
+    project_ids: Vec<i64>,
+    archived: bool,
+) -> ApiResult<()> {
     handlers::organise::archive_projects(&app, project_ids, archived).await
 }
 
@@ -247,27 +271,47 @@ pub async fn project_delete_plan(app: App<'_>, project_id: i64) -> ApiResult<Del
 }
 
 #[tauri::command]
-pub async fn delete_project(app: App<'_>, project_id: i64, also_sources: bool) -> ApiResult<DeletePlan> {
+pub async fn delete_project(
+    app: App<'_>,
+    project_id: i64,
+    also_sources: bool,
+) -> ApiResult<DeletePlan> {
     handlers::organise::delete_project(&app, project_id, also_sources).await
 }
 
 #[tauri::command]
-pub async fn add_sources_to_project(app: App<'_>, project_id: i64, source_ids: Vec<i64>) -> ApiResult<()> {
+pub async fn add_sources_to_project(
+    app: App<'_>,
+    project_id: i64,
+    source_ids: Vec<i64>,
+) -> ApiResult<()> {
     handlers::organise::add_sources_to_project(&app, project_id, source_ids).await
 }
 
 #[tauri::command]
-pub async fn remove_sources_from_project(app: App<'_>, project_id: i64, source_ids: Vec<i64>) -> ApiResult<()> {
+pub async fn remove_sources_from_project(
+    app: App<'_>,
+    project_id: i64,
+    source_ids: Vec<i64>,
+) -> ApiResult<()> {
     handlers::organise::remove_sources_from_project(&app, project_id, source_ids).await
 }
 
 #[tauri::command]
-pub async fn add_notes_to_project(app: App<'_>, project_id: i64, note_ids: Vec<i64>) -> ApiResult<()> {
+pub async fn add_notes_to_project(
+    app: App<'_>,
+    project_id: i64,
+    note_ids: Vec<i64>,
+) -> ApiResult<()> {
     handlers::organise::add_notes_to_project(&app, project_id, note_ids).await
 }
 
 #[tauri::command]
-pub async fn remove_notes_from_project(app: App<'_>, project_id: i64, note_ids: Vec<i64>) -> ApiResult<()> {
+pub async fn remove_notes_from_project(
+    app: App<'_>,
+    project_id: i64,
+    note_ids: Vec<i64>,
+) -> ApiResult<()> {
     handlers::organise::remove_notes_from_project(&app, project_id, note_ids).await
 }
 
@@ -324,7 +368,12 @@ pub async fn merge_tags(app: App<'_>, from: Vec<String>, into: String) -> ApiRes
 // ---- export
 
 #[tauri::command]
-pub async fn export_sources(app: App<'_>, source_ids: Vec<i64>, format: ExportFormat, path: String) -> ApiResult<SavedFile> {
+pub async fn export_sources(
+    app: App<'_>,
+    source_ids: Vec<i64>,
+    format: ExportFormat,
+    path: String,
+) -> ApiResult<SavedFile> {
     handlers::export::export_sources(&app, source_ids, format, path).await
 }
 

@@ -28,7 +28,9 @@ const WIRE: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8"
 
 async fn library() -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap();
-    let app = AppState::open(&dir.path().join("redline.db")).await.unwrap();
+    let app = AppState::open(&dir.path().join("redline.db"))
+        .await
+        .unwrap();
     (dir, app)
 }
 
@@ -52,7 +54,9 @@ async fn a_missing_source_is_a_not_found_error() {
     let err = handlers::sources::get_source(&app, 999).await.unwrap_err();
     assert_eq!(err.code, "not_found");
     assert_eq!(err.message, "source 999 not found");
-    let err = handlers::sources::list_versions(&app, 999).await.unwrap_err();
+    let err = handlers::sources::list_versions(&app, 999)
+        .await
+        .unwrap_err();
     assert_eq!(err.code, "not_found");
 }
 
@@ -114,7 +118,9 @@ async fn writes_by_another_process_are_announced_as_external_changes() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     // A second, independent connection pool stands in for the `redline` CLI.
-    let cli = redline::Db::open(dir.path().join("redline.db")).await.unwrap();
+    let cli = redline::Db::open(dir.path().join("redline.db"))
+        .await
+        .unwrap();
     let clipper =
         redline::clip::Clipper::new(cli.clone(), redline::fetch::FetchLimits::default()).unwrap();
     clipper
@@ -177,8 +183,7 @@ fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
 
 #[test]
 fn the_window_runs_under_a_strict_content_security_policy() {
-    let conf: serde_json::Value =
-        serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
     assert_eq!(conf["identifier"], "org.redline.app");
     assert_eq!(conf["productName"], "Redline");
     let csp = conf["app"]["security"]["csp"].as_str().unwrap();
@@ -200,10 +205,14 @@ async fn clipping_a_url_and_rechecking_it_records_each_revision() {
     let (_dir, app) = library().await;
     let url = server.url("/asia/fund");
 
-    let first = handlers::clip::clip_url(&app, format!("  {url}  ")).await.unwrap();
+    let first = handlers::clip::clip_url(&app, format!("  {url}  "))
+        .await
+        .unwrap();
     assert!(first.new_source && first.new_version);
 
-    let same = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    let same = handlers::clip::check_source(&app, first.source_id)
+        .await
+        .unwrap();
     assert_eq!(same.status, redline::clip::CheckStatus::Unchanged);
     assert_eq!(same.version_id, Some(first.version_id));
 
@@ -211,7 +220,9 @@ async fn clipping_a_url_and_rechecking_it_records_each_revision() {
         "/asia/fund",
         Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
     );
-    let second = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    let second = handlers::clip::check_source(&app, first.source_id)
+        .await
+        .unwrap();
     assert_eq!(second.status, redline::clip::CheckStatus::NewVersion);
     assert_eq!(second.version_seq, Some(2));
 
@@ -234,7 +245,10 @@ async fn a_refused_url_is_an_error_with_the_fetchers_code() {
     let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
         .await
         .unwrap();
-    assert!(sources.is_empty(), "a refused clip leaves the library as it was");
+    assert!(
+        sources.is_empty(),
+        "a refused clip leaves the library as it was"
+    );
 }
 
 #[tokio::test]
@@ -245,7 +259,10 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
     let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
         .await
         .unwrap();
-    assert!(handlers::watch::due_for_check(&app).await.unwrap().is_empty());
+    assert!(handlers::watch::due_for_check(&app)
+        .await
+        .unwrap()
+        .is_empty());
 
     let mut tx = app.db.write().await.unwrap();
     redline::watch::set_watched(&mut tx, clip.source_id, true)
@@ -267,7 +284,10 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
         .unwrap();
     assert_eq!(out.status, redline::clip::CheckStatus::NewVersion);
     assert!(
-        handlers::watch::due_for_check(&app).await.unwrap().is_empty(),
+        handlers::watch::due_for_check(&app)
+            .await
+            .unwrap()
+            .is_empty(),
         "checked sources wait for their next turn"
     );
 }
@@ -279,7 +299,11 @@ fn every_registered_command_is_declared_for_the_acl() {
     let registered: Vec<&str> = lib_rs
         .split("commands::")
         .skip(1)
-        .map(|s| s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap())
+        .map(|s| {
+            s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap()
+        })
         .collect();
     assert!(registered.len() > 20, "{registered:?}");
     for name in registered {
@@ -302,7 +326,9 @@ async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
         "/asia/fund",
         Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
     );
-    let second = handlers::clip::check_source(&app, first.source_id).await.unwrap();
+    let second = handlers::clip::check_source(&app, first.source_id)
+        .await
+        .unwrap();
     let view = handlers::find::compare_versions(&app, first.version_id, second.version_id.unwrap())
         .await
         .unwrap();
@@ -317,9 +343,10 @@ async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
     assert_eq!(figures, [("30,000".to_string(), "10,000".to_string())]);
     assert!(view.html.contains("10,000"), "{}", view.html);
 
-    let other = handlers::clip::clip_text(&app, "A second story.\n\nWith a body.".into(), None, None)
-        .await
-        .unwrap();
+    let other =
+        handlers::clip::clip_text(&app, "A second story.\n\nWith a body.".into(), None, None)
+            .await
+            .unwrap();
     let err = handlers::find::compare_versions(&app, first.version_id, other.version_id)
         .await
         .unwrap_err();
@@ -344,14 +371,23 @@ async fn a_cited_highlight_renders_in_the_note_and_is_listed_for_the_picker() {
     let start = version.text.find(passage).expect("passage in the text");
     let start = version.text[..start].chars().count();
     let end = start + passage.chars().count();
-    let h = handlers::notes::create_highlight(&app, clip.version_id, start, end, String::new(), String::new())
-        .await
-        .unwrap();
+    let h = handlers::notes::create_highlight(
+        &app,
+        clip.version_id,
+        start,
+        end,
+        String::new(),
+        String::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(h.text, passage);
     let picker = handlers::notes::list_all_highlights(&app).await.unwrap();
     assert_eq!(picker.iter().map(|h| h.id).collect::<Vec<_>>(), [h.id]);
 
-    let cite = handlers::notes::citation_markdown(&app, h.id).await.unwrap();
+    let cite = handlers::notes::citation_markdown(&app, h.id)
+        .await
+        .unwrap();
     let body = format!("Seoul's line:\n\n{cite}\n\n<script>alert(1)</script>");
     let note = handlers::notes::create_note(&app, "Fishermen fund".into(), body)
         .await
@@ -379,9 +415,10 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
     .await
     .unwrap();
     let mut changes = app.subscribe();
-    let project = handlers::organise::create_project(&app, "Korea–Japan summit".into(), String::new())
-        .await
-        .unwrap();
+    let project =
+        handlers::organise::create_project(&app, "Korea–Japan summit".into(), String::new())
+            .await
+            .unwrap();
     assert_eq!(changes.try_recv().unwrap().origin, ChangeOrigin::App);
     handlers::organise::add_sources_to_project(&app, project.id, vec![clip.source_id])
         .await
@@ -394,18 +431,30 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
         project_id: Some(project.id),
         ..Default::default()
     };
-    let listed = handlers::organise::list_sources(&app, in_project).await.unwrap();
-    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [clip.source_id]);
+    let listed = handlers::organise::list_sources(&app, in_project)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [clip.source_id]
+    );
     let tags = handlers::organise::list_tags(&app).await.unwrap();
     assert_eq!(
-        tags.iter().map(|t| (t.name.as_str(), t.source_count)).collect::<Vec<_>>(),
+        tags.iter()
+            .map(|t| (t.name.as_str(), t.source_count))
+            .collect::<Vec<_>>(),
         [("fisheries", 1)]
     );
 
     handlers::organise::set_watched(&app, vec![clip.source_id], true)
         .await
         .unwrap();
-    assert!(handlers::sources::get_source(&app, clip.source_id).await.unwrap().watched);
+    assert!(
+        handlers::sources::get_source(&app, clip.source_id)
+            .await
+            .unwrap()
+            .watched
+    );
 
     let csl = dir.path().join("sources.json");
     let saved = handlers::export::export_sources(

@@ -135,7 +135,8 @@ async fn seed(path: &Path, n: usize) -> Result<()> {
             let (site, lang) = sites[i % sites.len()];
             let url = format!("https://news.example/{lang}/2026/11/{i}");
             let now = format!("2026-11-{:02}T{:02}:{:02}:00Z", 1 + i % 26, i % 24, i % 60);
-            let id = redline::versions::insert_source(&mut tx, Some(&url), Some(&url), &now).await?;
+            let id =
+                redline::versions::insert_source(&mut tx, Some(&url), Some(&url), &now).await?;
             let article = Article {
                 title: format!("Summit talks, day {}: ministers trade proposals on the fishing fund ({i})", i % 30),
                 byline: Some("Hana Mori".into()),

@@ -16,8 +16,7 @@ pub const HEADLINE_2: &str = "North Korea fires missile over Japan hours before 
 pub const QUOTED: &str =
     "This launch is a grave and reckless provocation that endangers every family in the region";
 /// The same passage as rev 3 has it.
-pub const QUOTED_3: &str =
-    "This launch is a serious concern for every family in the region";
+pub const QUOTED_3: &str = "This launch is a serious concern for every family in the region";
 
 pub fn story(rev: u8) -> String {
     let headline = if rev == 1 { HEADLINE_1 } else { HEADLINE_2 };
@@ -65,8 +64,11 @@ pub fn story(rev: u8) -> String {
     }
 
     let minutes = 3 + u32::from(rev) * 7;
-    let ad = ["Fly to Osaka from $199", "Luxury watches, 30% off", "Learn Korean in 30 days"]
-        [usize::from(rev) % 3];
+    let ad = [
+        "Fly to Osaka from $199",
+        "Luxury watches, 30% off",
+        "Learn Korean in 30 days",
+    ][usize::from(rev) % 3];
     format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -9,7 +9,10 @@ use crate::error::ApiResult;
 use crate::state::{AppState, ChangeOrigin};
 
 pub async fn clip_url(app: &AppState, url: String) -> ApiResult<ClipOutcome> {
-    let out = app.clipper.clip(ClipInput::Url(url.trim().to_string())).await?;
+    let out = app
+        .clipper
+        .clip(ClipInput::Url(url.trim().to_string()))
+        .await?;
     app.changed(ChangeOrigin::App);
     Ok(out)
 }
@@ -34,7 +37,11 @@ pub async fn clip_text(
     Ok(out)
 }
 
-pub async fn clip_file(app: &AppState, path: String, url: Option<String>) -> ApiResult<ClipOutcome> {
+pub async fn clip_file(
+    app: &AppState,
+    path: String,
+    url: Option<String>,
+) -> ApiResult<ClipOutcome> {
     let input = ClipInput::File {
         path: PathBuf::from(path),
         url: url.filter(|u| !u.trim().is_empty()),

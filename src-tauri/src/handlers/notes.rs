@@ -29,7 +29,12 @@ pub async fn create_note(app: &AppState, title: String, body: String) -> ApiResu
     wrote(app, notes::create(&app.db, &title, &body).await).await
 }
 
-pub async fn save_note(app: &AppState, note_id: i64, title: String, body: String) -> ApiResult<Note> {
+pub async fn save_note(
+    app: &AppState,
+    note_id: i64,
+    title: String,
+    body: String,
+) -> ApiResult<Note> {
     wrote(app, notes::save(&app.db, note_id, &title, &body).await).await
 }
 
@@ -38,7 +43,13 @@ pub async fn delete_note(app: &AppState, note_id: i64) -> ApiResult<()> {
 }
 
 pub async fn archive_note(app: &AppState, note_id: i64, archived: bool) -> ApiResult<()> {
-    wrote(app, notes::set_archived(&app.db, note_id, archived).await.map(drop)).await
+    wrote(
+        app,
+        notes::set_archived(&app.db, note_id, archived)
+            .await
+            .map(drop),
+    )
+    .await
 }
 
 pub async fn note_history(app: &AppState, note_id: i64) -> ApiResult<Vec<NoteRevision>> {
@@ -119,13 +130,7 @@ pub async fn update_highlight(
 ) -> ApiResult<Highlight> {
     wrote(
         app,
-        highlights::update(
-            &app.db,
-            highlight_id,
-            comment.as_deref(),
-            label.as_deref(),
-        )
-        .await,
+        highlights::update(&app.db, highlight_id, comment.as_deref(), label.as_deref()).await,
     )
     .await
 }

@@ -44,11 +44,21 @@ pub async fn set_watched(app: &AppState, source_ids: Vec<i64>, watched: bool) ->
 }
 
 pub async fn set_archived(app: &AppState, source_ids: Vec<i64>, archived: bool) -> ApiResult<()> {
-    write(app, async |tx| library::set_archived(tx, &source_ids, archived).await.map(drop)).await
+    write(app, async |tx| {
+        library::set_archived(tx, &source_ids, archived)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 pub async fn mark_viewed(app: &AppState, source_id: i64, version_id: i64) -> ApiResult<()> {
-    write(app, async |tx| library::mark_viewed(tx, source_id, version_id).await.map(drop)).await
+    write(app, async |tx| {
+        library::mark_viewed(tx, source_id, version_id)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 pub async fn list_projects(app: &AppState, include_archived: bool) -> ApiResult<Vec<Project>> {
@@ -56,12 +66,22 @@ pub async fn list_projects(app: &AppState, include_archived: bool) -> ApiResult<
     Ok(projects::list(&mut c, include_archived).await?)
 }
 
-pub async fn create_project(app: &AppState, name: String, description: String) -> ApiResult<Project> {
-    write(app, async |tx| projects::create(tx, &name, &description).await).await
+pub async fn create_project(
+    app: &AppState,
+    name: String,
+    description: String,
+) -> ApiResult<Project> {
+    write(app, async |tx| {
+        projects::create(tx, &name, &description).await
+    })
+    .await
 }
 
 pub async fn rename_project(app: &AppState, project_id: i64, name: String) -> ApiResult<Project> {
-    write(app, async |tx| projects::rename(tx, project_id, &name).await).await
+    write(app, async |tx| {
+        projects::rename(tx, project_id, &name).await
+    })
+    .await
 }
 
 pub async fn describe_project(
@@ -69,11 +89,23 @@ pub async fn describe_project(
     project_id: i64,
     description: String,
 ) -> ApiResult<Project> {
-    write(app, async |tx| projects::describe(tx, project_id, &description).await).await
+    write(app, async |tx| {
+        projects::describe(tx, project_id, &description).await
+    })
+    .await
 }
 
-pub async fn archive_projects(app: &AppState, project_ids: Vec<i64>, archived: bool) -> ApiResult<()> {
-    write(app, async |tx| projects::set_archived(tx, &project_ids, archived).await.map(drop)).await
+pub async fn archive_projects(
+    app: &AppState,
+    project_ids: Vec<i64>,
+    archived: bool,
+) -> ApiResult<()> {
+    write(app, async |tx| {
+        projects::set_archived(tx, &project_ids, archived)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 pub async fn project_delete_plan(app: &AppState, project_id: i64) -> ApiResult<DeletePlan> {
@@ -81,14 +113,27 @@ pub async fn project_delete_plan(app: &AppState, project_id: i64) -> ApiResult<D
     Ok(projects::delete_plan(&mut c, project_id).await?)
 }
 
-pub async fn delete_project(app: &AppState, project_id: i64, also_sources: bool) -> ApiResult<DeletePlan> {
+pub async fn delete_project(
+    app: &AppState,
+    project_id: i64,
+    also_sources: bool,
+) -> ApiResult<DeletePlan> {
     let plan = projects::delete(&app.db, project_id, also_sources).await?;
     app.changed(ChangeOrigin::App);
     Ok(plan)
 }
 
-pub async fn add_sources_to_project(app: &AppState, project_id: i64, source_ids: Vec<i64>) -> ApiResult<()> {
-    write(app, async |tx| projects::add_sources(tx, project_id, &source_ids).await.map(drop)).await
+pub async fn add_sources_to_project(
+    app: &AppState,
+    project_id: i64,
+    source_ids: Vec<i64>,
+) -> ApiResult<()> {
+    write(app, async |tx| {
+        projects::add_sources(tx, project_id, &source_ids)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 pub async fn remove_sources_from_project(
@@ -96,15 +141,38 @@ pub async fn remove_sources_from_project(
     project_id: i64,
     source_ids: Vec<i64>,
 ) -> ApiResult<()> {
-    write(app, async |tx| projects::remove_sources(tx, project_id, &source_ids).await.map(drop)).await
+    write(app, async |tx| {
+        projects::remove_sources(tx, project_id, &source_ids)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
-pub async fn add_notes_to_project(app: &AppState, project_id: i64, note_ids: Vec<i64>) -> ApiResult<()> {
-    write(app, async |tx| projects::add_notes(tx, project_id, &note_ids).await.map(drop)).await
+pub async fn add_notes_to_project(
+    app: &AppState,
+    project_id: i64,
+    note_ids: Vec<i64>,
+) -> ApiResult<()> {
+    write(app, async |tx| {
+        projects::add_notes(tx, project_id, &note_ids)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
-pub async fn remove_notes_from_project(app: &AppState, project_id: i64, note_ids: Vec<i64>) -> ApiResult<()> {
-    write(app, async |tx| projects::remove_notes(tx, project_id, &note_ids).await.map(drop)).await
+pub async fn remove_notes_from_project(
+    app: &AppState,
+    project_id: i64,
+    note_ids: Vec<i64>,
+) -> ApiResult<()> {
+    write(app, async |tx| {
+        projects::remove_notes(tx, project_id, &note_ids)
+            .await
+            .map(drop)
+    })
+    .await
 }
 
 pub async fn source_projects(app: &AppState, source_id: i64) -> ApiResult<Vec<Project>> {
@@ -123,19 +191,31 @@ pub async fn source_tags(app: &AppState, source_id: i64) -> ApiResult<Vec<String
 }
 
 pub async fn tag_sources(app: &AppState, source_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    write(app, async |tx| tags::tag_sources(tx, &source_ids, &tag).await.map(drop)).await
+    write(app, async |tx| {
+        tags::tag_sources(tx, &source_ids, &tag).await.map(drop)
+    })
+    .await
 }
 
 pub async fn untag_sources(app: &AppState, source_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    write(app, async |tx| tags::untag_sources(tx, &source_ids, &tag).await.map(drop)).await
+    write(app, async |tx| {
+        tags::untag_sources(tx, &source_ids, &tag).await.map(drop)
+    })
+    .await
 }
 
 pub async fn tag_notes(app: &AppState, note_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    write(app, async |tx| tags::tag_notes(tx, &note_ids, &tag).await.map(drop)).await
+    write(app, async |tx| {
+        tags::tag_notes(tx, &note_ids, &tag).await.map(drop)
+    })
+    .await
 }
 
 pub async fn untag_notes(app: &AppState, note_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    write(app, async |tx| tags::untag_notes(tx, &note_ids, &tag).await.map(drop)).await
+    write(app, async |tx| {
+        tags::untag_notes(tx, &note_ids, &tag).await.map(drop)
+    })
+    .await
 }
 
 pub async fn rename_tag(app: &AppState, from: String, to: String) -> ApiResult<()> {
