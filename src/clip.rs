@@ -205,7 +205,7 @@ impl Clipper {
                     .fetcher
                     .get(url.as_str(), &Validators::default())
                     .await?;
-                from_fetch(fetched)?
+                from_fetch(&fetched)?
             }
             ClipInput::File { path, url } => {
                 let format = TextFormat::from_path(&path)?;
@@ -331,13 +331,14 @@ impl Clipper {
                     latest.as_ref(),
                 ))
             }
-            Ok(fetched) => {
-                let record_on_failure = record_of(&fetched, CaptureMethod::Fetch, None);
-                match from_fetch(fetched) {
-                    Ok(captured) => self.store_check(source_id, captured).await,
-                    Err(e) => self.failed(source_id, record_on_failure, e, latest).await,
+            // The failure record (and its copy of the body) is made only on failure.
+            Ok(fetched) => match from_fetch(&fetched) {
+                Ok(captured) => self.store_check(source_id, captured).await,
+                Err(e) => {
+                    let record = record_of(&fetched, CaptureMethod::Fetch, None);
+                    self.failed(source_id, record, e, latest).await
                 }
-            }
+            },
             Err(e) => {
                 let record = CaptureRecord {
                     method: Some(CaptureMethod::Fetch),
@@ -526,7 +527,7 @@ fn record_of(fetched: &Fetched, method: CaptureMethod, charset: Option<&str>) ->
     }
 }
 
-fn from_fetch(fetched: Fetched) -> Result<Captured> {
+fn from_fetch(fetched: &Fetched) -> Result<Captured> {
     let format = match fetched.content_type.as_deref() {
         Some(ct) if ct.to_ascii_lowercase().starts_with("text/plain") => TextFormat::Text,
         Some(ct) if ct.to_ascii_lowercase().starts_with("text/markdown") => TextFormat::Markdown,

@@ -9,9 +9,6 @@ use sqlx::{ConnectOptions, SqlitePool};
 
 use crate::error::{Error, Result};
 
-/// The app identifier shared by the CLI and the desktop app, so both find the
-/// same library in the platform data directory.
-pub const APP_QUALIFIER: (&str, &str, &str) = ("org", "redline", "Redline");
 /// The identifier in `tauri.conf.json`; the data directory is named after it.
 pub const APP_IDENTIFIER: &str = "org.redline.app";
 
