@@ -546,7 +546,7 @@ fn from_fetch(fetched: &Fetched) -> Result<Captured> {
         TextFormat::Markdown => extract::extract_plain(&decoded.text, true),
         TextFormat::Text => extract::extract_plain(&decoded.text, false),
     };
-    let mut record = record_of(&fetched, CaptureMethod::Fetch, Some(decoded.encoding));
+    let mut record = record_of(fetched, CaptureMethod::Fetch, Some(decoded.encoding));
     record.canonical_url = trusted_canonical(article.canonical_url.as_deref(), &fetched.final_url);
     let url = record
         .canonical_url
