@@ -12,6 +12,18 @@ use crate::error::{Error, Result};
 /// The identifier in `tauri.conf.json`; the data directory is named after it.
 pub const APP_IDENTIFIER: &str = "org.redline.app";
 
+/// How often opening retries when another process holds the new file's lock
+/// (backing off 25 ms more each time: about 5 s in all).
+const OPEN_RETRIES: u64 = 20;
+
+/// True for SQLITE_BUSY / SQLITE_LOCKED, including their extended codes.
+fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
 /// A handle on one library database. Cheap to clone (it wraps a pool).
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -39,15 +51,30 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options)
-            .await
-            .map_err(|e| Error::Open {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
+        let open_error = |e: &dyn std::fmt::Display| Error::Open {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        // Switching a brand-new file to WAL needs an exclusive lock, and SQLite
+        // answers SQLITE_BUSY at once (no busy handler) when another process is
+        // doing the same first open. That is a race, not a fault: try again.
+        let mut attempt = 0u64;
+        let pool = loop {
+            match SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(60))
+                .connect_with(options.clone())
+                .await
+            {
+                Ok(pool) => break pool,
+                Err(e) if attempt < OPEN_RETRIES && is_busy(&e) => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "library busy while opening, retrying");
+                    tokio::time::sleep(Duration::from_millis(25 * attempt)).await;
+                }
+                Err(e) => return Err(open_error(&e)),
+            }
+        };
         Self::migrate(pool, Some(path.to_path_buf())).await
     }
 
@@ -79,10 +106,10 @@ impl Db {
         loop {
             match sqlx::migrate!("./migrations").run(&pool).await {
                 Ok(()) => break,
-                Err(e) if attempt < 5 => {
+                Err(e) if attempt < OPEN_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, error = %e, "migration raced, retrying");
-                    tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+                    tokio::time::sleep(Duration::from_millis(25 * attempt)).await;
                 }
                 Err(e) => return Err(Error::Migrate(e.to_string())),
             }

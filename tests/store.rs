@@ -6,7 +6,7 @@ use redline::Db;
 async fn two_processes_opening_a_new_library_at_once_both_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("library.db");
-    let threads: Vec<_> = (0..4)
+    let threads: Vec<_> = (0..8)
         .map(|_| {
             let path = path.clone();
             std::thread::spawn(move || {
