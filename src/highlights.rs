@@ -181,6 +181,14 @@ pub async fn list_by_source(db: &Db, source_id: i64) -> Result<Vec<Highlight>> {
         .await?)
 }
 
+/// Every highlight in the library, newest first (the citation picker).
+pub async fn list_all(db: &Db) -> Result<Vec<Highlight>> {
+    let mut conn = db.pool().acquire().await?;
+    let sql =
+        format!("SELECT {HIGHLIGHT_COLUMNS} FROM highlights ORDER BY created_at DESC, id DESC");
+    Ok(sqlx::query_as(&sql).fetch_all(&mut *conn).await?)
+}
+
 /// Changes the comment and/or label; `None` leaves a field as it is.
 pub async fn update(
     db: &Db,

@@ -136,6 +136,13 @@ async fn list_update_delete() {
         .map(|h| h.id)
         .collect();
     assert_eq!(ids, vec![early.id, late.id, other.id]);
+    let ids: Vec<i64> = highlights::list_all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(ids, vec![other.id, early.id, late.id], "newest first");
 
     let h = highlights::update(&db, early.id, Some("speaker's title?"), None)
         .await

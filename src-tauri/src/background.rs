@@ -6,7 +6,7 @@ use std::time::Duration;
 use redline::clip::CheckStatus;
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::handlers::watch::{check_watched, due_for_check, HOST_GAP, WATCH_TICK};
 use crate::state::{AppState, ChangeOrigin, LibraryChange, SourceChanged};
@@ -48,7 +48,9 @@ async fn forward_changes<R: Runtime>(app: AppHandle<R>, state: AppState) {
 }
 
 /// Writes by other connections bump `PRAGMA data_version` on our watcher
-/// connection; each bump is announced as an external change.
+/// connection; a bump is announced as an external change unless this app
+/// announced a write of its own since the last poll (the watcher cannot tell
+/// the app's pool from another process, and one refresh is enough).
 pub async fn poll_external(state: AppState) {
     let mut watcher = match state.db.change_watcher().await {
         Ok(Some(w)) => w,
@@ -58,13 +60,22 @@ pub async fn poll_external(state: AppState) {
             return;
         }
     };
+    let mut own = state.subscribe();
     let mut tick = tokio::time::interval(EXTERNAL_POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let mut announced = false;
+        loop {
+            match own.try_recv() {
+                Ok(change) => announced |= change.origin != ChangeOrigin::External,
+                Err(TryRecvError::Lagged(_)) => announced = true,
+                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+            }
+        }
         match watcher.changed().await {
-            Ok(true) => state.changed(ChangeOrigin::External),
-            Ok(false) => {}
+            Ok(true) if !announced => state.changed(ChangeOrigin::External),
+            Ok(_) => {}
             Err(e) => tracing::debug!("data_version poll failed: {e}"),
         }
     }

@@ -140,6 +140,24 @@ async fn writes_by_another_process_are_announced_as_external_changes() {
     assert_eq!(change.origin, ChangeOrigin::External);
 }
 
+#[tokio::test]
+async fn the_apps_own_write_is_announced_once_not_again_as_external() {
+    let (_dir, app) = library().await;
+    let mut changes = app.subscribe();
+    tokio::spawn(redline_app::background::poll_external(app.clone()));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    handlers::clip::clip_text(&app, WIRE.to_string(), Some(TextFormat::Html), None)
+        .await
+        .unwrap();
+    assert_eq!(changes.recv().await.unwrap().origin, ChangeOrigin::App);
+    // The poller sees the commit (data_version moved) within one interval; it
+    // must attribute it to the announced write instead of refreshing again.
+    let again =
+        tokio::time::timeout(redline_app::background::EXTERNAL_POLL * 3, changes.recv()).await;
+    assert!(again.is_err(), "a second announcement: {again:?}");
+}
+
 #[test]
 fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
     let cap: serde_json::Value =

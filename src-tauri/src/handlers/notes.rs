@@ -4,9 +4,7 @@
 use redline::citations::{self, CitationStatus};
 use redline::highlights::{self, Highlight};
 use redline::notes::{self, Note, NoteFilter, NoteRevision, RenderedNote};
-use redline::versions;
 
-use super::conn;
 use crate::error::ApiResult;
 use crate::state::{AppState, ChangeOrigin};
 
@@ -103,23 +101,9 @@ pub async fn list_source_highlights(app: &AppState, source_id: i64) -> ApiResult
     Ok(highlights::list_by_source(&app.db, source_id).await?)
 }
 
-/// Every highlight, newest first, for the citation picker. (One query per
-/// source until the core offers a library-wide list.)
+/// Every highlight, newest first, for the citation picker.
 pub async fn list_all_highlights(app: &AppState) -> ApiResult<Vec<Highlight>> {
-    let ids: Vec<i64> = {
-        let mut c = conn(&app.db).await?;
-        versions::list_sources(&mut c)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect()
-    };
-    let mut all = Vec::new();
-    for id in ids {
-        all.extend(highlights::list_by_source(&app.db, id).await?);
-    }
-    all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-    Ok(all)
+    Ok(highlights::list_all(&app.db).await?)
 }
 
 pub async fn update_highlight(

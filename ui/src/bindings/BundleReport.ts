@@ -3,7 +3,7 @@
 /**
  * What [`verify_bundle`] found. `ok` only when nothing is tampered, missing or extra.
  */
-export type BundleReport = { ok: boolean, sourceId: bigint | null, 
+export type BundleReport = { ok: boolean, sourceId: number | null, 
 /**
  * Files whose hash matched the manifest.
  */

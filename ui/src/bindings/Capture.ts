@@ -3,4 +3,4 @@
 /**
  * One stored capture attempt (without its raw bytes; see [`capture_raw`]).
  */
-export type Capture = { id: bigint, sourceId: bigint, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: bigint | null, etag: string | null, lastModified: string | null, contentType: string | null, charset: string | null, rawSize: bigint | null, rawSha256: string | null, outcome: string, error: string | null, versionId: bigint | null, };
+export type Capture = { id: number, sourceId: number, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: number | null, etag: string | null, lastModified: string | null, contentType: string | null, charset: string | null, rawSize: number | null, rawSha256: string | null, outcome: string, error: string | null, versionId: number | null, };

@@ -4,11 +4,11 @@ import type { CheckStatus } from "./CheckStatus";
 /**
  * The result of re-checking one source.
  */
-export type CheckOutcome = { sourceId: bigint, status: CheckStatus, captureId: bigint | null, 
+export type CheckOutcome = { sourceId: number, status: CheckStatus, captureId: number | null, 
 /**
  * The version the source now stands at (the new one, or the unchanged latest).
  */
-versionId: bigint | null, versionSeq: bigint | null, title: string | null, 
+versionId: number | null, versionSeq: number | null, title: string | null, 
 /**
  * Error code and message when the check failed.
  */

@@ -4,7 +4,7 @@ import type { CitationKind } from "./CitationKind";
 /**
  * One citation as written in a note.
  */
-export type CitationRef = { kind: CitationKind, id: bigint, 
+export type CitationRef = { kind: CitationKind, id: number, 
 /**
  * Byte range of `[@h12]` in the Markdown.
  */

@@ -4,8 +4,8 @@ import type { PassageChange } from "./PassageChange";
 /**
  * How a citation stands against the library today.
  */
-export type CitationState = { "state": "current", latestVersionId: bigint, } | { "state": "changedAfterCite", latestVersionId: bigint, newText: string, similarity: number, 
+export type CitationState = { "state": "current", latestVersionId: number, } | { "state": "changedAfterCite", latestVersionId: number, newText: string, similarity: number, 
 /**
  * Word-level diff from the quoted text to `new_text`.
  */
-spans: Array<PassageChange>, } | { "state": "goneAfterCite", latestVersionId: bigint, } | { "state": "superseded", latestVersionId: bigint, } | { "state": "missing" };
+spans: Array<PassageChange>, } | { "state": "goneAfterCite", latestVersionId: number, } | { "state": "superseded", latestVersionId: number, } | { "state": "missing" };

@@ -3,7 +3,7 @@
 /**
  * What a citation of a source says, taken from the source and one version.
  */
-export type CitedSource = { sourceId: bigint, versionId: bigint, versionSeq: bigint, 
+export type CitedSource = { sourceId: number, versionId: number, versionSeq: number, 
 /**
  * The outlet: the page's site name, else the URL's host.
  */

@@ -3,11 +3,11 @@
 /**
  * The version a citation points at, with what a reference needs.
  */
-export type CitedVersion = { versionId: bigint, sourceId: bigint, 
+export type CitedVersion = { versionId: number, sourceId: number, 
 /**
  * 1, 2, 3 … within the source.
  */
-seq: bigint, 
+seq: number, 
 /**
  * Site name, else the URL's host, else "Unknown outlet".
  */

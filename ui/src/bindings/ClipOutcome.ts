@@ -3,8 +3,8 @@
 /**
  * The result of one clip.
  */
-export type ClipOutcome = { sourceId: bigint, versionId: bigint, 
+export type ClipOutcome = { sourceId: number, versionId: number, 
 /**
  * Version number within the source (1, 2, …).
  */
-versionSeq: bigint, captureId: bigint, newSource: boolean, newVersion: boolean, title: string, url: string | null, };
+versionSeq: number, captureId: number, newSource: boolean, newVersion: boolean, title: string, url: string | null, };

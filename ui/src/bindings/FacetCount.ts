@@ -3,4 +3,4 @@
 /**
  * One entry of a filter menu (an outlet or a language) with its source count.
  */
-export type FacetCount = { value: string, count: bigint, };
+export type FacetCount = { value: string, count: number, };

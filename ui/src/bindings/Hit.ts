@@ -8,11 +8,11 @@ export type Hit = { kind: HitKind,
 /**
  * The source (None for notes).
  */
-sourceId: bigint | null, 
+sourceId: number | null, 
 /**
  * The version hit, or the version a highlight or quote belongs to.
  */
-versionId: bigint | null, noteId: bigint | null, highlightId: bigint | null, quoteId: bigint | null, 
+versionId: number | null, noteId: number | null, highlightId: number | null, quoteId: number | null, 
 /**
  * The version's title, or the note's.
  */

@@ -3,8 +3,8 @@
 /**
  * A source or note named in a [`DeletePlan`], with enough to recognise it.
  */
-export type ItemRef = { id: bigint, title: string, 
+export type ItemRef = { id: number, title: string, 
 /**
  * Other projects that hold the item (they keep it).
  */
-otherProjects: bigint, };
+otherProjects: number, };

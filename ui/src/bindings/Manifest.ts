@@ -2,4 +2,4 @@
 import type { ManifestCapture } from "./ManifestCapture";
 import type { ManifestVersion } from "./ManifestVersion";
 
-export type Manifest = { format: string, createdAt: string, sourceId: bigint, url: string | null, title: string, captures: Array<ManifestCapture>, versions: Array<ManifestVersion>, };
+export type Manifest = { format: string, createdAt: string, sourceId: number, url: string | null, title: string, captures: Array<ManifestCapture>, versions: Array<ManifestVersion>, };

@@ -3,15 +3,15 @@
 /**
  * One capture attempt as recorded when it happened.
  */
-export type ManifestCapture = { n: bigint, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: bigint | null, etag: string | null, lastModified: string | null, contentType: string | null, outcome: string, error: string | null, 
+export type ManifestCapture = { n: number, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: number | null, etag: string | null, lastModified: string | null, contentType: string | null, outcome: string, error: string | null, 
 /**
  * `captures/<n>.raw`, when bytes were received.
  */
-rawFile: string | null, rawSize: bigint | null, rawSha256: string | null, 
+rawFile: string | null, rawSize: number | null, rawSha256: string | null, 
 /**
  * The version this capture made or matched.
  */
-versionSeq: bigint | null, 
+versionSeq: number | null, 
 /**
  * SHA-256 of that version's normalised title and text.
  */

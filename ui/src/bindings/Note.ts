@@ -3,11 +3,11 @@
 /**
  * A note as the app lists and edits it.
  */
-export type Note = { id: bigint, title: string, body: string, createdAt: string, updatedAt: string, archived: boolean, 
+export type Note = { id: number, title: string, body: string, createdAt: string, updatedAt: string, archived: boolean, 
 /**
  * Projects holding the note, by id.
  */
-projectIds: Array<bigint>, 
+projectIds: Array<number>, 
 /**
  * Tag names, sorted case-insensitively.
  */

@@ -3,7 +3,7 @@
 /**
  * Which notes to list. The default lists every note that is not archived.
  */
-export type NoteFilter = { projectId: bigint | null, 
+export type NoteFilter = { projectId: number | null, 
 /**
  * Tag name (case-insensitive).
  */

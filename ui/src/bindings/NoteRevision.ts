@@ -3,7 +3,7 @@
 /**
  * One kept state of a note.
  */
-export type NoteRevision = { id: bigint, noteId: bigint, title: string, body: string, 
+export type NoteRevision = { id: number, noteId: number, title: string, body: string, 
 /**
  * The last save folded into this revision.
  */

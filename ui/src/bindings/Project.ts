@@ -3,4 +3,4 @@
 /**
  * A project with the counts a project list shows.
  */
-export type Project = { id: bigint, name: string, description: string, archived: boolean, createdAt: string, updatedAt: string, sourceCount: bigint, noteCount: bigint, };
+export type Project = { id: number, name: string, description: string, archived: boolean, createdAt: string, updatedAt: string, sourceCount: number, noteCount: number, };

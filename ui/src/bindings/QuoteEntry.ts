@@ -3,11 +3,11 @@
 /**
  * A stored quote with where it came from.
  */
-export type QuoteEntry = { id: bigint, versionId: bigint, sourceId: bigint, speaker: string | null, text: string, start: bigint, end: bigint, 
+export type QuoteEntry = { id: number, versionId: number, sourceId: number, speaker: string | null, text: string, start: number, end: number, 
 /**
  * The title of the version the quote is in.
  */
-sourceTitle: string, sourceUrl: string | null, versionSeq: bigint, 
+sourceTitle: string, sourceUrl: string | null, versionSeq: number, 
 /**
  * When that version was captured (RFC 3339 UTC).
  */

@@ -7,7 +7,7 @@ export type QuoteFilter = {
 /**
  * Part of the speaker's name (ASCII case-insensitive).
  */
-speaker: string | null, sourceId: bigint | null, 
+speaker: string | null, sourceId: number | null, 
 /**
  * Part of the quoted words.
  */

@@ -4,4 +4,4 @@ export type RestoreReport = { path: string,
 /**
  * Where the library that was replaced now lives, if there was one.
  */
-previous: string | null, sources: bigint, versions: bigint, notes: bigint, };
+previous: string | null, sources: number, versions: number, notes: number, };

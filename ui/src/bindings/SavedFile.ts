@@ -3,4 +3,4 @@
 /**
  * A file the app wrote.
  */
-export type SavedFile = { path: string, bytes: bigint, };
+export type SavedFile = { path: string, bytes: number, };

@@ -16,7 +16,7 @@ kinds: Array<HitKind>,
 /**
  * Search every version, not only the latest of each source.
  */
-allVersions: boolean, projectId: bigint | null, 
+allVersions: boolean, projectId: number | null, 
 /**
  * Tag name (case-insensitive), on the source or the note.
  */

@@ -3,8 +3,8 @@
 /**
  * A source with what a list of sources shows.
  */
-export type Source = { id: bigint, url: string | null, createdAt: string, watched: boolean, archived: boolean, 
+export type Source = { id: number, url: string | null, createdAt: string, watched: boolean, archived: boolean, 
 /**
  * Title, site and language of the latest version.
  */
-title: string, siteName: string | null, lang: string | null, dir: string, publishedAt: string | null, latestVersionId: bigint | null, versionCount: bigint, lastCapturedAt: string | null, lastViewedVersionId: bigint | null, };
+title: string, siteName: string | null, lang: string | null, dir: string, publishedAt: string | null, latestVersionId: number | null, versionCount: number, lastCapturedAt: string | null, lastViewedVersionId: number | null, };

@@ -3,4 +3,4 @@
 /**
  * Payload of the `source-changed` event: a watched source got a new version.
  */
-export type SourceChanged = { sourceId: bigint, versionId: bigint, versionSeq: bigint, title: string, };
+export type SourceChanged = { sourceId: number, versionId: number, versionSeq: number, title: string, };

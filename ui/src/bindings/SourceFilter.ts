@@ -4,7 +4,7 @@ import type { SourceSort } from "./SourceSort";
 /**
  * Which sources to list. Every set field narrows the list (AND).
  */
-export type SourceFilter = { projectId: bigint | null, 
+export type SourceFilter = { projectId: number | null, 
 /**
  * A tag name (case-insensitive).
  */
@@ -29,4 +29,4 @@ unviewed: boolean, watched: boolean | null,
  * `Some(false)` (the default) hides archived sources, `Some(true)` shows
  * only them, `None` shows both.
  */
-archived: boolean | null, sort: SourceSort, limit: bigint | null, offset: bigint, };
+archived: boolean | null, sort: SourceSort, limit: number | null, offset: number, };

@@ -7,8 +7,8 @@ export type SpeakerCount = { speaker: string,
 /**
  * Stored quotes (every version counts).
  */
-quotes: bigint, 
+quotes: number, 
 /**
  * Distinct sources quoting the speaker.
  */
-sources: bigint, };
+sources: number, };

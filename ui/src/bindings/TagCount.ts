@@ -3,4 +3,4 @@
 /**
  * A tag with how much it labels, for tag lists and filter menus.
  */
-export type TagCount = { id: bigint, name: string, sourceCount: bigint, noteCount: bigint, };
+export type TagCount = { id: number, name: string, sourceCount: number, noteCount: number, };

@@ -5,7 +5,7 @@ import type { Dir } from "./Dir";
 /**
  * One revision of a source's article.
  */
-export type Version = { id: bigint, sourceId: bigint, seq: bigint, createdAt: string, title: string, byline: string | null, siteName: string | null, lang: string | null, dir: Dir, publishedAt: string | null, modifiedAt: string | null, excerpt: string | null, blocks: Array<Block>, 
+export type Version = { id: number, sourceId: number, seq: number, createdAt: string, title: string, byline: string | null, siteName: string | null, lang: string | null, dir: Dir, publishedAt: string | null, modifiedAt: string | null, excerpt: string | null, blocks: Array<Block>, 
 /**
  * Blocks joined by "\n\n"; highlight and quote offsets count chars in it.
  */

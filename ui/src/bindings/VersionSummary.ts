@@ -3,8 +3,8 @@
 /**
  * A version in a list: enough to pick one without loading its text.
  */
-export type VersionSummary = { id: bigint, sourceId: bigint, seq: bigint, createdAt: string, title: string, textSha256: string, 
+export type VersionSummary = { id: number, sourceId: number, seq: number, createdAt: string, title: string, textSha256: string, 
 /**
  * Words in the body, for a sense of size.
  */
-words: bigint, };
+words: number, };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   displayTitle,
+  excerpt,
   filterSources,
   guessFormat,
   hostOf,
@@ -81,5 +82,19 @@ describe('filterSources', () => {
     expect(filterSources(rows, '交渉').map((r) => r.url)).toEqual(['https://www3.nhk.or.jp/c']);
     expect(filterSources(rows, '  ').length).toBe(3);
     expect(filterSources(rows, 'talks tass')).toEqual([]);
+  });
+});
+
+describe('excerpt', () => {
+  it('keeps a short passage whole, flattening its whitespace', () => {
+    expect(excerpt('  “We will not\nretreat,” she said. ')).toBe('“We will not retreat,” she said.');
+  });
+  it('cuts a long passage at a word and marks the cut', () => {
+    const text = 'The ministry said 30,000 troops would be withdrawn from the border region by the end of March, officials confirmed.';
+    expect(excerpt(text, 40)).toBe('The ministry said 30,000 troops would…');
+  });
+  it('cuts unspaced text by characters, never inside a surrogate pair', () => {
+    expect(excerpt('外交部发言人表示双方将继续保持沟通𠀀', 17)).toBe('外交部发言人表示双方将继续保持沟通…');
+    expect(excerpt('外交部发言人表示双方将继续保持沟通𠀀𠀀', 18)).toBe('外交部发言人表示双方将继续保持沟通𠀀…');
   });
 });

@@ -112,3 +112,13 @@ export function filterSources<T extends { title: string; siteName: string | null
     return words.every((w) => hay.includes(w));
   });
 }
+
+/** The first `max` characters of a passage, cut at a word when one is near, with an ellipsis. */
+export function excerpt(text: string, max = 90): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  if (chars.length <= max) return flat;
+  const head = chars.slice(0, max).join('');
+  const space = head.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? head.slice(0, space) : head).trimEnd()}…`;
+}
