@@ -495,20 +495,26 @@ enum Class {
     CommonWord,
     TwoWords,
     Phrase,
-    Prefix,
+    Prefix2,
+    Prefix3,
+    Prefix4,
+    CjkOne,
+    CjkTwo,
     CjkSubstring,
-    CjkTwoChars,
 }
 
 impl Class {
-    const ALL: [Class; 7] = [
+    const ALL: [Class; 10] = [
         Class::Word,
         Class::CommonWord,
         Class::TwoWords,
         Class::Phrase,
-        Class::Prefix,
+        Class::Prefix2,
+        Class::Prefix3,
+        Class::Prefix4,
+        Class::CjkOne,
+        Class::CjkTwo,
         Class::CjkSubstring,
-        Class::CjkTwoChars,
     ];
     fn name(self) -> &'static str {
         match self {
@@ -516,9 +522,12 @@ impl Class {
             Class::CommonWord => "common word",
             Class::TwoWords => "two words (AND)",
             Class::Phrase => "phrase",
-            Class::Prefix => "prefix*",
+            Class::Prefix2 => "prefix* (2 letters)",
+            Class::Prefix3 => "prefix* (3 letters)",
+            Class::Prefix4 => "prefix* (4 letters)",
+            Class::CjkOne => "CJK one char",
+            Class::CjkTwo => "CJK two chars",
             Class::CjkSubstring => "CJK substring (3–4 chars)",
-            Class::CjkTwoChars => "CJK two chars",
         }
     }
     fn what(self) -> &'static str {
@@ -527,9 +536,20 @@ impl Class {
             Class::CommonWord => "vocabulary rank 10–40 (“minister”, “заявил”), en/ru/ar/ko",
             Class::TwoWords => "two rank 30–3,000 words",
             Class::Phrase => "two adjacent words cut from a stored version",
-            Class::Prefix => "first 4 letters of a rank 30–3,000 word, then *",
+            Class::Prefix2 => "first 2 letters of a rank 30–3,000 word, then *",
+            Class::Prefix3 => "first 3 letters of a rank 30–3,000 word, then *",
+            Class::Prefix4 => "first 4 letters of a rank 30–3,000 word, then *",
+            Class::CjkOne => "1 character cut from a stored zh/ja version",
+            Class::CjkTwo => "2 characters cut from a stored zh/ja version",
             Class::CjkSubstring => "3–4 characters cut from a stored zh/ja version",
-            Class::CjkTwoChars => "2 characters cut from a stored zh/ja version",
+        }
+    }
+    fn prefix_len(self) -> Option<usize> {
+        match self {
+            Class::Prefix2 => Some(2),
+            Class::Prefix3 => Some(3),
+            Class::Prefix4 => Some(4),
+            _ => None,
         }
     }
 }
@@ -581,10 +601,11 @@ async fn queries(
                     v.words[rng.range(30, 3000)]
                 )
             }
-            Class::Prefix => {
+            Class::Prefix2 | Class::Prefix3 | Class::Prefix4 => {
+                let n = class.prefix_len().expect("a prefix class");
                 let w = word(&mut rng, 30, 3000);
-                let p: String = w.chars().take(4).collect();
-                if p.chars().count() < 4 {
+                let p: String = w.chars().take(n).collect();
+                if p.chars().count() < n {
                     continue;
                 }
                 format!("{p}*")
@@ -601,13 +622,13 @@ async fn queries(
                 let i = rng.below(words.len() - 1);
                 format!("\"{} {}\"", words[i], words[i + 1])
             }
-            Class::CjkSubstring | Class::CjkTwoChars => {
+            Class::CjkOne | Class::CjkTwo | Class::CjkSubstring => {
                 let text = random_text(conn, &mut rng, true, max_id).await;
                 let chars: Vec<char> = text.chars().collect();
-                let len = if class == Class::CjkTwoChars {
-                    2
-                } else {
-                    rng.range(3, 4)
+                let len = match class {
+                    Class::CjkOne => 1,
+                    Class::CjkTwo => 2,
+                    _ => rng.range(3, 4),
                 };
                 let i = rng.below(chars.len() - len);
                 let s: String = chars[i..i + len].iter().collect();
@@ -688,7 +709,7 @@ async fn full_scale(path: String) {
         .unwrap();
     let (n_sources, n_versions, n_cjk): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM versions), \
-         (SELECT COUNT(*) FROM versions_cjk_docsize)",
+         (SELECT COUNT(*) FROM versions_bigram_docsize)",
     )
     .fetch_one(&mut *conn)
     .await
@@ -713,6 +734,7 @@ async fn full_scale(path: String) {
         "SELECT CASE \
            WHEN name LIKE 'versions_fts%' THEN 'word index (versions_fts)' \
            WHEN name LIKE 'versions_cjk%' THEN 'trigram index (versions_cjk)' \
+           WHEN name LIKE 'versions_bigram%' THEN 'bigram index (versions_bigram)' \
            WHEN name IN ('versions', 'versions_by_hash') OR name LIKE 'sqlite_autoindex_versions%' THEN 'versions table (text + blocks JSON)' \
            ELSE 'everything else' END AS part, SUM(pgsize) FROM dbstat GROUP BY part ORDER BY 2 DESC",
     )
@@ -730,7 +752,137 @@ async fn full_scale(path: String) {
     println!();
     drop(conn);
     latency_table(&db, &corpus, per_class).await;
+    old_paths_table(&db, &corpus, per_class).await;
     db.close().await;
+}
+
+/// The previous query paths, for the record: a phrase ranked by bm25 over
+/// the phrase itself, and a 3–4 character CJK term on the trigram index
+/// (still written by its triggers). Versions only, against `search()`
+/// restricted to versions, same queries, same top 20 with title and snippet.
+async fn old_paths_table(db: &Db, corpus: &Corpus, per_class: usize) {
+    let mut conn = db.pool().acquire().await.unwrap();
+    println!(
+        "Previous paths against `search()` (versions only, latest versions, 20 hits with \
+         title and snippet), CPU ms:\n"
+    );
+    println!(
+        "| query | path | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | same top-500 set |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for class in [Class::Phrase, Class::CjkSubstring] {
+        let qs = queries(&mut conn, corpus, class, per_class).await;
+        let (idx, fts_text) = if class == Class::Phrase {
+            ("versions_fts", true)
+        } else {
+            ("versions_cjk", false)
+        };
+        for q in qs.iter().take(10) {
+            let _ = old_path(&mut conn, idx, fts_text, q).await;
+        }
+        let mut new_t = Vec::new();
+        let mut new_c = Vec::new();
+        let mut old_t = Vec::new();
+        let mut old_c = Vec::new();
+        let mut same = 0;
+        for q in &qs {
+            let mut sq = query(q);
+            sq.kinds = vec![HitKind::Source];
+            sq.limit = Some(500);
+            let c = process_cpu();
+            let t = Instant::now();
+            let mut sq20 = sq.clone();
+            sq20.limit = None;
+            let _ = search(&mut conn, &sq20).await.unwrap();
+            new_t.push(t.elapsed());
+            new_c.push(process_cpu().saturating_sub(c));
+            let c = process_cpu();
+            let t = Instant::now();
+            let mut old = old_path(&mut conn, idx, fts_text, q).await;
+            old_t.push(t.elapsed());
+            old_c.push(process_cpu().saturating_sub(c));
+            // Compare the ranked windows as sets (untimed).
+            let mut new: Vec<i64> = window_ids(&mut conn, &sq).await;
+            new.sort();
+            old.sort();
+            if new == old {
+                same += 1;
+            }
+        }
+        for v in [&mut new_t, &mut new_c, &mut old_t, &mut old_c] {
+            v.sort();
+        }
+        let old_name = if fts_text {
+            "bm25 over the phrase (before)"
+        } else {
+            "trigram index (before)"
+        };
+        for (name, t, c) in [(old_name, &old_t, &old_c), ("search() now", &new_t, &new_c)] {
+            println!(
+                "| {} | {name} | {} | {} | {} | {} | {same}/{} |",
+                class.name(),
+                ms(percentile(t, 0.5)),
+                ms(percentile(t, 0.95)),
+                ms(percentile(c, 0.5)),
+                ms(percentile(c, 0.95)),
+                qs.len()
+            );
+        }
+    }
+    println!();
+}
+
+/// The ids `search()` ranks for versions: all its hits with a page of 500.
+async fn window_ids(conn: &mut SqliteConnection, q: &SearchQuery) -> Vec<i64> {
+    search(conn, q)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|h| h.version_id)
+        .collect()
+}
+
+/// The previous ranking query on `idx` (newest 500 latest-version matches,
+/// bm25 over the query as typed), then title and snippet of the top 20.
+/// Returns the ids of the ranked window.
+async fn old_path(conn: &mut SqliteConnection, idx: &str, words: bool, q: &str) -> Vec<i64> {
+    let expr = if words {
+        q.to_string()
+    } else {
+        format!("\"{q}\"")
+    };
+    let sql = format!(
+        "SELECT id, score FROM (SELECT v.id AS id, -bm25({idx}, 10.0, 1.0) AS score \
+         FROM {idx} JOIN versions v ON v.id = {idx}.rowid WHERE {idx} MATCH ? \
+         AND NOT EXISTS (SELECT 1 FROM versions nv WHERE nv.source_id = v.source_id AND nv.seq > v.seq) \
+         ORDER BY {idx}.rowid DESC LIMIT 500) ORDER BY score DESC"
+    );
+    let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
+        .bind(&expr)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    for (id, _) in rows.iter().take(20) {
+        if words {
+            let _: (String, Option<String>) = sqlx::query_as(&format!(
+                "SELECT v.title, snippet({idx}, 1, char(2), char(3), '…', 24) FROM {idx}, versions v \
+                 WHERE {idx} MATCH ? AND {idx}.rowid = ? AND v.id = {idx}.rowid"
+            ))
+            .bind(&expr)
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        } else {
+            let _: (String, String) =
+                sqlx::query_as("SELECT title, text FROM versions WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+        }
+    }
+    rows.into_iter().map(|r| r.0).collect()
 }
 
 async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
@@ -766,7 +918,7 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         times.sort();
         cpu.sort();
         let note = if errors > 0 {
-            format!(" ({errors} refused as too short)")
+            format!(" ({errors} refused)")
         } else {
             String::new()
         };

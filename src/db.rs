@@ -114,6 +114,7 @@ impl Db {
                 Err(e) => return Err(Error::Migrate(e.to_string())),
             }
         }
+        crate::search::backfill(&pool).await?;
         Ok(Self { pool, path })
     }
 
