@@ -752,79 +752,95 @@ async fn full_scale(path: String) {
     println!();
     drop(conn);
     latency_table(&db, &corpus, per_class).await;
-    old_paths_table(&db, &corpus, per_class).await;
+    alternatives_table(&db, &corpus, per_class).await;
     db.close().await;
 }
 
-/// The previous query paths, for the record: a phrase ranked by bm25 over
-/// the phrase itself, and a 3–4 character CJK term on the trigram index
-/// (still written by its triggers). Versions only, against `search()`
-/// restricted to versions, same queries, same top 20 with title and snippet.
-async fn old_paths_table(db: &Db, corpus: &Corpus, per_class: usize) {
+/// Other ways to answer the same queries, versions only, each returning its
+/// ranked window of (at most) 500 ids after fetching the top 20's title and
+/// snippet text, as `search()` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    /// `search()` itself, restricted to versions.
+    Search,
+    /// The window ranked by bm25 over the phrase as typed (before this change).
+    PhraseBm25,
+    /// The window ranked by bm25 of the phrase's longest word only.
+    LongestWord,
+    /// A CJK term on the bigram index as a phrase of bigrams, bm25 over it.
+    BigramBm25,
+    /// The same, ranked by bm25 of the AND of the bigrams.
+    BigramAnd,
+}
+
+impl Path {
+    fn name(self) -> &'static str {
+        match self {
+            Path::Search => "search() as shipped",
+            Path::PhraseBm25 => "bm25 over the phrase (before)",
+            Path::LongestWord => "bm25 of the phrase's longest word",
+            Path::BigramBm25 => "bigram phrase, bm25 over the phrase",
+            Path::BigramAnd => "bigram phrase, bm25 of the AND of bigrams",
+        }
+    }
+}
+
+async fn alternatives_table(db: &Db, corpus: &Corpus, per_class: usize) {
     let mut conn = db.pool().acquire().await.unwrap();
     println!(
-        "Previous paths against `search()` (versions only, latest versions, 20 hits with \
-         title and snippet), CPU ms:\n"
+        "Alternative query paths (versions only, latest versions, 20 hits with title and \
+         snippet text), same queries; last column: how many queries rank exactly the same \
+         500-row window as `search()`:\n"
     );
     println!(
-        "| query | path | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | same top-500 set |\n\
+        "| query | path | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | same window |\n\
          | --- | --- | ---: | ---: | ---: | ---: | ---: |"
     );
-    for class in [Class::Phrase, Class::CjkSubstring] {
+    for (class, paths) in [
+        (
+            Class::Phrase,
+            &[Path::Search, Path::PhraseBm25, Path::LongestWord][..],
+        ),
+        (
+            Class::CjkSubstring,
+            &[Path::Search, Path::BigramBm25, Path::BigramAnd][..],
+        ),
+    ] {
         let qs = queries(&mut conn, corpus, class, per_class).await;
-        let (idx, fts_text) = if class == Class::Phrase {
-            ("versions_fts", true)
-        } else {
-            ("versions_cjk", false)
-        };
-        for q in qs.iter().take(10) {
-            let _ = old_path(&mut conn, idx, fts_text, q).await;
-        }
-        let mut new_t = Vec::new();
-        let mut new_c = Vec::new();
-        let mut old_t = Vec::new();
-        let mut old_c = Vec::new();
-        let mut same = 0;
-        for q in &qs {
-            let mut sq = query(q);
-            sq.kinds = vec![HitKind::Source];
-            sq.limit = Some(500);
-            let c = process_cpu();
-            let t = Instant::now();
-            let mut sq20 = sq.clone();
-            sq20.limit = None;
-            let _ = search(&mut conn, &sq20).await.unwrap();
-            new_t.push(t.elapsed());
-            new_c.push(process_cpu().saturating_sub(c));
-            let c = process_cpu();
-            let t = Instant::now();
-            let mut old = old_path(&mut conn, idx, fts_text, q).await;
-            old_t.push(t.elapsed());
-            old_c.push(process_cpu().saturating_sub(c));
-            // Compare the ranked windows as sets (untimed).
-            let mut new: Vec<i64> = window_ids(&mut conn, &sq).await;
-            new.sort();
-            old.sort();
-            if new == old {
-                same += 1;
+        let mut shipped: Vec<Vec<i64>> = Vec::new();
+        for &path in paths {
+            for q in qs.iter().take(10) {
+                run_path(&mut conn, path, q).await;
             }
-        }
-        for v in [&mut new_t, &mut new_c, &mut old_t, &mut old_c] {
-            v.sort();
-        }
-        let old_name = if fts_text {
-            "bm25 over the phrase (before)"
-        } else {
-            "trigram index (before)"
-        };
-        for (name, t, c) in [(old_name, &old_t, &old_c), ("search() now", &new_t, &new_c)] {
+            let mut times = Vec::new();
+            let mut cpu = Vec::new();
+            let mut same = 0;
+            for (i, q) in qs.iter().enumerate() {
+                let c = process_cpu();
+                let t = Instant::now();
+                run_path(&mut conn, path, q).await;
+                times.push(t.elapsed());
+                cpu.push(process_cpu().saturating_sub(c));
+                // The window, untimed.
+                let mut ids = window_of(&mut conn, path, q).await;
+                ids.sort();
+                if path == Path::Search {
+                    shipped.push(ids);
+                    same += 1;
+                } else if shipped[i] == ids {
+                    same += 1;
+                }
+            }
+            times.sort();
+            cpu.sort();
             println!(
-                "| {} | {name} | {} | {} | {} | {} | {same}/{} |",
+                "| {} | {} | {} | {} | {} | {} | {same}/{} |",
                 class.name(),
-                ms(percentile(t, 0.5)),
-                ms(percentile(t, 0.95)),
-                ms(percentile(c, 0.5)),
-                ms(percentile(c, 0.95)),
+                path.name(),
+                ms(percentile(&times, 0.5)),
+                ms(percentile(&times, 0.95)),
+                ms(percentile(&cpu, 0.5)),
+                ms(percentile(&cpu, 0.95)),
                 qs.len()
             );
         }
@@ -832,43 +848,118 @@ async fn old_paths_table(db: &Db, corpus: &Corpus, per_class: usize) {
     println!();
 }
 
-/// The ids `search()` ranks for versions: all its hits with a page of 500.
-async fn window_ids(conn: &mut SqliteConnection, q: &SearchQuery) -> Vec<i64> {
-    search(conn, q)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|h| h.version_id)
-        .collect()
+fn versions_only(q: &str, limit: Option<u32>) -> SearchQuery {
+    SearchQuery {
+        text: q.to_string(),
+        kinds: vec![HitKind::Source],
+        limit,
+        ..Default::default()
+    }
 }
 
-/// The previous ranking query on `idx` (newest 500 latest-version matches,
-/// bm25 over the query as typed), then title and snippet of the top 20.
-/// Returns the ids of the ranked window.
-async fn old_path(conn: &mut SqliteConnection, idx: &str, words: bool, q: &str) -> Vec<i64> {
-    let expr = if words {
-        q.to_string()
-    } else {
-        format!("\"{q}\"")
+/// A pure CJK term as a phrase of its bigrams.
+fn bigram_phrase(q: &str) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    format!("\"{}\"", pairs.join(" "))
+}
+
+/// (index, what must match, what is ranked; None = the same, one query).
+fn path_sql(path: Path, q: &str) -> (&'static str, String, Option<String>) {
+    match path {
+        Path::Search => unreachable!("search() is called directly"),
+        Path::PhraseBm25 => ("versions_fts", q.to_string(), None),
+        Path::LongestWord => {
+            let words: Vec<&str> = q.trim_matches('"').split_whitespace().collect();
+            let longest = words
+                .iter()
+                .rev()
+                .max_by_key(|w| w.chars().count())
+                .unwrap();
+            ("versions_fts", q.to_string(), Some(format!("\"{longest}\"")))
+        }
+        Path::BigramBm25 => ("versions_bigram", bigram_phrase(q), None),
+        Path::BigramAnd => {
+            let phrase = bigram_phrase(q);
+            let and = phrase
+                .trim_matches('"')
+                .split(' ')
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            ("versions_bigram", phrase, Some(and))
+        }
+    }
+}
+
+const LATEST: &str =
+    "NOT EXISTS (SELECT 1 FROM versions nv WHERE nv.source_id = v.source_id AND nv.seq > v.seq)";
+
+/// Runs one path: the ranked window, then the top 20's title and snippet.
+async fn run_path(conn: &mut SqliteConnection, path: Path, q: &str) -> Vec<i64> {
+    if path == Path::Search {
+        return search(conn, &versions_only(q, None))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|h| h.version_id)
+            .collect();
+    }
+    let (idx, matches, rank) = path_sql(path, q);
+    let rows: Vec<(i64, f64)> = match &rank {
+        None => {
+            let sql = format!(
+                "SELECT id, score FROM (SELECT v.id AS id, -bm25({idx}, 10.0, 1.0) AS score \
+                 FROM {idx} JOIN versions v ON v.id = {idx}.rowid WHERE {idx} MATCH ? \
+                 AND {LATEST} ORDER BY {idx}.rowid DESC LIMIT 500) ORDER BY score DESC"
+            );
+            sqlx::query_as(&sql)
+                .bind(&matches)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+        }
+        Some(rank) => {
+            let sql = format!(
+                "SELECT v.id FROM {idx} JOIN versions v ON v.id = {idx}.rowid \
+                 WHERE {idx} MATCH ? AND {LATEST} ORDER BY {idx}.rowid DESC LIMIT 500"
+            );
+            let ids: Vec<i64> = sqlx::query_scalar(&sql)
+                .bind(&matches)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+            if ids.is_empty() {
+                return ids;
+            }
+            let list = ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!(
+                "SELECT {idx}.rowid, -bm25({idx}, 10.0, 1.0) AS score FROM {idx} \
+                 WHERE {idx} MATCH ? AND {idx}.rowid >= ? AND {idx}.rowid <= ? \
+                 AND +{idx}.rowid IN (SELECT value FROM json_each(?)) ORDER BY score DESC"
+            );
+            sqlx::query_as(&sql)
+                .bind(rank)
+                .bind(ids.iter().min().unwrap())
+                .bind(ids.iter().max().unwrap())
+                .bind(format!("[{list}]"))
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+        }
     };
-    let sql = format!(
-        "SELECT id, score FROM (SELECT v.id AS id, -bm25({idx}, 10.0, 1.0) AS score \
-         FROM {idx} JOIN versions v ON v.id = {idx}.rowid WHERE {idx} MATCH ? \
-         AND NOT EXISTS (SELECT 1 FROM versions nv WHERE nv.source_id = v.source_id AND nv.seq > v.seq) \
-         ORDER BY {idx}.rowid DESC LIMIT 500) ORDER BY score DESC"
-    );
-    let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
-        .bind(&expr)
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap();
     for (id, _) in rows.iter().take(20) {
-        if words {
-            let _: (String, Option<String>) = sqlx::query_as(&format!(
-                "SELECT v.title, snippet({idx}, 1, char(2), char(3), '…', 24) FROM {idx}, versions v \
-                 WHERE {idx} MATCH ? AND {idx}.rowid = ? AND v.id = {idx}.rowid"
-            ))
-            .bind(&expr)
+        if idx == "versions_fts" {
+            let _: (String, Option<String>) = sqlx::query_as(
+                "SELECT v.title, snippet(versions_fts, 1, char(2), char(3), '…', 24) \
+                 FROM versions_fts, versions v \
+                 WHERE versions_fts MATCH ? AND versions_fts.rowid = ? AND v.id = versions_fts.rowid",
+            )
+            .bind(&matches)
             .bind(id)
             .fetch_one(&mut *conn)
             .await
@@ -883,6 +974,19 @@ async fn old_path(conn: &mut SqliteConnection, idx: &str, words: bool, q: &str) 
         }
     }
     rows.into_iter().map(|r| r.0).collect()
+}
+
+/// The whole ranked window of a path (for `search()`: a page of 500).
+async fn window_of(conn: &mut SqliteConnection, path: Path, q: &str) -> Vec<i64> {
+    if path == Path::Search {
+        return search(conn, &versions_only(q, Some(500)))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|h| h.version_id)
+            .collect();
+    }
+    run_path(conn, path, q).await
 }
 
 async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {

@@ -168,10 +168,12 @@ pub struct Hit {
 /// newest [`RANK_WINDOW`] matches of each kind).
 pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<Vec<Hit>> {
     let parsed = parse(&query.text)?;
-    let mode = if parsed.has_cjk() {
-        Mode::Cjk
-    } else {
+    let mode = if !parsed.has_cjk() {
         Mode::Words
+    } else if parsed.shortest_term() >= 3 {
+        Mode::Trigram
+    } else {
+        Mode::Cjk
     };
     let kinds: Vec<HitKind> = if query.kinds.is_empty() {
         HitKind::ALL.to_vec()
@@ -287,6 +289,18 @@ impl ParsedQuery {
             match n {
                 Node::Term { text, .. } => text.chars().any(is_cjk_letter),
                 Node::And(v) | Node::Or(v) => v.iter().any(walk),
+                Node::Not(n) => walk(n),
+            }
+        }
+        walk(&self.root)
+    }
+
+    /// Characters in the shortest term (after folding).
+    fn shortest_term(&self) -> usize {
+        fn walk(n: &Node) -> usize {
+            match n {
+                Node::Term { text, .. } => fold(text).chars().count(),
+                Node::And(v) | Node::Or(v) => v.iter().map(walk).min().unwrap_or(0),
                 Node::Not(n) => walk(n),
             }
         }
@@ -539,10 +553,18 @@ impl Parser {
     }
 }
 
+/// Which index a query goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
+    /// No Han or kana: the word index.
     Words,
+    /// Han or kana, some term shorter than three characters: the bigram index.
     Cjk,
+    /// Han or kana, every term three characters or more: the trigram index,
+    /// where a three-character term is one token and a longer one a phrase
+    /// of short posting lists (faster than a phrase of bigrams, measured in
+    /// BENCHMARKS-search.md).
+    Trigram,
 }
 
 /// A quoted FTS5 string: the tokenizer splits it, nothing in it is syntax.
@@ -566,6 +588,11 @@ fn lower_term(text: &str, prefix: bool, mode: Mode) -> (String, String) {
     let (tokens, star) = match mode {
         Mode::Words => (text.to_string(), prefix),
         Mode::Cjk => bigram_query(text, prefix),
+        // Any substring of three characters or more; a star adds nothing.
+        Mode::Trigram => {
+            let exact = quote(text);
+            return (exact.clone(), exact);
+        }
     };
     let star = if star { " *" } else { "" };
     let exact = format!("{}{star}", quote(&tokens));
@@ -976,12 +1003,16 @@ impl Table {
         match (self.kind, mode) {
             (HitKind::Source, Mode::Words) => "versions_fts",
             (HitKind::Source, Mode::Cjk) => "versions_bigram",
+            (HitKind::Source, Mode::Trigram) => "versions_cjk",
             (HitKind::Note, Mode::Words) => "notes_fts",
             (HitKind::Note, Mode::Cjk) => "notes_bigram",
+            (HitKind::Note, Mode::Trigram) => "notes_cjk",
             (HitKind::Highlight, Mode::Words) => "highlights_fts",
             (HitKind::Highlight, Mode::Cjk) => "highlights_bigram",
+            (HitKind::Highlight, Mode::Trigram) => "highlights_cjk",
             (HitKind::Quote, Mode::Words) => "quotes_fts",
             (HitKind::Quote, Mode::Cjk) => "quotes_bigram",
+            (HitKind::Quote, Mode::Trigram) => "quotes_cjk",
         }
     }
 
@@ -1212,7 +1243,7 @@ impl Table {
                     to_html(snippet.as_deref().unwrap_or("")),
                 ))
             }
-            Mode::Cjk => {
+            Mode::Cjk | Mode::Trigram => {
                 let text_sql = if self.kind == HitKind::Highlight {
                     "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
                 } else {
@@ -1239,35 +1270,51 @@ const BEFORE: usize = 24;
 const WINDOW: usize = 96;
 
 /// Cuts a passage around the first needle and wraps every needle in the
-/// match markers. Matching folds case and accents, like the trigram index.
+/// match markers. Matching folds case and accents, like the tokenizers.
+///
+/// The text is folded once, char by char, into one buffer that remembers
+/// which original char each folded char came from (one allocation, not one
+/// per char: bodies run to thousands of characters and 20 hits are cut per
+/// search).
 fn cut_snippet(text: &str, needles: &[String]) -> String {
     let chars: Vec<char> = text.chars().collect();
-    // Fold char by char so positions in `folded` map back to `chars`.
-    let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
-    let needles: Vec<Vec<char>> = needles.iter().map(|n| n.chars().collect()).collect();
-    let match_at = |i: usize| -> Option<usize> {
-        'needle: for n in &needles {
-            let mut j = i;
-            let mut k = 0;
-            while k < n.len() {
-                let Some(f) = folded.get(j) else {
-                    continue 'needle;
-                };
-                if f.is_empty() {
-                    j += 1;
-                    continue;
-                }
-                for fc in f.chars() {
-                    if n.get(k) != Some(&fc) {
-                        continue 'needle;
-                    }
-                    k += 1;
-                }
-                j += 1;
+    let mut folded: Vec<char> = Vec::with_capacity(chars.len());
+    // For each original char, where its folded chars start in `folded`.
+    let mut start_of: Vec<usize> = Vec::with_capacity(chars.len() + 1);
+    // For each folded char, the original char it came from.
+    let mut origin: Vec<usize> = Vec::with_capacity(chars.len());
+    let mut buf = [0u8; 4];
+    for (i, &c) in chars.iter().enumerate() {
+        start_of.push(folded.len());
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+            origin.push(i);
+        } else if is_cjk(c) {
+            folded.push(c);
+            origin.push(i);
+        } else {
+            for f in fold(c.encode_utf8(&mut buf)).chars() {
+                folded.push(f);
+                origin.push(i);
             }
-            return Some(j - i);
         }
-        None
+    }
+    start_of.push(folded.len());
+    let needles: Vec<Vec<char>> = needles
+        .iter()
+        .map(|n| n.chars().collect::<Vec<char>>())
+        .filter(|n| !n.is_empty())
+        .collect();
+    // The length in original chars of the needle that starts at char `i`.
+    let match_at = |i: usize| -> Option<usize> {
+        let f = start_of[i];
+        if f == start_of[i + 1] {
+            return None; // folds to nothing (a combining mark)
+        }
+        needles
+            .iter()
+            .find(|n| folded[f..].starts_with(n))
+            .map(|n| origin[f + n.len() - 1] + 1 - i)
     };
     let first = (0..chars.len()).find(|&i| match_at(i).is_some());
     let start = first.map_or(0, |f| f.saturating_sub(BEFORE));
