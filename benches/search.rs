@@ -876,7 +876,11 @@ fn path_sql(path: Path, q: &str) -> (&'static str, String, Option<String>) {
                 .rev()
                 .max_by_key(|w| w.chars().count())
                 .unwrap();
-            ("versions_fts", q.to_string(), Some(format!("\"{longest}\"")))
+            (
+                "versions_fts",
+                q.to_string(),
+                Some(format!("\"{longest}\"")),
+            )
         }
         Path::BigramBm25 => ("versions_bigram", bigram_phrase(q), None),
         Path::BigramAnd => {
@@ -932,11 +936,7 @@ async fn run_path(conn: &mut SqliteConnection, path: Path, q: &str) -> Vec<i64> 
             if ids.is_empty() {
                 return ids;
             }
-            let list = ids
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             let sql = format!(
                 "SELECT {idx}.rowid, -bm25({idx}, 10.0, 1.0) AS score FROM {idx} \
                  WHERE {idx} MATCH ? AND {idx}.rowid >= ? AND {idx}.rowid <= ? \

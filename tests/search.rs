@@ -1277,7 +1277,10 @@ async fn a_library_from_before_the_bigram_index_is_indexed_on_open() {
         vec!["quote", "source"]
     );
     assert_eq!(kinds(find(&mut conn, &q("林")).await), vec!["source"]);
-    assert_eq!(kinds(find(&mut conn, &q("閣僚会議 林")).await), vec!["source"]);
+    assert_eq!(
+        kinds(find(&mut conn, &q("閣僚会議 林")).await),
+        vec!["source"]
+    );
     let hits = find(&mut conn, &q("许可")).await;
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].note_id, Some(note));
