@@ -3,16 +3,20 @@
 //! `migrations/20261126000002_search.sql`, prefix indexes in
 //! `migrations/20261126000008_search_prefix.sql`).
 //!
-//! Two indexes per table. The word index (`*_fts`, unicode61 with diacritics
-//! removed) finds whole words in spaced scripts: English, Russian, Arabic,
-//! Korean. The bigram index (`*_bigram`,
-//! `migrations/20261127000009_search_bigrams.sql`) holds only rows that
-//! contain Han or kana and finds any substring of unspaced Chinese and
-//! Japanese. A query that contains Han or kana goes to the bigram index,
-//! every other query to the word index.
+//! Three indexes per table. The word index (`*_fts`, unicode61 with
+//! diacritics removed) finds whole words in spaced scripts: English, Russian,
+//! Arabic, Korean. Two indexes hold only rows that contain Han or kana and
+//! find any substring of unspaced Chinese and Japanese: the trigram index
+//! (`*_cjk`, written by triggers) and the bigram index (`*_bigram`,
+//! `migrations/20261127000009_search_bigrams.sql`). A query without Han or
+//! kana goes to the word index; one with Han or kana goes to the trigram
+//! index when every term has three characters or more (a three-character
+//! term is one trigram, the fastest lookup), otherwise to the bigram index.
+//! Nothing is too short to search.
 //!
 //! The bigram index is fed from Rust ([`index_cjk`], called by every writer
-//! in the transaction that writes the row): each run of Han/kana becomes its
+//! in the transaction that writes the row; deletes and the removal of an
+//! updated row's old entry are triggers): each run of Han/kana becomes its
 //! overlapping pairs plus its last character alone (`中国人` → `中国 国人
 //! 人`), the rest of the text (Latin words, figures) is kept as it is. So a
 //! CJK term of n ≥ 2 characters is the FTS5 phrase of its n − 1 pairs, a
@@ -20,8 +24,6 @@
 //! `prefix='1'`), and a Latin word in a mixed query is an ordinary word. The
 //! trailing single character also keeps the pairs of two runs from being
 //! adjacent, so a phrase never matches across punctuation or Latin text.
-//! The older trigram indexes (`*_cjk`) are still written by their triggers
-//! but no longer queried.
 //!
 //! The word indexes carry FTS5 prefix indexes for 2-, 3- and 4-character
 //! prefixes (`migrations/20261126000008_search_prefix.sql`), so `prefix*`
@@ -32,16 +34,21 @@
 //! word fast in a library of hundreds of thousands of versions, each kind
 //! ranks at most its newest [`RANK_WINDOW`] matches (see there).
 //!
-//! Phrases (a quoted phrase, and every CJK term of three or more characters,
-//! which is a phrase of bigrams) are ranked differently, because bm25 over a
-//! phrase first runs the phrase over the *whole* index to count the rows
-//! holding it (59 ms CPU p95 at 300,000 versions). Instead, the newest
-//! `RANK_WINDOW` rows matching the query as typed are found first (cheap: no
-//! ranking), and those rows, and only those, are scored by bm25 of the same
-//! query with each phrase's words taken as an AND. The set of hits is exactly
-//! that of the phrase query; the trade-off is in the score: a phrase's
-//! rarity is judged by its words' rarity, and its frequency in a row counts
-//! each word wherever it occurs there, not only inside the phrase.
+//! Phrases (a quoted phrase, and a CJK term of three or more characters on
+//! the bigram index, which is a phrase of bigrams) are ranked differently,
+//! because bm25 over a phrase first runs the phrase over the *whole* index
+//! to count the rows holding it: 102 ms CPU for "the the" at 300,000
+//! versions. Instead the newest `RANK_WINDOW` rows matching the query as
+//! typed are found first, without ranking (FTS5 stops at the window), and
+//! only those rows are scored, by bm25 of the phrase's longest word (the
+//! likeliest to be rare, and so a short posting list for bm25's count). The
+//! set of hits is exactly that of the phrase query; the trade-offs are in
+//! the score: a phrase's rarity is judged by its longest word, whose
+//! occurrences anywhere in the row count, not only inside the phrase. A
+//! phrase found in one row in [`COMMON`] or more of its window ("of the",
+//! "и в") is not ranked at all: its rows score 0 and come newest first,
+//! after the ranked hits of other kinds. Measured alternatives (bm25 over
+//! the phrase, over the AND of its words): BENCHMARKS-search.md.
 //!
 //! Query syntax (the user's string is parsed here and rebuilt as a quoted
 //! FTS5 expression, so no input can make FTS5 fail):
@@ -61,6 +68,9 @@ use crate::error::{Error, Result};
 /// matches (after filters and the latest-version rule) are ranked. Queries
 /// matching fewer rows than this are ranked exactly.
 pub const RANK_WINDOW: u32 = 500;
+/// A phrase found in at least one of every `COMMON` rows of its newest
+/// window is not ranked by bm25 (see the module docs).
+pub const COMMON: i64 = 20;
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 1000;
@@ -204,7 +214,13 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
             if ids.is_empty() {
                 continue;
             }
-            parts.push(table.select_ranked(mode, &ids, &mut args, &lowered.rank));
+            // A phrase in more than one row in COMMON of the newest ones:
+            // ranking by rarity says nothing (and bm25 would read the longest
+            // posting lists there are), so its rows come newest first.
+            let span = ids.iter().max().unwrap_or(&0) - ids.iter().min().unwrap_or(&0) + 1;
+            let common = ids.len() == RANK_WINDOW as usize && span <= COMMON * ids.len() as i64;
+            let rank = (!common).then_some(lowered.rank.as_str());
+            parts.push(table.select_ranked(mode, &ids, &mut args, rank));
         }
         searched.push(kind);
     }
@@ -600,21 +616,22 @@ fn lower_term(text: &str, prefix: bool, mode: Mode) -> (String, String) {
     if words.len() < 2 {
         return (exact.clone(), exact);
     }
-    // Whitespace separates tokens for both tokenizers, so each word matches
-    // wherever the phrase does: the AND is a superset of the phrase.
+    // Whitespace separates tokens for both tokenizers, so the word matches
+    // wherever the phrase does. The longest word stands in for the rarest:
+    // bm25 reads the whole posting list of every word it ranks by, and the
+    // short words ("the", "of", "и") have the longest lists.
     let last = words.len() - 1;
-    let and: Vec<String> = words
+    let (i, longest) = words
         .iter()
         .enumerate()
-        .map(|(i, w)| {
-            if i == last {
-                format!("{}{star}", quote(w))
-            } else {
-                quote(w)
-            }
-        })
-        .collect();
-    (exact, format!("({})", and.join(" AND ")))
+        .max_by_key(|(_, w)| w.chars().count())
+        .expect("two words or more");
+    let rank = if i == last {
+        format!("{}{star}", quote(longest))
+    } else {
+        quote(longest)
+    };
+    (exact, rank)
 }
 
 /// Rebuilds the query as FTS5 expressions for one index.
@@ -1099,14 +1116,54 @@ impl Table {
     /// phrase's words as an AND. FTS5 walks `rank` only between the oldest
     /// and newest id; the `+` keeps SQLite from turning the id list into
     /// per-row lookups, which would recompute bm25's statistics every time.
-    fn select_ranked(self, mode: Mode, ids: &[i64], args: &mut Vec<Arg>, rank: &str) -> String {
+    fn select_ranked(
+        self,
+        mode: Mode,
+        ids: &[i64],
+        args: &mut Vec<Arg>,
+        rank: Option<&str>,
+    ) -> String {
         let idx = self.index(mode);
         let lo = ids.iter().min().copied().unwrap_or_default();
         let hi = ids.iter().max().copied().unwrap_or_default();
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let Some(rank) = rank else {
+            // Unranked: every row scores 0 and the date orders them.
+            args.push(Arg::Text(format!("[{list}]")));
+            let (columns, captured) = self.arm_columns();
+            let key = match self.kind {
+                HitKind::Source => "v.id",
+                HitKind::Note => "n.id",
+                HitKind::Highlight => "h.id",
+                HitKind::Quote => "q.id",
+            };
+            let from = match self.kind {
+                HitKind::Source => "versions v",
+                HitKind::Note => "notes n",
+                HitKind::Highlight => "highlights h JOIN versions v ON v.id = h.version_id",
+                HitKind::Quote => "quotes q JOIN versions v ON v.id = q.version_id",
+            };
+            return format!(
+                "SELECT {columns}, 0.0 AS score, {captured} AS captured_at, {key} AS row_id \
+                 FROM {from} WHERE {key} IN (SELECT value FROM json_each(?))"
+            );
+        };
         args.push(Arg::Text(rank.to_string()));
         args.push(Arg::Text(format!("[{list}]")));
-        let (columns, captured) = match self.kind {
+        let (columns, captured) = self.arm_columns();
+        format!(
+            "SELECT {columns}, -bm25({idx}, {}) AS score, {captured} AS captured_at, \
+             {idx}.rowid AS row_id FROM {} \
+             WHERE {idx} MATCH ? AND {idx}.rowid >= {lo} AND {idx}.rowid <= {hi} \
+             AND +{idx}.rowid IN (SELECT value FROM json_each(?))",
+            self.weights(),
+            self.from(idx)
+        )
+    }
+
+    /// The identifying columns of a hit of this kind, and its date.
+    fn arm_columns(self) -> (&'static str, &'static str) {
+        match self.kind {
             HitKind::Source => (
                 "'source' AS kind, v.source_id AS source_id, v.id AS version_id, \
                  NULL AS note_id, NULL AS highlight_id, NULL AS quote_id",
@@ -1127,15 +1184,7 @@ impl Table {
                  NULL AS note_id, NULL AS highlight_id, q.id AS quote_id",
                 "v.created_at",
             ),
-        };
-        format!(
-            "SELECT {columns}, -bm25({idx}, {}) AS score, {captured} AS captured_at, \
-             {idx}.rowid AS row_id FROM {} \
-             WHERE {idx} MATCH ? AND {idx}.rowid >= {lo} AND {idx}.rowid <= {hi} \
-             AND +{idx}.rowid IN (SELECT value FROM json_each(?))",
-            self.weights(),
-            self.from(idx)
-        )
+        }
     }
 
     /// One arm of the UNION: the matching rows of this table with their score.
