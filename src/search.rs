@@ -846,14 +846,9 @@ pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
                 sqlx::query_as(&sql).bind(after).fetch_all(&mut *tx).await?;
             let Some(last) = rows.last() else { break };
             after = last.0;
+            // The tables were created empty with the pending row, in one
+            // migration, and this runs in one transaction: no row is here yet.
             for (id, first, second) in &rows {
-                sqlx::query(&format!(
-                    "DELETE FROM {} WHERE rowid = ?",
-                    table.index(Mode::Cjk)
-                ))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
                 index_cjk(&mut tx, kind, *id, first, second).await?;
             }
         }
