@@ -495,20 +495,26 @@ enum Class {
     CommonWord,
     TwoWords,
     Phrase,
-    Prefix,
+    Prefix2,
+    Prefix3,
+    Prefix4,
+    CjkOne,
+    CjkTwo,
     CjkSubstring,
-    CjkTwoChars,
 }
 
 impl Class {
-    const ALL: [Class; 7] = [
+    const ALL: [Class; 10] = [
         Class::Word,
         Class::CommonWord,
         Class::TwoWords,
         Class::Phrase,
-        Class::Prefix,
+        Class::Prefix2,
+        Class::Prefix3,
+        Class::Prefix4,
+        Class::CjkOne,
+        Class::CjkTwo,
         Class::CjkSubstring,
-        Class::CjkTwoChars,
     ];
     fn name(self) -> &'static str {
         match self {
@@ -516,9 +522,12 @@ impl Class {
             Class::CommonWord => "common word",
             Class::TwoWords => "two words (AND)",
             Class::Phrase => "phrase",
-            Class::Prefix => "prefix*",
+            Class::Prefix2 => "prefix* (2 letters)",
+            Class::Prefix3 => "prefix* (3 letters)",
+            Class::Prefix4 => "prefix* (4 letters)",
+            Class::CjkOne => "CJK one char",
+            Class::CjkTwo => "CJK two chars",
             Class::CjkSubstring => "CJK substring (3–4 chars)",
-            Class::CjkTwoChars => "CJK two chars",
         }
     }
     fn what(self) -> &'static str {
@@ -527,9 +536,20 @@ impl Class {
             Class::CommonWord => "vocabulary rank 10–40 (“minister”, “заявил”), en/ru/ar/ko",
             Class::TwoWords => "two rank 30–3,000 words",
             Class::Phrase => "two adjacent words cut from a stored version",
-            Class::Prefix => "first 4 letters of a rank 30–3,000 word, then *",
+            Class::Prefix2 => "first 2 letters of a rank 30–3,000 word, then *",
+            Class::Prefix3 => "first 3 letters of a rank 30–3,000 word, then *",
+            Class::Prefix4 => "first 4 letters of a rank 30–3,000 word, then *",
+            Class::CjkOne => "1 character cut from a stored zh/ja version",
+            Class::CjkTwo => "2 characters cut from a stored zh/ja version",
             Class::CjkSubstring => "3–4 characters cut from a stored zh/ja version",
-            Class::CjkTwoChars => "2 characters cut from a stored zh/ja version",
+        }
+    }
+    fn prefix_len(self) -> Option<usize> {
+        match self {
+            Class::Prefix2 => Some(2),
+            Class::Prefix3 => Some(3),
+            Class::Prefix4 => Some(4),
+            _ => None,
         }
     }
 }
@@ -581,10 +601,11 @@ async fn queries(
                     v.words[rng.range(30, 3000)]
                 )
             }
-            Class::Prefix => {
+            Class::Prefix2 | Class::Prefix3 | Class::Prefix4 => {
+                let n = class.prefix_len().expect("a prefix class");
                 let w = word(&mut rng, 30, 3000);
-                let p: String = w.chars().take(4).collect();
-                if p.chars().count() < 4 {
+                let p: String = w.chars().take(n).collect();
+                if p.chars().count() < n {
                     continue;
                 }
                 format!("{p}*")
@@ -601,13 +622,13 @@ async fn queries(
                 let i = rng.below(words.len() - 1);
                 format!("\"{} {}\"", words[i], words[i + 1])
             }
-            Class::CjkSubstring | Class::CjkTwoChars => {
+            Class::CjkOne | Class::CjkTwo | Class::CjkSubstring => {
                 let text = random_text(conn, &mut rng, true, max_id).await;
                 let chars: Vec<char> = text.chars().collect();
-                let len = if class == Class::CjkTwoChars {
-                    2
-                } else {
-                    rng.range(3, 4)
+                let len = match class {
+                    Class::CjkOne => 1,
+                    Class::CjkTwo => 2,
+                    _ => rng.range(3, 4),
                 };
                 let i = rng.below(chars.len() - len);
                 let s: String = chars[i..i + len].iter().collect();
@@ -688,7 +709,7 @@ async fn full_scale(path: String) {
         .unwrap();
     let (n_sources, n_versions, n_cjk): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM versions), \
-         (SELECT COUNT(*) FROM versions_cjk_docsize)",
+         (SELECT COUNT(*) FROM versions_bigram_docsize)",
     )
     .fetch_one(&mut *conn)
     .await
@@ -713,6 +734,7 @@ async fn full_scale(path: String) {
         "SELECT CASE \
            WHEN name LIKE 'versions_fts%' THEN 'word index (versions_fts)' \
            WHEN name LIKE 'versions_cjk%' THEN 'trigram index (versions_cjk)' \
+           WHEN name LIKE 'versions_bigram%' THEN 'bigram index (versions_bigram)' \
            WHEN name IN ('versions', 'versions_by_hash') OR name LIKE 'sqlite_autoindex_versions%' THEN 'versions table (text + blocks JSON)' \
            ELSE 'everything else' END AS part, SUM(pgsize) FROM dbstat GROUP BY part ORDER BY 2 DESC",
     )
@@ -730,7 +752,241 @@ async fn full_scale(path: String) {
     println!();
     drop(conn);
     latency_table(&db, &corpus, per_class).await;
+    alternatives_table(&db, &corpus, per_class).await;
     db.close().await;
+}
+
+/// Other ways to answer the same queries, versions only, each returning its
+/// ranked window of (at most) 500 ids after fetching the top 20's title and
+/// snippet text, as `search()` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    /// `search()` itself, restricted to versions.
+    Search,
+    /// The window ranked by bm25 over the phrase as typed (before this change).
+    PhraseBm25,
+    /// The window ranked by bm25 of the phrase's longest word only.
+    LongestWord,
+    /// A CJK term on the bigram index as a phrase of bigrams, bm25 over it.
+    BigramBm25,
+    /// The same, ranked by bm25 of the AND of the bigrams.
+    BigramAnd,
+}
+
+impl Path {
+    fn name(self) -> &'static str {
+        match self {
+            Path::Search => "search() as shipped",
+            Path::PhraseBm25 => "bm25 over the phrase (before)",
+            Path::LongestWord => "bm25 of the phrase's longest word",
+            Path::BigramBm25 => "bigram phrase, bm25 over the phrase",
+            Path::BigramAnd => "bigram phrase, bm25 of the AND of bigrams",
+        }
+    }
+}
+
+async fn alternatives_table(db: &Db, corpus: &Corpus, per_class: usize) {
+    let mut conn = db.pool().acquire().await.unwrap();
+    println!(
+        "Alternative query paths (versions only, latest versions, 20 hits with title and \
+         snippet text), same queries; last column: how many queries rank exactly the same \
+         500-row window as `search()`:\n"
+    );
+    println!(
+        "| query | path | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | same window |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for (class, paths) in [
+        (
+            Class::Phrase,
+            &[Path::Search, Path::PhraseBm25, Path::LongestWord][..],
+        ),
+        (
+            Class::CjkSubstring,
+            &[Path::Search, Path::BigramBm25, Path::BigramAnd][..],
+        ),
+    ] {
+        let qs = queries(&mut conn, corpus, class, per_class).await;
+        let mut shipped: Vec<Vec<i64>> = Vec::new();
+        for &path in paths {
+            for q in qs.iter().take(10) {
+                run_path(&mut conn, path, q).await;
+            }
+            let mut times = Vec::new();
+            let mut cpu = Vec::new();
+            let mut same = 0;
+            for (i, q) in qs.iter().enumerate() {
+                let c = process_cpu();
+                let t = Instant::now();
+                run_path(&mut conn, path, q).await;
+                times.push(t.elapsed());
+                cpu.push(process_cpu().saturating_sub(c));
+                // The window, untimed.
+                let mut ids = window_of(&mut conn, path, q).await;
+                ids.sort();
+                if path == Path::Search {
+                    shipped.push(ids);
+                    same += 1;
+                } else if shipped[i] == ids {
+                    same += 1;
+                }
+            }
+            times.sort();
+            cpu.sort();
+            println!(
+                "| {} | {} | {} | {} | {} | {} | {same}/{} |",
+                class.name(),
+                path.name(),
+                ms(percentile(&times, 0.5)),
+                ms(percentile(&times, 0.95)),
+                ms(percentile(&cpu, 0.5)),
+                ms(percentile(&cpu, 0.95)),
+                qs.len()
+            );
+        }
+    }
+    println!();
+}
+
+fn versions_only(q: &str, limit: Option<u32>) -> SearchQuery {
+    SearchQuery {
+        text: q.to_string(),
+        kinds: vec![HitKind::Source],
+        limit,
+        ..Default::default()
+    }
+}
+
+/// A pure CJK term as a phrase of its bigrams.
+fn bigram_phrase(q: &str) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    format!("\"{}\"", pairs.join(" "))
+}
+
+/// (index, what must match, what is ranked; None = the same, one query).
+fn path_sql(path: Path, q: &str) -> (&'static str, String, Option<String>) {
+    match path {
+        Path::Search => unreachable!("search() is called directly"),
+        Path::PhraseBm25 => ("versions_fts", q.to_string(), None),
+        Path::LongestWord => {
+            let words: Vec<&str> = q.trim_matches('"').split_whitespace().collect();
+            let longest = words
+                .iter()
+                .rev()
+                .max_by_key(|w| w.chars().count())
+                .unwrap();
+            (
+                "versions_fts",
+                q.to_string(),
+                Some(format!("\"{longest}\"")),
+            )
+        }
+        Path::BigramBm25 => ("versions_bigram", bigram_phrase(q), None),
+        Path::BigramAnd => {
+            let phrase = bigram_phrase(q);
+            let and = phrase
+                .trim_matches('"')
+                .split(' ')
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            ("versions_bigram", phrase, Some(and))
+        }
+    }
+}
+
+const LATEST: &str =
+    "NOT EXISTS (SELECT 1 FROM versions nv WHERE nv.source_id = v.source_id AND nv.seq > v.seq)";
+
+/// Runs one path: the ranked window, then the top 20's title and snippet.
+async fn run_path(conn: &mut SqliteConnection, path: Path, q: &str) -> Vec<i64> {
+    if path == Path::Search {
+        return search(conn, &versions_only(q, None))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|h| h.version_id)
+            .collect();
+    }
+    let (idx, matches, rank) = path_sql(path, q);
+    let rows: Vec<(i64, f64)> = match &rank {
+        None => {
+            let sql = format!(
+                "SELECT id, score FROM (SELECT v.id AS id, -bm25({idx}, 10.0, 1.0) AS score \
+                 FROM {idx} JOIN versions v ON v.id = {idx}.rowid WHERE {idx} MATCH ? \
+                 AND {LATEST} ORDER BY {idx}.rowid DESC LIMIT 500) ORDER BY score DESC"
+            );
+            sqlx::query_as(&sql)
+                .bind(&matches)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+        }
+        Some(rank) => {
+            let sql = format!(
+                "SELECT v.id FROM {idx} JOIN versions v ON v.id = {idx}.rowid \
+                 WHERE {idx} MATCH ? AND {LATEST} ORDER BY {idx}.rowid DESC LIMIT 500"
+            );
+            let ids: Vec<i64> = sqlx::query_scalar(&sql)
+                .bind(&matches)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+            if ids.is_empty() {
+                return ids;
+            }
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "SELECT {idx}.rowid, -bm25({idx}, 10.0, 1.0) AS score FROM {idx} \
+                 WHERE {idx} MATCH ? AND {idx}.rowid >= ? AND {idx}.rowid <= ? \
+                 AND +{idx}.rowid IN (SELECT value FROM json_each(?)) ORDER BY score DESC"
+            );
+            sqlx::query_as(&sql)
+                .bind(rank)
+                .bind(ids.iter().min().unwrap())
+                .bind(ids.iter().max().unwrap())
+                .bind(format!("[{list}]"))
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()
+        }
+    };
+    for (id, _) in rows.iter().take(20) {
+        if idx == "versions_fts" {
+            let _: (String, Option<String>) = sqlx::query_as(
+                "SELECT v.title, snippet(versions_fts, 1, char(2), char(3), '…', 24) \
+                 FROM versions_fts, versions v \
+                 WHERE versions_fts MATCH ? AND versions_fts.rowid = ? AND v.id = versions_fts.rowid",
+            )
+            .bind(&matches)
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        } else {
+            let _: (String, String) =
+                sqlx::query_as("SELECT title, text FROM versions WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+        }
+    }
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+/// The whole ranked window of a path (for `search()`: a page of 500).
+async fn window_of(conn: &mut SqliteConnection, path: Path, q: &str) -> Vec<i64> {
+    if path == Path::Search {
+        return search(conn, &versions_only(q, Some(500)))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|h| h.version_id)
+            .collect();
+    }
+    run_path(conn, path, q).await
 }
 
 async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
@@ -766,7 +1022,7 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         times.sort();
         cpu.sort();
         let note = if errors > 0 {
-            format!(" ({errors} refused as too short)")
+            format!(" ({errors} refused)")
         } else {
             String::new()
         };

@@ -139,7 +139,16 @@ pub async fn create_in(
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    get_in(conn, id).await
+    let h = get_in(conn, id).await?;
+    crate::search::index_cjk(
+        conn,
+        crate::search::HitKind::Highlight,
+        id,
+        &h.text,
+        &h.comment,
+    )
+    .await?;
+    Ok(h)
 }
 
 pub async fn get(db: &Db, highlight_id: i64) -> Result<Highlight> {
@@ -211,6 +220,15 @@ pub async fn update(
         return Err(Error::not_found("highlight", highlight_id));
     }
     let h = get_in(&mut tx, highlight_id).await?;
+    // The update trigger removed the highlight's bigram entry.
+    crate::search::index_cjk(
+        &mut tx,
+        crate::search::HitKind::Highlight,
+        highlight_id,
+        &h.text,
+        &h.comment,
+    )
+    .await?;
     tx.commit().await?;
     Ok(h)
 }

@@ -111,6 +111,7 @@ pub async fn create_at(db: &Db, title: &str, body: &str, now: DateTime<Utc>) -> 
             .execute(&mut *tx)
             .await?
             .last_insert_rowid();
+    crate::search::index_cjk(&mut tx, crate::search::HitKind::Note, id, title, body).await?;
     insert_revision(&mut tx, id, title, body, &now).await?;
     let note = get_in(&mut tx, id).await?;
     tx.commit().await?;
@@ -168,6 +169,8 @@ async fn save_in(
     if updated == 0 {
         return Err(Error::not_found("note", note_id));
     }
+    // The update trigger removed the note's bigram entry.
+    crate::search::index_cjk(conn, crate::search::HitKind::Note, note_id, title, body).await?;
     let newest = newest_revision(conn, note_id).await?;
     let Some(newest) = newest else {
         insert_revision(conn, note_id, title, body, &stamp).await?;

@@ -389,7 +389,7 @@ pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -
         .execute(&mut *tx)
         .await?;
     for q in quotes {
-        sqlx::query(
+        let id = sqlx::query(
             "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) \
              VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -400,6 +400,15 @@ pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -
         .bind(q.start as i64)
         .bind(q.end as i64)
         .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        crate::search::index_cjk(
+            &mut tx,
+            crate::search::HitKind::Quote,
+            id,
+            q.speaker.as_deref().unwrap_or(""),
+            &q.text,
+        )
         .await?;
     }
     tx.commit().await?;

@@ -3,21 +3,27 @@
 //! `migrations/20261126000002_search.sql`, prefix indexes in
 //! `migrations/20261126000008_search_prefix.sql`).
 //!
-//! Two indexes per table. The word index (`*_fts`, unicode61 with diacritics
-//! removed) finds whole words in spaced scripts: English, Russian, Arabic,
-//! Korean. The trigram index (`*_cjk`) holds only rows that contain Han or
-//! kana and finds any substring of unspaced Chinese and Japanese. A query
-//! that contains Han or kana goes to the trigram index, every other query to
-//! the word index.
+//! Three indexes per table. The word index (`*_fts`, unicode61 with
+//! diacritics removed) finds whole words in spaced scripts: English, Russian,
+//! Arabic, Korean. Two indexes hold only rows that contain Han or kana and
+//! find any substring of unspaced Chinese and Japanese: the trigram index
+//! (`*_cjk`, written by triggers) and the bigram index (`*_bigram`,
+//! `migrations/20261127000009_search_bigrams.sql`). A query without Han or
+//! kana goes to the word index; one with Han or kana goes to the trigram
+//! index when every term has three characters or more (a three-character
+//! term is one trigram, the fastest lookup), otherwise to the bigram index.
+//! Nothing is too short to search.
 //!
-//! The trigram index cannot see terms shorter than three characters (most
-//! Chinese words have two). Such a term is looked up in the index's
-//! vocabulary as every indexed trigram that *begins* with it, and the query
-//! ORs those trigrams together. The indexed text carries two trailing
-//! newlines, so a term at the very end of a title or body still begins a
-//! trigram. A one- or two-character term that begins more than
-//! [`MAX_EXPANSION`] distinct trigrams is refused with a clear message
-//! instead of scanning.
+//! The bigram index is fed from Rust ([`index_cjk`], called by every writer
+//! in the transaction that writes the row; deletes and the removal of an
+//! updated row's old entry are triggers): each run of Han/kana becomes its
+//! overlapping pairs plus its last character alone (`中国人` → `中国 国人
+//! 人`), the rest of the text (Latin words, figures) is kept as it is. So a
+//! CJK term of n ≥ 2 characters is the FTS5 phrase of its n − 1 pairs, a
+//! one-character term is the prefix query `"字"*` (served by the index's
+//! `prefix='1'`), and a Latin word in a mixed query is an ordinary word. The
+//! trailing single character also keeps the pairs of two runs from being
+//! adjacent, so a phrase never matches across punctuation or Latin text.
 //!
 //! The word indexes carry FTS5 prefix indexes for 2-, 3- and 4-character
 //! prefixes (`migrations/20261126000008_search_prefix.sql`), so `prefix*`
@@ -27,6 +33,22 @@
 //! Ranking is bm25 with the title (or speaker) weighted. To keep a common
 //! word fast in a library of hundreds of thousands of versions, each kind
 //! ranks at most its newest [`RANK_WINDOW`] matches (see there).
+//!
+//! Phrases (a quoted phrase, and a CJK term of three or more characters on
+//! the bigram index, which is a phrase of bigrams) are ranked differently,
+//! because bm25 over a phrase first runs the phrase over the *whole* index
+//! to count the rows holding it: 102 ms CPU for "the the" at 300,000
+//! versions. Instead the newest `RANK_WINDOW` rows matching the query as
+//! typed are found first, without ranking (FTS5 stops at the window), and
+//! only those rows are scored, by bm25 of the phrase's longest word (the
+//! likeliest to be rare, and so a short posting list for bm25's count). The
+//! set of hits is exactly that of the phrase query; the trade-offs are in
+//! the score: a phrase's rarity is judged by its longest word, whose
+//! occurrences anywhere in the row count, not only inside the phrase. A
+//! phrase found in one row in [`COMMON`] or more of its window ("of the",
+//! "и в") is not ranked at all: its rows score 0 and come newest first,
+//! after the ranked hits of other kinds. Measured alternatives (bm25 over
+//! the phrase, over the AND of its words): BENCHMARKS-search.md.
 //!
 //! Query syntax (the user's string is parsed here and rebuilt as a quoted
 //! FTS5 expression, so no input can make FTS5 fail):
@@ -40,14 +62,15 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
-/// Most trigrams a one- or two-character CJK term may expand to.
-pub const MAX_EXPANSION: usize = 3000;
 /// Most matches of one kind that are ranked. FTS5 computes bm25 for every
 /// row it returns, so a common word in a large library would be ranked over
 /// hundreds of thousands of versions; instead the newest `RANK_WINDOW`
 /// matches (after filters and the latest-version rule) are ranked. Queries
 /// matching fewer rows than this are ranked exactly.
 pub const RANK_WINDOW: u32 = 500;
+/// A phrase found in at least one of every `COMMON` rows of its newest
+/// window is not ranked by bm25 (see the module docs).
+pub const COMMON: i64 = 20;
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 1000;
@@ -155,10 +178,12 @@ pub struct Hit {
 /// newest [`RANK_WINDOW`] matches of each kind).
 pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<Vec<Hit>> {
     let parsed = parse(&query.text)?;
-    let mode = if parsed.has_cjk() {
-        Mode::Cjk
-    } else {
+    let mode = if !parsed.has_cjk() {
         Mode::Words
+    } else if parsed.shortest_term() >= 3 {
+        Mode::Trigram
+    } else {
+        Mode::Cjk
     };
     let kinds: Vec<HitKind> = if query.kinds.is_empty() {
         HitKind::ALL.to_vec()
@@ -170,21 +195,34 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
     };
     let filters = Filters::from_query(query)?;
 
-    // Each table gets its own FTS5 expression: short CJK terms expand
-    // against that table's vocabulary.
+    let lowered = lower(&parsed.root, mode)?;
     let mut parts = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
-    let mut matches: Vec<(HitKind, String)> = Vec::new();
+    let mut searched: Vec<HitKind> = Vec::new();
     for kind in kinds {
         if kind == HitKind::Note && (filters.site.is_some() || filters.lang.is_some()) {
             continue;
         }
         let table = Table::of(kind);
-        let Some(expr) = lower(&parsed.root, mode, table, conn).await? else {
-            continue;
-        };
-        parts.push(table.select(mode, query.all_versions, &filters, &mut args, &expr));
-        matches.push((kind, expr));
+        if lowered.rank == lowered.matches {
+            parts.push(table.select(mode, query.all_versions, &filters, &mut args, &lowered));
+        } else {
+            // A phrase: find the window without ranking, then rank only it.
+            let ids = table
+                .window(conn, mode, query.all_versions, &filters, &lowered.matches)
+                .await?;
+            if ids.is_empty() {
+                continue;
+            }
+            // A phrase in more than one row in COMMON of the newest ones:
+            // ranking by rarity says nothing (and bm25 would read the longest
+            // posting lists there are), so its rows come newest first.
+            let span = ids.iter().max().unwrap_or(&0) - ids.iter().min().unwrap_or(&0) + 1;
+            let common = ids.len() == RANK_WINDOW as usize && span <= COMMON * ids.len() as i64;
+            let rank = (!common).then_some(lowered.rank.as_str());
+            parts.push(table.select_ranked(mode, &ids, &mut args, rank));
+        }
+        searched.push(kind);
     }
     if parts.is_empty() {
         return Ok(Vec::new());
@@ -224,11 +262,8 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
             score: row.try_get("score")?,
             captured_at: row.try_get("captured_at")?,
         };
-        let expr = &matches
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .expect("a hit comes from a searched kind")
-            .1;
+        debug_assert!(searched.contains(&kind));
+        let expr = &lowered.matches;
         let table = Table::of(kind);
         let row_id = match kind {
             HitKind::Source => hit.version_id,
@@ -268,8 +303,20 @@ impl ParsedQuery {
     fn has_cjk(&self) -> bool {
         fn walk(n: &Node) -> bool {
             match n {
-                Node::Term { text, .. } => text.chars().any(is_cjk),
+                Node::Term { text, .. } => text.chars().any(is_cjk_letter),
                 Node::And(v) | Node::Or(v) => v.iter().any(walk),
+                Node::Not(n) => walk(n),
+            }
+        }
+        walk(&self.root)
+    }
+
+    /// Characters in the shortest term (after folding).
+    fn shortest_term(&self) -> usize {
+        fn walk(n: &Node) -> usize {
+            match n {
+                Node::Term { text, .. } => fold(text).chars().count(),
+                Node::And(v) | Node::Or(v) => v.iter().map(walk).min().unwrap_or(0),
                 Node::Not(n) => walk(n),
             }
         }
@@ -522,10 +569,18 @@ impl Parser {
     }
 }
 
+/// Which index a query goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
+    /// No Han or kana: the word index.
     Words,
+    /// Han or kana, some term shorter than three characters: the bigram index.
     Cjk,
+    /// Han or kana, every term three characters or more: the trigram index,
+    /// where a three-character term is one token and a longer one a phrase
+    /// of short posting lists (faster than a phrase of bigrams, measured in
+    /// BENCHMARKS-search.md).
+    Trigram,
 }
 
 /// A quoted FTS5 string: the tokenizer splits it, nothing in it is syntax.
@@ -533,53 +588,74 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Rebuilds the query as an FTS5 expression for one table. None: it can
-/// match nothing there (a short CJK term that no indexed trigram begins with).
-async fn lower(
-    node: &Node,
-    mode: Mode,
-    table: Table,
-    conn: &mut SqliteConnection,
-) -> Result<Option<String>> {
+/// A query rebuilt as FTS5 expressions for one index.
+#[derive(Clone, Debug, PartialEq)]
+struct Lowered {
+    /// What must match: the query as typed.
+    matches: String,
+    /// What is ranked: the same with each phrase's words taken as an AND
+    /// (equal to `matches` when the query has no phrase). Every row matching
+    /// `matches` matches this too.
+    rank: String,
+}
+
+/// One term as FTS5 strings: (exact, for ranking).
+fn lower_term(text: &str, prefix: bool, mode: Mode) -> (String, String) {
+    let (tokens, star) = match mode {
+        Mode::Words => (text.to_string(), prefix),
+        Mode::Cjk => bigram_query(text, prefix),
+        // Any substring of three characters or more; a star adds nothing.
+        Mode::Trigram => {
+            let exact = quote(text);
+            return (exact.clone(), exact);
+        }
+    };
+    let star = if star { " *" } else { "" };
+    let exact = format!("{}{star}", quote(&tokens));
+    let words: Vec<&str> = tokens.split_whitespace().collect();
+    if words.len() < 2 {
+        return (exact.clone(), exact);
+    }
+    // Whitespace separates tokens for both tokenizers, so the word matches
+    // wherever the phrase does. The longest word stands in for the rarest:
+    // bm25 reads the whole posting list of every word it ranks by, and the
+    // short words ("the", "of", "и") have the longest lists.
+    let last = words.len() - 1;
+    let (i, longest) = words
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, w)| w.chars().count())
+        .expect("two words or more");
+    let rank = if i == last {
+        format!("{}{star}", quote(longest))
+    } else {
+        quote(longest)
+    };
+    (exact, rank)
+}
+
+/// Rebuilds the query as FTS5 expressions for one index.
+fn lower(node: &Node, mode: Mode) -> Result<Lowered> {
     match node {
-        Node::Term { text, prefix } => match mode {
-            Mode::Words => Ok(Some(if *prefix {
-                format!("{} *", quote(text))
-            } else {
-                quote(text)
-            })),
-            Mode::Cjk => {
-                let folded = fold(text);
-                if folded.chars().count() >= 3 {
-                    return Ok(Some(quote(text)));
-                }
-                let trigrams = table.trigrams_starting_with(conn, &folded).await?;
-                if trigrams.len() > MAX_EXPANSION {
-                    return Err(invalid(format!(
-                        "\"{text}\" is too short to search on its own here; add a character or another word"
-                    )));
-                }
-                if trigrams.is_empty() {
-                    return Ok(None);
-                }
-                let alts: Vec<String> = trigrams.iter().map(|t| quote(t)).collect();
-                Ok(Some(format!("({})", alts.join(" OR "))))
-            }
-        },
+        Node::Term { text, prefix } => {
+            let (matches, rank) = lower_term(text, *prefix, mode);
+            Ok(Lowered { matches, rank })
+        }
         Node::Not(_) => Err(invalid(
             "a search cannot only exclude words: add a word to look for",
         )),
         Node::Or(items) => {
-            let mut alts = Vec::new();
-            for item in items {
-                if let Some(e) = Box::pin(lower(item, mode, table, conn)).await? {
-                    alts.push(e);
-                }
-            }
-            Ok(match alts.len() {
-                0 => None,
-                1 => alts.pop(),
-                _ => Some(format!("({})", alts.join(" OR "))),
+            let parts = items
+                .iter()
+                .map(|i| lower(i, mode))
+                .collect::<Result<Vec<_>>>()?;
+            let join = |f: fn(&Lowered) -> &String| {
+                let v: Vec<&str> = parts.iter().map(|p| f(p).as_str()).collect();
+                format!("({})", v.join(" OR "))
+            };
+            Ok(Lowered {
+                matches: join(|p| &p.matches),
+                rank: join(|p| &p.rank),
             })
         }
         Node::And(items) => {
@@ -590,29 +666,198 @@ async fn lower(
                     "a search cannot only exclude words: add a word to look for",
                 ));
             }
-            let mut must = Vec::new();
-            for item in positives {
-                match Box::pin(lower(item, mode, table, conn)).await? {
-                    Some(e) => must.push(e),
-                    None => return Ok(None),
+            let must = positives
+                .into_iter()
+                .map(|i| lower(i, mode))
+                .collect::<Result<Vec<_>>>()?;
+            let join = |f: fn(&Lowered) -> &String| {
+                if must.len() == 1 {
+                    f(&must[0]).clone()
+                } else {
+                    let v: Vec<&str> = must.iter().map(|p| f(p).as_str()).collect();
+                    format!("({})", v.join(" AND "))
                 }
-            }
-            let mut expr = if must.len() == 1 {
-                must.pop().expect("one")
-            } else {
-                format!("({})", must.join(" AND "))
+            };
+            let mut out = Lowered {
+                matches: join(|p| &p.matches),
+                rank: join(|p| &p.rank),
             };
             for item in negatives {
                 let Node::Not(inner) = item else {
                     unreachable!("partitioned")
                 };
-                if let Some(e) = Box::pin(lower(inner, mode, table, conn)).await? {
-                    expr = format!("({expr} NOT {e})");
-                }
+                // An excluded phrase stays a phrase on both sides: as an AND
+                // it would exclude rows the query matches.
+                let e = lower(inner, mode)?.matches;
+                out.matches = format!("({} NOT {e})", out.matches);
+                out.rank = format!("({} NOT {e})", out.rank);
             }
-            Ok(Some(expr))
+            Ok(out)
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// CJK bigrams
+
+/// Han or kana that takes part in bigrams: letters only, so CJK punctuation
+/// such as the katakana middle dot ends a run like any other punctuation.
+fn is_cjk_letter(c: char) -> bool {
+    is_cjk(c) && c.is_alphanumeric()
+}
+
+/// The text cut into runs: (is a run of CJK letters, the run).
+fn cjk_runs(s: &str) -> Vec<(bool, &str)> {
+    let mut out: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (i, c) in s.char_indices() {
+        let cjk = is_cjk_letter(c);
+        match current {
+            Some(k) if k == cjk => {}
+            Some(k) => {
+                out.push((k, &s[start..i]));
+                start = i;
+                current = Some(cjk);
+            }
+            None => current = Some(cjk),
+        }
+    }
+    if let Some(k) = current {
+        out.push((k, &s[start..]));
+    }
+    out
+}
+
+fn push_pairs(out: &mut String, chars: &[char]) {
+    for w in chars.windows(2) {
+        out.push(w[0]);
+        out.push(w[1]);
+        out.push(' ');
+    }
+}
+
+/// What the bigram index stores for a column: every CJK run replaced by its
+/// overlapping pairs and its last character alone, the rest kept.
+pub fn bigram_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2 + 8);
+    for (cjk, run) in cjk_runs(s) {
+        if !cjk {
+            out.push_str(run);
+            continue;
+        }
+        let chars: Vec<char> = run.chars().collect();
+        out.push(' ');
+        push_pairs(&mut out, &chars);
+        out.push(*chars.last().expect("a run is not empty"));
+        out.push(' ');
+    }
+    out
+}
+
+/// A query term as bigram-index tokens (space-separated), and whether the
+/// last token is a prefix. A run inside the term ends where the stored text's
+/// run ends too, so it carries its trailing single character like the
+/// index; the term's last run may continue in the text, so it does not, and
+/// if it is one character it becomes a prefix (any pair or single that
+/// begins with it).
+fn bigram_query(term: &str, prefix: bool) -> (String, bool) {
+    let runs = cjk_runs(term);
+    let mut out = String::new();
+    let mut star = false;
+    for (i, (cjk, run)) in runs.iter().enumerate() {
+        let last = i + 1 == runs.len();
+        if !cjk {
+            out.push_str(run);
+            out.push(' ');
+            star = last && prefix;
+            continue;
+        }
+        let chars: Vec<char> = run.chars().collect();
+        push_pairs(&mut out, &chars);
+        if !last {
+            out.push(*chars.last().expect("a run is not empty"));
+            out.push(' ');
+        } else if chars.len() == 1 {
+            out.push(chars[0]);
+            star = true;
+        }
+    }
+    (out.trim().to_string(), star)
+}
+
+/// Writes a row's bigram-index entry, if it has Han or kana. Call it in the
+/// transaction that inserts the row, and again after every update of its
+/// indexed columns (the update trigger removed the old entry). `first` and
+/// `second` are the two indexed columns in order: version title and text,
+/// note title and body, highlight text and comment, quote speaker and text.
+pub async fn index_cjk(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
+    if !first.chars().any(is_cjk_letter) && !second.chars().any(is_cjk_letter) {
+        return Ok(());
+    }
+    let (a, b) = Table::of(kind).columns();
+    let sql = format!(
+        "INSERT INTO {} (rowid, {a}, {b}) VALUES (?, ?, ?)",
+        Table::of(kind).index(Mode::Cjk)
+    );
+    sqlx::query(&sql)
+        .bind(row_id)
+        .bind(bigram_text(first))
+        .bind(bigram_text(second))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Indexes the rows of a library created before the bigram indexes, once:
+/// the migration leaves a `search_backfill` row, removed here in the same
+/// transaction. Called by `Db::open` after the migrations; when nothing is
+/// pending it costs one indexed lookup.
+pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
+    const PENDING: &str = "SELECT count(*) FROM search_backfill WHERE name = 'bigrams'";
+    let pending: i64 = sqlx::query_scalar(PENDING).fetch_one(pool).await?;
+    if pending == 0 {
+        return Ok(());
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // Another process may have done it meanwhile.
+    let pending: i64 = sqlx::query_scalar(PENDING).fetch_one(&mut *tx).await?;
+    if pending == 0 {
+        return Ok(());
+    }
+    for kind in HitKind::ALL {
+        let table = Table::of(kind);
+        let (a, b) = table.columns();
+        let base = table.base();
+        // The GLOB (Han or kana anywhere) skips most rows without reading
+        // them into Rust; `index_cjk` decides on the rest.
+        let sql = format!(
+            "SELECT id, COALESCE({a}, ''), COALESCE({b}, '') FROM {base}, search_script              WHERE id > ? AND (COALESCE({a}, '') GLOB cjk_glob OR COALESCE({b}, '') GLOB cjk_glob)              ORDER BY id LIMIT 500"
+        );
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String, String)> =
+                sqlx::query_as(&sql).bind(after).fetch_all(&mut *tx).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.0;
+            // The tables were created empty with the pending row, in one
+            // migration, and this runs in one transaction: no row is here yet.
+            for (id, first, second) in &rows {
+                index_cjk(&mut tx, kind, *id, first, second).await?;
+            }
+        }
+    }
+    sqlx::query("DELETE FROM search_backfill WHERE name = 'bigrams'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -769,13 +1014,17 @@ impl Table {
     fn index(self, mode: Mode) -> &'static str {
         match (self.kind, mode) {
             (HitKind::Source, Mode::Words) => "versions_fts",
-            (HitKind::Source, Mode::Cjk) => "versions_cjk",
+            (HitKind::Source, Mode::Cjk) => "versions_bigram",
+            (HitKind::Source, Mode::Trigram) => "versions_cjk",
             (HitKind::Note, Mode::Words) => "notes_fts",
-            (HitKind::Note, Mode::Cjk) => "notes_cjk",
+            (HitKind::Note, Mode::Cjk) => "notes_bigram",
+            (HitKind::Note, Mode::Trigram) => "notes_cjk",
             (HitKind::Highlight, Mode::Words) => "highlights_fts",
-            (HitKind::Highlight, Mode::Cjk) => "highlights_cjk",
+            (HitKind::Highlight, Mode::Cjk) => "highlights_bigram",
+            (HitKind::Highlight, Mode::Trigram) => "highlights_cjk",
             (HitKind::Quote, Mode::Words) => "quotes_fts",
-            (HitKind::Quote, Mode::Cjk) => "quotes_cjk",
+            (HitKind::Quote, Mode::Cjk) => "quotes_bigram",
+            (HitKind::Quote, Mode::Trigram) => "quotes_cjk",
         }
     }
 
@@ -788,6 +1037,151 @@ impl Table {
         }
     }
 
+    /// The base table and its two indexed columns.
+    fn base(self) -> &'static str {
+        match self.kind {
+            HitKind::Source => "versions",
+            HitKind::Note => "notes",
+            HitKind::Highlight => "highlights",
+            HitKind::Quote => "quotes",
+        }
+    }
+
+    fn columns(self) -> (&'static str, &'static str) {
+        match self.kind {
+            HitKind::Source => ("title", "text"),
+            HitKind::Note => ("title", "body"),
+            HitKind::Highlight => ("text", "comment"),
+            HitKind::Quote => ("speaker", "text"),
+        }
+    }
+
+    /// The FROM clause of this table's arm, joined to its index `idx`.
+    fn from(self, idx: &str) -> String {
+        match self.kind {
+            HitKind::Source => format!("{idx} JOIN versions v ON v.id = {idx}.rowid"),
+            HitKind::Note => format!("{idx} JOIN notes n ON n.id = {idx}.rowid"),
+            HitKind::Highlight => format!(
+                "{idx} JOIN highlights h ON h.id = {idx}.rowid JOIN versions v ON v.id = h.version_id"
+            ),
+            HitKind::Quote => format!(
+                "{idx} JOIN quotes q ON q.id = {idx}.rowid JOIN versions v ON v.id = q.version_id"
+            ),
+        }
+    }
+
+    /// The row ids of the newest [`RANK_WINDOW`] matches, unranked: with no
+    /// `bm25()` FTS5 walks the matches newest first and stops.
+    async fn window(
+        self,
+        conn: &mut SqliteConnection,
+        mode: Mode,
+        all_versions: bool,
+        filters: &Filters,
+        expr: &str,
+    ) -> Result<Vec<i64>> {
+        let idx = self.index(mode);
+        let mut args = vec![Arg::Text(expr.to_string())];
+        let latest = if all_versions || !matches!(self.kind, HitKind::Source | HitKind::Quote) {
+            ""
+        } else {
+            LATEST_ONLY
+        };
+        let conditions = match self.kind {
+            HitKind::Note => filters.note_sql(&mut args),
+            _ => filters.source_sql(&mut args),
+        };
+        let sql = format!(
+            "SELECT {idx}.rowid FROM {} WHERE {idx} MATCH ?{latest}{conditions} \
+             ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW}",
+            self.from(idx)
+        );
+        let mut q = sqlx::query_scalar(&sql);
+        for a in &args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        Ok(q.fetch_all(conn).await?)
+    }
+
+    /// One arm of the UNION for a phrase query: the rows `ids` (found by
+    /// [`Table::window`]) scored by bm25 of `rank`, the query with each
+    /// phrase's words as an AND. FTS5 walks `rank` only between the oldest
+    /// and newest id; the `+` keeps SQLite from turning the id list into
+    /// per-row lookups, which would recompute bm25's statistics every time.
+    fn select_ranked(
+        self,
+        mode: Mode,
+        ids: &[i64],
+        args: &mut Vec<Arg>,
+        rank: Option<&str>,
+    ) -> String {
+        let idx = self.index(mode);
+        let lo = ids.iter().min().copied().unwrap_or_default();
+        let hi = ids.iter().max().copied().unwrap_or_default();
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let Some(rank) = rank else {
+            // Unranked: every row scores 0 and the date orders them.
+            args.push(Arg::Text(format!("[{list}]")));
+            let (columns, captured) = self.arm_columns();
+            let key = match self.kind {
+                HitKind::Source => "v.id",
+                HitKind::Note => "n.id",
+                HitKind::Highlight => "h.id",
+                HitKind::Quote => "q.id",
+            };
+            let from = match self.kind {
+                HitKind::Source => "versions v",
+                HitKind::Note => "notes n",
+                HitKind::Highlight => "highlights h JOIN versions v ON v.id = h.version_id",
+                HitKind::Quote => "quotes q JOIN versions v ON v.id = q.version_id",
+            };
+            return format!(
+                "SELECT {columns}, 0.0 AS score, {captured} AS captured_at, {key} AS row_id \
+                 FROM {from} WHERE {key} IN (SELECT value FROM json_each(?))"
+            );
+        };
+        args.push(Arg::Text(rank.to_string()));
+        args.push(Arg::Text(format!("[{list}]")));
+        let (columns, captured) = self.arm_columns();
+        format!(
+            "SELECT {columns}, -bm25({idx}, {}) AS score, {captured} AS captured_at, \
+             {idx}.rowid AS row_id FROM {} \
+             WHERE {idx} MATCH ? AND {idx}.rowid >= {lo} AND {idx}.rowid <= {hi} \
+             AND +{idx}.rowid IN (SELECT value FROM json_each(?))",
+            self.weights(),
+            self.from(idx)
+        )
+    }
+
+    /// The identifying columns of a hit of this kind, and its date.
+    fn arm_columns(self) -> (&'static str, &'static str) {
+        match self.kind {
+            HitKind::Source => (
+                "'source' AS kind, v.source_id AS source_id, v.id AS version_id, \
+                 NULL AS note_id, NULL AS highlight_id, NULL AS quote_id",
+                "v.created_at",
+            ),
+            HitKind::Note => (
+                "'note' AS kind, NULL AS source_id, NULL AS version_id, \
+                 n.id AS note_id, NULL AS highlight_id, NULL AS quote_id",
+                "n.updated_at",
+            ),
+            HitKind::Highlight => (
+                "'highlight' AS kind, h.source_id AS source_id, h.version_id AS version_id, \
+                 NULL AS note_id, h.id AS highlight_id, NULL AS quote_id",
+                "v.created_at",
+            ),
+            HitKind::Quote => (
+                "'quote' AS kind, q.source_id AS source_id, q.version_id AS version_id, \
+                 NULL AS note_id, NULL AS highlight_id, q.id AS quote_id",
+                "v.created_at",
+            ),
+        }
+    }
+
     /// One arm of the UNION: the matching rows of this table with their score.
     fn select(
         self,
@@ -795,11 +1189,11 @@ impl Table {
         all_versions: bool,
         filters: &Filters,
         args: &mut Vec<Arg>,
-        expr: &str,
+        lowered: &Lowered,
     ) -> String {
         let idx = self.index(mode);
         let score = format!("-bm25({idx}, {})", self.weights());
-        args.push(Arg::Text(expr.to_string()));
+        args.push(Arg::Text(lowered.matches.clone()));
         let latest = if all_versions { "" } else { LATEST_ONLY };
         let arm = match self.kind {
             HitKind::Source => format!(
@@ -843,22 +1237,6 @@ impl Table {
             "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
              captured_at, row_id FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW})"
         )
-    }
-
-    /// Every trigram in this table's CJK index that begins with `prefix`.
-    async fn trigrams_starting_with(
-        self,
-        conn: &mut SqliteConnection,
-        prefix: &str,
-    ) -> Result<Vec<String>> {
-        let vocab = format!("{}_terms", self.index(Mode::Cjk));
-        let sql = format!("SELECT term FROM {vocab} WHERE term >= ? AND term < ? LIMIT ?");
-        Ok(sqlx::query_scalar(&sql)
-            .bind(prefix)
-            .bind(format!("{prefix}{}", char::MAX))
-            .bind(MAX_EXPANSION as i64 + 1)
-            .fetch_all(conn)
-            .await?)
     }
 
     /// The hit's title and its snippet as safe HTML.
@@ -909,7 +1287,7 @@ impl Table {
                     to_html(snippet.as_deref().unwrap_or("")),
                 ))
             }
-            Mode::Cjk => {
+            Mode::Cjk | Mode::Trigram => {
                 let text_sql = if self.kind == HitKind::Highlight {
                     "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
                 } else {
@@ -936,35 +1314,51 @@ const BEFORE: usize = 24;
 const WINDOW: usize = 96;
 
 /// Cuts a passage around the first needle and wraps every needle in the
-/// match markers. Matching folds case and accents, like the trigram index.
+/// match markers. Matching folds case and accents, like the tokenizers.
+///
+/// The text is folded once, char by char, into one buffer that remembers
+/// which original char each folded char came from (one allocation, not one
+/// per char: bodies run to thousands of characters and 20 hits are cut per
+/// search).
 fn cut_snippet(text: &str, needles: &[String]) -> String {
     let chars: Vec<char> = text.chars().collect();
-    // Fold char by char so positions in `folded` map back to `chars`.
-    let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
-    let needles: Vec<Vec<char>> = needles.iter().map(|n| n.chars().collect()).collect();
-    let match_at = |i: usize| -> Option<usize> {
-        'needle: for n in &needles {
-            let mut j = i;
-            let mut k = 0;
-            while k < n.len() {
-                let Some(f) = folded.get(j) else {
-                    continue 'needle;
-                };
-                if f.is_empty() {
-                    j += 1;
-                    continue;
-                }
-                for fc in f.chars() {
-                    if n.get(k) != Some(&fc) {
-                        continue 'needle;
-                    }
-                    k += 1;
-                }
-                j += 1;
+    let mut folded: Vec<char> = Vec::with_capacity(chars.len());
+    // For each original char, where its folded chars start in `folded`.
+    let mut start_of: Vec<usize> = Vec::with_capacity(chars.len() + 1);
+    // For each folded char, the original char it came from.
+    let mut origin: Vec<usize> = Vec::with_capacity(chars.len());
+    let mut buf = [0u8; 4];
+    for (i, &c) in chars.iter().enumerate() {
+        start_of.push(folded.len());
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+            origin.push(i);
+        } else if is_cjk(c) {
+            folded.push(c);
+            origin.push(i);
+        } else {
+            for f in fold(c.encode_utf8(&mut buf)).chars() {
+                folded.push(f);
+                origin.push(i);
             }
-            return Some(j - i);
         }
-        None
+    }
+    start_of.push(folded.len());
+    let needles: Vec<Vec<char>> = needles
+        .iter()
+        .map(|n| n.chars().collect::<Vec<char>>())
+        .filter(|n| !n.is_empty())
+        .collect();
+    // The length in original chars of the needle that starts at char `i`.
+    let match_at = |i: usize| -> Option<usize> {
+        let f = start_of[i];
+        if f == start_of[i + 1] {
+            return None; // folds to nothing (a combining mark)
+        }
+        needles
+            .iter()
+            .find(|n| folded[f..].starts_with(n))
+            .map(|n| origin[f + n.len() - 1] + 1 - i)
     };
     let first = (0..chars.len()).find(|&i| match_at(i).is_some());
     let start = first.map_or(0, |f| f.saturating_sub(BEFORE));

@@ -377,6 +377,14 @@ pub async fn insert_version(
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
+    crate::search::index_cjk(
+        conn,
+        crate::search::HitKind::Source,
+        id,
+        &article.title,
+        &text,
+    )
+    .await?;
     get_version(conn, id).await
 }
 

@@ -1,14 +1,14 @@
 //! Full-text search: every script, every kind of hit, filters, ranking, and
 //! indexes that follow the data in the same transaction.
 //!
-//! Sources and versions are stored through the core's `versions` functions.
-//! Notes, highlights, quotes, projects and tags are written with plain SQL
-//! here because this test owns only search; the rows are what the schema
-//! defines, so the triggers under test see exactly what the app writes.
+//! Sources, versions, notes, highlights and quotes are stored through the
+//! core's functions, which also write the CJK bigram index (it is fed from
+//! Rust, not by triggers). Projects, tags and one Latin-script quote are
+//! written with plain SQL here (the word indexes follow by trigger).
 
 use redline::article::{Article, Block, Dir};
 use redline::search::{search, Hit, HitKind, SearchQuery};
-use redline::{versions, Db, Error};
+use redline::{highlights, notes, quotes, versions, Db, Error};
 use sqlx::SqliteConnection;
 
 struct Library {
@@ -463,7 +463,7 @@ async fn chinese_and_japanese_substrings_of_unspaced_text() {
         .is_empty());
     let hits = find(&mut conn, &sources("発言 OR 防衛")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(japanese))]);
-    // Korean and English stories are not in the trigram index at all.
+    // Korean and English stories are not in the bigram index at all.
     let hits = find(&mut conn, &sources("外交部 OR 会談")).await;
     assert_eq!(hits.len(), 2);
 }
@@ -493,16 +493,31 @@ async fn latest_version_only_unless_all_versions() {
     assert_eq!(got, vec![v1, v2]);
 }
 
-async fn add_note(conn: &mut SqliteConnection, title: &str, body: &str, at: &str) -> i64 {
-    sqlx::query("INSERT INTO notes (title, body, created_at, updated_at) VALUES (?, ?, ?, ?)")
-        .bind(title)
-        .bind(body)
-        .bind(at)
-        .bind(at)
-        .execute(conn)
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+async fn add_note(db: &Db, title: &str, body: &str, when: &str) -> i64 {
+    notes::create_at(db, title, body, at(when))
         .await
         .unwrap()
-        .last_insert_rowid()
+        .id
+}
+
+/// Highlights the first occurrence of `passage` in the version's text.
+async fn highlight(db: &Db, version_id: i64, passage: &str, comment: &str) -> i64 {
+    let mut conn = db.pool().acquire().await.unwrap();
+    let text = versions::get_version(&mut conn, version_id)
+        .await
+        .unwrap()
+        .text;
+    let byte = text.find(passage).expect("passage in the version");
+    let start = text[..byte].chars().count();
+    let end = start + passage.chars().count();
+    highlights::create(db, version_id, start, end, comment, "")
+        .await
+        .unwrap()
+        .id
 }
 
 #[tokio::test]
@@ -513,27 +528,19 @@ async fn notes_highlights_and_quotes_are_found() {
     let (source, version) = v[1];
 
     let note = add_note(
-        &mut conn,
+        &lib.db,
         "Geneva talks: timeline",
         "Thursday: tentative deal on prisoners.\n\nFriday: **collapse**. Check the deputy minister's exact words.\n\n会谈破裂后，各方互相指责。",
         "2026-11-21T10:00:00.000Z",
     )
     .await;
-    let highlight = sqlx::query(
-        "INSERT INTO highlights (source_id, version_id, start, end, text, comment, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    let highlight = highlight(
+        &lib.db,
+        version,
+        "\"We will not accept preconditions,\"",
+        "Lede quote — compare with the Russian readout",
     )
-    .bind(source)
-    .bind(version)
-    .bind(144)
-    .bind(178)
-    .bind("\"We will not accept preconditions,\"")
-    .bind("Lede quote — compare with the Russian readout")
-    .bind("2026-11-21T10:05:00.000Z")
-    .execute(&mut *conn)
-    .await
-    .unwrap()
-    .last_insert_rowid();
+    .await;
     let quote = sqlx::query(
         "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -605,7 +612,7 @@ async fn editing_and_deleting_a_note_updates_the_index() {
     let lib = library().await;
     let mut conn = lib.db.pool().acquire().await.unwrap();
     let note = add_note(
-        &mut conn,
+        &lib.db,
         "Sanctions angle",
         "Ask Treasury about the tanker list. 制裁名单",
         "2026-11-22T08:00:00.000Z",
@@ -635,14 +642,17 @@ async fn editing_and_deleting_a_note_updates_the_index() {
         1,
         "rolled back with the row"
     );
+    assert_eq!(find(&mut conn, &q("名单")).await.len(), 1);
 
-    sqlx::query("UPDATE notes SET body = ?, updated_at = ? WHERE id = ?")
-        .bind("Ask the Commerce Department about export controls. 出口管制")
-        .bind("2026-11-22T09:00:00.000Z")
-        .bind(note)
-        .execute(&mut *conn)
-        .await
-        .unwrap();
+    notes::save_at(
+        &lib.db,
+        note,
+        "Sanctions angle",
+        "Ask the Commerce Department about export controls. 出口管制",
+        at("2026-11-22T09:00:00.000Z"),
+    )
+    .await
+    .unwrap();
     assert!(find(&mut conn, &q("tanker")).await.is_empty());
     let hits = find(&mut conn, &q("export controls")).await;
     assert_eq!(hits.len(), 1);
@@ -654,11 +664,9 @@ async fn editing_and_deleting_a_note_updates_the_index() {
         "the title is unchanged"
     );
 
-    sqlx::query("DELETE FROM notes WHERE id = ?")
-        .bind(note)
-        .execute(&mut *conn)
-        .await
-        .unwrap();
+    assert!(find(&mut conn, &q("名单")).await.is_empty());
+    assert_eq!(find(&mut conn, &q("管")).await.len(), 1);
+    notes::delete(&lib.db, note).await.unwrap();
     assert!(find(&mut conn, &q("export")).await.is_empty());
     assert!(find(&mut conn, &q("Sanctions")).await.is_empty());
     assert!(find(&mut conn, &q("出口管制")).await.is_empty());
@@ -666,7 +674,7 @@ async fn editing_and_deleting_a_note_updates_the_index() {
 
     // SQLite reuses the deleted id; the new row is indexed afresh.
     let again = add_note(
-        &mut conn,
+        &lib.db,
         "新笔记",
         "出口管制清单",
         "2026-11-23T08:00:00.000Z",
@@ -705,7 +713,7 @@ async fn filters_combine() {
     let v = seed(&mut conn).await;
     let (grain_title_src, grain_body_src) = (v[2].0, v[3].0);
     let note = add_note(
-        &mut conn,
+        &lib.db,
         "Black Sea shipping",
         "Grain convoys and insurance.",
         "2026-11-19T20:00:00.000Z",
@@ -910,7 +918,7 @@ async fn prefix_indexes_answer_two_three_and_four_letter_prefixes() {
 
     // The triggers keep the recreated tables (and their prefix indexes) in step.
     let note = add_note(
-        &mut conn,
+        &lib.db,
         "Sanctions angle",
         "Ask Treasury about the tanker list.",
         "2026-11-22T08:00:00.000Z",
@@ -946,4 +954,344 @@ async fn prefix_indexes_answer_two_three_and_four_letter_prefixes() {
         .await
         .unwrap_or_else(|e| panic!("{table}: {e}"));
     }
+}
+
+const MIXED: Story = Story {
+    url: "https://www.scmp-example.com/news/china/diplomacy/article/3290000",
+    site: "South China Morning Post",
+    lang: "en",
+    dir: Dir::Ltr,
+    title: "Beijing rebukes G20峰会 statement on export curbs",
+    paragraphs: &[
+        "BEIJING — China's foreign ministry called the statement \"单边霸凌\" (unilateral bullying) on Thursday, a day after the G20峰会上 communique criticised its export curbs on rare earths.",
+        "Japan's chief cabinet secretary said Biden氏との会談 had covered the issue, according to a transcript.",
+        "中国，国人 — a caption fragment that joins two runs across a comma.",
+    ],
+    at: "2026-11-22T03:00:00.000Z",
+};
+
+const CHINESE_QUOTE: Story = Story {
+    url: "https://www.chinanews-example.com/gn/2026/11-22/10300000.shtml",
+    site: "中国新闻网",
+    lang: "zh-CN",
+    dir: Dir::Ltr,
+    title: "商务部回应出口管制问题",
+    paragraphs: &[
+        "商务部新闻发言人何亚东22日表示：“中方坚决反对单边制裁和长臂管辖。”",
+        "他说，中方将采取必要措施，维护自身正当权益。",
+    ],
+    at: "2026-11-22T04:00:00.000Z",
+};
+
+const JAPANESE_QUOTE: Story = Story {
+    url: "https://www.asahi-example.com/articles/ASV11M000000.html",
+    site: "朝日新聞デジタル",
+    lang: "ja",
+    dir: Dir::Ltr,
+    title: "官房長官 輸出規制で見解",
+    paragraphs: &[
+        "林官房長官は22日の記者会見で「重要鉱物の供給網を多角化する」と述べた。",
+        "政府は来週にも関係閣僚会議を開く方針だ。",
+    ],
+    at: "2026-11-22T05:00:00.000Z",
+};
+
+fn only(kind: HitKind, text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.into(),
+        kinds: vec![kind],
+        ..Default::default()
+    }
+}
+
+/// Stores a story and its quotes in one transaction, as clipping does.
+async fn clip_with_quotes(db: &Db, s: &Story<'_>) -> (i64, i64) {
+    let mut tx = db.write().await.unwrap();
+    let (source, version) = clip(&mut tx, s).await;
+    let v = versions::get_version(&mut tx, version).await.unwrap();
+    quotes::store_for_version(&mut tx, &v).await.unwrap();
+    tx.commit().await.unwrap();
+    (source, version)
+}
+
+#[tokio::test]
+async fn cjk_terms_of_every_length_in_every_kind() {
+    let lib = library().await;
+    let db = &lib.db;
+    let mut conn = db.pool().acquire().await.unwrap();
+    let (zh_source, zh) = clip_with_quotes(db, &CHINESE_QUOTE).await;
+    let (_, ja) = clip_with_quotes(db, &JAPANESE_QUOTE).await;
+    let (_, mixed) = clip_with_quotes(db, &MIXED).await;
+
+    // Versions: 1, 2, 3 and 5 characters, Chinese and Japanese.
+    for (term, version) in [
+        ("何", zh),
+        ("长臂", zh),
+        ("何亚东", zh),
+        ("坚决反对单", zh),
+        ("林", ja),
+        ("鉱物", ja),
+        ("供給網", ja),
+        ("閣僚会議を", ja),
+        // With a short term the whole query goes to the bigram index, where
+        // the longer terms are phrases of bigrams.
+        ("何亚东 长臂", zh),
+        ("坚决反对单 何", zh),
+        ("閣僚会議を 林", ja),
+        ("供給網 OR 鑫", ja),
+        ("デジ", ja), // not in the text: the site name is not indexed
+    ] {
+        let got = ids(&find(&mut conn, &only(HitKind::Source, term)).await);
+        let want = if term == "デジ" {
+            vec![]
+        } else {
+            vec![(HitKind::Source, Some(version))]
+        };
+        assert_eq!(got, want, "{term}");
+    }
+    // Absent terms of each length.
+    for term in [
+        "鑫",
+        "台湾",
+        "何亚西",
+        "坚决支持单",
+        "多国化",
+        "閣僚会議が",
+        "何亚西 长臂",
+        "坚决支持单 何",
+        "閣僚会議が 林",
+    ] {
+        assert!(
+            find(&mut conn, &only(HitKind::Source, term))
+                .await
+                .is_empty(),
+            "{term}"
+        );
+    }
+    // The last character of a title and of a run before punctuation.
+    assert_eq!(find(&mut conn, &only(HitKind::Source, "题")).await.len(), 1);
+    assert_eq!(find(&mut conn, &only(HitKind::Source, "益")).await.len(), 1);
+
+    // Mixed text: CJK runs next to Latin letters and figures.
+    for term in [
+        "G20峰会",
+        "G20峰会上",
+        "峰会上",
+        "峰",
+        "Biden氏",
+        "氏との会談",
+        "霸凌",
+    ] {
+        assert_eq!(
+            ids(&find(&mut conn, &only(HitKind::Source, term)).await),
+            vec![(HitKind::Source, Some(mixed))],
+            "{term}"
+        );
+    }
+    // A phrase never joins two runs across punctuation or Latin text.
+    assert!(find(&mut conn, &only(HitKind::Source, "中国人"))
+        .await
+        .is_empty());
+    // CJK term and Latin word together.
+    let hits = find(&mut conn, &only(HitKind::Source, "峰会 communique")).await;
+    assert_eq!(ids(&hits), vec![(HitKind::Source, Some(mixed))]);
+    assert!(find(&mut conn, &only(HitKind::Source, "峰会 Kishida"))
+        .await
+        .is_empty());
+    let hits = find(&mut conn, &only(HitKind::Source, "会談 OR 会議")).await;
+    assert_eq!(hits.len(), 2);
+    assert!(
+        hits[0].snippet.contains("<mark>") && hits[1].snippet.contains("<mark>"),
+        "{hits:?}"
+    );
+
+    // Quotes: the speech inside the marks.
+    for term in ["制", "长臂", "单边制裁", "多角化", "供給網を多"] {
+        let hits = find(&mut conn, &only(HitKind::Quote, term)).await;
+        assert_eq!(hits.len(), 1, "{term}");
+    }
+    let hits = find(&mut conn, &only(HitKind::Quote, "单边制裁")).await;
+    assert_eq!(hits[0].source_id, Some(zh_source));
+    assert_eq!(hits[0].version_id, Some(zh));
+    assert!(find(&mut conn, &only(HitKind::Quote, "正当权益"))
+        .await
+        .is_empty());
+
+    // Notes: title and body, then an edit and a delete.
+    let note = add_note(
+        db,
+        "稀土出口",
+        "Ask MOFCOM: 出口许可证 waiting times. 関係閣僚の発言も確認",
+        "2026-11-22T06:00:00.000Z",
+    )
+    .await;
+    for term in [
+        "稀",
+        "稀土",
+        "许可证",
+        "出口许可证",
+        "閣僚の発言",
+        "MOFCOM 许可",
+    ] {
+        let hits = find(&mut conn, &only(HitKind::Note, term)).await;
+        assert_eq!(
+            hits.iter().map(|h| h.note_id).collect::<Vec<_>>(),
+            vec![Some(note)],
+            "{term}"
+        );
+    }
+    notes::save_at(
+        db,
+        note,
+        "稀土出口",
+        "出口配额",
+        at("2026-11-22T07:00:00.000Z"),
+    )
+    .await
+    .unwrap();
+    assert!(find(&mut conn, &only(HitKind::Note, "许可证"))
+        .await
+        .is_empty());
+    assert_eq!(find(&mut conn, &only(HitKind::Note, "配额")).await.len(), 1);
+    assert_eq!(find(&mut conn, &only(HitKind::Note, "稀土")).await.len(), 1);
+    notes::delete(db, note).await.unwrap();
+    for term in ["配额", "稀", "出口"] {
+        assert!(
+            find(&mut conn, &only(HitKind::Note, term)).await.is_empty(),
+            "{term}"
+        );
+    }
+
+    // Highlights: the passage and the comment; updating the comment.
+    let h = highlight(db, ja, "重要鉱物の供給網", "経産省に確認する").await;
+    for term in ["鉱", "鉱物", "重要鉱物の供", "経産省"] {
+        let hits = find(&mut conn, &only(HitKind::Highlight, term)).await;
+        assert_eq!(
+            hits.iter().map(|h| h.highlight_id).collect::<Vec<_>>(),
+            vec![Some(h)],
+            "{term}"
+        );
+    }
+    highlights::update(db, h, Some("外務省にも"), None)
+        .await
+        .unwrap();
+    assert!(find(&mut conn, &only(HitKind::Highlight, "経産省"))
+        .await
+        .is_empty());
+    assert_eq!(
+        find(&mut conn, &only(HitKind::Highlight, "外務省"))
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        find(&mut conn, &only(HitKind::Highlight, "供給網"))
+            .await
+            .len(),
+        1,
+        "the passage is still indexed after the comment changed"
+    );
+    highlights::delete(db, h).await.unwrap();
+    assert!(find(&mut conn, &only(HitKind::Highlight, "鉱物"))
+        .await
+        .is_empty());
+
+    // Deleting a source takes its versions and quotes out of the index.
+    sqlx::query("DELETE FROM sources WHERE id = ?")
+        .bind(zh_source)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    assert!(find(&mut conn, &q("长臂")).await.is_empty());
+    assert!(find(&mut conn, &q("何")).await.is_empty());
+    assert_eq!(
+        find(&mut conn, &q("鉱物")).await.len(),
+        2,
+        "version and quote"
+    );
+
+    for table in [
+        "versions_bigram",
+        "notes_bigram",
+        "highlights_bigram",
+        "quotes_bigram",
+    ] {
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"
+        ))
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn a_library_from_before_the_bigram_index_is_indexed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.db");
+    let note;
+    {
+        let db = Db::open(&path).await.unwrap();
+        clip_with_quotes(&db, &CHINESE_QUOTE).await;
+        clip_with_quotes(&db, &JAPANESE_QUOTE).await;
+        note = add_note(&db, "稀土出口", "出口许可证", "2026-11-22T06:00:00.000Z").await;
+        let mut conn = db.pool().acquire().await.unwrap();
+        // What a library migrated from an older version looks like: the
+        // tables exist, empty, and the backfill is pending.
+        for table in [
+            "versions_bigram",
+            "notes_bigram",
+            "highlights_bigram",
+            "quotes_bigram",
+        ] {
+            sqlx::query(&format!(
+                "INSERT INTO {table} ({table}) VALUES ('delete-all')"
+            ))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        }
+        sqlx::query("INSERT INTO search_backfill (name) VALUES ('bigrams')")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        assert!(find(&mut conn, &q("长臂")).await.is_empty());
+        assert!(find(&mut conn, &q("许可")).await.is_empty());
+        drop(conn);
+        db.close().await;
+    }
+    let db = Db::open(&path).await.unwrap();
+    let mut conn = db.pool().acquire().await.unwrap();
+    let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM search_backfill")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+    let kinds = |hits: Vec<Hit>| {
+        let mut k: Vec<&str> = hits.iter().map(|h| h.kind.as_str()).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        kinds(find(&mut conn, &q("长臂")).await),
+        vec!["quote", "source"]
+    );
+    assert_eq!(kinds(find(&mut conn, &q("林")).await), vec!["source"]);
+    assert_eq!(
+        kinds(find(&mut conn, &q("閣僚会議 林")).await),
+        vec!["source"]
+    );
+    let hits = find(&mut conn, &q("许可")).await;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].note_id, Some(note));
+    drop(conn);
+    db.close().await;
+    // Opening again does not index twice.
+    let db = Db::open(&path).await.unwrap();
+    let mut conn = db.pool().acquire().await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_bigram_docsize")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, 2);
 }
