@@ -65,9 +65,13 @@ async fn main() -> Result<()> {
 
     let mut paints = Vec::new();
     let mut pss = Vec::new();
-    for run in 0..o.runs {
-        let home = dir.path().join(format!("home-{run}"));
-        std::fs::create_dir_all(&home)?;
+    // One home for every run, as on a reporter's machine: run 0 is the first
+    // launch ever (WebKit and Mesa build their caches), runs 1..=N are every
+    // launch after that, and only those make the medians.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home)?;
+    let mut first_launch = 0.0;
+    for run in 0..=o.runs {
         let start = Instant::now();
         let mut app = Command::new(&o.app)
             .env("REDLINE_DB", &db_path)
@@ -87,22 +91,39 @@ async fn main() -> Result<()> {
             }
         };
         tokio::time::sleep(o.idle).await;
-        let kib = pss_tree_kib(app.id());
+        let parts = pss_tree_kib(app.id());
+        let kib: u64 = parts.iter().map(|(_, k)| k).sum();
         terminate(&mut app);
+        let by_process: Vec<String> = parts
+            .iter()
+            .filter(|(_, k)| *k > 0)
+            .map(|(n, k)| format!("{n} {:.1}", *k as f64 / 1024.0))
+            .collect();
         eprintln!(
-            "run {}: first paint {:.0} ms, idle PSS {:.1} MiB",
-            run + 1,
+            "run {}{}: first paint {:.0} ms, idle PSS {:.1} MiB ({})",
+            run,
+            if run == 0 {
+                " (first launch, empty caches)"
+            } else {
+                ""
+            },
             painted.as_secs_f64() * 1000.0,
-            kib as f64 / 1024.0
+            kib as f64 / 1024.0,
+            by_process.join(", ")
         );
-        paints.push(painted.as_secs_f64() * 1000.0);
-        pss.push(kib as f64 / 1024.0);
+        if run == 0 {
+            first_launch = painted.as_secs_f64() * 1000.0;
+        } else {
+            paints.push(painted.as_secs_f64() * 1000.0);
+            pss.push(kib as f64 / 1024.0);
+        }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     println!(
-        "sources={} runs={} first_paint_ms median={:.0} min={:.0} max={:.0} idle_pss_mib median={:.1} min={:.1} max={:.1}",
+        "sources={} runs={} first_launch_paint_ms={:.0} first_paint_ms median={:.0} min={:.0} max={:.0} idle_pss_mib median={:.1} min={:.1} max={:.1}",
         o.sources,
         o.runs,
+        first_launch,
         median(&mut paints.clone()),
         paints.iter().cloned().fold(f64::INFINITY, f64::min),
         paints.iter().cloned().fold(0.0, f64::max),
@@ -206,15 +227,16 @@ fn colours(window: &str) -> Result<u64> {
         .unwrap_or(0))
 }
 
-/// PSS (KiB) of `pid` and all its descendants.
-fn pss_tree_kib(pid: u32) -> u64 {
-    let mut total = 0;
+/// PSS (KiB) of `pid` and each of its descendants, by process name.
+fn pss_tree_kib(pid: u32) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
     let mut todo = vec![pid];
     while let Some(p) = todo.pop() {
-        total += pss_kib(p);
+        let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        out.push((name.trim().to_string(), pss_kib(p)));
         todo.extend(children(p));
     }
-    total
+    out
 }
 
 fn pss_kib(pid: u32) -> u64 {

@@ -58,4 +58,9 @@ describe('readSnippet', () => {
     ]);
     expect(readSnippet('plain')).toEqual([{ text: 'plain', match: false }]);
   });
+  it('decodes an escaped snippet with no match in it (the hit matched the title)', () => {
+    expect(readSnippet('Tokyo&#39;s first reaction was sharp: &quot;grave&quot;')).toEqual([
+      { text: 'Tokyo\'s first reaction was sharp: "grave"', match: false },
+    ]);
+  });
 });

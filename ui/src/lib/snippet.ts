@@ -26,18 +26,16 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&
 
 /**
  * Reads a snippet whichever marking the core chose: \u0002…\u0003 markers on
- * plain text, or escaped text with <mark>…</mark> (decoded back to text here,
- * so it is still rendered as text nodes).
+ * plain text, or the search's HTML-escaped text with <mark>…</mark> (decoded
+ * back to text here, also when nothing in it is marked, so it is still
+ * rendered as text nodes and an apostrophe never shows as `&#39;`).
  */
 export function readSnippet(s: string): SnippetPart[] {
   if (s.includes('\u0002')) return parseSnippet(s);
-  if (s.includes('<mark>')) {
-    return parseSnippet(s, '<mark>', '</mark>').map((p) => ({
-      text: p.text.replace(/&(lt|gt|amp|quot|#39|#x27);/g, (m) => ENTITIES[m] ?? m),
-      match: p.match,
-    }));
-  }
-  return [{ text: s, match: false }];
+  return parseSnippet(s, '<mark>', '</mark>').map((p) => ({
+    text: p.text.replace(/&(lt|gt|amp|quot|#39|#x27);/g, (m) => ENTITIES[m] ?? m),
+    match: p.match,
+  }));
 }
 
 /** Groups items by speaker, named speakers alphabetically, unattributed last. */
