@@ -702,6 +702,14 @@ async fn full_scale(path: String) {
     } else {
         println!("(existing library reused; import figures are from the run that built it)\n");
     }
+    if let Some(only) = only() {
+        // Queries only, the rows asked for: no size figures (dbstat reads
+        // the whole file) and no alternatives table.
+        println!("(REDLINE_BENCH_ONLY={only})\n");
+        latency_table(&db, &corpus, per_class).await;
+        db.close().await;
+        return;
+    }
     let mut conn = db.pool().acquire().await.unwrap();
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(&mut *conn)
@@ -999,7 +1007,13 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         "| query | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | mean hits | what |\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     );
+    let only = only();
     for class in Class::ALL {
+        if let Some(only) = &only {
+            if !only.split(',').any(|o| o.trim() == class.name()) {
+                continue;
+            }
+        }
         let qs = queries(&mut conn, corpus, class, per_class).await;
         // Warm up the page cache with the same kind of queries.
         for q in qs.iter().take(10) {
@@ -1039,6 +1053,14 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         );
     }
     println!();
+}
+
+/// `REDLINE_BENCH_ONLY`: comma-separated row names of the latency table
+/// (e.g. `phrase,word,common word`) to run alone on an existing library.
+fn only() -> Option<String> {
+    std::env::var("REDLINE_BENCH_ONLY")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
 }
 
 fn query(text: &str) -> SearchQuery {
