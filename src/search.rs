@@ -1180,13 +1180,17 @@ impl Table {
                  FROM {from} WHERE {key} IN (SELECT value FROM json_each(?))"
             );
         };
+        // The bounds are bound, not written in: the SQL text then depends
+        // only on the kinds and filters, so sqlx's statement cache hits.
         args.push(Arg::Text(rank.to_string()));
+        args.push(Arg::Int(lo));
+        args.push(Arg::Int(hi));
         args.push(Arg::Text(format!("[{list}]")));
         let (columns, captured) = self.arm_columns();
         format!(
             "SELECT {columns}, -bm25({idx}, {}) AS score, {captured} AS captured_at, \
              {idx}.rowid AS row_id FROM {} \
-             WHERE {idx} MATCH ? AND {idx}.rowid >= {lo} AND {idx}.rowid <= {hi} \
+             WHERE {idx} MATCH ? AND {idx}.rowid >= ? AND {idx}.rowid <= ? \
              AND +{idx}.rowid IN (SELECT value FROM json_each(?))",
             self.weights(),
             self.from(idx)
