@@ -8,7 +8,8 @@
 //! sources with 300,000 versions through the core's insert functions (5,000
 //! versions per transaction), then reports import throughput, database size
 //! per version and search latency p50/p95 per kind of query. An existing
-//! library at that path is reused (only the queries run again).
+//! library at that path is reused (only the queries run again);
+//! `REDLINE_BENCH_ONLY=phrase,word` then runs only those latency rows.
 //!
 //! Text is generated, not real, but shaped like news: English, Russian,
 //! Arabic and Korean with Zipf-distributed vocabularies (real frequent words,
