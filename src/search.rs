@@ -184,7 +184,8 @@ pub struct Hit {
 }
 
 /// Runs a search. Hits are ordered by relevance, best first (within the
-/// newest [`RANK_WINDOW`] matches of each kind).
+/// newest [`RANK_WINDOW`] matches of each kind, [`PHRASE_WINDOW`] for a
+/// query with a phrase; pages past the window are empty).
 pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<Vec<Hit>> {
     let parsed = parse(&query.text)?;
     let mode = if !parsed.has_cjk() {
