@@ -8,7 +8,8 @@
 //! sources with 300,000 versions through the core's insert functions (5,000
 //! versions per transaction), then reports import throughput, database size
 //! per version and search latency p50/p95 per kind of query. An existing
-//! library at that path is reused (only the queries run again).
+//! library at that path is reused (only the queries run again);
+//! `REDLINE_BENCH_ONLY=phrase,word` then runs only those latency rows.
 //!
 //! Text is generated, not real, but shaped like news: English, Russian,
 //! Arabic and Korean with Zipf-distributed vocabularies (real frequent words,
@@ -702,6 +703,14 @@ async fn full_scale(path: String) {
     } else {
         println!("(existing library reused; import figures are from the run that built it)\n");
     }
+    if let Some(only) = only() {
+        // Queries only, the rows asked for: no size figures (dbstat reads
+        // the whole file) and no alternatives table.
+        println!("(REDLINE_BENCH_ONLY={only})\n");
+        latency_table(&db, &corpus, per_class).await;
+        db.close().await;
+        return;
+    }
     let mut conn = db.pool().acquire().await.unwrap();
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(&mut *conn)
@@ -999,7 +1008,13 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         "| query | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | mean hits | what |\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     );
+    let only = only();
     for class in Class::ALL {
+        if let Some(only) = &only {
+            if !only.split(',').any(|o| o.trim() == class.name()) {
+                continue;
+            }
+        }
         let qs = queries(&mut conn, corpus, class, per_class).await;
         // Warm up the page cache with the same kind of queries.
         for q in qs.iter().take(10) {
@@ -1039,6 +1054,14 @@ async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
         );
     }
     println!();
+}
+
+/// `REDLINE_BENCH_ONLY`: comma-separated row names of the latency table
+/// (e.g. `phrase,word,common word`) to run alone on an existing library.
+fn only() -> Option<String> {
+    std::env::var("REDLINE_BENCH_ONLY")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
 }
 
 fn query(text: &str) -> SearchQuery {

@@ -38,17 +38,22 @@
 //! the bigram index, which is a phrase of bigrams) are ranked differently,
 //! because bm25 over a phrase first runs the phrase over the *whole* index
 //! to count the rows holding it: 102 ms CPU for "the the" at 300,000
-//! versions. Instead the newest `RANK_WINDOW` rows matching the query as
-//! typed are found first, without ranking (FTS5 stops at the window), and
+//! versions. Instead the newest [`PHRASE_WINDOW`] (100) rows matching the
+//! query as typed are found first, without ranking (FTS5 stops there), and
 //! only those rows are scored, by bm25 of the phrase's longest word (the
 //! likeliest to be rare, and so a short posting list for bm25's count). The
 //! set of hits is exactly that of the phrase query; the trade-offs are in
-//! the score: a phrase's rarity is judged by its longest word, whose
-//! occurrences anywhere in the row count, not only inside the phrase. A
-//! phrase found in one row in [`COMMON`] or more of its window ("of the",
+//! the order: only the newest 100 matching rows compete for the top (500
+//! for other queries: every row of the window is a lookup of its version,
+//! and a phrase of two frequent words spends 20–40 ms at 300,000 versions
+//! just finding 500), and a phrase's rarity is judged by its longest word,
+//! whose occurrences anywhere in the row count, not only inside the phrase.
+//! A phrase found in one row in [`COMMON`] or more of its window ("of the",
 //! "и в") is not ranked at all: its rows score 0 and come newest first,
-//! after the ranked hits of other kinds. Measured alternatives (bm25 over
-//! the phrase, over the AND of its words): BENCHMARKS-search.md.
+//! after the ranked hits of other kinds. The snippets of a phrase query are
+//! cut in Rust from the stored text (matching the index's words, folded)
+//! rather than by FTS5's `snippet()`, which runs the phrase again per hit.
+//! Measured alternatives: BENCHMARKS-search.md.
 //!
 //! Query syntax (the user's string is parsed here and rebuilt as a quoted
 //! FTS5 expression, so no input can make FTS5 fail):
@@ -68,6 +73,10 @@ use crate::error::{Error, Result};
 /// matches (after filters and the latest-version rule) are ranked. Queries
 /// matching fewer rows than this are ranked exactly.
 pub const RANK_WINDOW: u32 = 500;
+/// Most matches of a phrase query that are ranked: the newest
+/// `PHRASE_WINDOW` (see the module docs; smaller than [`RANK_WINDOW`]
+/// because a phrase is specific and each row of its window is a lookup).
+pub const PHRASE_WINDOW: u32 = 100;
 /// A phrase found in at least one of every `COMMON` rows of its newest
 /// window is not ranked by bm25 (see the module docs).
 pub const COMMON: i64 = 20;
@@ -175,7 +184,8 @@ pub struct Hit {
 }
 
 /// Runs a search. Hits are ordered by relevance, best first (within the
-/// newest [`RANK_WINDOW`] matches of each kind).
+/// newest [`RANK_WINDOW`] matches of each kind, [`PHRASE_WINDOW`] for a
+/// query with a phrase; pages past the window are empty).
 pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<Vec<Hit>> {
     let parsed = parse(&query.text)?;
     let mode = if !parsed.has_cjk() {
@@ -218,7 +228,7 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
             // ranking by rarity says nothing (and bm25 would read the longest
             // posting lists there are), so its rows come newest first.
             let span = ids.iter().max().unwrap_or(&0) - ids.iter().min().unwrap_or(&0) + 1;
-            let common = ids.len() == RANK_WINDOW as usize && span <= COMMON * ids.len() as i64;
+            let common = ids.len() == PHRASE_WINDOW as usize && span <= COMMON * ids.len() as i64;
             let rank = (!common).then_some(lowered.rank.as_str());
             parts.push(table.select_ranked(mode, &ids, &mut args, rank));
         }
@@ -247,6 +257,11 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
         .await?;
 
     let needles = parsed.needles();
+    // A phrase query's snippets are cut here, from the stored text: FTS5's
+    // snippet() runs the phrase again and tokenizes the whole row (measured
+    // in BENCHMARKS-search.md).
+    let phrases =
+        (mode == Mode::Words && lowered.rank != lowered.matches).then(|| parsed.word_needles());
     let mut hits = Vec::with_capacity(rows.len());
     for row in rows {
         let kind = HitKind::parse(row.try_get::<&str, _>("kind")?)?;
@@ -273,7 +288,7 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
         }
         .unwrap_or_default();
         let (title, snippet) = table
-            .title_and_snippet(conn, mode, expr, row_id, &needles)
+            .title_and_snippet(conn, mode, expr, row_id, &needles, phrases.as_deref())
             .await?;
         hit.title = title;
         hit.snippet = snippet;
@@ -321,6 +336,29 @@ impl ParsedQuery {
             }
         }
         walk(&self.root)
+    }
+
+    /// The terms to mark in a snippet cut from spaced text: each as its
+    /// folded words, and whether the last one is a prefix.
+    fn word_needles(&self) -> Vec<WordNeedle> {
+        fn walk(n: &Node, out: &mut Vec<WordNeedle>) {
+            match n {
+                Node::Term { text, prefix } => {
+                    let words: Vec<String> = words_of(text).map(|(_, w)| fold(w)).collect();
+                    if !words.is_empty() {
+                        out.push(WordNeedle {
+                            words,
+                            prefix: *prefix,
+                        });
+                    }
+                }
+                Node::And(v) | Node::Or(v) => v.iter().for_each(|c| walk(c, out)),
+                Node::Not(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, &mut out);
+        out
     }
 
     /// The terms to mark in a snippet built by hand (not the excluded ones).
@@ -1070,7 +1108,7 @@ impl Table {
         }
     }
 
-    /// The row ids of the newest [`RANK_WINDOW`] matches, unranked: with no
+    /// The row ids of the newest [`PHRASE_WINDOW`] matches, unranked: with no
     /// `bm25()` FTS5 walks the matches newest first and stops.
     async fn window(
         self,
@@ -1093,7 +1131,7 @@ impl Table {
         };
         let sql = format!(
             "SELECT {idx}.rowid FROM {} WHERE {idx} MATCH ?{latest}{conditions} \
-             ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW}",
+             ORDER BY {idx}.rowid DESC LIMIT {PHRASE_WINDOW}",
             self.from(idx)
         );
         let mut q = sqlx::query_scalar(&sql);
@@ -1143,13 +1181,17 @@ impl Table {
                  FROM {from} WHERE {key} IN (SELECT value FROM json_each(?))"
             );
         };
+        // The bounds are bound, not written in: the SQL text then depends
+        // only on the kinds and filters, so sqlx's statement cache hits.
         args.push(Arg::Text(rank.to_string()));
+        args.push(Arg::Int(lo));
+        args.push(Arg::Int(hi));
         args.push(Arg::Text(format!("[{list}]")));
         let (columns, captured) = self.arm_columns();
         format!(
             "SELECT {columns}, -bm25({idx}, {}) AS score, {captured} AS captured_at, \
              {idx}.rowid AS row_id FROM {} \
-             WHERE {idx} MATCH ? AND {idx}.rowid >= {lo} AND {idx}.rowid <= {hi} \
+             WHERE {idx} MATCH ? AND {idx}.rowid >= ? AND {idx}.rowid <= ? \
              AND +{idx}.rowid IN (SELECT value FROM json_each(?))",
             self.weights(),
             self.from(idx)
@@ -1247,6 +1289,7 @@ impl Table {
         expr: &str,
         row_id: i64,
         needles: &[String],
+        word_needles: Option<&[WordNeedle]>,
     ) -> Result<(String, String)> {
         // (title, the text to cut a snippet from, FTS5 column of that text)
         let (title_sql, text_sql, column) = match self.kind {
@@ -1267,8 +1310,22 @@ impl Table {
             HitKind::Highlight => "h.id",
             HitKind::Quote => "q.id",
         };
-        match mode {
-            Mode::Words => {
+        match (mode, word_needles) {
+            (Mode::Words, Some(word_needles)) => {
+                let text_sql = if self.kind == HitKind::Highlight {
+                    "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
+                } else {
+                    text_sql
+                };
+                let sql = format!(
+                    "SELECT {title_sql} AS title, {text_sql} AS body FROM {from} WHERE {key} = ?"
+                );
+                let row = sqlx::query(&sql).bind(row_id).fetch_one(&mut *conn).await?;
+                let title: String = row.try_get("title")?;
+                let body: String = row.try_get("body")?;
+                Ok((title, to_html(&cut_word_snippet(&body, word_needles))))
+            }
+            (Mode::Words, None) => {
                 let idx = self.index(mode);
                 let sql = format!(
                     "SELECT {title_sql} AS title, \
@@ -1287,7 +1344,7 @@ impl Table {
                     to_html(snippet.as_deref().unwrap_or("")),
                 ))
             }
-            Mode::Cjk | Mode::Trigram => {
+            (Mode::Cjk | Mode::Trigram, _) => {
                 let text_sql = if self.kind == HitKind::Highlight {
                     "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
                 } else {
@@ -1380,6 +1437,109 @@ fn cut_snippet(text: &str, needles: &[String]) -> String {
         }
     }
     if i < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A query term for [`cut_word_snippet`]: its words, folded.
+#[derive(Clone, Debug, PartialEq)]
+struct WordNeedle {
+    words: Vec<String>,
+    /// The last word is a prefix (`"grain dea"*`).
+    prefix: bool,
+}
+
+/// The words of spaced text as the word index sees them: runs of letters,
+/// digits and combining marks, with their byte offsets.
+fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_word =
+        |c: char| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, c)) = rest.peek() {
+            if is_word(c) {
+                break;
+            }
+            rest.next();
+        }
+        let &(start, _) = rest.peek()?;
+        let mut end = start;
+        while let Some(&(i, c)) = rest.peek() {
+            if !is_word(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            rest.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+/// Like FTS5's snippet() for spaced text, without running the query again:
+/// a passage around the first occurrence of any needle, every occurrence in
+/// it marked. A needle of several words matches them consecutive, whatever
+/// punctuation or spacing lies between (as the word index does), so a
+/// phrase is marked whole.
+fn cut_word_snippet(text: &str, needles: &[WordNeedle]) -> String {
+    let words: Vec<(usize, &str)> = words_of(text).collect();
+    let folded: Vec<String> = words.iter().map(|(_, w)| fold(w)).collect();
+    // The number of words of the needle that starts at word `i`.
+    let match_at = |i: usize| -> Option<usize> {
+        needles.iter().find_map(|n| {
+            let k = n.words.len();
+            let got = folded.get(i..i + k)?;
+            let last = k - 1;
+            let hit = got.iter().zip(&n.words).enumerate().all(|(j, (g, w))| {
+                if j == last && n.prefix {
+                    g.starts_with(w.as_str())
+                } else {
+                    g == w
+                }
+            });
+            hit.then_some(k)
+        })
+    };
+    let first = (0..words.len()).find(|&i| match_at(i).is_some());
+    // Byte offset of the passage: BEFORE characters before the first match.
+    let from = first.map_or(0, |f| {
+        let at = words[f].0;
+        text[..at]
+            .char_indices()
+            .rev()
+            .nth(BEFORE - 1)
+            .map_or(0, |(i, _)| i)
+    });
+    let to = text[from..]
+        .char_indices()
+        .nth(WINDOW)
+        .map_or(text.len(), |(i, _)| from + i);
+    let mut out = String::with_capacity(to - from + 16);
+    if from > 0 {
+        out.push('…');
+    }
+    let mut at = from;
+    let mut i = words.partition_point(|(s, _)| *s < from);
+    while i < words.len() && words[i].0 < to {
+        match match_at(i) {
+            Some(k) => {
+                let (start, _) = words[i];
+                let (last, w) = words[i + k - 1];
+                let end = last + w.len();
+                out.push_str(&text[at..start]);
+                out.push(OPEN);
+                out.push_str(&text[start..end]);
+                out.push(CLOSE);
+                at = end;
+                i += k;
+            }
+            None => i += 1,
+        }
+    }
+    if at < to {
+        out.push_str(&text[at..to]);
+    }
+    if at.max(to) < text.len() {
         out.push('…');
     }
     out
@@ -1506,5 +1666,23 @@ mod tests {
             "北京消息：&lt;外交部&gt;发言人表示，<mark>中国</mark>愿意"
         );
         assert_eq!(to_html("a\u{2}b\u{2}c"), "a<mark>bc</mark>");
+    }
+
+    #[test]
+    fn cuts_phrase_snippets_on_word_boundaries() {
+        let needles = parse("\"grain deal\" Odes*").unwrap().word_needles();
+        let s = cut_word_snippet(
+            "Ministers met in Odessa. The grain, deal or no deal: a grain\n\ndeal & <more>",
+            &needles,
+        );
+        assert_eq!(
+            to_html(&s),
+            "Ministers met in <mark>Odessa</mark>. The <mark>grain, deal</mark> or no deal: \
+             a <mark>grain deal</mark> &amp; &lt;more&gt;"
+        );
+        // Folds case and accents; no match inside a longer word.
+        let needles = parse("\"cafe deal\"").unwrap().word_needles();
+        let s = cut_word_snippet("Cafés dealt. CAFÉ Deal signed", &needles);
+        assert_eq!(to_html(&s), "Cafés dealt. <mark>CAFÉ Deal</mark> signed");
     }
 }

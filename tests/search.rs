@@ -253,8 +253,23 @@ async fn english_words_phrases_prefixes_and_not() {
     // A phrase must occur as written.
     let hits = find(&mut conn, &sources("\"grain terminal\"")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(grain_body))]);
+    // Its snippet (cut in Rust, not by FTS5) marks the phrase whole, not
+    // the same words elsewhere.
+    assert_eq!(
+        hits[0].snippet,
+        "… after a drone struck a <mark>grain terminal</mark>. Brokers said grain \
+         exporters would bear most of the cos…"
+    );
     let hits = find(&mut conn, &sources("\"terminal grain\"")).await;
     assert!(hits.is_empty());
+    // A phrase runs across punctuation and paragraphs, like the index.
+    let hits = find(&mut conn, &sources("\"TERMINAL brokers\"")).await;
+    assert_eq!(ids(&hits), vec![(HitKind::Source, Some(grain_body))]);
+    assert_eq!(
+        hits[0].snippet,
+        "… a drone struck a grain <mark>terminal. Brokers</mark> said grain exporters \
+         would bear most of the cost. Sub…"
+    );
     // Prefix.
     let hits = find(&mut conn, &sources("premi*")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(grain_body))]);
@@ -370,13 +385,14 @@ async fn arabic_whole_words_despite_diacritics() {
 
     let hits = find(&mut conn, &sources("الممرات الإنسانية")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(arabic))]);
-    // The body writes الخارجيةِ with a kasra; the query has none.
+    // The body writes الخارجيةِ with a kasra; the query has none. The mark
+    // covers the whole word, kasra included.
     let hits = find(&mut conn, &sources("\"وزير الخارجية\"")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(arabic))]);
     assert!(
         hits[0]
             .snippet
-            .starts_with("دعا <mark>وزير الخارجية</mark>ِ في مؤتمر"),
+            .starts_with("دعا <mark>وزير الخارجيةِ</mark> في مؤتمر"),
         "{}",
         hits[0].snippet
     );
