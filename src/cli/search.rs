@@ -60,8 +60,7 @@ pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
         limit: Some(args.limit),
         offset: Some(args.offset),
     };
-    let mut conn = db.pool().acquire().await?;
-    let hits = search::search(&mut conn, &query).await?;
+    let hits = search::search_library(db, &query).await?;
     if json {
         return print_json(&hits);
     }
