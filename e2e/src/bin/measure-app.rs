@@ -196,7 +196,9 @@ fn wait_for_paint(app: &mut Child, start: Instant, timeout: Duration) -> Result<
                 }
             }
         }
-        std::thread::sleep(Duration::from_millis(10));
+        // Each screenshot costs ~0.15 s of CPU; at the lowest priority and
+        // with a pause, the poller leaves the app (2 cores here) the CPU.
+        std::thread::sleep(Duration::from_millis(40));
     }
     Err("no painted Redline window within the timeout".into())
 }
@@ -218,7 +220,8 @@ fn colours(window: &str) -> Result<u64> {
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "import -silent -window {window} -depth 8 miff:- 2>/dev/null | convert miff:- -format %k info: 2>/dev/null"
+            "nice -n 19 import -silent -window {window} -depth 8 miff:- 2>/dev/null \
+             | nice -n 19 convert miff:- -format %k info: 2>/dev/null"
         ))
         .output()?;
     Ok(String::from_utf8_lossy(&out.stdout)
