@@ -999,8 +999,7 @@ async fn window_of(conn: &mut SqliteConnection, path: Path, q: &str) -> Vec<i64>
 }
 
 async fn latency_table(db: &Db, corpus: &Corpus, per_class: usize) {
-    // The connection the app and the CLI search on (32 MB page cache).
-    let mut conn = db.search_pool().acquire().await.unwrap();
+    let mut conn = db.pool().acquire().await.unwrap();
     println!(
         "Latency of `search()` (all kinds, latest versions, 20 hits with snippets), \
          {per_class} different queries per row, warm cache:\n"
@@ -1098,7 +1097,7 @@ fn criterion_benches(c: &mut Criterion) {
             b.iter(|| {
                 i = (i + 1) % qs.len();
                 rt.block_on(async {
-                    let mut conn = db.search_pool().acquire().await.unwrap();
+                    let mut conn = db.pool().acquire().await.unwrap();
                     let mut q = query(&qs[i]);
                     q.kinds = HitKind::ALL.to_vec();
                     search(&mut conn, &q).await.ok()

@@ -28,8 +28,6 @@ fn is_busy(e: &sqlx::Error) -> bool {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: SqlitePool,
-    /// The connection searches run on (see [`Db::search_pool`]).
-    search: SqlitePool,
     /// None for an in-memory library.
     path: Option<PathBuf>,
 }
@@ -52,7 +50,11 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // 32 MB of page cache per connection instead of 2 MB: a search
+            // touches a few thousand pages (index segments, version rows);
+            // measured −35 % on the ranking query (BENCHMARKS-search.md).
+            .pragma("cache_size", "-32768");
         let open_error = |e: &dyn std::fmt::Display| Error::Open {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -77,19 +79,7 @@ impl Db {
                 Err(e) => return Err(open_error(&e)),
             }
         };
-        let mut db = Self::migrate(pool, Some(path.to_path_buf())).await?;
-        // Searches get their own connection with 32 MB of page cache instead
-        // of SQLite's 2 MB: a search touches a few thousand pages (index
-        // segments, version rows); measured −35 % on the ranking query
-        // (BENCHMARKS-search.md). One connection, not every pooled one, so
-        // the app's idle memory pays for that cache once.
-        db.search = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.pragma("cache_size", "-32768"))
-            .await
-            .map_err(|e| open_error(&e))?;
-        Ok(db)
+        Self::migrate(pool, Some(path.to_path_buf())).await
     }
 
     /// A private, empty library in memory, for tests and one-off extraction.
@@ -129,11 +119,7 @@ impl Db {
             }
         }
         crate::search::backfill(&pool).await?;
-        Ok(Self {
-            search: pool.clone(),
-            pool,
-            path,
-        })
+        Ok(Self { pool, path })
     }
 
     /// The database file, or None for an in-memory library.
@@ -162,12 +148,6 @@ impl Db {
         &self.pool
     }
 
-    /// Where [`crate::search::search`] should run: one connection with a
-    /// large page cache (for an in-memory library, the only connection).
-    pub fn search_pool(&self) -> &SqlitePool {
-        &self.search
-    }
-
     /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up
     /// front, so two processes writing at once wait for each other (busy
     /// timeout) instead of failing on a read-to-write upgrade.
@@ -177,7 +157,6 @@ impl Db {
 
     /// Waits for pending writes and closes every connection.
     pub async fn close(&self) {
-        self.search.close().await;
         self.pool.close().await;
     }
 }

@@ -183,12 +183,6 @@ pub struct Hit {
     pub captured_at: String,
 }
 
-/// Runs a search on the library's search connection ([`crate::Db::search_pool`]).
-pub async fn search_library(db: &crate::Db, query: &SearchQuery) -> Result<Vec<Hit>> {
-    let mut conn = db.search_pool().acquire().await?;
-    search(&mut conn, query).await
-}
-
 /// Runs a search. Hits are ordered by relevance, best first (within the
 /// newest [`RANK_WINDOW`] matches of each kind, [`PHRASE_WINDOW`] for a
 /// query with a phrase; pages past the window are empty).

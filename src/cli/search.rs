@@ -60,7 +60,8 @@ pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
         limit: Some(args.limit),
         offset: Some(args.offset),
     };
-    let hits = search::search_library(db, &query).await?;
+    let mut conn = db.pool().acquire().await?;
+    let hits = search::search(&mut conn, &query).await?;
     if json {
         return print_json(&hits);
     }

@@ -11,7 +11,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub async fn search(app: &AppState, query: SearchQuery) -> ApiResult<Vec<Hit>> {
-    Ok(search::search_library(&app.db, &query).await?)
+    let mut c = conn(&app.db).await?;
+    Ok(search::search(&mut c, &query).await?)
 }
 
 pub async fn list_quotes(app: &AppState, filter: QuoteFilter) -> ApiResult<Vec<QuoteEntry>> {
