@@ -220,15 +220,6 @@ impl AppSession {
     }
 
     async fn save_screenshot(&self, step: &str) -> Result<PathBuf> {
-        // WebKit's snapshot can show the last frame it composited, several
-        // steps old; two animation frames make it paint the current DOM.
-        self.client
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; \
-                 requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
-                vec![],
-            )
-            .await?;
         let png = self.client.screenshot().await?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir)?;
