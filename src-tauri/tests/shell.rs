@@ -310,6 +310,45 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
     );
 }
 
+#[tokio::test]
+async fn a_failed_background_recheck_backs_off_once_not_twice() {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (_dir, app) = library().await;
+    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+        .await
+        .unwrap();
+    let mut tx = app.db.write().await.unwrap();
+    redline::watch::set_watched(&mut tx, clip.source_id, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    server.set(
+        "/asia/fund",
+        Response::new(503, "text/html", "<h1>Service unavailable</h1>"),
+    );
+    let gate = redline::watch::HostGate::new(Duration::from_millis(10));
+    let before = chrono::Utc::now();
+    let out = handlers::watch::check_watched(&app, &gate, clip.source_id)
+        .await
+        .unwrap();
+    assert_eq!(out.status, redline::clip::CheckStatus::Failed);
+
+    // One failure waits twice the interval; a failure counted twice would
+    // wait four times it.
+    let once = redline::watch::next_check_at(before, 1, redline::watch::DEFAULT_INTERVAL);
+    let mut c = app.db.pool().acquire().await.unwrap();
+    let due_after_once = redline::watch::due_sources(&mut c, once + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(due_after_once, [clip.source_id]);
+    let due_before = redline::watch::due_sources(&mut c, once - chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(due_before.is_empty(), "{due_before:?}");
+}
+
 #[test]
 fn every_registered_command_is_declared_for_the_acl() {
     let lib_rs = include_str!("../src/lib.rs");

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use redline::clip::{CheckOutcome, CheckStatus};
+use redline::clip::CheckOutcome;
 use redline::{versions, watch};
 
 use super::conn;
@@ -37,17 +37,22 @@ pub async fn check_watched(
         Some(Ok(u)) => Some(gate.enter_url(&u).await),
         _ => None,
     };
+    // `Clipper::check` records the check (and its back-off) in the same
+    // transaction as the capture. Only an error before that point, such as a
+    // source with no URL, is recorded here, so a broken source backs off
+    // instead of being retried every tick.
     let outcome = app.clipper.check(source_id).await;
-    let ok = matches!(&outcome, Ok(o) if o.status != CheckStatus::Failed);
-    let mut tx = app.db.write().await?;
-    watch::record_check(
-        &mut tx,
-        source_id,
-        ok,
-        chrono::Utc::now(),
-        watch::DEFAULT_INTERVAL,
-    )
-    .await?;
-    tx.commit().await.map_err(redline::Error::from)?;
+    if outcome.is_err() {
+        let mut tx = app.db.write().await?;
+        watch::record_check(
+            &mut tx,
+            source_id,
+            false,
+            chrono::Utc::now(),
+            watch::DEFAULT_INTERVAL,
+        )
+        .await?;
+        tx.commit().await.map_err(redline::Error::from)?;
+    }
     Ok(outcome?)
 }
