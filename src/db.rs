@@ -16,6 +16,9 @@ pub const APP_IDENTIFIER: &str = "org.redline.app";
 /// (backing off 25 ms more each time: about 5 s in all).
 const OPEN_RETRIES: u64 = 20;
 
+/// SQLite's process-wide soft heap limit, in bytes (see [`Db::open`]).
+pub const SOFT_HEAP_LIMIT: i64 = 48 << 20;
+
 /// True for SQLITE_BUSY / SQLITE_LOCKED, including their extended codes.
 fn is_busy(e: &sqlx::Error) -> bool {
     e.as_database_error()
@@ -54,7 +57,13 @@ impl Db {
             // 32 MB of page cache per connection instead of 2 MB: a search
             // touches a few thousand pages (index segments, version rows);
             // measured −35 % on the ranking query (BENCHMARKS-search.md).
-            .pragma("cache_size", "-32768");
+            .pragma("cache_size", "-32768")
+            // …but at most 48 MB of SQLite memory in the whole process. The
+            // limit is process-wide: past it, each connection recycles its own
+            // least-recently-used pages instead of growing. Without it, the app's
+            // eight pooled connections each kept up to 32 MB of mostly the same
+            // pages (about 115 MB idle with 10,000 sources, BENCHMARKS-app.md).
+            .pragma("soft_heap_limit", SOFT_HEAP_LIMIT.to_string());
         let open_error = |e: &dyn std::fmt::Display| Error::Open {
             path: path.display().to_string(),
             reason: e.to_string(),

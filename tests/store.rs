@@ -1,6 +1,7 @@
 //! Opening the library: migrations, pragmas, and two openers at once.
 
 use redline::Db;
+use sqlx::Connection;
 
 #[tokio::test]
 async fn two_processes_opening_a_new_library_at_once_both_succeed() {
@@ -73,4 +74,51 @@ async fn the_change_watcher_sees_writes_from_another_connection() {
     tx.commit().await.unwrap();
     assert!(watcher.changed().await.unwrap());
     assert!(!watcher.changed().await.unwrap());
+}
+
+/// Every pooled connection may cache 32 MB, but SQLite's memory in the whole
+/// process stays near the soft heap limit: eight connections that each read a
+/// 30 MB table do not hold eight copies of it.
+#[tokio::test]
+async fn many_connections_reading_a_big_library_share_one_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("library.db")).await.unwrap();
+    let mut c = db.pool().acquire().await.unwrap();
+    sqlx::query("CREATE TABLE ballast (b BLOB NOT NULL)")
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) \
+         INSERT INTO ballast SELECT randomblob(10000) FROM n",
+    )
+    .execute(&mut *c)
+    .await
+    .unwrap();
+    drop(c);
+
+    let mut conns = Vec::new();
+    for _ in 0..8 {
+        conns.push(db.pool().acquire().await.unwrap());
+    }
+    for c in &mut conns {
+        c.ping().await.unwrap();
+        // hex() reads every byte, so every page passes through this
+        // connection's cache.
+        let n: i64 = sqlx::query_scalar("SELECT sum(length(hex(b))) FROM ballast")
+            .fetch_one(&mut **c)
+            .await
+            .unwrap();
+        assert_eq!(n, 3000 * 20000);
+    }
+    // SAFETY: a read of SQLite's global counter, safe from any thread.
+    let used = unsafe { libsqlite3_sys::sqlite3_memory_used() };
+    let slack = 8 << 20;
+    assert!(
+        used < redline::db::SOFT_HEAP_LIMIT + slack,
+        "SQLite holds {} MB with 8 connections open",
+        used >> 20
+    );
+    drop(conns);
+    db.close().await;
 }
