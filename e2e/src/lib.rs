@@ -19,6 +19,8 @@ pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(90);
 /// Default wait for something to appear in the UI.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+/// Pause before a screenshot so the last change has been painted.
+const SHOT_SETTLE: Duration = Duration::from_millis(250);
 
 /// The workspace root (the e2e crate sits in `<root>/e2e`).
 pub fn workspace_root() -> PathBuf {
@@ -219,13 +221,28 @@ impl AppSession {
         self.save_screenshot(&name).await
     }
 
+    /// Takes the picture from the X server, not from WebDriver: it is what
+    /// the reporter sees, and WebKitWebDriver's own screenshot never answers
+    /// when the app runs without accelerated compositing (as it does on
+    /// Linux, see `src-tauri/src/main.rs`). The tests run one at a time on
+    /// their own Xvfb screen, which the window fills.
     async fn save_screenshot(&self, step: &str) -> Result<PathBuf> {
-        let png = self.client.screenshot().await?;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{}-{}.png", self.name, step));
-        std::fs::write(&path, png)?;
-        Ok(path)
+        // Let the last change reach the screen (a frame or two).
+        tokio::time::sleep(SHOT_SETTLE).await;
+        let mut import = tokio::process::Command::new("import");
+        import
+            .args(["-silent", "-window", "root"])
+            .arg(format!("png:{}", path.display()))
+            .kill_on_drop(true);
+        match tokio::time::timeout(Duration::from_secs(20), import.status()).await {
+            Ok(Ok(s)) if s.success() => Ok(path),
+            Ok(Ok(s)) => Err(format!("import (ImageMagick) failed: {s}").into()),
+            Ok(Err(e)) => Err(format!("cannot run import (ImageMagick): {e}").into()),
+            Err(_) => Err("import (ImageMagick) took over 20 s".into()),
+        }
     }
 
     /// Ends the session and stops tauri-driver with SIGTERM (it then stops
