@@ -1291,41 +1291,29 @@ impl Table {
         needles: &[String],
         word_needles: Option<&[WordNeedle]>,
     ) -> Result<(String, String)> {
-        // (title, the text to cut a snippet from, FTS5 column of that text)
-        let (title_sql, text_sql, column) = match self.kind {
-            HitKind::Source => ("v.title", "v.text", 1),
-            HitKind::Note => ("n.title", "n.body", 1),
-            HitKind::Highlight => ("v.title", "h.text || ' — ' || h.comment", -1),
-            HitKind::Quote => ("v.title", "q.text", 1),
-        };
-        let from = match self.kind {
-            HitKind::Source => "versions v",
-            HitKind::Note => "notes n",
-            HitKind::Highlight => "highlights h JOIN versions v ON v.id = h.version_id",
-            HitKind::Quote => "quotes q JOIN versions v ON v.id = q.version_id",
-        };
-        let key = match self.kind {
-            HitKind::Source => "v.id",
-            HitKind::Note => "n.id",
-            HitKind::Highlight => "h.id",
-            HitKind::Quote => "q.id",
-        };
         match (mode, word_needles) {
             (Mode::Words, Some(word_needles)) => {
-                let text_sql = if self.kind == HitKind::Highlight {
-                    "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
-                } else {
-                    text_sql
-                };
-                let sql = format!(
-                    "SELECT {title_sql} AS title, {text_sql} AS body FROM {from} WHERE {key} = ?"
-                );
-                let row = sqlx::query(&sql).bind(row_id).fetch_one(&mut *conn).await?;
-                let title: String = row.try_get("title")?;
-                let body: String = row.try_get("body")?;
+                let (title, body) = self.title_and_body(conn, row_id).await?;
                 Ok((title, to_html(&cut_word_snippet(&body, word_needles))))
             }
             (Mode::Words, None) => {
+                // (title, FTS5 column of the text, the hit's table and key)
+                let (title_sql, column, from, key) = match self.kind {
+                    HitKind::Source => ("v.title", 1, "versions v", "v.id"),
+                    HitKind::Note => ("n.title", 1, "notes n", "n.id"),
+                    HitKind::Highlight => (
+                        "v.title",
+                        -1,
+                        "highlights h JOIN versions v ON v.id = h.version_id",
+                        "h.id",
+                    ),
+                    HitKind::Quote => (
+                        "v.title",
+                        1,
+                        "quotes q JOIN versions v ON v.id = q.version_id",
+                        "q.id",
+                    ),
+                };
                 let idx = self.index(mode);
                 let sql = format!(
                     "SELECT {title_sql} AS title, \
@@ -1345,20 +1333,35 @@ impl Table {
                 ))
             }
             (Mode::Cjk | Mode::Trigram, _) => {
-                let text_sql = if self.kind == HitKind::Highlight {
-                    "CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END"
-                } else {
-                    text_sql
-                };
-                let sql = format!(
-                    "SELECT {title_sql} AS title, {text_sql} AS body FROM {from} WHERE {key} = ?"
-                );
-                let row = sqlx::query(&sql).bind(row_id).fetch_one(&mut *conn).await?;
-                let title: String = row.try_get("title")?;
-                let body: String = row.try_get("body")?;
+                let (title, body) = self.title_and_body(conn, row_id).await?;
                 Ok((title, to_html(&cut_snippet(&body, needles))))
             }
         }
+    }
+
+    /// The hit's title and whole text, for snippets cut in Rust.
+    async fn title_and_body(
+        self,
+        conn: &mut SqliteConnection,
+        row_id: i64,
+    ) -> Result<(String, String)> {
+        let sql = match self.kind {
+            HitKind::Source => "SELECT v.title, v.text FROM versions v WHERE v.id = ?",
+            HitKind::Note => "SELECT n.title, n.body FROM notes n WHERE n.id = ?",
+            HitKind::Highlight => {
+                "SELECT v.title, \
+                 CASE WHEN h.comment = '' THEN h.text ELSE h.text || ' — ' || h.comment END \
+                 FROM highlights h JOIN versions v ON v.id = h.version_id WHERE h.id = ?"
+            }
+            HitKind::Quote => {
+                "SELECT v.title, q.text FROM quotes q JOIN versions v ON v.id = q.version_id \
+                 WHERE q.id = ?"
+            }
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(row_id)
+            .fetch_one(&mut *conn)
+            .await?)
     }
 }
 
