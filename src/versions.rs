@@ -225,6 +225,9 @@ pub struct Source {
 }
 
 /// Select list for [`Source`]; `s` is `sources`, `v` its latest version.
+/// `v` is read from the covering index `versions_listing`, not from one table
+/// page per source; `INDEXED BY` because, without statistics, SQLite prefers
+/// the unique `(source_id, seq)` index, which needs the table row.
 pub const SOURCE_SELECT: &str = "SELECT s.id, s.url, s.created_at, s.watched, s.archived, \
        COALESCE(v.title, '') AS title, v.site_name, v.lang, COALESCE(v.dir, 'ltr') AS dir, \
        v.published_at, v.id AS latest_version_id, \
@@ -232,7 +235,8 @@ pub const SOURCE_SELECT: &str = "SELECT s.id, s.url, s.created_at, s.watched, s.
        (SELECT MAX(captured_at) FROM captures k WHERE k.source_id = s.id) AS last_captured_at, \
        s.last_viewed_version_id \
      FROM sources s \
-     LEFT JOIN versions v ON v.id = (SELECT id FROM versions l WHERE l.source_id = s.id ORDER BY seq DESC LIMIT 1)";
+     LEFT JOIN versions v INDEXED BY versions_listing ON v.source_id = s.id \
+       AND v.seq = (SELECT MAX(seq) FROM versions l WHERE l.source_id = s.id)";
 
 /// The source whose URL key is `key`, if any.
 pub async fn find_source_by_key(conn: &mut SqliteConnection, key: &str) -> Result<Option<i64>> {

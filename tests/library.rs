@@ -513,3 +513,24 @@ async fn filter_menus_list_outlets_and_languages() {
         ]
     );
 }
+
+/// The list, its count and its filter menus read each source's latest version
+/// from the covering index, not from one table page per source (45 MB of page
+/// cache for 10,000 sources, BENCHMARKS-app.md).
+#[tokio::test]
+async fn the_list_reads_latest_versions_from_the_covering_index() {
+    let (_dir, db, _ids) = library().await;
+    let sql = format!(
+        "EXPLAIN QUERY PLAN {} WHERE s.archived = 0",
+        versions::SOURCE_SELECT
+    );
+    let plan: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(&sql).fetch_all(db.pool()).await.unwrap();
+    let details: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("SEARCH v USING COVERING INDEX versions_listing")),
+        "{details:?}"
+    );
+}
