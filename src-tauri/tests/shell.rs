@@ -269,27 +269,35 @@ async fn a_refused_url_is_an_error_with_the_fetchers_code() {
     );
 }
 
+/// Watches a source, as the reader's Watch button does.
+async fn watch(app: &AppState, source_id: i64) {
+    let mut tx = app.db.write().await.unwrap();
+    redline::watch::set_watched(&mut tx, source_id, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
     let server = TestServer::start().await;
     server.set("/asia/fund", Response::html(WIRE));
     let (_dir, app) = library().await;
-    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
-        .await
-        .unwrap();
-    assert!(handlers::watch::due_for_check(&app)
+    let source_id = handlers::clip::clip_url(&app, server.url("/asia/fund"))
         .await
         .unwrap()
-        .is_empty());
-
-    let mut tx = app.db.write().await.unwrap();
-    redline::watch::set_watched(&mut tx, clip.source_id, true)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+        .source_id;
+    assert!(
+        handlers::watch::due_for_check(&app)
+            .await
+            .unwrap()
+            .is_empty(),
+        "an unwatched source is never due"
+    );
+    watch(&app, source_id).await;
     assert_eq!(
         handlers::watch::due_for_check(&app).await.unwrap(),
-        [clip.source_id]
+        [source_id]
     );
 
     server.set(
@@ -297,7 +305,7 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
         Response::html(WIRE.replace("60% of the fund", "70% of the fund")),
     );
     let gate = redline::watch::HostGate::new(Duration::from_millis(10));
-    let out = handlers::watch::check_watched(&app, &gate, clip.source_id)
+    let out = handlers::watch::check_watched(&app, &gate, source_id)
         .await
         .unwrap();
     assert_eq!(out.status, redline::clip::CheckStatus::NewVersion);
@@ -315,14 +323,11 @@ async fn a_failed_background_recheck_backs_off_once_not_twice() {
     let server = TestServer::start().await;
     server.set("/asia/fund", Response::html(WIRE));
     let (_dir, app) = library().await;
-    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+    let source_id = handlers::clip::clip_url(&app, server.url("/asia/fund"))
         .await
-        .unwrap();
-    let mut tx = app.db.write().await.unwrap();
-    redline::watch::set_watched(&mut tx, clip.source_id, true)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+        .unwrap()
+        .source_id;
+    watch(&app, source_id).await;
 
     server.set(
         "/asia/fund",
@@ -330,7 +335,7 @@ async fn a_failed_background_recheck_backs_off_once_not_twice() {
     );
     let gate = redline::watch::HostGate::new(Duration::from_millis(10));
     let before = chrono::Utc::now();
-    let out = handlers::watch::check_watched(&app, &gate, clip.source_id)
+    let out = handlers::watch::check_watched(&app, &gate, source_id)
         .await
         .unwrap();
     assert_eq!(out.status, redline::clip::CheckStatus::Failed);
@@ -342,7 +347,7 @@ async fn a_failed_background_recheck_backs_off_once_not_twice() {
     let due_after_once = redline::watch::due_sources(&mut c, once + chrono::Duration::minutes(1))
         .await
         .unwrap();
-    assert_eq!(due_after_once, [clip.source_id]);
+    assert_eq!(due_after_once, [source_id]);
     let due_before = redline::watch::due_sources(&mut c, once - chrono::Duration::minutes(1))
         .await
         .unwrap();
@@ -477,10 +482,10 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
             .await
             .unwrap();
     assert_eq!(changes.try_recv().unwrap().origin, ChangeOrigin::App);
-    handlers::organise::add_sources_to_project(&app, project.id, vec![clip.source_id])
+    handlers::organise::add_sources_to_project(&app, project.id, vec![source_id])
         .await
         .unwrap();
-    handlers::organise::tag_sources(&app, vec![clip.source_id], "fisheries".into())
+    handlers::organise::tag_sources(&app, vec![source_id], "fisheries".into())
         .await
         .unwrap();
 
@@ -491,10 +496,7 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
     let listed = handlers::organise::list_sources(&app, in_project)
         .await
         .unwrap();
-    assert_eq!(
-        listed.iter().map(|s| s.id).collect::<Vec<_>>(),
-        [clip.source_id]
-    );
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [source_id]);
     let tags = handlers::organise::list_tags(&app).await.unwrap();
     assert_eq!(
         tags.iter()
@@ -503,11 +505,11 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
         [("fisheries", 1)]
     );
 
-    handlers::organise::set_watched(&app, vec![clip.source_id], true)
+    handlers::organise::set_watched(&app, vec![source_id], true)
         .await
         .unwrap();
     assert!(
-        handlers::sources::get_source(&app, clip.source_id)
+        handlers::sources::get_source(&app, source_id)
             .await
             .unwrap()
             .watched
@@ -516,7 +518,7 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
     let csl = dir.path().join("sources.json");
     let saved = handlers::export::export_sources(
         &app,
-        vec![clip.source_id],
+        vec![source_id],
         handlers::export::ExportFormat::Csl,
         csl.display().to_string(),
     )
@@ -565,7 +567,7 @@ async fn search_finds_sources_and_notes() {
         found,
         [
             ("note".to_string(), None, Some(note.id)),
-            ("source".to_string(), Some(clip.source_id), None),
+            ("source".to_string(), Some(source_id), None),
         ]
     );
     let err = handlers::find::search(

@@ -11,6 +11,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { save, open } from "@tauri-apps/plugin-dialog";
 
+import { afterFirstPaint } from "./firstpaint";
+
 import type { ApiErrorPayload } from "../bindings/ApiErrorPayload";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Capture } from "../bindings/Capture";
@@ -96,7 +98,12 @@ export function toApiError(e: unknown): ApiError {
   return new ApiError("internal", "Something went wrong.");
 }
 
+/** Every command waits for the window's first frame (see firstpaint.ts); after that, for nothing. */
+const painted: Promise<void> =
+  typeof window === "undefined" ? Promise.resolve() : afterFirstPaint(window);
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  await painted;
   try {
     return await invoke<T>(command, args);
   } catch (e) {
