@@ -482,10 +482,10 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
             .await
             .unwrap();
     assert_eq!(changes.try_recv().unwrap().origin, ChangeOrigin::App);
-    handlers::organise::add_sources_to_project(&app, project.id, vec![source_id])
+    handlers::organise::add_sources_to_project(&app, project.id, vec![clip.source_id])
         .await
         .unwrap();
-    handlers::organise::tag_sources(&app, vec![source_id], "fisheries".into())
+    handlers::organise::tag_sources(&app, vec![clip.source_id], "fisheries".into())
         .await
         .unwrap();
 
@@ -496,7 +496,10 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
     let listed = handlers::organise::list_sources(&app, in_project)
         .await
         .unwrap();
-    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [source_id]);
+    assert_eq!(
+        listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [clip.source_id]
+    );
     let tags = handlers::organise::list_tags(&app).await.unwrap();
     assert_eq!(
         tags.iter()
@@ -505,11 +508,11 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
         [("fisheries", 1)]
     );
 
-    handlers::organise::set_watched(&app, vec![source_id], true)
+    handlers::organise::set_watched(&app, vec![clip.source_id], true)
         .await
         .unwrap();
     assert!(
-        handlers::sources::get_source(&app, source_id)
+        handlers::sources::get_source(&app, clip.source_id)
             .await
             .unwrap()
             .watched
@@ -518,7 +521,7 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
     let csl = dir.path().join("sources.json");
     let saved = handlers::export::export_sources(
         &app,
-        vec![source_id],
+        vec![clip.source_id],
         handlers::export::ExportFormat::Csl,
         csl.display().to_string(),
     )
@@ -567,7 +570,7 @@ async fn search_finds_sources_and_notes() {
         found,
         [
             ("note".to_string(), None, Some(note.id)),
-            ("source".to_string(), Some(source_id), None),
+            ("source".to_string(), Some(clip.source_id), None),
         ]
     );
     let err = handlers::find::search(
