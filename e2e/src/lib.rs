@@ -13,6 +13,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
+use redline::article::{Article, Block};
+use redline::Db;
+
 pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;
 
 /// How long to wait for the WebDriver session (the app starting) before failing.
@@ -80,6 +83,12 @@ impl AppSession {
     /// Starts tauri-driver (which starts the app) on a fresh temporary
     /// library, data and cache directories, and waits for the UI to mount.
     pub async fn start(name: &str) -> Result<Self> {
+        Self::start_seeded(name, 0).await
+    }
+
+    /// As [`AppSession::start`], on a library first seeded with `sources`
+    /// sources (see [`seed_library`]).
+    pub async fn start_seeded(name: &str, sources: usize) -> Result<Self> {
         let bin = app_binary();
         if !bin.exists() {
             return Err(format!(
@@ -94,6 +103,9 @@ impl AppSession {
         let dir = tempfile::tempdir()?;
         for sub in ["data", "cache", "config"] {
             std::fs::create_dir_all(dir.path().join(sub))?;
+        }
+        if sources > 0 {
+            seed_library(&dir.path().join("redline.db"), sources).await?;
         }
         let port = free_port();
         let native_port = free_port();
@@ -344,4 +356,47 @@ async fn connect(port: u16, bin: &Path, driver: &DriverProcess) -> Result<Client
             }
         }
     }
+}
+
+/// Writes a library of `n` sources with one short multilingual version each
+/// (in five outlets and languages), for measurements at scale.
+pub async fn seed_library(path: &Path, n: usize) -> Result<()> {
+    let db = Db::open(path).await?;
+    let sites = [
+        ("Pacific Ledger", "en"),
+        ("Yonhap", "ko"),
+        ("TASS", "ru"),
+        ("Xinhua", "zh"),
+        ("Al Jazeera", "ar"),
+    ];
+    let mut i = 0;
+    while i < n {
+        let mut tx = db.write().await?;
+        for _ in 0..1000.min(n - i) {
+            let (site, lang) = sites[i % sites.len()];
+            let url = format!("https://news.example/{lang}/2026/11/{i}");
+            let now = format!("2026-11-{:02}T{:02}:{:02}:00Z", 1 + i % 26, i % 24, i % 60);
+            let id =
+                redline::versions::insert_source(&mut tx, Some(&url), Some(&url), &now).await?;
+            let article = Article {
+                title: format!("Summit talks, day {}: ministers trade proposals on the fishing fund ({i})", i % 30),
+                byline: Some("Hana Mori".into()),
+                site_name: Some(site.into()),
+                lang: Some(lang.into()),
+                blocks: (0..6)
+                    .map(|p| Block::paragraph(format!(
+                        "Paragraph {p} of story {i}: delegates from Seoul and Tokyo met for a third day, \
+                         officials said, as 30,000 fishermen waited for word on a $500 million fund."
+                    )))
+                    .collect(),
+                ..Article::default()
+            };
+            let hash = redline::hash::sha256_hex(format!("{i}").as_bytes());
+            redline::versions::insert_version(&mut tx, id, &article, &hash, &now).await?;
+            i += 1;
+        }
+        tx.commit().await?;
+    }
+    db.close().await;
+    Ok(())
 }

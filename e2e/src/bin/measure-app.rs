@@ -10,12 +10,9 @@
 //! Run under an X server (`xvfb-run -a -s "-screen 0 1280x800x24" …`):
 //! `cargo run --release -p redline-e2e --bin measure-app -- --sources 10000 --runs 5`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-use redline::article::{Article, Block};
-use redline::Db;
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
@@ -56,7 +53,9 @@ async fn main() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let db_path = dir.path().join("redline.db");
     let t = Instant::now();
-    seed(&db_path, o.sources).await?;
+    redline_e2e::seed_library(&db_path, o.sources)
+        .await
+        .map_err(|e| e.to_string())?;
     eprintln!(
         "seeded {} sources in {:.1} s",
         o.sources,
@@ -137,48 +136,6 @@ async fn main() -> Result<()> {
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
-}
-
-/// A library of `n` sources with one short multilingual version each.
-async fn seed(path: &Path, n: usize) -> Result<()> {
-    let db = Db::open(path).await?;
-    let sites = [
-        ("Pacific Ledger", "en"),
-        ("Yonhap", "ko"),
-        ("TASS", "ru"),
-        ("Xinhua", "zh"),
-        ("Al Jazeera", "ar"),
-    ];
-    let mut i = 0;
-    while i < n {
-        let mut tx = db.write().await?;
-        for _ in 0..1000.min(n - i) {
-            let (site, lang) = sites[i % sites.len()];
-            let url = format!("https://news.example/{lang}/2026/11/{i}");
-            let now = format!("2026-11-{:02}T{:02}:{:02}:00Z", 1 + i % 26, i % 24, i % 60);
-            let id =
-                redline::versions::insert_source(&mut tx, Some(&url), Some(&url), &now).await?;
-            let article = Article {
-                title: format!("Summit talks, day {}: ministers trade proposals on the fishing fund ({i})", i % 30),
-                byline: Some("Hana Mori".into()),
-                site_name: Some(site.into()),
-                lang: Some(lang.into()),
-                blocks: (0..6)
-                    .map(|p| Block::paragraph(format!(
-                        "Paragraph {p} of story {i}: delegates from Seoul and Tokyo met for a third day, \
-                         officials said, as 30,000 fishermen waited for word on a $500 million fund."
-                    )))
-                    .collect(),
-                ..Article::default()
-            };
-            let hash = redline::hash::sha256_hex(format!("{i}").as_bytes());
-            redline::versions::insert_version(&mut tx, id, &article, &hash, &now).await?;
-            i += 1;
-        }
-        tx.commit().await?;
-    }
-    db.close().await;
-    Ok(())
 }
 
 /// Time from `start` to the first screenshot of a "Redline" window showing the UI.
