@@ -269,6 +269,23 @@ async fn a_refused_url_is_an_error_with_the_fetchers_code() {
     );
 }
 
+/// A fresh library with the wire story clipped from `/asia/fund` on a
+/// loopback server, which the test may then revise.
+async fn fund_clipped() -> (
+    TestServer,
+    tempfile::TempDir,
+    AppState,
+    redline::clip::ClipOutcome,
+) {
+    let server = TestServer::start().await;
+    server.set("/asia/fund", Response::html(WIRE));
+    let (dir, app) = library().await;
+    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
+        .await
+        .unwrap();
+    (server, dir, app, clip)
+}
+
 /// Watches a source, as the reader's Watch button does.
 async fn watch(app: &AppState, source_id: i64) {
     let mut tx = app.db.write().await.unwrap();
@@ -280,13 +297,8 @@ async fn watch(app: &AppState, source_id: i64) {
 
 #[tokio::test]
 async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
-    let server = TestServer::start().await;
-    server.set("/asia/fund", Response::html(WIRE));
-    let (_dir, app) = library().await;
-    let source_id = handlers::clip::clip_url(&app, server.url("/asia/fund"))
-        .await
-        .unwrap()
-        .source_id;
+    let (server, _dir, app, clip) = fund_clipped().await;
+    let source_id = clip.source_id;
     assert!(
         handlers::watch::due_for_check(&app)
             .await
@@ -320,13 +332,8 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
 
 #[tokio::test]
 async fn a_failed_background_recheck_backs_off_once_not_twice() {
-    let server = TestServer::start().await;
-    server.set("/asia/fund", Response::html(WIRE));
-    let (_dir, app) = library().await;
-    let source_id = handlers::clip::clip_url(&app, server.url("/asia/fund"))
-        .await
-        .unwrap()
-        .source_id;
+    let (server, _dir, app, clip) = fund_clipped().await;
+    let source_id = clip.source_id;
     watch(&app, source_id).await;
 
     server.set(
@@ -378,12 +385,7 @@ fn every_registered_command_is_declared_for_the_acl() {
 
 #[tokio::test]
 async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
-    let server = TestServer::start().await;
-    server.set("/asia/fund", Response::html(WIRE));
-    let (_dir, app) = library().await;
-    let first = handlers::clip::clip_url(&app, server.url("/asia/fund"))
-        .await
-        .unwrap();
+    let (server, _dir, app, first) = fund_clipped().await;
     server.set(
         "/asia/fund",
         Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),

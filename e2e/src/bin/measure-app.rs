@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+use redline_e2e::Result;
 
 struct Options {
     sources: usize,
@@ -53,9 +53,7 @@ async fn main() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let db_path = dir.path().join("redline.db");
     let t = Instant::now();
-    redline_e2e::seed_library(&db_path, o.sources)
-        .await
-        .map_err(|e| e.to_string())?;
+    redline_e2e::seed_library(&db_path, o.sources).await?;
     eprintln!(
         "seeded {} sources in {:.1} s",
         o.sources,

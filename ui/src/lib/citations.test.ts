@@ -26,13 +26,6 @@ describe('citationView', () => {
       mark: 'changed',
       highlightId: 12,
       citedText: 'This is an outrageous act',
-      newText: 'This is a regrettable act',
-      spans: [
-        { op: 'equal', text: 'This is ' },
-        { op: 'delete', text: 'an outrageous' },
-        { op: 'insert', text: 'a regrettable' },
-        { op: 'equal', text: ' act' },
-      ],
       latestVersionId: 4,
       sourceId: 1,
     });

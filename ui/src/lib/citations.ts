@@ -1,6 +1,7 @@
 // The note view's reading of the core's citation statuses. The core reports a
 // tagged state per citation; the UI needs: is the passage changed or gone since
-// it was cited, the cited and new text, the word-level change, and where to go.
+// it was cited, the cited text, and where to go. (The word-level change is shown
+// in the rendered note, which the core builds.)
 
 export type CitationMark = 'current' | 'changed' | 'gone' | 'superseded' | 'missing';
 
@@ -9,8 +10,6 @@ export interface CitationView {
   mark: CitationMark;
   highlightId: number | null;
   citedText: string;
-  newText: string | null;
-  spans: { op: 'equal' | 'insert' | 'delete'; text: string }[];
   latestVersionId: number | null;
   /** The source, when the core says which (else look it up from the version). */
   sourceId: number | null;
@@ -30,11 +29,6 @@ function markOf(state: string): CitationMark {
   return 'current';
 }
 
-function spanOp(v: unknown): 'equal' | 'insert' | 'delete' {
-  const s = String(v).toLowerCase();
-  return s === 'insert' ? 'insert' : s === 'delete' ? 'delete' : 'equal';
-}
-
 /**
  * Reads one citation status, in the core's shape (`state: { state, latestVersionId,
  * newText, spans: [{ kind, text }] }`, `citation`, `quote`, `latest`) or the flat
@@ -47,7 +41,6 @@ export function citationView(raw: unknown, index = 0): CitationView {
   const citation = obj(c.citation);
   const latest = obj(c.latest);
   const cited = obj(c.cited);
-  const rawSpans = (Array.isArray(tagged.spans) ? tagged.spans : Array.isArray(c.spans) ? c.spans : []) as unknown[];
   const citationKind = str(citation.kind);
   const highlightId = num(c.highlightId) ?? (citationKind === 'highlight' ? num(citation.id) : null);
   return {
@@ -55,11 +48,6 @@ export function citationView(raw: unknown, index = 0): CitationView {
     mark: markOf(stateName),
     highlightId,
     citedText: str(c.quote) ?? str(c.citedText) ?? '',
-    newText: str(tagged.newText) ?? str(c.newText),
-    spans: rawSpans.map((s) => {
-      const o = obj(s);
-      return { op: spanOp(o.kind ?? o.op), text: str(o.text) ?? '' };
-    }),
     latestVersionId: num(tagged.latestVersionId) ?? num(c.latestVersionId) ?? num(latest.versionId),
     sourceId: num(latest.sourceId) ?? num(cited.sourceId),
   };
