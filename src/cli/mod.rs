@@ -95,7 +95,7 @@ pub struct FetchArgs {
     /// Connect time limit, in seconds (default 10, at most 3600).
     #[arg(long, value_name = "SECONDS", value_parser = seconds, allow_hyphen_values = true)]
     pub connect_timeout: Option<f64>,
-    /// Largest page accepted, in MiB after decompression (default 20, at most 100).
+    /// Largest page accepted, in MiB after decompression (default 20, at most 50).
     #[arg(long, value_name = "MIB", value_parser = mebibytes, allow_hyphen_values = true)]
     pub max_mib: Option<f64>,
 }
@@ -103,7 +103,7 @@ pub struct FetchArgs {
 /// Longest time limit accepted, in seconds (an hour).
 const MAX_SECONDS: f64 = 3600.0;
 /// Largest page accepted, in MiB: the bound on one clip's memory (README, fetch limits).
-const MAX_MIB: f64 = 100.0;
+const MAX_MIB: f64 = 50.0;
 
 /// A number in (0, max]: NaN, infinities and negatives never reach a
 /// `Duration` (where they panic) or a byte count (where they wrap).
