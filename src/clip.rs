@@ -23,8 +23,13 @@ use crate::time;
 use crate::versions::{self, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version};
 use crate::watch::{self, HostGate};
 
-/// Largest local file accepted, same as the fetch cap's default.
-const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+/// Most tags a page may have. A long article with its page furniture has a
+/// few thousand; a page past this costs far more memory to parse than to
+/// read (10^6 empty paragraphs, 14 MB, took 462 MiB), so it is refused.
+pub const MAX_TAGS: usize = 200_000;
+/// Most paragraphs and headings one version may hold (a book chapter has a
+/// few hundred): every block is stored, indexed and diffed.
+pub const MAX_BLOCKS: usize = 20_000;
 
 /// What the reporter hands over to be clipped.
 #[derive(Clone, Debug)]
@@ -101,6 +106,10 @@ pub struct ClipOutcome {
     pub new_version: bool,
     pub title: String,
     pub url: Option<String>,
+    /// The canonical link a saved or pasted page declares. It is not used to
+    /// file the clip (Redline did not fetch the page from there, so the page
+    /// could join another story's history); offered for the reporter to confirm.
+    pub suggested_url: Option<String>,
 }
 
 /// The result of re-checking one source.
@@ -164,6 +173,11 @@ struct Captured {
     record: CaptureRecord,
     /// The URL to file the capture under (canonical, else final, else requested).
     url: Option<String>,
+    /// Keys under which an earlier clip of the same story may be filed. Only
+    /// addresses Redline fetched from, or that the reporter gave, are keys.
+    keys: Vec<String>,
+    /// See [`ClipOutcome::suggested_url`].
+    suggested_url: Option<String>,
 }
 
 impl Clipper {
@@ -209,7 +223,7 @@ impl Clipper {
             }
             ClipInput::File { path, url } => {
                 let format = TextFormat::from_path(&path)?;
-                let bytes = read_file(&path)?;
+                let bytes = read_file(&path, self.fetcher.limits.max_bytes)?;
                 from_content(bytes, format, url.as_deref(), CaptureMethod::File)?
             }
             ClipInput::Text {
@@ -217,7 +231,13 @@ impl Clipper {
                 format,
                 url,
                 method,
-            } => from_content(content, format, url.as_deref(), method)?,
+            } => {
+                let max = self.fetcher.limits.max_bytes;
+                if content.len() as u64 > max {
+                    return Err(too_large("the content", max));
+                }
+                from_content(content, format, url.as_deref(), method)?
+            }
         };
         self.store(captured).await
     }
@@ -227,8 +247,9 @@ impl Clipper {
             article,
             record,
             url,
+            keys,
+            suggested_url,
         } = captured;
-        let keys = url_keys(&record, url.as_deref());
         let now = time::now();
         let mut tx = self.db.write().await?;
         let mut existing = None;
@@ -277,6 +298,7 @@ impl Clipper {
             new_version,
             title: version.title,
             url,
+            suggested_url,
         })
     }
 
@@ -541,21 +563,20 @@ fn from_fetch(fetched: &Fetched) -> Result<Captured> {
         ),
         _ => charset::decode_text(&fetched.body, fetched.content_type.as_deref()),
     };
-    let article = match format {
-        TextFormat::Html => extract::extract_html(&decoded.text, Some(&fetched.final_url))?,
-        TextFormat::Markdown => extract::extract_plain(&decoded.text, true),
-        TextFormat::Text => extract::extract_plain(&decoded.text, false),
-    };
+    let article = extract_checked(&decoded.text, format, Some(&fetched.final_url))?;
     let mut record = record_of(fetched, CaptureMethod::Fetch, Some(decoded.encoding));
     record.canonical_url = trusted_canonical(article.canonical_url.as_deref(), &fetched.final_url);
     let url = record
         .canonical_url
         .clone()
         .or_else(|| Some(fetched.final_url.clone()));
+    let keys = url_keys(&record, url.as_deref());
     Ok(Captured {
         article,
         record,
         url,
+        keys,
+        suggested_url: None,
     })
 }
 
@@ -573,21 +594,19 @@ fn from_content(
         TextFormat::Html => charset::decode_html(&bytes, None, url.as_deref()),
         _ => charset::decode_text(&bytes, None),
     };
-    let article = match format {
-        TextFormat::Html => extract::extract_html(&decoded.text, url.as_deref())?,
-        TextFormat::Markdown => extract::extract_plain(&decoded.text, true),
-        TextFormat::Text => extract::extract_plain(&decoded.text, false),
-    };
+    let article = extract_checked(&decoded.text, format, url.as_deref())?;
     if article.title.trim().is_empty() && article.blocks.is_empty() {
         return Err(Error::Extract("the content has no text".into()));
     }
-    let canonical = match &url {
-        Some(u) => trusted_canonical(article.canonical_url.as_deref(), u),
-        None => article
-            .canonical_url
-            .clone()
-            .filter(|u| address::parse_clip_url(u).is_ok()),
-    };
+    // What the content says its address is, kept as evidence of the capture.
+    // Redline did not fetch it from there, so it files nothing: filed under
+    // its canonical link, a pasted page became "version 2" of an unrelated
+    // fetched story. Only the address the reporter gives is a key.
+    let canonical = article
+        .canonical_url
+        .as_deref()
+        .and_then(|u| address::parse_clip_url(u).ok())
+        .map(|u| u.to_string());
     let record = CaptureRecord {
         method: Some(method),
         requested_url: url.clone(),
@@ -607,10 +626,20 @@ fn from_content(
         charset: Some(decoded.encoding.to_string()),
         raw: Some(bytes),
     };
+    let keys = url
+        .as_deref()
+        .and_then(|u| address::parse_clip_url(u).ok())
+        .map(|u| vec![address::url_key(&u)])
+        .unwrap_or_default();
+    let suggested_url = canonical
+        .clone()
+        .filter(|c| keys.first() != Some(&keys_of(c)));
     Ok(Captured {
         article,
         record,
-        url: canonical.or(url),
+        url,
+        keys,
+        suggested_url,
     })
 }
 
@@ -626,18 +655,98 @@ fn trusted_canonical(canonical: Option<&str>, page_url: &str) -> Option<String> 
     (site(&canonical) == site(&page)).then(|| canonical.to_string())
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+/// The url key of an address already parsed once (empty if it no longer parses).
+fn keys_of(url: &str) -> String {
+    address::parse_clip_url(url)
+        .map(|u| address::url_key(&u))
+        .unwrap_or_default()
+}
+
+fn too_large(what: &str, max: u64) -> Error {
+    Error::Invalid(format!(
+        "{what} is larger than the {} MiB limit (see --max-mib)",
+        max as f64 / (1024.0 * 1024.0)
+    ))
+}
+
+/// Extracts the article after checking the text is worth parsing: text, not
+/// binary data read as some charset, and not so many tags that parsing it
+/// would take hundreds of MiB. The same checks for every way in.
+fn extract_checked(text: &str, format: TextFormat, url: Option<&str>) -> Result<Article> {
+    ensure_text(text)?;
+    if format == TextFormat::Html {
+        let tags = text.bytes().filter(|&b| b == b'<').count();
+        if tags > MAX_TAGS {
+            return Err(Error::Invalid(format!(
+                "the page has {tags} tags, more than the {MAX_TAGS} Redline clips"
+            )));
+        }
+    }
+    let article = match format {
+        TextFormat::Html => extract::extract_html(text, url)?,
+        TextFormat::Markdown => extract::extract_plain(text, true),
+        TextFormat::Text => extract::extract_plain(text, false),
+    };
+    if article.blocks.len() > MAX_BLOCKS {
+        return Err(Error::Invalid(format!(
+            "the page has {} paragraphs, more than the {MAX_BLOCKS} Redline keeps in one version",
+            article.blocks.len()
+        )));
+    }
+    Ok(article)
+}
+
+/// Refuses decoded content that is mostly not text. Binary data decodes to
+/// replacement characters (as UTF-8) or control characters (as a legacy
+/// charset); real pages, in any script, have almost none of either.
+fn ensure_text(text: &str) -> Result<()> {
+    let mut chars = 0usize;
+    let mut odd = 0usize;
+    for c in text.chars().take(1 << 16) {
+        chars += 1;
+        let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+        if control || c == '\u{fffd}' {
+            odd += 1;
+        }
+    }
+    // 1 in 50: a page with a few broken characters passes; random bytes
+    // (about 1 in 8 controls as windows-1252, 1 in 2 replacements as UTF-8) do not.
+    if odd * 50 > chars {
+        return Err(Error::Invalid(
+            "the content is binary data, not text or HTML".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a local file to clip. Only regular files: opening a FIFO or a
+/// device would block or never end.
+fn read_file(path: &Path, max: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
     let io = |e: std::io::Error| Error::Io {
         path: path.display().to_string(),
         reason: e.to_string(),
     };
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
+    if !meta.is_file() {
         return Err(Error::Invalid(format!(
-            "{} is larger than {} MiB",
-            path.display(),
-            MAX_FILE_BYTES / (1024 * 1024)
+            "{} is not a regular file",
+            path.display()
         )));
     }
-    std::fs::read(path).map_err(io)
+    let what = path.display().to_string();
+    if meta.len() > max {
+        return Err(too_large(&what, max));
+    }
+    // The file may grow between the check and the read.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(&what, max));
+    }
+    Ok(bytes)
 }

@@ -1,11 +1,14 @@
 //! The one way to open a Redline library. Nobody else creates connections.
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 
 use crate::error::{Error, Result};
 
@@ -19,12 +22,132 @@ const OPEN_RETRIES: u64 = 20;
 /// SQLite's process-wide soft heap limit, in bytes (see [`Db::open`]).
 pub const SOFT_HEAP_LIMIT: i64 = 48 << 20;
 
-/// True for SQLITE_BUSY / SQLITE_LOCKED, including their extended codes.
-fn is_busy(e: &sqlx::Error) -> bool {
+/// The migrations this build carries, embedded at compile time.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// SQLite's primary result code of a database error (extended codes folded).
+fn primary_code(e: &sqlx::Error) -> Option<i32> {
     e.as_database_error()
         .and_then(|d| d.code())
         .and_then(|c| c.parse::<i32>().ok())
-        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+        .map(|c| c & 0xff)
+}
+
+/// True for SQLITE_BUSY / SQLITE_LOCKED, including their extended codes.
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(primary_code(e), Some(5 | 6))
+}
+
+/// True when a migration failed because another process applied it at the
+/// same moment (its table exists, its row is recorded, or the file is busy).
+/// Anything else (a read-only file, a full disk) fails at once: retrying only
+/// made a doomed open take five seconds.
+fn is_migration_race(e: &MigrateError) -> bool {
+    let (MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _)) = e else {
+        return false;
+    };
+    match primary_code(e) {
+        Some(5 | 6 | 19) => true,
+        Some(1) => e.to_string().contains("already exists"),
+        _ => false,
+    }
+}
+
+/// Where a library's recorded migrations stand against this build's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Schema {
+    /// Every migration of this build is applied: opening writes nothing.
+    Current,
+    /// The first `applied` of this build's migrations are applied, in order and
+    /// unchanged (an older Redline's library, or a new file): migrating upgrades it.
+    Behind { applied: usize },
+}
+
+/// Reads the library's migration record and compares it with this build's.
+/// A migration this build does not know (a newer Redline made the library),
+/// a changed or failed one, or a gap is an error: migrating cannot fix those.
+pub(crate) async fn schema(conn: &mut SqliteConnection) -> Result<Schema> {
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if recorded == 0 {
+        return Ok(Schema::Behind { applied: 0 });
+    }
+    let rows: Vec<(i64, bool, Vec<u8>)> =
+        sqlx::query_as("SELECT version, success, checksum FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?;
+    let ours = &MIGRATOR.migrations;
+    for (i, (version, success, checksum)) in rows.iter().enumerate() {
+        let Some(known) = ours.iter().find(|m| m.version == *version) else {
+            return Err(Error::Migrate(format!(
+                "the library was made by a newer Redline (it has migration {version}, \
+                 which this version does not know); update Redline"
+            )));
+        };
+        if !success {
+            return Err(Error::Migrate(format!(
+                "migration {version} failed part-way in this library"
+            )));
+        }
+        if known.checksum.as_ref() != checksum.as_slice() {
+            return Err(Error::Migrate(format!(
+                "migration {version} in this library differs from this version's"
+            )));
+        }
+        if ours[i].version != *version {
+            return Err(Error::Migrate(format!(
+                "the library lacks migration {} but has later ones",
+                ours[i].version
+            )));
+        }
+    }
+    Ok(if rows.len() == ours.len() {
+        Schema::Current
+    } else {
+        Schema::Behind {
+            applied: rows.len(),
+        }
+    })
+}
+
+/// One schema object as `sqlite_master` records it: (type, name, table, SQL).
+pub(crate) type SchemaObject = (String, String, String, Option<String>);
+
+/// Every table, index, trigger and view in the library, except SQLite's own
+/// statistics tables (ANALYZE makes those; they hold no data of ours).
+pub(crate) async fn schema_objects(conn: &mut SqliteConnection) -> Result<BTreeSet<SchemaObject>> {
+    let rows: Vec<SchemaObject> = sqlx::query_as(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The schema objects of a new library after this build's first `applied`
+/// migrations: what a sound library at that point holds, and nothing else.
+pub(crate) async fn reference_objects(applied: usize) -> Result<BTreeSet<SchemaObject>> {
+    let mut conn = SqliteConnectOptions::from_str("sqlite::memory:")?
+        .connect()
+        .await?;
+    let migrator = Migrator {
+        migrations: Cow::Owned(
+            MIGRATOR.migrations[..applied.min(MIGRATOR.migrations.len())].to_vec(),
+        ),
+        ignore_missing: false,
+        locking: false,
+        no_tx: false,
+    };
+    migrator
+        .run_direct(&mut conn)
+        .await
+        .map_err(|e| Error::Migrate(e.to_string()))?;
+    let objects = schema_objects(&mut conn).await;
+    conn.close().await?;
+    objects
 }
 
 /// A handle on one library database. Cheap to clone (it wraps a pool).
@@ -47,9 +170,27 @@ impl Db {
                 })?;
             }
         }
+        Self::connect(path, true).await
+    }
+
+    /// Opens the library at `path` only if it is already there: for commands
+    /// that only read, so a mistyped `--db` is an error instead of a new
+    /// empty library (and the directories leading to it).
+    pub async fn open_existing(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(Error::Open {
+                path: path.display().to_string(),
+                reason: "there is no library there".into(),
+            });
+        }
+        Self::connect(path, false).await
+    }
+
+    async fn connect(path: &Path, create: bool) -> Result<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
@@ -117,14 +258,31 @@ impl Db {
         // (each is applied in its own transaction). Trying again then finds it done.
         let mut attempt = 0;
         loop {
-            match sqlx::migrate!("./migrations").run(&pool).await {
+            // A current library is left alone (a read-only file opens), and a
+            // newer Redline's library is refused before anything is written.
+            let state = {
+                let mut conn = pool.acquire().await?;
+                schema(&mut conn).await
+            };
+            match state {
+                Ok(Schema::Current) => break,
+                Ok(Schema::Behind { .. }) => {}
+                Err(e) => {
+                    pool.close().await;
+                    return Err(e);
+                }
+            }
+            match MIGRATOR.run(&pool).await {
                 Ok(()) => break,
-                Err(e) if attempt < OPEN_RETRIES => {
+                Err(e) if attempt < OPEN_RETRIES && is_migration_race(&e) => {
                     attempt += 1;
                     tracing::debug!(attempt, error = %e, "migration raced, retrying");
                     tokio::time::sleep(Duration::from_millis(25 * attempt)).await;
                 }
-                Err(e) => return Err(Error::Migrate(e.to_string())),
+                Err(e) => {
+                    pool.close().await;
+                    return Err(Error::Migrate(e.to_string()));
+                }
             }
         }
         crate::search::backfill(&pool).await?;
@@ -164,8 +322,19 @@ impl Db {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Waits for pending writes and closes every connection.
+    /// Waits for pending writes and closes every connection, so the last
+    /// close checkpoints the WAL and removes `-wal`/`-shm`.
+    ///
+    /// A connection a query just let go is handed back to the pool by a
+    /// background task; sqlx's `close` can finish before that task does, and
+    /// the straggler then closed after the process had exited (leaving the
+    /// WAL behind in 13 of 30 runs). So first wait, briefly, for every
+    /// connection to be back.
     pub async fn close(&self) {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while self.pool.num_idle() < self.pool.size() as usize && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
         self.pool.close().await;
     }
 }

@@ -629,3 +629,167 @@ async fn note_exports_as_markdown_with_footnoted_citations() {
         )
     );
 }
+
+/// Writes `entries` in this order, then renames entries by rewriting their
+/// names in place (same length): the zip writer refuses what a forger's
+/// tools will happily write, such as two entries with one name.
+fn forge_zip(path: &std::path::Path, entries: &[(&str, &[u8])], renames: &[(&str, &str)]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    let mut bytes = std::fs::read(path).unwrap();
+    for (from, to) in renames {
+        assert_eq!(from.len(), to.len());
+        let (from, to) = (from.as_bytes(), to.as_bytes());
+        let mut i = 0;
+        while i + from.len() <= bytes.len() {
+            if &bytes[i..i + from.len()] == from {
+                bytes[i..i + from.len()].copy_from_slice(to);
+            }
+            i += 1;
+        }
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[tokio::test]
+async fn verify_rejects_a_duplicate_entry_and_data_in_a_directory() {
+    let (dir, db) = library().await;
+    let (id, _) = revised_story(&db).await;
+    let path = dir.path().join("grain.zip");
+    export::write_bundle(&db, id, &path).await.unwrap();
+    let original = zip_entries(&path);
+    let forged_text = String::from_utf8(original["versions/2.txt"].clone())
+        .unwrap()
+        .replace("10,000", "30,000");
+
+    // A tampered copy of versions/2.txt placed first, the genuine one after.
+    let mut entries: Vec<(&str, &[u8])> = vec![("versions/2.tx_", forged_text.as_bytes())];
+    entries.extend(original.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+    let forged = dir.path().join("forged.zip");
+    forge_zip(&forged, &entries, &[("versions/2.tx_", "versions/2.txt")]);
+    let report = export::verify_bundle(&forged).unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert_eq!(report.duplicates, ["versions/2.txt"]);
+
+    // Bytes hidden inside a directory entry.
+    let mut entries: Vec<(&str, &[u8])> = original
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    entries.push(("hidden_", b"<p>Minister: the corridor is closed.</p>"));
+    forge_zip(&forged, &entries, &[("hidden_", "hidden/")]);
+    let report = export::verify_bundle(&forged).unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert_eq!(report.tampered, ["hidden/"]);
+}
+
+#[tokio::test]
+async fn verify_flags_a_capture_removed_consistently_from_the_manifest() {
+    let (dir, db) = library().await;
+    let (id, _) = revised_story(&db).await;
+    let path = dir.path().join("grain.zip");
+    export::write_bundle(&db, id, &path).await.unwrap();
+    let mut entries = zip_entries(&path);
+    // The unchanged re-fetch (capture 2) removed with its file, every hash intact.
+    let mut m: serde_json::Value = serde_json::from_slice(&entries["manifest.json"]).unwrap();
+    m["captures"].as_array_mut().unwrap().remove(1);
+    entries.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    entries.remove("captures/2.raw");
+    let edited = dir.path().join("edited.zip");
+    rewrite_zip(&edited, &entries);
+    let report = export::verify_bundle(&edited).unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert_eq!(report.gaps, ["capture 2"]);
+    assert!(report.tampered.is_empty() && report.missing.is_empty());
+
+    // Version 1 dropped the same way.
+    let mut entries = zip_entries(&path);
+    let mut m: serde_json::Value = serde_json::from_slice(&entries["manifest.json"]).unwrap();
+    m["versions"].as_array_mut().unwrap().remove(0);
+    for c in m["captures"].as_array_mut().unwrap() {
+        if c["versionSeq"] == 1 {
+            c["versionSeq"] = serde_json::Value::Null;
+            c["versionTextSha256"] = serde_json::Value::Null;
+        }
+    }
+    entries.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    entries.remove("versions/1.txt");
+    rewrite_zip(&edited, &entries);
+    let report = export::verify_bundle(&edited).unwrap();
+    assert_eq!(report.gaps, ["version 1"]);
+    assert!(!report.ok);
+}
+
+#[tokio::test]
+async fn verify_prints_hostile_entry_names_escaped() {
+    let (dir, db) = library().await;
+    let (id, _) = revised_story(&db).await;
+    let path = dir.path().join("grain.zip");
+    export::write_bundle(&db, id, &path).await.unwrap();
+    let mut entries = zip_entries(&path);
+    // Would retitle the terminal and clear the screen if printed raw.
+    let hostile = "captures/\u{1b}]0;all verified\u{7}\u{1b}[2J\u{202e}war.raw";
+    entries.insert(hostile.into(), b"x".to_vec());
+    let planted = dir.path().join("planted.zip");
+    rewrite_zip(&planted, &entries);
+    let report = export::verify_bundle(&planted).unwrap();
+    assert_eq!(
+        report.extra,
+        ["captures/\\u{1b}]0;all verified\\u{7}\\u{1b}[2J\\u{202e}war.raw"]
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("verify-bundle")
+        .arg(&planted)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("EXTRA     captures/\\u{1b}]0;all verified"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'),
+        "{stdout}"
+    );
+}
+
+/// Peak resident memory of this process, from /proc (Linux).
+fn peak_rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+#[tokio::test]
+async fn verify_streams_a_huge_entry_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.zip");
+    {
+        // 512 MiB of zeros deflates to about half a megabyte.
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default().large_file(true);
+        zip.start_file("captures/1.raw", options).unwrap();
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..512 {
+            zip.write_all(&chunk).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let before = peak_rss_bytes();
+    let report = export::verify_bundle(&path).unwrap();
+    let grew = peak_rss_bytes().saturating_sub(before);
+    assert_eq!(report.missing, ["manifest.json"]);
+    assert_eq!(report.extra, ["captures/1.raw"]);
+    assert!(
+        grew < 64 << 20,
+        "verifying grew the peak by {} MiB",
+        grew >> 20
+    );
+}

@@ -26,10 +26,13 @@ pub struct ClipArgs {
 }
 
 pub async fn clip(args: ClipArgs, db: &Db, json: bool) -> Result<(), Error> {
+    let limits = args.fetch.limits();
     let input = if args.target == "-" {
         let mut content = Vec::new();
+        // One byte past the limit, so the core can refuse what is too large
+        // instead of storing a silently truncated copy.
         std::io::stdin()
-            .take(20 * 1024 * 1024 + 1)
+            .take(limits.max_bytes + 1)
             .read_to_end(&mut content)
             .map_err(|e| Error::Io {
                 path: "standard input".into(),
@@ -60,7 +63,7 @@ pub async fn clip(args: ClipArgs, db: &Db, json: bool) -> Result<(), Error> {
             url: args.url,
         }
     };
-    let clipper = Clipper::new(db.clone(), args.fetch.limits())?;
+    let clipper = Clipper::new(db.clone(), limits)?;
     let out = clipper.clip(input).await?;
     if json {
         return print_json(&out);
@@ -74,6 +77,9 @@ pub async fn clip(args: ClipArgs, db: &Db, json: bool) -> Result<(), Error> {
         "source {}  version {} (#{})  {}  {}",
         out.source_id, out.version_id, out.version_seq, what, out.title
     );
+    if let Some(u) = &out.suggested_url {
+        println!("  the page names {u} as its address; not used (give --url to file it there)");
+    }
     Ok(())
 }
 
@@ -155,6 +161,14 @@ pub async fn check(args: CheckArgs, db: &Db, json: bool) -> Result<(), Error> {
                 ),
             }
         }
+    }
+    // A scheduled `check` must be able to tell that nothing worked.
+    if !outcomes.is_empty() && outcomes.iter().all(|o| o.status == CheckStatus::Failed) {
+        return Err(Error::Invalid(format!(
+            "every check failed ({} of {})",
+            outcomes.len(),
+            outcomes.len()
+        )));
     }
     Ok(())
 }

@@ -153,6 +153,12 @@ pub async fn verify(args: VerifyArgs, json: bool) -> Result<(), Error> {
         for f in &report.extra {
             println!("  EXTRA     {f}");
         }
+        for f in &report.duplicates {
+            println!("  DUPLICATE {f}");
+        }
+        for g in &report.gaps {
+            println!("  GAP       {g} (missing from the numbering)");
+        }
     }
     if report.ok {
         Ok(())

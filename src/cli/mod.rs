@@ -89,15 +89,39 @@ pub enum Command {
 /// Fetch limits any fetching command accepts.
 #[derive(Args, Clone, Debug)]
 pub struct FetchArgs {
-    /// Total time limit for one fetch, in seconds (default 30).
-    #[arg(long, value_name = "SECONDS")]
+    /// Total time limit for one fetch, in seconds (default 30, at most 3600).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, allow_hyphen_values = true)]
     pub timeout: Option<f64>,
-    /// Connect time limit, in seconds (default 10).
-    #[arg(long, value_name = "SECONDS")]
+    /// Connect time limit, in seconds (default 10, at most 3600).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, allow_hyphen_values = true)]
     pub connect_timeout: Option<f64>,
-    /// Largest page accepted, in MiB after decompression (default 20).
-    #[arg(long, value_name = "MIB")]
+    /// Largest page accepted, in MiB after decompression (default 20, at most 50).
+    #[arg(long, value_name = "MIB", value_parser = mebibytes, allow_hyphen_values = true)]
     pub max_mib: Option<f64>,
+}
+
+/// Longest time limit accepted, in seconds (an hour).
+const MAX_SECONDS: f64 = 3600.0;
+/// Largest page accepted, in MiB: the bound on one clip's memory (README, fetch limits).
+const MAX_MIB: f64 = 50.0;
+
+/// A number in (0, max]: NaN, infinities and negatives never reach a
+/// `Duration` (where they panic) or a byte count (where they wrap).
+fn bounded(s: &str, max: f64, unit: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= max => Ok(v),
+        _ => Err(format!(
+            "must be a number of {unit} above 0 and at most {max}"
+        )),
+    }
+}
+
+fn seconds(s: &str) -> Result<f64, String> {
+    bounded(s, MAX_SECONDS, "seconds")
+}
+
+fn mebibytes(s: &str) -> Result<f64, String> {
+    bounded(s, MAX_MIB, "MiB")
 }
 
 /// Prints a value as pretty JSON on stdout.
@@ -108,7 +132,10 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<(), Error> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     // Diagnostics only on request (RUST_LOG=debug); errors are printed once, below.
     if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG") {
         tracing_subscriber::fmt()
@@ -135,8 +162,41 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn open(db: Option<PathBuf>) -> Result<Db, Error> {
-    Db::open(db.unwrap_or_else(redline::db::default_path)).await
+/// Help and version go out as clap prints them; a usage error is one line on
+/// stderr like every other error (clap's own adds a usage block and a hint).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    // The first paragraph is the error; the rest is usage and tips.
+    let text = e.to_string();
+    let first: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let first = first.join(" ");
+    let first = first.strip_prefix("error: ").unwrap_or(&first);
+    eprintln!("redline: {first} (see redline --help)");
+    ExitCode::from(2)
+}
+
+/// Opens the library. A command that only reads never creates one: given a
+/// path by `--db` or `REDLINE_DB` that holds no library, it fails instead of
+/// leaving an empty library (and its directories) at a mistyped path.
+async fn open(db: Option<PathBuf>, reads_only: bool) -> Result<Db, Error> {
+    match db {
+        Some(path) if reads_only => Db::open_existing(path).await,
+        Some(path) => Db::open(path).await,
+        None => Db::open(redline::db::default_path()).await,
+    }
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
@@ -150,7 +210,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
             backup::restore(args, &path, json).await
         }
         command => {
-            let db = open(cli.db).await?;
+            let reads_only = matches!(
+                command,
+                Command::Sources(_)
+                    | Command::Versions(_)
+                    | Command::Show(_)
+                    | Command::Diff(_)
+                    | Command::Quotes(_)
+                    | Command::Search(_)
+                    | Command::Export(_)
+                    | Command::Backup(_)
+            );
+            let db = open(cli.db, reads_only).await?;
             let result = match command {
                 Command::Clip(args) => clip::clip(args, &db, json).await,
                 Command::Check(args) => clip::check(args, &db, json).await,

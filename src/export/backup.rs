@@ -5,16 +5,18 @@
 //! reading and writing while it runs.
 //!
 //! A restore never writes into a library in place. It copies the backup next
-//! to the target, checks the copy (`PRAGMA integrity_check`, and that it is a
-//! Redline library) and renames it over the target, which is atomic on one
-//! filesystem. The previous file is kept beside it as
-//! `<name>.before-restore-<time>`.
+//! to the target and checks the copy: `PRAGMA integrity_check`; this build's
+//! migrations recorded unchanged (an older Redline's prefix is accepted and
+//! upgraded on the next open, a newer one refused); exactly the tables,
+//! indexes and triggers those migrations make, nothing foreign; and every
+//! raw capture's bytes matching their SHA-256. Then it renames the copy over
+//! the target, which is atomic on one filesystem. The previous file is kept
+//! beside it as `<name>.before-restore-<time>`.
 //!
 //! It refuses while any connection (the app, a CLI) has the target open:
 //! renaming a file under open connections, or next to a WAL that SQLite would
-//! replay into the restored file, would corrupt it. "Open" is tested by taking
-//! an exclusive lock on the target (waiting up to 2 s); a WAL left by a crash
-//! is folded into the old file first, so the kept copy is complete.
+//! replay into the restored file, would corrupt it. "Open" is a lock test
+//! (see [`quiesce`]), and a refusal leaves the target as it was.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteLockingMode};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
-use crate::db::Db;
+use crate::db::{self, Db, Schema};
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -121,33 +123,117 @@ async fn check_staged(staged: &Path, backup: &Path) -> Result<(i64, i64, i64)> {
     let mut conn = exclusive(staged, false)
         .await
         .map_err(|e| Error::Invalid(format!("{} cannot be opened: {e}", backup.display())))?;
-    let result = async {
-        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&mut conn)
-            .await
-            .map_err(|e| Error::Invalid(format!("{} is damaged: {e}", backup.display())))?;
-        if rows.len() != 1 || rows[0] != "ok" {
-            return Err(Error::Invalid(format!(
-                "{} fails its integrity check: {}",
-                backup.display(),
-                rows.join("; ")
-            )));
-        }
-        sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM versions), \
-                    (SELECT COUNT(*) FROM notes)",
-        )
-        .fetch_one(&mut conn)
-        .await
-        .map_err(|_| Error::Invalid(format!("{} is not a Redline library", backup.display())))
-    }
-    .await;
+    let result = check_library(&mut conn, backup).await;
     conn.close().await?;
     result
 }
 
+/// A restore must bring back only what Redline itself would have written: a
+/// planted trigger would run on the next clip, a forged hash would pass as
+/// evidence, and a file a newer Redline made would not open afterwards.
+async fn check_library(conn: &mut SqliteConnection, backup: &Path) -> Result<(i64, i64, i64)> {
+    let refuse =
+        |why: String| Error::Invalid(format!("{} cannot be restored: {why}", backup.display()));
+    let not_ours = |why: String| {
+        Error::Invalid(format!(
+            "{} is not a Redline library: {why}",
+            backup.display()
+        ))
+    };
+    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| Error::Invalid(format!("{} is damaged: {e}", backup.display())))?;
+    if rows.len() != 1 || rows[0] != "ok" {
+        return Err(Error::Invalid(format!(
+            "{} fails its integrity check: {}",
+            backup.display(),
+            rows.join("; ")
+        )));
+    }
+    // An older Redline's library is accepted (opening it runs the rest of the
+    // migrations); its schema must then be exactly what those migrations made.
+    let applied = match db::schema(conn).await {
+        Ok(Schema::Current) => db::reference_objects(usize::MAX).await,
+        Ok(Schema::Behind { applied: 0 }) => {
+            return Err(not_ours("it records no Redline migrations".into()))
+        }
+        Ok(Schema::Behind { applied }) => db::reference_objects(applied).await,
+        Err(Error::Migrate(why)) => return Err(refuse(why)),
+        Err(e) => return Err(not_ours(e.to_string())),
+    };
+    let expected = applied?;
+    let found = db::schema_objects(conn).await?;
+    if let Some((kind, name, ..)) = found.difference(&expected).next() {
+        let differs = expected.iter().any(|(k, n, ..)| k == kind && n == name);
+        return Err(not_ours(if differs {
+            format!("its {kind} \"{}\" differs from Redline's", escape(name))
+        } else {
+            format!(
+                "it holds a {kind} \"{}\" that Redline does not make",
+                escape(name)
+            )
+        }));
+    }
+    if let Some((kind, name, ..)) = expected.difference(&found).next() {
+        return Err(not_ours(format!("it lacks the {kind} \"{name}\"")));
+    }
+    check_raw_hashes(conn).await.map_err(refuse)?;
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM versions), \
+                (SELECT COUNT(*) FROM notes)",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| not_ours(e.to_string()))
+}
+
+/// Decompresses every raw capture (one at a time, streaming into the hash)
+/// and checks its size and SHA-256 against the row: the raw bytes are the
+/// evidence, and a restore must not launder a forged hash into the library.
+async fn check_raw_hashes(conn: &mut SqliteConnection) -> std::result::Result<(), String> {
+    use futures_util::TryStreamExt;
+    use sha2::{Digest, Sha256};
+    let mut rows = sqlx::query_as::<_, (i64, Vec<u8>, Option<i64>, Option<String>)>(
+        "SELECT id, raw_zstd, raw_size, raw_sha256 FROM captures WHERE raw_zstd IS NOT NULL",
+    )
+    .fetch(&mut *conn);
+    while let Some((id, zstd, size, sha)) = rows.try_next().await.map_err(|e| e.to_string())? {
+        let bad = || format!("the raw bytes of capture {id} do not match their recorded hash");
+        let (Some(size), Some(sha)) = (size, sha) else {
+            return Err(bad());
+        };
+        let mut hasher = Sha256::new();
+        let decoder = zstd::stream::read::Decoder::new(&zstd[..]).map_err(|_| bad())?;
+        // One byte past the recorded size is enough to tell a mismatch, and
+        // stops a small forged blob from inflating without limit.
+        let mut limited = std::io::Read::take(decoder, size.max(0) as u64 + 1);
+        let n = std::io::copy(&mut limited, &mut hasher).map_err(|_| bad())?;
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if n != size as u64 || digest != sha.to_ascii_lowercase() {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+/// A name read from a foreign file, fit to print: control characters escaped.
+fn escape(name: &str) -> String {
+    name.chars().flat_map(char::escape_debug).collect()
+}
+
 /// Makes sure nobody has the library at `target` open, and folds any WAL
-/// left by a crash into the file so the kept copy is complete.
+/// left by a crash into the file so the kept copy is complete. Changes
+/// nothing else: the journal mode and every file beside it stay as they were.
+///
+/// "Open" is a lock, not the presence of files: the first read with exclusive
+/// locking takes SQLite's exclusive lock on the file, which every open
+/// connection in any process blocks. In that mode SQLite keeps the WAL index
+/// in its own memory, so a stale `-shm` a `kill -9` left behind is ignored.
 async fn quiesce(target: &Path) -> Result<()> {
     let open = || {
         Error::Invalid(format!(
@@ -155,11 +241,31 @@ async fn quiesce(target: &Path) -> Result<()> {
             target.display()
         ))
     };
-    if target.exists() {
-        let conn = exclusive(target, false).await.map_err(|_| open())?;
-        conn.close().await?;
+    if !target.exists() {
+        return Ok(());
     }
-    if ["-wal", "-shm"].iter().any(|s| sidecar(target, s).exists()) {
+    let mut conn = SqliteConnectOptions::new()
+        .filename(target)
+        .locking_mode(SqliteLockingMode::Exclusive)
+        .busy_timeout(Duration::from_secs(2))
+        .connect()
+        .await
+        .map_err(|_| open())?;
+    let taken = async {
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .execute(&mut conn)
+            .await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut conn)
+            .await
+    }
+    .await;
+    conn.close().await?;
+    taken.map_err(|_| open())?;
+    // Closing the only connection removed the WAL; one with frames now means
+    // someone opened the library in between.
+    let wal = sidecar(target, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
         return Err(open());
     }
     Ok(())

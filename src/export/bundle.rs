@@ -74,7 +74,10 @@ pub struct ManifestVersion {
     pub text_file_sha256: String,
 }
 
-/// What [`verify_bundle`] found. `ok` only when nothing is tampered, missing or extra.
+/// What [`verify_bundle`] found. `ok` only when nothing is tampered, missing,
+/// extra, duplicated or skipped in the numbering. Names are as in the zip
+/// with control and bidirectional-override characters escaped (`\u{1b}`),
+/// so printing them cannot drive the terminal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -89,6 +92,13 @@ pub struct BundleReport {
     pub missing: Vec<String>,
     /// Files in the zip the manifest does not name.
     pub extra: Vec<String>,
+    /// Names that occur more than once in the zip: a reader would see only
+    /// one of the copies, so which one was checked proves nothing.
+    pub duplicates: Vec<String>,
+    /// Captures or versions missing from the manifest's 1, 2, 3 … numbering
+    /// (`capture 3`, `version 2`): the manifest is unsigned, so a consistent
+    /// removal is only visible as a gap.
+    pub gaps: Vec<String>,
 }
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -187,22 +197,39 @@ pub async fn write_bundle(db: &Db, source_id: i64, path: &Path) -> Result<Manife
     Ok(manifest)
 }
 
+/// Largest manifest read into memory; a real one is a few KB per capture.
+const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A zip entry name fit to print: control characters and bidirectional
+/// overrides written as `\u{..}` escapes, everything else as is.
+fn printable(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi || c == '\\' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Re-checks a bundle: every file the manifest names must be present with the
 /// recorded SHA-256, no other file may be present, and each capture's version
 /// hash must agree with that version's entry.
+///
+/// Entries are hashed as they stream (memory stays small for any entry size);
+/// only the manifest is read whole, up to 16 MiB.
 pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
-    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| io_err(path, e))?;
-    let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(|e| io_err(path, e))?;
-        if f.is_dir() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
-        contents.insert(f.name().to_string(), bytes);
-    }
+    use sha2::{Digest, Sha256};
+    // The central directory is what unzip shows; its reader keeps one entry
+    // per name, so duplicates are found by walking the local entries instead.
+    let listed: BTreeSet<String> = {
+        let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+        let zip = zip::ZipArchive::new(file).map_err(|e| io_err(path, e))?;
+        zip.file_names().map(str::to_string).collect()
+    };
     let mut report = BundleReport {
         ok: false,
         source_id: None,
@@ -210,17 +237,77 @@ pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
         tampered: Vec::new(),
         missing: Vec::new(),
         extra: Vec::new(),
+        duplicates: Vec::new(),
+        gaps: Vec::new(),
     };
-    let Some(manifest_bytes) = contents.remove("manifest.json") else {
-        report.missing.push("manifest.json".into());
-        report.extra = contents.into_keys().collect();
+    // Entry name → SHA-256 of its bytes.
+    let mut hashes: BTreeMap<String, String> = BTreeMap::new();
+    let mut manifest_bytes = None;
+    let mut stream =
+        std::io::BufReader::new(std::fs::File::open(path).map_err(|e| io_err(path, e))?);
+    let mut seen = BTreeSet::new();
+    while let Some(mut f) =
+        zip::read::read_zipfile_from_stream(&mut stream).map_err(|e| io_err(path, e))?
+    {
+        let name = f.name().to_string();
+        if !seen.insert(name.clone()) {
+            report.duplicates.push(printable(&name));
+        }
+        if !listed.contains(&name) {
+            // Hidden from the central directory: unzip would not show it.
+            report.tampered.push(printable(&name));
+        }
+        if f.is_dir() {
+            // A directory carries no bytes; any there are hidden from a reader.
+            let stray = std::io::copy(&mut f, &mut std::io::sink()).map_err(|e| io_err(path, e))?;
+            if stray > 0 {
+                report.tampered.push(printable(&name));
+            }
+            continue;
+        }
+        if name == "manifest.json" {
+            let mut bytes = Vec::new();
+            (&mut f)
+                .take(MAX_MANIFEST_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| io_err(path, e))?;
+            std::io::copy(&mut f, &mut std::io::sink()).map_err(|e| io_err(path, e))?;
+            if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+                report.tampered.push(name.clone());
+            } else if manifest_bytes.is_none() {
+                manifest_bytes = Some(bytes);
+            }
+            hashes.insert(name, String::new());
+            continue;
+        }
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut f, &mut hasher).map_err(|e| io_err(path, e))?;
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        hashes.entry(name).or_insert(digest);
+    }
+    if let Some(name) = listed.iter().find(|n| !seen.contains(*n)) {
+        report.tampered.push(printable(name));
+    }
+    report.duplicates.sort();
+    report.duplicates.dedup();
+    hashes.remove("manifest.json");
+    let printable_keys = |h: &BTreeMap<String, String>| h.keys().map(|k| printable(k)).collect();
+    let Some(manifest_bytes) = manifest_bytes else {
+        if !report.tampered.iter().any(|t| t == "manifest.json") {
+            report.missing.push("manifest.json".into());
+        }
+        report.extra = printable_keys(&hashes);
         return Ok(report);
     };
     let manifest: Manifest = match serde_json::from_slice(&manifest_bytes) {
         Ok(m) => m,
         Err(_) => {
             report.tampered.push("manifest.json".into());
-            report.extra = contents.into_keys().collect();
+            report.extra = printable_keys(&hashes);
             return Ok(report);
         }
     };
@@ -230,7 +317,7 @@ pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
     for c in &manifest.captures {
         match (&c.raw_file, &c.raw_sha256) {
             (Some(f), Some(h)) => expected.push((f.clone(), h.clone())),
-            (Some(f), None) => report.tampered.push(f.clone()),
+            (Some(f), None) => report.tampered.push(printable(f)),
             _ => {}
         }
     }
@@ -240,18 +327,18 @@ pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
     let mut named = BTreeSet::new();
     for (name, hash) in expected {
         named.insert(name.clone());
-        match contents.get(&name) {
-            None => report.missing.push(name),
-            Some(bytes) if sha256_hex(bytes) == hash.to_ascii_lowercase() => {
-                report.verified.push(name)
+        match hashes.get(&name) {
+            None => report.missing.push(printable(&name)),
+            Some(found) if *found == hash.to_ascii_lowercase() => {
+                report.verified.push(printable(&name))
             }
-            Some(_) => report.tampered.push(name),
+            Some(_) => report.tampered.push(printable(&name)),
         }
     }
-    report.extra = contents
+    report.extra = hashes
         .keys()
         .filter(|k| !named.contains(*k))
-        .cloned()
+        .map(|k| printable(k))
         .collect();
 
     let version_hashes: BTreeMap<i64, &str> = manifest
@@ -266,8 +353,46 @@ pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
     if !consistent {
         report.tampered.push("manifest.json".into());
     }
+    report
+        .gaps
+        .extend(gaps("capture", manifest.captures.iter().map(|c| c.n)));
+    report
+        .gaps
+        .extend(gaps("version", manifest.versions.iter().map(|v| v.seq)));
     report.tampered.sort();
     report.tampered.dedup();
-    report.ok = report.tampered.is_empty() && report.missing.is_empty() && report.extra.is_empty();
+    report.ok = report.tampered.is_empty()
+        && report.missing.is_empty()
+        && report.extra.is_empty()
+        && report.duplicates.is_empty()
+        && report.gaps.is_empty();
     Ok(report)
+}
+
+/// The numbers missing from 1..=max of a manifest's numbering (and any
+/// number that repeats or is not positive), named as `"{what} {n}"`.
+fn gaps(what: &str, numbers: impl Iterator<Item = i64>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for n in numbers {
+        if n < 1 || !seen.insert(n) {
+            out.push(format!("{what} {n} (repeated or out of range)"));
+        }
+    }
+    let max = seen.last().copied().unwrap_or(0);
+    // A count past the entries actually listed is itself the gap; don't list a billion.
+    let listed = seen.len() as i64;
+    if max > listed + 1000 {
+        out.push(format!(
+            "{what}s {} to {max} (of {listed} listed)",
+            listed + 1
+        ));
+        return out;
+    }
+    out.extend(
+        (1..=max)
+            .filter(|n| !seen.contains(n))
+            .map(|n| format!("{what} {n}")),
+    );
+    out
 }

@@ -7,4 +7,10 @@ export type ClipOutcome = { sourceId: number, versionId: number,
 /**
  * Version number within the source (1, 2, …).
  */
-versionSeq: number, captureId: number, newSource: boolean, newVersion: boolean, title: string, url: string | null, };
+versionSeq: number, captureId: number, newSource: boolean, newVersion: boolean, title: string, url: string | null, 
+/**
+ * The canonical link a saved or pasted page declares. It is not used to
+ * file the clip (Redline did not fetch the page from there, so the page
+ * could join another story's history); offered for the reporter to confirm.
+ */
+suggestedUrl: string | null, };
