@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use redline::{Db, Error};
+use redline::notebook::{Notebook, Settings};
+use redline::Error;
 
 mod backup;
 mod cite;
@@ -135,8 +136,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn open(db: Option<PathBuf>) -> Result<Db, Error> {
-    Db::open(db.unwrap_or_else(redline::db::default_path)).await
+async fn open(db: Option<PathBuf>, settings: Settings) -> Result<Notebook, Error> {
+    Notebook::open(db.unwrap_or_else(redline::db::default_path), settings).await
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
@@ -150,7 +151,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
             backup::restore(args, &path, json).await
         }
         command => {
-            let db = open(cli.db).await?;
+            let limits = match &command {
+                Command::Clip(args) => args.fetch.limits(),
+                Command::Check(args) => args.fetch.limits(),
+                _ => Default::default(),
+            };
+            let settings = Settings {
+                limits,
+                ..Settings::default()
+            };
+            let db = open(cli.db, settings).await?;
             let result = match command {
                 Command::Clip(args) => clip::clip(args, &db, json).await,
                 Command::Check(args) => clip::check(args, &db, json).await,

@@ -17,8 +17,6 @@ mod inline;
 pub mod render;
 mod summary;
 
-pub(crate) use align::is_unspaced_char as is_unspaced;
-
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, BlockKind};
