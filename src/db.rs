@@ -1,7 +1,6 @@
 //! The one way to open a Redline library. Nobody else creates connections.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -89,26 +88,6 @@ impl Db {
             }
         };
         Self::migrate(pool, Some(path.to_path_buf())).await
-    }
-
-    /// A private, empty library in memory, for tests and one-off extraction.
-    pub async fn open_in_memory() -> Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|e| Error::Open {
-                path: ":memory:".into(),
-                reason: e.to_string(),
-            })?
-            .foreign_keys(true);
-        // One connection: every in-memory connection would be its own database.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .map_err(|e| Error::Open {
-                path: ":memory:".into(),
-                reason: e.to_string(),
-            })?;
-        Self::migrate(pool, None).await
     }
 
     async fn migrate(pool: SqlitePool, path: Option<PathBuf>) -> Result<Self> {

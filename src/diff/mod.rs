@@ -183,9 +183,3 @@ fn text_change(from: &str, to: &str) -> Option<TextChange> {
         to: to.to_string(),
     })
 }
-
-/// Word-level (or, for unspaced scripts, character-level) changes between two
-/// pieces of text, cleaned up to read like track changes.
-pub fn inline_spans(old: &str, new: &str) -> Vec<Span> {
-    inline::spans(old, new)
-}
