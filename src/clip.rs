@@ -21,7 +21,7 @@ use crate::normalize;
 use crate::quotes;
 use crate::time;
 use crate::versions::{self, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version};
-use crate::watch::{self, HostGate};
+use crate::watch;
 
 /// Most tags a page may have. A long article with its page furniture has a
 /// few thousand; a page past this costs far more memory to parse than to
@@ -143,6 +143,21 @@ impl CheckOutcome {
             error: None,
         }
     }
+
+    /// A check that failed before anything was captured (an unknown source,
+    /// one with no URL): reported like a failed fetch, with no capture.
+    pub fn failed_before_capture(source_id: i64, error: &Error) -> Self {
+        CheckOutcome {
+            source_id,
+            status: CheckStatus::Failed,
+            capture_id: None,
+            version_id: None,
+            version_seq: None,
+            title: None,
+            error_code: Some(error.code().to_string()),
+            error: Some(error.to_string()),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -154,17 +169,13 @@ pub enum CheckStatus {
     Failed,
 }
 
-/// Least time between two requests to the same site during re-checks.
-pub const POLITE_GAP: std::time::Duration = std::time::Duration::from_millis(1000);
-/// How many re-checks run at once (to different sites).
-const PARALLEL_CHECKS: usize = 4;
-
-/// Clips and re-checks into one library with one set of fetch limits.
+/// Clips and re-checks into one library with one set of fetch limits. It
+/// does not pace requests: the [`crate::notebook::Notebook`] that owns it
+/// holds the one politeness gate per site.
 #[derive(Clone, Debug)]
 pub struct Clipper {
     db: Db,
     fetcher: Fetcher,
-    gate: HostGate,
 }
 
 /// Content ready to be stored: the article and the facts of its capture.
@@ -185,23 +196,7 @@ impl Clipper {
         Ok(Clipper {
             db,
             fetcher: Fetcher::new(limits)?,
-            gate: HostGate::new(POLITE_GAP),
         })
-    }
-
-    /// Re-checks every watched source that is due (see [`crate::watch`]),
-    /// a few at a time, one request per site at a time.
-    pub async fn check_due(&self) -> Result<Vec<Result<CheckOutcome>>> {
-        use futures_util::stream::{self, StreamExt};
-        let due = {
-            let mut conn = self.db.pool().acquire().await?;
-            watch::due_sources(&mut conn, chrono::Utc::now()).await?
-        };
-        Ok(stream::iter(due)
-            .map(|id| self.check(id))
-            .buffer_unordered(PARALLEL_CHECKS)
-            .collect()
-            .await)
     }
 
     pub fn db(&self) -> &Db {
@@ -327,13 +322,7 @@ impl Clipper {
                 "source {source_id} has no URL to re-check (it was pasted or imported)"
             )));
         };
-        let fetched = {
-            let _turn = match url::Url::parse(&url) {
-                Ok(u) => Some(self.gate.enter_url(&u).await),
-                Err(_) => None,
-            };
-            self.fetcher.get(&url, &validators).await
-        };
+        let fetched = self.fetcher.get(&url, &validators).await;
         match fetched {
             Ok(fetched) if fetched.not_modified => {
                 let record = record_of(&fetched, CaptureMethod::Fetch, None);
@@ -371,17 +360,6 @@ impl Clipper {
                 self.failed(source_id, record, e.into(), latest).await
             }
         }
-    }
-
-    /// Re-checks many sources, a few at a time, never stopping at a failure.
-    /// Results come in the order of `source_ids`.
-    pub async fn check_many(&self, source_ids: &[i64]) -> Vec<Result<CheckOutcome>> {
-        use futures_util::stream::{self, StreamExt};
-        stream::iter(source_ids.iter().copied())
-            .map(|id| self.check(id))
-            .buffered(PARALLEL_CHECKS)
-            .collect()
-            .await
     }
 
     async fn store_check(&self, source_id: i64, captured: Captured) -> Result<CheckOutcome> {

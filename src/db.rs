@@ -232,26 +232,6 @@ impl Db {
         Self::migrate(pool, Some(path.to_path_buf())).await
     }
 
-    /// A private, empty library in memory, for tests and one-off extraction.
-    pub async fn open_in_memory() -> Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|e| Error::Open {
-                path: ":memory:".into(),
-                reason: e.to_string(),
-            })?
-            .foreign_keys(true);
-        // One connection: every in-memory connection would be its own database.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .map_err(|e| Error::Open {
-                path: ":memory:".into(),
-                reason: e.to_string(),
-            })?;
-        Self::migrate(pool, None).await
-    }
-
     async fn migrate(pool: SqlitePool, path: Option<PathBuf>) -> Result<Self> {
         // SQLite migrations take no lock in sqlx: when two processes open a new
         // library at once, one may fail on a migration the other just applied

@@ -17,6 +17,16 @@ pub enum Error {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Invalid(String),
+    /// Two versions of different sources were to be compared.
+    #[error(
+        "version {version_id} belongs to source {version_source}, not {source_id}: \
+         only two versions of the same source can be compared"
+    )]
+    NotSameSource {
+        version_id: i64,
+        version_source: i64,
+        source_id: i64,
+    },
     #[error(transparent)]
     Fetch(#[from] FetchError),
     #[error("cannot read {path}: {reason}")]
@@ -36,6 +46,7 @@ impl Error {
             Error::Database(_) => "database",
             Error::NotFound { .. } => "not_found",
             Error::Invalid(_) => "invalid",
+            Error::NotSameSource { .. } => "not_same_source",
             Error::Fetch(e) => e.code(),
             Error::Io { .. } => "io",
             Error::Extract(_) => "extract_failed",

@@ -17,9 +17,11 @@ pub mod highlights;
 pub mod html;
 pub mod library;
 pub mod normalize;
+pub mod notebook;
 pub mod notes;
 pub mod projects;
 pub mod quotes;
+pub mod script;
 pub mod search;
 pub mod tags;
 pub mod time;
@@ -28,3 +30,4 @@ pub mod watch;
 
 pub use db::Db;
 pub use error::{Error, Result};
+pub use notebook::Notebook;

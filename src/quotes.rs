@@ -138,7 +138,7 @@ fn next_open(text: &str, from: usize) -> Option<(usize, char)> {
 }
 
 fn long_enough(q: &str) -> bool {
-    if q.chars().any(crate::diff::is_unspaced) {
+    if q.chars().any(crate::script::is_unspaced) {
         q.chars().count() >= 4
     } else {
         q.split_whitespace().count() >= 3

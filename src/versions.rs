@@ -439,7 +439,7 @@ pub async fn insert_capture(
     get_capture(conn, id).await
 }
 
-pub async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
+async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
     let sql = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE id = ?");
     sqlx::query_as(&sql)
         .bind(capture_id)

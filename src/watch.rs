@@ -19,6 +19,12 @@ use crate::time;
 /// How often a healthy watched source is re-checked, unless the caller says otherwise.
 pub const DEFAULT_INTERVAL: Duration = Duration::hours(1);
 
+/// The least time between two requests to one site: a watch turn that finds
+/// fifty due stories of one outlet asks for them one by one, this far apart.
+/// Every re-check of a [`crate::notebook::Notebook`] waits on it, "Re-check
+/// now" too, so a background turn and a click never double up on a site.
+pub const POLITE_GAP: StdDuration = StdDuration::from_secs(5);
+
 /// The longest a failing source waits between attempts: a day, or the base
 /// interval when that is longer. A site that is down for a week is still
 /// tried daily, so the reporter learns when it returns.

@@ -1,33 +1,55 @@
-//! The Tauri commands: each registers one handler and nothing more.
+//! The Tauri commands: each takes the [`Notebook`] from the app's state and
+//! calls one of its use cases. Nothing else happens here: the rules, the SQL
+//! and the change announcements live in the core.
 //! Arguments arrive camelCased from `ui/src/lib/api.ts` (`sourceId` → `source_id`).
+
+use std::path::Path;
 
 use redline::citations::CitationStatus;
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
+use redline::notebook::{CompareView, ExportFormat, SavedFile};
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
 use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
 use redline::search::{Hit, SearchQuery};
 use redline::tags::TagCount;
 use redline::versions::{Capture, Source, Version, VersionSummary};
+use redline::Notebook;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::error::ApiResult;
-use crate::handlers::export::{ExportFormat, SavedFile};
-use crate::handlers::{self, app::AppInfo, find::CompareView};
-use crate::state::AppState;
 
-type App<'a> = State<'a, AppState>;
+type App<'a> = State<'a, Notebook>;
 
-#[tauri::command]
-pub fn app_info(app: App<'_>) -> ApiResult<AppInfo> {
-    handlers::app::app_info(&app)
+/// Facts about the running app.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    /// The library file this window works on (shared with the `redline` CLI).
+    pub db_path: String,
 }
 
 #[tauri::command]
+pub fn app_info(app: App<'_>) -> ApiResult<AppInfo> {
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        db_path: app
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| ":memory:".into()),
+    })
+}
+
+// ---- clip
+
+#[tauri::command]
 pub async fn clip_url(app: App<'_>, url: String) -> ApiResult<ClipOutcome> {
-    handlers::clip::clip_url(&app, url).await
+    Ok(app.clip_url(&url).await?)
 }
 
 #[tauri::command]
@@ -37,100 +59,117 @@ pub async fn clip_text(
     format: Option<TextFormat>,
     url: Option<String>,
 ) -> ApiResult<ClipOutcome> {
-    handlers::clip::clip_text(&app, content, format, url).await
+    Ok(app.clip_text(content, format, url).await?)
 }
 
 #[tauri::command]
 pub async fn clip_file(app: App<'_>, path: String, url: Option<String>) -> ApiResult<ClipOutcome> {
-    handlers::clip::clip_file(&app, path, url).await
+    Ok(app.clip_file(path, url).await?)
 }
 
 #[tauri::command]
 pub async fn check_source(app: App<'_>, source_id: i64) -> ApiResult<CheckOutcome> {
-    handlers::clip::check_source(&app, source_id).await
+    Ok(app.check(source_id).await?)
 }
+
+// ---- read
 
 #[tauri::command]
 pub async fn get_source(app: App<'_>, source_id: i64) -> ApiResult<Source> {
-    handlers::sources::get_source(&app, source_id).await
+    Ok(app.source(source_id).await?)
 }
 
 #[tauri::command]
 pub async fn list_versions(app: App<'_>, source_id: i64) -> ApiResult<Vec<VersionSummary>> {
-    handlers::sources::list_versions(&app, source_id).await
+    Ok(app.versions(source_id).await?)
 }
 
 #[tauri::command]
 pub async fn list_captures(app: App<'_>, source_id: i64) -> ApiResult<Vec<Capture>> {
-    handlers::sources::list_captures(&app, source_id).await
+    Ok(app.captures(source_id).await?)
 }
 
 #[tauri::command]
 pub async fn get_version(app: App<'_>, version_id: i64) -> ApiResult<Version> {
-    handlers::sources::get_version(&app, version_id).await
+    Ok(app.version(version_id).await?)
+}
+
+#[tauri::command]
+pub async fn compare_versions(
+    app: App<'_>,
+    source_id: i64,
+    old_version_id: Option<i64>,
+    new_version_id: Option<i64>,
+) -> ApiResult<CompareView> {
+    Ok(app
+        .compare(source_id, old_version_id, new_version_id)
+        .await?)
 }
 
 // ---- notes
 
 #[tauri::command]
 pub async fn list_notes(app: App<'_>, filter: NoteFilter) -> ApiResult<Vec<Note>> {
-    handlers::notes::list_notes(&app, filter).await
+    Ok(app.notes(&filter).await?)
 }
 
 #[tauri::command]
 pub async fn get_note(app: App<'_>, note_id: i64) -> ApiResult<Note> {
-    handlers::notes::get_note(&app, note_id).await
+    Ok(app.note(note_id).await?)
 }
 
 #[tauri::command]
 pub async fn create_note(app: App<'_>, title: String, body: String) -> ApiResult<Note> {
-    handlers::notes::create_note(&app, title, body).await
+    Ok(app.create_note(&title, &body).await?)
 }
 
 #[tauri::command]
 pub async fn save_note(app: App<'_>, note_id: i64, title: String, body: String) -> ApiResult<Note> {
-    handlers::notes::save_note(&app, note_id, title, body).await
+    Ok(app.save_note(note_id, &title, &body).await?)
 }
 
 #[tauri::command]
 pub async fn delete_note(app: App<'_>, note_id: i64) -> ApiResult<()> {
-    handlers::notes::delete_note(&app, note_id).await
+    Ok(app.delete_note(note_id).await?)
 }
 
 #[tauri::command]
 pub async fn archive_note(app: App<'_>, note_id: i64, archived: bool) -> ApiResult<()> {
-    handlers::notes::archive_note(&app, note_id, archived).await
+    app.archive_note(note_id, archived).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn note_history(app: App<'_>, note_id: i64) -> ApiResult<Vec<NoteRevision>> {
-    handlers::notes::note_history(&app, note_id).await
+    Ok(app.note_history(note_id).await?)
 }
 
 #[tauri::command]
 pub async fn restore_note(app: App<'_>, note_id: i64, revision_id: i64) -> ApiResult<Note> {
-    handlers::notes::restore_note(&app, note_id, revision_id).await
+    Ok(app.restore_note(note_id, revision_id).await?)
 }
 
 #[tauri::command]
 pub async fn render_note(app: App<'_>, note_id: i64) -> ApiResult<RenderedNote> {
-    handlers::notes::render_note(&app, note_id).await
+    Ok(app.render_note(note_id).await?)
 }
 
 #[tauri::command]
 pub async fn render_draft(app: App<'_>, markdown: String) -> ApiResult<RenderedNote> {
-    handlers::notes::render_draft(&app, markdown).await
+    Ok(app.render_draft(&markdown).await?)
 }
 
 #[tauri::command]
 pub async fn check_citations(app: App<'_>, note_id: i64) -> ApiResult<Vec<CitationStatus>> {
-    handlers::notes::check_citations(&app, note_id).await
+    Ok(app.check_citations(note_id).await?)
 }
 
 #[tauri::command]
 pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<String> {
-    handlers::notes::citation_markdown(&app, highlight_id).await
+    Ok(app.cite(highlight_id).await?)
 }
+
+// ---- highlights
 
 #[tauri::command]
 pub async fn create_highlight(
@@ -141,22 +180,24 @@ pub async fn create_highlight(
     comment: String,
     label: String,
 ) -> ApiResult<Highlight> {
-    handlers::notes::create_highlight(&app, version_id, start, end, comment, label).await
+    Ok(app
+        .highlight(version_id, start, end, &comment, &label)
+        .await?)
 }
 
 #[tauri::command]
 pub async fn list_highlights(app: App<'_>, version_id: i64) -> ApiResult<Vec<Highlight>> {
-    handlers::notes::list_highlights(&app, version_id).await
+    Ok(app.highlights_of_version(version_id).await?)
 }
 
 #[tauri::command]
 pub async fn list_source_highlights(app: App<'_>, source_id: i64) -> ApiResult<Vec<Highlight>> {
-    handlers::notes::list_source_highlights(&app, source_id).await
+    Ok(app.highlights_of_source(source_id).await?)
 }
 
 #[tauri::command]
 pub async fn list_all_highlights(app: App<'_>) -> ApiResult<Vec<Highlight>> {
-    handlers::notes::list_all_highlights(&app).await
+    Ok(app.all_highlights().await?)
 }
 
 #[tauri::command]
@@ -166,85 +207,85 @@ pub async fn update_highlight(
     comment: Option<String>,
     label: Option<String>,
 ) -> ApiResult<Highlight> {
-    handlers::notes::update_highlight(&app, highlight_id, comment, label).await
+    Ok(app
+        .update_highlight(highlight_id, comment.as_deref(), label.as_deref())
+        .await?)
 }
 
 #[tauri::command]
 pub async fn delete_highlight(app: App<'_>, highlight_id: i64) -> ApiResult<()> {
-    handlers::notes::delete_highlight(&app, highlight_id).await
+    Ok(app.delete_highlight(highlight_id).await?)
 }
 
 // ---- find
 
 #[tauri::command]
+pub async fn search(app: App<'_>, query: SearchQuery) -> ApiResult<Vec<Hit>> {
+    Ok(app.search(&query).await?)
+}
+
+#[tauri::command]
 pub async fn list_quotes(app: App<'_>, filter: QuoteFilter) -> ApiResult<Vec<QuoteEntry>> {
-    handlers::find::list_quotes(&app, filter).await
+    Ok(app.quotes(&filter).await?)
 }
 
 #[tauri::command]
 pub async fn list_speakers(app: App<'_>) -> ApiResult<Vec<SpeakerCount>> {
-    handlers::find::list_speakers(&app).await
-}
-
-#[tauri::command]
-pub async fn compare_versions(
-    app: App<'_>,
-    old_version_id: i64,
-    new_version_id: i64,
-) -> ApiResult<CompareView> {
-    handlers::find::compare_versions(&app, old_version_id, new_version_id).await
+    Ok(app.speakers().await?)
 }
 
 // ---- organise
 
 #[tauri::command]
 pub async fn list_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<Vec<Source>> {
-    handlers::organise::list_sources(&app, filter).await
+    Ok(app.sources(&filter).await?)
 }
 
 #[tauri::command]
 pub async fn count_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<i64> {
-    handlers::organise::count_sources(&app, filter).await
+    Ok(app.count_sources(&filter).await?)
 }
 
 #[tauri::command]
 pub async fn list_sites(app: App<'_>) -> ApiResult<Vec<FacetCount>> {
-    handlers::organise::list_sites(&app).await
+    Ok(app.sites().await?)
 }
 
 #[tauri::command]
 pub async fn list_languages(app: App<'_>) -> ApiResult<Vec<FacetCount>> {
-    handlers::organise::list_languages(&app).await
+    Ok(app.languages().await?)
 }
 
 #[tauri::command]
 pub async fn set_watched(app: App<'_>, source_ids: Vec<i64>, watched: bool) -> ApiResult<()> {
-    handlers::organise::set_watched(&app, source_ids, watched).await
+    app.set_watched(&source_ids, watched).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn set_archived(app: App<'_>, source_ids: Vec<i64>, archived: bool) -> ApiResult<()> {
-    handlers::organise::set_archived(&app, source_ids, archived).await
+    app.set_archived(&source_ids, archived).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn mark_viewed(app: App<'_>, source_id: i64, version_id: i64) -> ApiResult<()> {
-    handlers::organise::mark_viewed(&app, source_id, version_id).await
+    Ok(app.mark_viewed(source_id, version_id).await?)
 }
 
 #[tauri::command]
 pub async fn list_projects(app: App<'_>, include_archived: bool) -> ApiResult<Vec<Project>> {
-    handlers::organise::list_projects(&app, include_archived).await
+    Ok(app.projects(include_archived).await?)
 }
 
 #[tauri::command]
 pub async fn create_project(app: App<'_>, name: String, description: String) -> ApiResult<Project> {
-    handlers::organise::create_project(&app, name, description).await
+    Ok(app.create_project(&name, &description).await?)
 }
 
 #[tauri::command]
 pub async fn rename_project(app: App<'_>, project_id: i64, name: String) -> ApiResult<Project> {
-    handlers::organise::rename_project(&app, project_id, name).await
+    Ok(app.rename_project(project_id, &name).await?)
 }
 
 #[tauri::command]
@@ -253,7 +294,7 @@ pub async fn describe_project(
     project_id: i64,
     description: String,
 ) -> ApiResult<Project> {
-    handlers::organise::describe_project(&app, project_id, description).await
+    Ok(app.describe_project(project_id, &description).await?)
 }
 
 #[tauri::command]
@@ -262,12 +303,13 @@ pub async fn archive_projects(
     project_ids: Vec<i64>,
     archived: bool,
 ) -> ApiResult<()> {
-    handlers::organise::archive_projects(&app, project_ids, archived).await
+    app.archive_projects(&project_ids, archived).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn project_delete_plan(app: App<'_>, project_id: i64) -> ApiResult<DeletePlan> {
-    handlers::organise::project_delete_plan(&app, project_id).await
+    Ok(app.project_delete_plan(project_id).await?)
 }
 
 #[tauri::command]
@@ -276,7 +318,7 @@ pub async fn delete_project(
     project_id: i64,
     also_sources: bool,
 ) -> ApiResult<DeletePlan> {
-    handlers::organise::delete_project(&app, project_id, also_sources).await
+    Ok(app.delete_project(project_id, also_sources).await?)
 }
 
 #[tauri::command]
@@ -285,7 +327,8 @@ pub async fn add_sources_to_project(
     project_id: i64,
     source_ids: Vec<i64>,
 ) -> ApiResult<()> {
-    handlers::organise::add_sources_to_project(&app, project_id, source_ids).await
+    app.add_to_project(project_id, &source_ids, &[]).await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -294,7 +337,9 @@ pub async fn remove_sources_from_project(
     project_id: i64,
     source_ids: Vec<i64>,
 ) -> ApiResult<()> {
-    handlers::organise::remove_sources_from_project(&app, project_id, source_ids).await
+    app.remove_from_project(project_id, &source_ids, &[])
+        .await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -303,7 +348,8 @@ pub async fn add_notes_to_project(
     project_id: i64,
     note_ids: Vec<i64>,
 ) -> ApiResult<()> {
-    handlers::organise::add_notes_to_project(&app, project_id, note_ids).await
+    app.add_to_project(project_id, &[], &note_ids).await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -312,60 +358,65 @@ pub async fn remove_notes_from_project(
     project_id: i64,
     note_ids: Vec<i64>,
 ) -> ApiResult<()> {
-    handlers::organise::remove_notes_from_project(&app, project_id, note_ids).await
+    app.remove_from_project(project_id, &[], &note_ids).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn source_projects(app: App<'_>, source_id: i64) -> ApiResult<Vec<Project>> {
-    handlers::organise::source_projects(&app, source_id).await
+    Ok(app.projects_of_source(source_id).await?)
 }
 
 #[tauri::command]
 pub async fn list_tags(app: App<'_>) -> ApiResult<Vec<TagCount>> {
-    handlers::organise::list_tags(&app).await
+    Ok(app.tags().await?)
 }
 
 #[tauri::command]
 pub async fn source_tags(app: App<'_>, source_id: i64) -> ApiResult<Vec<String>> {
-    handlers::organise::source_tags(&app, source_id).await
+    Ok(app.tags_of_source(source_id).await?)
 }
 
 #[tauri::command]
 pub async fn tag_sources(app: App<'_>, source_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    handlers::organise::tag_sources(&app, source_ids, tag).await
+    app.tag(&tag, &source_ids, &[]).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn untag_sources(app: App<'_>, source_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    handlers::organise::untag_sources(&app, source_ids, tag).await
+    app.untag(&tag, &source_ids, &[]).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn tag_notes(app: App<'_>, note_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    handlers::organise::tag_notes(&app, note_ids, tag).await
+    app.tag(&tag, &[], &note_ids).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn untag_notes(app: App<'_>, note_ids: Vec<i64>, tag: String) -> ApiResult<()> {
-    handlers::organise::untag_notes(&app, note_ids, tag).await
+    app.untag(&tag, &[], &note_ids).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn rename_tag(app: App<'_>, from: String, to: String) -> ApiResult<()> {
-    handlers::organise::rename_tag(&app, from, to).await
+    Ok(app.rename_tag(&from, &to).await?)
 }
 
 #[tauri::command]
 pub async fn delete_tag(app: App<'_>, tag: String) -> ApiResult<()> {
-    handlers::organise::delete_tag(&app, tag).await
+    Ok(app.delete_tag(&tag).await?)
 }
 
 #[tauri::command]
 pub async fn merge_tags(app: App<'_>, from: Vec<String>, into: String) -> ApiResult<()> {
-    handlers::organise::merge_tags(&app, from, into).await
+    Ok(app.merge_tags(&from, &into).await?)
 }
 
-// ---- export
+// ---- export (each written where the reporter chose in the native save dialog)
 
 #[tauri::command]
 pub async fn export_sources(
@@ -374,25 +425,24 @@ pub async fn export_sources(
     format: ExportFormat,
     path: String,
 ) -> ApiResult<SavedFile> {
-    handlers::export::export_sources(&app, source_ids, format, path).await
+    Ok(app
+        .export_sources(&source_ids, format, Path::new(&path))
+        .await?)
 }
 
 #[tauri::command]
 pub async fn export_bundle(app: App<'_>, source_id: i64, path: String) -> ApiResult<SavedFile> {
-    handlers::export::export_bundle(&app, source_id, path).await
+    app.export_bundle(source_id, Path::new(&path)).await?;
+    Ok(SavedFile::at(Path::new(&path))?)
 }
 
 #[tauri::command]
 pub async fn export_note(app: App<'_>, note_id: i64, path: String) -> ApiResult<SavedFile> {
-    handlers::export::export_note(&app, note_id, path).await
+    Ok(app.export_note(note_id, Path::new(&path)).await?)
 }
 
 #[tauri::command]
 pub async fn backup_library(app: App<'_>, path: String) -> ApiResult<SavedFile> {
-    handlers::export::backup_library(&app, path).await
-}
-
-#[tauri::command]
-pub async fn search(app: App<'_>, query: SearchQuery) -> ApiResult<Vec<Hit>> {
-    handlers::find::search(&app, query).await
+    app.backup(Path::new(&path)).await?;
+    Ok(SavedFile::at(Path::new(&path))?)
 }

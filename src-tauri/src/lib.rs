@@ -2,19 +2,17 @@
 //! (`redline`), the app's state, background tasks and plugins.
 //!
 //! The library is opened once at startup (`REDLINE_DB`, else the path shared
-//! with the CLI) and managed as state; every command is a few lines in
-//! [`handlers`], registered in [`commands`].
+//! with the CLI) as the core's `Notebook`, managed as state; every command in
+//! [`commands`] calls one of its use cases.
 
 pub mod background;
 pub mod commands;
 pub mod error;
-pub mod handlers;
 pub mod state;
 
 use tauri::Manager;
 
 pub use error::{ApiError, ApiResult};
-pub use state::AppState;
 
 /// Starts the app; returns when the last window closes.
 pub fn run() {
@@ -27,7 +25,7 @@ pub fn run() {
         .init();
 
     let path = state::library_path();
-    let state = match tauri::async_runtime::block_on(AppState::open(&path)) {
+    let notebook = match tauri::async_runtime::block_on(state::open(&path)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("redline-app: {}", e.message);
@@ -47,9 +45,9 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(state.clone())
+        .manage(notebook.clone())
         .setup(move |app| {
-            background::start(app.handle().clone(), state);
+            background::start(app.handle().clone(), notebook);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,6 +1,6 @@
 //! The shell's own contract, without a window: the error shape the UI relies
-//! on, handlers over a real library file, change events for writes by other
-//! processes, and capabilities that grant nothing broad.
+//! on, the notebook the commands call over a real library file, change events
+//! for writes by other processes, and capabilities that grant nothing broad.
 
 use std::time::Duration;
 
@@ -10,8 +10,8 @@ mod server;
 use server::{Response, TestServer};
 
 use redline::clip::TextFormat;
-use redline_app::handlers;
-use redline_app::state::{AppState, ChangeOrigin};
+use redline::notebook::{ChangeOrigin, ExportFormat, Settings};
+use redline::Notebook;
 use redline_app::ApiError;
 
 const WIRE: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -26,9 +26,14 @@ const WIRE: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8"
 <p>Under the deal, Tokyo will cover 60% of the fund and Seoul the rest, with the first payments expected before the spring season opens in March.</p>
 </article><aside>Advertisement</aside></body></html>"#;
 
-async fn library() -> (tempfile::TempDir, AppState) {
+/// A fresh library; re-checks of one site wait 10 ms, not the app's 5 s.
+async fn library() -> (tempfile::TempDir, Notebook) {
     let dir = tempfile::tempdir().unwrap();
-    let app = AppState::open(&dir.path().join("redline.db"))
+    let settings = Settings {
+        polite_gap: Duration::from_millis(10),
+        ..Settings::default()
+    };
+    let app = Notebook::open(dir.path().join("redline.db"), settings)
         .await
         .unwrap();
     (dir, app)
@@ -51,27 +56,25 @@ fn errors_cross_to_the_ui_as_code_and_message_only() {
 #[tokio::test]
 async fn a_missing_source_is_a_not_found_error() {
     let (_dir, app) = library().await;
-    let err = handlers::sources::get_source(&app, 999).await.unwrap_err();
+    let err: ApiError = app.source(999).await.unwrap_err().into();
     assert_eq!(err.code, "not_found");
     assert_eq!(err.message, "source 999 not found");
-    let err = handlers::sources::list_versions(&app, 999)
-        .await
-        .unwrap_err();
-    assert_eq!(err.code, "not_found");
+    let err = app.versions(999).await.unwrap_err();
+    assert_eq!(err.code(), "not_found");
 }
 
 #[tokio::test]
 async fn pasted_html_becomes_a_source_with_a_version_and_announces_the_write() {
     let (_dir, app) = library().await;
     let mut changes = app.subscribe();
-    let out = handlers::clip::clip_text(
-        &app,
-        WIRE.to_string(),
-        Some(TextFormat::Html),
-        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
-    )
-    .await
-    .unwrap();
+    let out = app
+        .clip_text(
+            WIRE.to_string(),
+            Some(TextFormat::Html),
+            Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+        )
+        .await
+        .unwrap();
     assert!(out.new_source);
     assert!(out.new_version);
     assert_eq!(out.version_seq, 1);
@@ -81,29 +84,24 @@ async fn pasted_html_becomes_a_source_with_a_version_and_announces_the_write() {
         "a clip announces library-changed"
     );
 
-    let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
+    let sources = app
+        .sources(&redline::library::SourceFilter::default())
         .await
         .unwrap();
     assert_eq!(sources.len(), 1);
     assert_eq!(sources[0].id, out.source_id);
     assert_eq!(sources[0].version_count, 1);
 
-    let versions = handlers::sources::list_versions(&app, out.source_id)
-        .await
-        .unwrap();
+    let versions = app.versions(out.source_id).await.unwrap();
     assert_eq!(versions.len(), 1);
-    let v = handlers::sources::get_version(&app, versions[0].id)
-        .await
-        .unwrap();
+    let v = app.version(versions[0].id).await.unwrap();
     assert_eq!(v.id, out.version_id);
     assert!(
         v.text.contains("30,000 fishermen"),
         "body kept: {:?}",
         v.text
     );
-    let captures = handlers::sources::list_captures(&app, out.source_id)
-        .await
-        .unwrap();
+    let captures = app.captures(out.source_id).await.unwrap();
     assert_eq!(captures.len(), 1);
     assert_eq!(captures[0].outcome, "new_version");
     assert_eq!(captures[0].method, "paste");
@@ -147,7 +145,7 @@ async fn the_apps_own_write_is_announced_once_not_again_as_external() {
     tokio::spawn(redline_app::background::poll_external(app.clone()));
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    handlers::clip::clip_text(&app, WIRE.to_string(), Some(TextFormat::Html), None)
+    app.clip_text(WIRE.to_string(), Some(TextFormat::Html), None)
         .await
         .unwrap();
     assert_eq!(changes.recv().await.unwrap().origin, ChangeOrigin::App);
@@ -223,14 +221,10 @@ async fn clipping_a_url_and_rechecking_it_records_each_revision() {
     let (_dir, app) = library().await;
     let url = server.url("/asia/fund");
 
-    let first = handlers::clip::clip_url(&app, format!("  {url}  "))
-        .await
-        .unwrap();
+    let first = app.clip_url(&format!("  {url}  ")).await.unwrap();
     assert!(first.new_source && first.new_version);
 
-    let same = handlers::clip::check_source(&app, first.source_id)
-        .await
-        .unwrap();
+    let same = app.check(first.source_id).await.unwrap();
     assert_eq!(same.status, redline::clip::CheckStatus::Unchanged);
     assert_eq!(same.version_id, Some(first.version_id));
 
@@ -238,13 +232,12 @@ async fn clipping_a_url_and_rechecking_it_records_each_revision() {
         "/asia/fund",
         Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
     );
-    let second = handlers::clip::check_source(&app, first.source_id)
-        .await
-        .unwrap();
+    let second = app.check(first.source_id).await.unwrap();
     assert_eq!(second.status, redline::clip::CheckStatus::NewVersion);
     assert_eq!(second.version_seq, Some(2));
 
-    let outcomes: Vec<String> = handlers::sources::list_captures(&app, first.source_id)
+    let outcomes: Vec<String> = app
+        .captures(first.source_id)
         .await
         .unwrap()
         .into_iter()
@@ -256,11 +249,10 @@ async fn clipping_a_url_and_rechecking_it_records_each_revision() {
 #[tokio::test]
 async fn a_refused_url_is_an_error_with_the_fetchers_code() {
     let (_dir, app) = library().await;
-    let err = handlers::clip::clip_url(&app, "file:///etc/passwd".into())
-        .await
-        .unwrap_err();
-    assert_eq!(err.code, "unsupported_scheme");
-    let sources = handlers::organise::list_sources(&app, redline::library::SourceFilter::default())
+    let err = app.clip_url("file:///etc/passwd").await.unwrap_err();
+    assert_eq!(err.code(), "unsupported_scheme");
+    let sources = app
+        .sources(&redline::library::SourceFilter::default())
         .await
         .unwrap();
     assert!(
@@ -274,25 +266,19 @@ async fn a_refused_url_is_an_error_with_the_fetchers_code() {
 async fn fund_clipped() -> (
     TestServer,
     tempfile::TempDir,
-    AppState,
+    Notebook,
     redline::clip::ClipOutcome,
 ) {
     let server = TestServer::start().await;
     server.set("/asia/fund", Response::html(WIRE));
     let (dir, app) = library().await;
-    let clip = handlers::clip::clip_url(&app, server.url("/asia/fund"))
-        .await
-        .unwrap();
+    let clip = app.clip_url(&server.url("/asia/fund")).await.unwrap();
     (server, dir, app, clip)
 }
 
 /// Watches a source, as the reader's Watch button does.
-async fn watch(app: &AppState, source_id: i64) {
-    let mut tx = app.db.write().await.unwrap();
-    redline::watch::set_watched(&mut tx, source_id, true)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+async fn watch(app: &Notebook, source_id: i64) {
+    app.set_watched(&[source_id], true).await.unwrap();
 }
 
 #[tokio::test]
@@ -300,32 +286,20 @@ async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
     let (server, _dir, app, clip) = fund_clipped().await;
     let source_id = clip.source_id;
     assert!(
-        handlers::watch::due_for_check(&app)
-            .await
-            .unwrap()
-            .is_empty(),
+        app.due().await.unwrap().is_empty(),
         "an unwatched source is never due"
     );
     watch(&app, source_id).await;
-    assert_eq!(
-        handlers::watch::due_for_check(&app).await.unwrap(),
-        [source_id]
-    );
+    assert_eq!(app.due().await.unwrap(), [source_id]);
 
     server.set(
         "/asia/fund",
         Response::html(WIRE.replace("60% of the fund", "70% of the fund")),
     );
-    let gate = redline::watch::HostGate::new(Duration::from_millis(10));
-    let out = handlers::watch::check_watched(&app, &gate, source_id)
-        .await
-        .unwrap();
+    let out = app.check_watched(source_id).await.unwrap();
     assert_eq!(out.status, redline::clip::CheckStatus::NewVersion);
     assert!(
-        handlers::watch::due_for_check(&app)
-            .await
-            .unwrap()
-            .is_empty(),
+        app.due().await.unwrap().is_empty(),
         "checked sources wait for their next turn"
     );
 }
@@ -340,22 +314,20 @@ async fn a_failed_background_recheck_backs_off_once_not_twice() {
         "/asia/fund",
         Response::new(503, "text/html", "<h1>Service unavailable</h1>"),
     );
-    let gate = redline::watch::HostGate::new(Duration::from_millis(10));
     let before = chrono::Utc::now();
-    let out = handlers::watch::check_watched(&app, &gate, source_id)
-        .await
-        .unwrap();
+    let out = app.check_watched(source_id).await.unwrap();
     assert_eq!(out.status, redline::clip::CheckStatus::Failed);
 
     // One failure waits twice the interval; a failure counted twice would
     // wait four times it.
     let once = redline::watch::next_check_at(before, 1, redline::watch::DEFAULT_INTERVAL);
-    let mut c = app.db.pool().acquire().await.unwrap();
-    let due_after_once = redline::watch::due_sources(&mut c, once + chrono::Duration::minutes(1))
+    let due_after_once = app
+        .due_at(once + chrono::Duration::minutes(1))
         .await
         .unwrap();
     assert_eq!(due_after_once, [source_id]);
-    let due_before = redline::watch::due_sources(&mut c, once - chrono::Duration::minutes(1))
+    let due_before = app
+        .due_at(once - chrono::Duration::minutes(1))
         .await
         .unwrap();
     assert!(due_before.is_empty(), "{due_before:?}");
@@ -390,10 +362,9 @@ async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
         "/asia/fund",
         Response::html(WIRE.replace("about 30,000 fishermen", "about 10,000 fishermen")),
     );
-    let second = handlers::clip::check_source(&app, first.source_id)
-        .await
-        .unwrap();
-    let view = handlers::find::compare_versions(&app, first.version_id, second.version_id.unwrap())
+    let second = app.check(first.source_id).await.unwrap();
+    let view = app
+        .compare(first.source_id, Some(first.version_id), second.version_id)
         .await
         .unwrap();
     assert_eq!((view.old.seq, view.new.seq), (1, 2));
@@ -405,64 +376,70 @@ async fn comparing_two_versions_gives_the_diff_and_its_escaped_html() {
         .map(|n| (n.from.clone(), n.to.clone()))
         .collect();
     assert_eq!(figures, [("30,000".to_string(), "10,000".to_string())]);
-    assert!(view.html.contains("10,000"), "{}", view.html);
+    assert_eq!(
+        view.versions.iter().map(|v| v.seq).collect::<Vec<_>>(),
+        [1, 2],
+        "the pickers' list comes with the view"
+    );
+    let latest = app.compare(first.source_id, None, None).await.unwrap();
+    assert_eq!(
+        (latest.old.seq, latest.new.seq),
+        (1, 2),
+        "by default the latest version against the one before"
+    );
 
-    let other =
-        handlers::clip::clip_text(&app, "A second story.\n\nWith a body.".into(), None, None)
-            .await
-            .unwrap();
-    let err = handlers::find::compare_versions(&app, first.version_id, other.version_id)
+    let other = app
+        .clip_text("A second story.\n\nWith a body.", None, None)
+        .await
+        .unwrap();
+    let err = app
+        .compare(
+            first.source_id,
+            Some(first.version_id),
+            Some(other.version_id),
+        )
         .await
         .unwrap_err();
-    assert_eq!(err.code, "invalid");
+    assert_eq!(err.code(), "not_same_source");
+    let err = app
+        .compare(first.source_id, Some(first.version_id), Some(999))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "not_found");
 }
 
 #[tokio::test]
 async fn a_cited_highlight_renders_in_the_note_and_is_listed_for_the_picker() {
     let (_dir, app) = library().await;
-    let clip = handlers::clip::clip_text(
-        &app,
-        WIRE.to_string(),
-        Some(TextFormat::Html),
-        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
-    )
-    .await
-    .unwrap();
-    let version = handlers::sources::get_version(&app, clip.version_id)
+    let clip = app
+        .clip_text(
+            WIRE.to_string(),
+            Some(TextFormat::Html),
+            Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+        )
         .await
         .unwrap();
+    let version = app.version(clip.version_id).await.unwrap();
     let passage = "This is not charity, it is a debt we owe to the coastal towns";
     let start = version.text.find(passage).expect("passage in the text");
     let start = version.text[..start].chars().count();
     let end = start + passage.chars().count();
-    let h = handlers::notes::create_highlight(
-        &app,
-        clip.version_id,
-        start,
-        end,
-        String::new(),
-        String::new(),
-    )
-    .await
-    .unwrap();
+    let h = app
+        .highlight(clip.version_id, start, end, "", "")
+        .await
+        .unwrap();
     assert_eq!(h.text, passage);
-    let picker = handlers::notes::list_all_highlights(&app).await.unwrap();
+    let picker = app.all_highlights().await.unwrap();
     assert_eq!(picker.iter().map(|h| h.id).collect::<Vec<_>>(), [h.id]);
 
-    let cite = handlers::notes::citation_markdown(&app, h.id)
-        .await
-        .unwrap();
+    let cite = app.cite(h.id).await.unwrap();
     let body = format!("Seoul's line:\n\n{cite}\n\n<script>alert(1)</script>");
-    let note = handlers::notes::create_note(&app, "Fishermen fund".into(), body)
-        .await
-        .unwrap();
-    let rendered = handlers::notes::render_note(&app, note.id).await.unwrap();
+    let note = app.create_note("Fishermen fund", &body).await.unwrap();
+    let rendered = app.render_note(note.id).await.unwrap();
     assert!(rendered.html.contains("coastal towns"), "{}", rendered.html);
     assert!(!rendered.html.contains("<script"), "{}", rendered.html);
     assert_eq!(rendered.citations.len(), 1);
-    let draft = handlers::notes::render_draft(&app, format!("Draft {cite}"))
-        .await
-        .unwrap();
+    let draft = app.render_draft(&format!("Draft {cite}")).await.unwrap();
     assert_eq!(draft.citations.len(), 1);
     assert!(draft.html.contains("coastal towns"), "{}", draft.html);
 }
@@ -470,39 +447,32 @@ async fn a_cited_highlight_renders_in_the_note_and_is_listed_for_the_picker() {
 #[tokio::test]
 async fn projects_tags_filters_and_exports_through_the_shell() {
     let (dir, app) = library().await;
-    let clip = handlers::clip::clip_text(
-        &app,
-        WIRE.to_string(),
-        Some(TextFormat::Html),
-        Some("https://harbour-wire.example/asia/fishermen-fund".into()),
-    )
-    .await
-    .unwrap();
+    let clip = app
+        .clip_text(
+            WIRE.to_string(),
+            Some(TextFormat::Html),
+            Some("https://harbour-wire.example/asia/fishermen-fund".into()),
+        )
+        .await
+        .unwrap();
     let mut changes = app.subscribe();
-    let project =
-        handlers::organise::create_project(&app, "Korea–Japan summit".into(), String::new())
-            .await
-            .unwrap();
+    let project = app.create_project("Korea–Japan summit", "").await.unwrap();
     assert_eq!(changes.try_recv().unwrap().origin, ChangeOrigin::App);
-    handlers::organise::add_sources_to_project(&app, project.id, vec![clip.source_id])
+    app.add_to_project(project.id, &[clip.source_id], &[])
         .await
         .unwrap();
-    handlers::organise::tag_sources(&app, vec![clip.source_id], "fisheries".into())
-        .await
-        .unwrap();
+    app.tag("fisheries", &[clip.source_id], &[]).await.unwrap();
 
     let in_project = redline::library::SourceFilter {
         project_id: Some(project.id),
         ..Default::default()
     };
-    let listed = handlers::organise::list_sources(&app, in_project)
-        .await
-        .unwrap();
+    let listed = app.sources(&in_project).await.unwrap();
     assert_eq!(
         listed.iter().map(|s| s.id).collect::<Vec<_>>(),
         [clip.source_id]
     );
-    let tags = handlers::organise::list_tags(&app).await.unwrap();
+    let tags = app.tags().await.unwrap();
     assert_eq!(
         tags.iter()
             .map(|t| (t.name.as_str(), t.source_count))
@@ -510,59 +480,42 @@ async fn projects_tags_filters_and_exports_through_the_shell() {
         [("fisheries", 1)]
     );
 
-    handlers::organise::set_watched(&app, vec![clip.source_id], true)
-        .await
-        .unwrap();
-    assert!(
-        handlers::sources::get_source(&app, clip.source_id)
-            .await
-            .unwrap()
-            .watched
-    );
+    app.set_watched(&[clip.source_id], true).await.unwrap();
+    assert!(app.source(clip.source_id).await.unwrap().watched);
 
     let csl = dir.path().join("sources.json");
-    let saved = handlers::export::export_sources(
-        &app,
-        vec![clip.source_id],
-        handlers::export::ExportFormat::Csl,
-        csl.display().to_string(),
-    )
-    .await
-    .unwrap();
+    let saved = app
+        .export_sources(&[clip.source_id], ExportFormat::Csl, &csl)
+        .await
+        .unwrap();
     assert!(saved.bytes > 0);
     let items: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
     assert_eq!(items.as_array().map(Vec::len), Some(1));
 
     let backup = dir.path().join("backup.db");
-    let saved = handlers::export::backup_library(&app, backup.display().to_string())
-        .await
-        .unwrap();
-    assert!(saved.bytes > 0 && backup.exists());
+    let report = app.backup(&backup).await.unwrap();
+    assert!(report.bytes > 0 && backup.exists());
 }
 
 #[tokio::test]
 async fn search_finds_sources_and_notes() {
     let (_dir, app) = library().await;
-    let clip = handlers::clip::clip_text(&app, WIRE.to_string(), Some(TextFormat::Html), None)
+    let clip = app
+        .clip_text(WIRE.to_string(), Some(TextFormat::Html), None)
         .await
         .unwrap();
-    let note = handlers::notes::create_note(
-        &app,
-        "Fishermen: who pays".into(),
-        "Tokyo covers most of the fund.".into(),
-    )
-    .await
-    .unwrap();
-    let hits = handlers::find::search(
-        &app,
-        redline::search::SearchQuery {
+    let note = app
+        .create_note("Fishermen: who pays", "Tokyo covers most of the fund.")
+        .await
+        .unwrap();
+    let hits = app
+        .search(&redline::search::SearchQuery {
             text: "fishermen".into(),
             ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     let mut found: Vec<(String, Option<i64>, Option<i64>)> = hits
         .iter()
         .map(|h| (h.kind.as_str().to_string(), h.source_id, h.note_id))
@@ -575,15 +528,13 @@ async fn search_finds_sources_and_notes() {
             ("source".to_string(), Some(clip.source_id), None),
         ]
     );
-    let err = handlers::find::search(
-        &app,
-        redline::search::SearchQuery {
+    let err = app
+        .search(&redline::search::SearchQuery {
             text: "\"unclosed".into(),
             ..Default::default()
-        },
-    )
-    .await;
+        })
+        .await;
     if let Err(e) = err {
-        assert_eq!(e.code, "invalid", "{e:?}");
+        assert_eq!(e.code(), "invalid", "{e:?}");
     }
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use redline::{export, Db, Error};
+use redline::{Error, Notebook};
 
 use super::print_json;
 
@@ -14,8 +14,8 @@ pub struct BackupArgs {
 }
 
 /// Copies the library while it stays in use.
-pub async fn run(args: BackupArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let report = export::backup(db, &args.file).await?;
+pub async fn run(args: BackupArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let report = nb.backup(&args.file).await?;
     if json {
         return print_json(&report);
     }
@@ -35,7 +35,7 @@ pub struct RestoreArgs {
 /// Replaces the library at `library` with a backup. Call it *without* opening
 /// the library first: restore refuses while any connection has it open.
 pub async fn restore(args: RestoreArgs, library: &Path, json: bool) -> Result<(), Error> {
-    let report = export::restore(&args.file, library).await?;
+    let report = Notebook::restore(&args.file, library).await?;
     if json {
         return print_json(&report);
     }

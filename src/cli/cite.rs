@@ -2,8 +2,8 @@
 //! against the latest versions of their sources.
 
 use clap::{Args, Subcommand};
-use redline::citations::{self, CitationState};
-use redline::{Db, Error};
+use redline::citations::CitationState;
+use redline::{Error, Notebook};
 
 use super::print_json;
 
@@ -21,19 +21,17 @@ pub enum CiteCommand {
     Check { note_id: i64 },
 }
 
-pub async fn run(args: CiteArgs, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(args: CiteArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     match args.command {
         CiteCommand::Insert { highlight_id } => {
-            // Fail on an unknown highlight rather than print a dangling citation.
-            redline::highlights::get(db, highlight_id).await?;
-            let md = citations::insert_citation(highlight_id);
+            let md = nb.cite(highlight_id).await?;
             if json {
                 return print_json(&serde_json::json!({ "markdown": md }));
             }
             println!("{md}");
         }
         CiteCommand::Check { note_id } => {
-            let list = citations::check(db, note_id).await?;
+            let list = nb.check_citations(note_id).await?;
             if json {
                 return print_json(&list);
             }

@@ -4,10 +4,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
-use redline::clip::{CheckStatus, ClipInput, Clipper, TextFormat};
+use redline::clip::{CheckStatus, ClipInput, TextFormat};
 use redline::fetch::FetchLimits;
 use redline::versions::CaptureMethod;
-use redline::{Db, Error};
+use redline::{Error, Notebook};
 
 use super::{print_json, FetchArgs};
 
@@ -25,7 +25,7 @@ pub struct ClipArgs {
     pub fetch: FetchArgs,
 }
 
-pub async fn clip(args: ClipArgs, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn clip(args: ClipArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     let limits = args.fetch.limits();
     let input = if args.target == "-" {
         let mut content = Vec::new();
@@ -63,8 +63,7 @@ pub async fn clip(args: ClipArgs, db: &Db, json: bool) -> Result<(), Error> {
             url: args.url,
         }
     };
-    let clipper = Clipper::new(db.clone(), limits)?;
-    let out = clipper.clip(input).await?;
+    let out = nb.clip(input).await?;
     if json {
         return print_json(&out);
     }
@@ -109,35 +108,16 @@ pub struct CheckArgs {
     pub fetch: FetchArgs,
 }
 
-pub async fn check(args: CheckArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let ids = if args.all {
-        let mut conn = db.pool().acquire().await?;
-        redline::versions::all_source_ids(&mut conn).await?
+pub async fn check(args: CheckArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let outcomes = if args.all {
+        nb.check_all().await?
     } else if args.source_ids.is_empty() {
         return Err(Error::Invalid(
             "name the sources to check, or use --all".into(),
         ));
     } else {
-        args.source_ids
+        nb.check_many(&args.source_ids).await
     };
-    let clipper = Clipper::new(db.clone(), args.fetch.limits())?;
-    let results = clipper.check_many(&ids).await;
-    let mut outcomes = Vec::new();
-    for (id, r) in ids.iter().zip(results) {
-        match r {
-            Ok(o) => outcomes.push(o),
-            Err(e) => outcomes.push(redline::clip::CheckOutcome {
-                source_id: *id,
-                status: CheckStatus::Failed,
-                capture_id: None,
-                version_id: None,
-                version_seq: None,
-                title: None,
-                error_code: Some(e.code().into()),
-                error: Some(e.to_string()),
-            }),
-        }
-    }
     if json {
         print_json(&outcomes)?;
     } else {

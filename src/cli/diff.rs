@@ -3,9 +3,8 @@
 use std::io::IsTerminal;
 
 use clap::Args;
-use redline::diff::{self, render};
-use redline::versions;
-use redline::{Db, Error};
+use redline::diff::render;
+use redline::{Error, Notebook};
 
 #[derive(Args)]
 pub struct DiffArgs {
@@ -20,36 +19,33 @@ pub struct DiffArgs {
     pub format: String,
 }
 
-pub async fn run(args: DiffArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let mut conn = db.pool().acquire().await?;
-    let list = versions::list_versions(&mut conn, args.source_id).await?;
-    if list.is_empty() {
-        return Err(Error::not_found("source", args.source_id));
-    }
-    let to = args.to.unwrap_or(list.last().map(|v| v.seq).unwrap_or(1));
-    let from = match args.from {
-        Some(f) => f,
-        None if to > 1 => to - 1,
-        None => {
-            return Err(Error::Invalid(format!(
-                "source {} has only one version: nothing to compare yet",
-                args.source_id
-            )))
-        }
+pub async fn run(args: DiffArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let id_of = async |seq: Option<i64>| match seq {
+        Some(seq) => nb
+            .version_of(args.source_id, Some(seq))
+            .await
+            .map(|v| Some(v.id)),
+        None => Ok(None),
     };
-    let old = versions::get_version_by_seq(&mut conn, args.source_id, from).await?;
-    let new = versions::get_version_by_seq(&mut conn, args.source_id, to).await?;
-    let d = diff::diff_articles(&old.article(), &new.article());
+    let (from, to) = (id_of(args.from).await?, id_of(args.to).await?);
+    let view = nb.compare(args.source_id, from, to).await?;
+    let (old, new, d) = (&view.old, &view.new, &view.diff);
+    if from.is_none() && old.id == new.id {
+        return Err(Error::Invalid(format!(
+            "source {} has only one version: nothing to compare yet",
+            args.source_id
+        )));
+    }
     let format = if json { "json" } else { args.format.as_str() };
     match format {
-        "json" => super::print_json(&d)?,
-        "html" => println!("{}", render::html(&d)),
+        "json" => super::print_json(d)?,
+        "html" => println!("{}", render::html(d)),
         _ => {
             println!(
                 "source {}: version #{} ({}) → #{} ({})",
                 args.source_id, old.seq, old.created_at, new.seq, new.created_at
             );
-            print!("{}", render::text(&d, std::io::stdout().is_terminal()));
+            print!("{}", render::text(d, std::io::stdout().is_terminal()));
         }
     }
     Ok(())

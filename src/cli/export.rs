@@ -2,22 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
-use redline::export::{self, CitedSource};
-use redline::library::{self, SourceFilter};
-use redline::{projects, Db, Error};
+use clap::{Args, Subcommand};
+use redline::export;
+use redline::notebook::ExportFormat;
+use redline::{Error, Notebook};
 
 use super::print_json;
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum CiteFormat {
-    /// CSL-JSON (Zotero, Pandoc, citeproc).
-    Csl,
-    /// BibLaTeX @online entries.
-    Bibtex,
-    /// RIS (EndNote, Zotero, Mendeley).
-    Ris,
-}
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
@@ -30,7 +20,7 @@ pub enum ExportCommand {
         #[arg(long, conflicts_with = "ids")]
         project: Option<String>,
         #[arg(long, value_enum, default_value = "csl")]
-        format: CiteFormat,
+        format: ExportFormat,
         /// Write to a file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -51,7 +41,7 @@ pub enum ExportCommand {
     },
 }
 
-pub async fn run(command: ExportCommand, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(command: ExportCommand, nb: &Notebook, json: bool) -> Result<(), Error> {
     match command {
         ExportCommand::Sources {
             ids,
@@ -59,41 +49,22 @@ pub async fn run(command: ExportCommand, db: &Db, json: bool) -> Result<(), Erro
             format,
             output,
         } => {
-            let mut conn = db.pool().acquire().await?;
             let ids = match project {
                 Some(p) => {
-                    let project = projects::resolve(&mut conn, &p).await?;
-                    let filter = SourceFilter {
-                        project_id: Some(project.id),
-                        archived: None,
-                        sort: library::SourceSort::CapturedAsc,
-                        ..Default::default()
-                    };
-                    library::list_sources(&mut conn, &filter)
-                        .await?
-                        .into_iter()
-                        .map(|s| s.id)
-                        .collect()
+                    let project = nb.resolve_project(&p).await?;
+                    nb.sources_of_project(project.id).await?
                 }
                 None => ids,
             };
-            let mut items = Vec::with_capacity(ids.len());
-            for id in ids {
-                items.push(CitedSource::load(&mut conn, id, None).await?);
-            }
-            let text = match format {
-                CiteFormat::Csl => export::csl_json(&items),
-                CiteFormat::Bibtex => export::bibtex(&items),
-                CiteFormat::Ris => export::ris(&items),
-            };
-            emit(&text, output, json, &format!("{} citation(s)", items.len()))
+            let text = nb.cite_sources(&ids, format).await?;
+            emit(&text, output, json, &format!("{} citation(s)", ids.len()))
         }
         ExportCommand::Note { note_id, output } => {
-            let text = export::note_markdown(db, note_id).await?;
+            let text = nb.note_markdown(note_id).await?;
             emit(&text, output, json, &format!("note {note_id}"))
         }
         ExportCommand::Bundle { source_id, output } => {
-            let manifest = export::write_bundle(db, source_id, &output).await?;
+            let manifest = nb.export_bundle(source_id, &output).await?;
             if json {
                 return print_json(&manifest);
             }

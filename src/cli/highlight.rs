@@ -1,9 +1,8 @@
 //! `redline highlight …`: mark passages of a version and find them again later.
 
 use clap::{Args, Subcommand};
-use redline::highlights::{self, Anchor, Highlight};
-use redline::versions;
-use redline::{Db, Error};
+use redline::highlights::{Anchor, Highlight};
+use redline::{Error, Notebook};
 use serde::Serialize;
 
 use super::print_json;
@@ -83,7 +82,7 @@ struct AnchorJson {
     anchor: Anchor,
 }
 
-pub async fn run(args: HighlightArgs, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(args: HighlightArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     match args.command {
         HighlightCommand::Add {
             version_id,
@@ -93,25 +92,16 @@ pub async fn run(args: HighlightArgs, db: &Db, json: bool) -> Result<(), Error> 
             comment,
             label,
         } => {
-            let (start, end) = match find {
+            let h = match find {
                 Some(needle) => {
-                    let mut conn = db.pool().acquire().await?;
-                    let v = versions::get_version(&mut conn, version_id).await?;
-                    let (b, _) = v
-                        .text
-                        .match_indices(needle.as_str())
-                        .nth(nth.saturating_sub(1))
-                        .ok_or_else(|| {
-                            Error::Invalid(format!(
-                                "“{needle}” does not occur {nth} time(s) in version {version_id}"
-                            ))
-                        })?;
-                    let s = v.text[..b].chars().count();
-                    (s, s + needle.chars().count())
+                    nb.highlight_text(version_id, &needle, nth, &comment, &label)
+                        .await?
                 }
-                None => (range[0], range[1]),
+                None => {
+                    nb.highlight(version_id, range[0], range[1], &comment, &label)
+                        .await?
+                }
             };
-            let h = highlights::create(db, version_id, start, end, &comment, &label).await?;
             if json {
                 return print_json(&h);
             }
@@ -123,8 +113,8 @@ pub async fn run(args: HighlightArgs, db: &Db, json: bool) -> Result<(), Error> 
         }
         HighlightCommand::List { version, source } => {
             let list = match (version, source) {
-                (Some(v), _) => highlights::list_by_version(db, v).await?,
-                (None, Some(s)) => highlights::list_by_source(db, s).await?,
+                (Some(v), _) => nb.highlights_of_version(v).await?,
+                (None, Some(s)) => nb.highlights_of_source(s).await?,
                 (None, None) => unreachable!("clap requires one"),
             };
             if json {
@@ -133,39 +123,33 @@ pub async fn run(args: HighlightArgs, db: &Db, json: bool) -> Result<(), Error> 
             list.iter().for_each(print_line);
         }
         HighlightCommand::Edit { id, comment, label } => {
-            let h = highlights::update(db, id, comment.as_deref(), label.as_deref()).await?;
+            let h = nb
+                .update_highlight(id, comment.as_deref(), label.as_deref())
+                .await?;
             if json {
                 return print_json(&h);
             }
             print_line(&h);
         }
         HighlightCommand::Delete { id } => {
-            highlights::delete(db, id).await?;
+            nb.delete_highlight(id).await?;
             if json {
                 return print_json(&serde_json::json!({ "deleted": id }));
             }
             println!("highlight {id} deleted");
         }
         HighlightCommand::Anchor { id, version } => {
-            let h = highlights::get(db, id).await?;
-            let mut conn = db.pool().acquire().await?;
-            let v = match version {
-                Some(v) => versions::get_version(&mut conn, v).await?,
-                None => versions::latest_version(&mut conn, h.source_id)
-                    .await?
-                    .ok_or_else(|| Error::not_found("version of source", h.source_id))?,
-            };
-            let anchor = highlights::anchor(&h, &v);
+            let (highlight, version_id, anchor) = nb.anchor(id, version).await?;
             if json {
                 return print_json(&AnchorJson {
-                    highlight: h,
-                    version_id: v.id,
+                    highlight,
+                    version_id,
                     anchor,
                 });
             }
             match anchor {
                 Anchor::Exact { start, end } => {
-                    println!("unchanged in version {} at {start}..{end}", v.id)
+                    println!("unchanged in version {version_id} at {start}..{end}")
                 }
                 Anchor::Changed {
                     start,
@@ -173,16 +157,14 @@ pub async fn run(args: HighlightArgs, db: &Db, json: bool) -> Result<(), Error> 
                     text,
                     similarity,
                 } => println!(
-                    "changed in version {} at {start}..{end} ({:.0}% similar): “{text}”",
-                    v.id,
+                    "changed in version {version_id} at {start}..{end} ({:.0}% similar): “{text}”",
                     similarity * 100.0
                 ),
                 Anchor::Ambiguous { candidates } => println!(
-                    "the text occurs {} times in version {} and its context does not say which",
-                    candidates.len(),
-                    v.id
+                    "the text occurs {} times in version {version_id} and its context does not say which",
+                    candidates.len()
                 ),
-                Anchor::Gone => println!("gone from version {}", v.id),
+                Anchor::Gone => println!("gone from version {version_id}"),
             }
         }
     }

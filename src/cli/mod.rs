@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use redline::notebook::{Notebook, Settings};
 use redline::{Db, Error};
 
 mod backup;
@@ -191,12 +192,13 @@ fn usage_error(e: clap::Error) -> ExitCode {
 /// Opens the library. A command that only reads never creates one: given a
 /// path by `--db` or `REDLINE_DB` that holds no library, it fails instead of
 /// leaving an empty library (and its directories) at a mistyped path.
-async fn open(db: Option<PathBuf>, reads_only: bool) -> Result<Db, Error> {
-    match db {
-        Some(path) if reads_only => Db::open_existing(path).await,
-        Some(path) => Db::open(path).await,
-        None => Db::open(redline::db::default_path()).await,
-    }
+async fn open(db: Option<PathBuf>, reads_only: bool, settings: Settings) -> Result<Notebook, Error> {
+    let db = match db {
+        Some(path) if reads_only => Db::open_existing(path).await?,
+        Some(path) => Db::open(path).await?,
+        None => Db::open(redline::db::default_path()).await?,
+    };
+    Notebook::new(db, settings)
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
@@ -221,7 +223,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     | Command::Export(_)
                     | Command::Backup(_)
             );
-            let db = open(cli.db, reads_only).await?;
+            let limits = match &command {
+                Command::Clip(args) => args.fetch.limits(),
+                Command::Check(args) => args.fetch.limits(),
+                _ => Default::default(),
+            };
+            let settings = Settings {
+                limits,
+                ..Settings::default()
+            };
+            let db = open(cli.db, reads_only, settings).await?;
             let result = match command {
                 Command::Clip(args) => clip::clip(args, &db, json).await,
                 Command::Check(args) => clip::check(args, &db, json).await,

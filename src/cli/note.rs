@@ -4,8 +4,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use redline::notes::{self, Note, NoteFilter};
-use redline::{Db, Error};
+use redline::notes::{Note, NoteFilter};
+use redline::{Error, Notebook};
 
 use super::print_json;
 
@@ -111,21 +111,21 @@ fn print_note_line(n: &Note) {
     );
 }
 
-pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(args: NoteArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     match args.command {
         NoteCommand::New { title, body } => {
             let body = read_body(&body)?.unwrap_or_default();
-            let n = notes::create(db, &title, &body).await?;
+            let n = nb.create_note(&title, &body).await?;
             if json {
                 return print_json(&n);
             }
             println!("note {} created", n.id);
         }
         NoteCommand::Save { id, title, body } => {
-            let current = notes::get(db, id).await?;
+            let current = nb.note(id).await?;
             let body = read_body(&body)?.unwrap_or(current.body);
             let title = title.unwrap_or(current.title);
-            let n = notes::save(db, id, &title, &body).await?;
+            let n = nb.save_note(id, &title, &body).await?;
             if json {
                 return print_json(&n);
             }
@@ -137,7 +137,7 @@ pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
                 tag,
                 include_archived: all,
             };
-            let list = notes::list(db, &filter).await?;
+            let list = nb.notes(&filter).await?;
             if json {
                 return print_json(&list);
             }
@@ -147,21 +147,21 @@ pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
             list.iter().for_each(print_note_line);
         }
         NoteCommand::Show { id } => {
-            let n = notes::get(db, id).await?;
+            let n = nb.note(id).await?;
             if json {
                 return print_json(&n);
             }
             println!("# {}\n\n{}", n.title, n.body);
         }
         NoteCommand::Render { id } => {
-            let r = notes::render(db, id).await?;
+            let r = nb.render_note(id).await?;
             if json {
                 return print_json(&r);
             }
             println!("{}", r.html);
         }
         NoteCommand::History { id } => {
-            let h = notes::history(db, id).await?;
+            let h = nb.note_history(id).await?;
             if json {
                 return print_json(&h);
             }
@@ -176,14 +176,14 @@ pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
             }
         }
         NoteCommand::Restore { id, revision } => {
-            let n = notes::restore(db, id, revision).await?;
+            let n = nb.restore_note(id, revision).await?;
             if json {
                 return print_json(&n);
             }
             println!("note {} restored to revision {revision}", n.id);
         }
         NoteCommand::Archive { id, undo } => {
-            let n = notes::set_archived(db, id, !undo).await?;
+            let n = nb.archive_note(id, !undo).await?;
             if json {
                 return print_json(&n);
             }
@@ -194,39 +194,29 @@ pub async fn run(args: NoteArgs, db: &Db, json: bool) -> Result<(), Error> {
             );
         }
         NoteCommand::Delete { id } => {
-            notes::delete(db, id).await?;
+            nb.delete_note(id).await?;
             if json {
                 return print_json(&serde_json::json!({ "deleted": id }));
             }
             println!("note {id} deleted");
         }
         NoteCommand::Tag { id, tag } => {
-            let mut tx = db.write().await?;
-            notes::add_tag(&mut tx, id, &tag).await?;
-            tx.commit().await?;
-            finish(db, id, json).await?;
+            finish(&nb.tag_note(id, &tag).await?, json)?;
         }
         NoteCommand::Untag { id, tag } => {
-            let mut tx = db.write().await?;
-            notes::remove_tag(&mut tx, id, &tag).await?;
-            tx.commit().await?;
-            finish(db, id, json).await?;
+            finish(&nb.untag_note(id, &tag).await?, json)?;
         }
         NoteCommand::Projects { id, project_ids } => {
-            let mut tx = db.write().await?;
-            notes::set_projects(&mut tx, id, &project_ids).await?;
-            tx.commit().await?;
-            finish(db, id, json).await?;
+            finish(&nb.set_note_projects(id, &project_ids).await?, json)?;
         }
     }
     Ok(())
 }
 
-async fn finish(db: &Db, id: i64, json: bool) -> Result<(), Error> {
-    let n = notes::get(db, id).await?;
+fn finish(n: &Note, json: bool) -> Result<(), Error> {
     if json {
-        return print_json(&n);
+        return print_json(n);
     }
-    print_note_line(&n);
+    print_note_line(n);
     Ok(())
 }

@@ -2,8 +2,9 @@
 //! move sources and notes in and out.
 
 use clap::{Args, Subcommand};
-use redline::projects::{self, DeletePlan, Project};
-use redline::{Db, Error};
+use redline::notebook::Membership;
+use redline::projects::{DeletePlan, Project};
+use redline::{Error, Notebook};
 use serde::Serialize;
 
 use super::print_json;
@@ -65,14 +66,6 @@ pub struct Members {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Changed {
-    project: Project,
-    sources: u64,
-    notes: u64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Deleted {
     deleted: bool,
     also_sources: bool,
@@ -126,19 +119,17 @@ fn print_plan(plan: &DeletePlan, also_sources: bool, deleted: bool) {
     }
 }
 
-pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(command: ProjectCommand, nb: &Notebook, json: bool) -> Result<(), Error> {
     match command {
         ProjectCommand::New { name, description } => {
-            let mut conn = db.pool().acquire().await?;
-            let p = projects::create(&mut conn, &name, &description).await?;
+            let p = nb.create_project(&name, &description).await?;
             if json {
                 return print_json(&p);
             }
             println!("Created project {} \"{}\".", p.id, p.name);
         }
         ProjectCommand::List { all } => {
-            let mut conn = db.pool().acquire().await?;
-            let list = projects::list(&mut conn, all).await?;
+            let list = nb.projects(all).await?;
             if json {
                 return print_json(&list);
             }
@@ -148,9 +139,8 @@ pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Err
             list.iter().for_each(print_project);
         }
         ProjectCommand::Rename { project, name } => {
-            let mut conn = db.pool().acquire().await?;
-            let id = projects::resolve(&mut conn, &project).await?.id;
-            let p = projects::rename(&mut conn, id, &name).await?;
+            let id = nb.resolve_project(&project).await?.id;
+            let p = nb.rename_project(id, &name).await?;
             if json {
                 return print_json(&p);
             }
@@ -160,9 +150,8 @@ pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Err
             project,
             description,
         } => {
-            let mut conn = db.pool().acquire().await?;
-            let id = projects::resolve(&mut conn, &project).await?.id;
-            let p = projects::describe(&mut conn, id, &description).await?;
+            let id = nb.resolve_project(&project).await?.id;
+            let p = nb.describe_project(id, &description).await?;
             if json {
                 return print_json(&p);
             }
@@ -172,13 +161,11 @@ pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Err
             projects: names,
             undo,
         } => {
-            let mut tx = db.write().await?;
             let mut ids = Vec::new();
             for n in &names {
-                ids.push(projects::resolve(&mut tx, n).await?.id);
+                ids.push(nb.resolve_project(n).await?.id);
             }
-            let changed = projects::set_archived(&mut tx, &ids, !undo).await?;
-            tx.commit().await?;
+            let changed = nb.archive_projects(&ids, !undo).await?;
             if json {
                 return print_json(&serde_json::json!({ "changed": changed }));
             }
@@ -190,15 +177,11 @@ pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Err
             sources,
             yes,
         } => {
-            let id = {
-                let mut conn = db.pool().acquire().await?;
-                projects::resolve(&mut conn, &project).await?.id
-            };
+            let id = nb.resolve_project(&project).await?.id;
             let plan = if yes {
-                projects::delete(db, id, sources).await?
+                nb.delete_project(id, sources).await?
             } else {
-                let mut conn = db.pool().acquire().await?;
-                projects::delete_plan(&mut conn, id).await?
+                nb.project_delete_plan(id).await?
             };
             if json {
                 return print_json(&Deleted {
@@ -218,39 +201,21 @@ pub async fn run(command: ProjectCommand, db: &Db, json: bool) -> Result<(), Err
             )));
         }
         ProjectCommand::Add(m) => {
-            let mut tx = db.write().await?;
-            let id = projects::resolve(&mut tx, &m.project).await?.id;
-            let sources = projects::add_sources(&mut tx, id, &m.sources).await?;
-            let notes = projects::add_notes(&mut tx, id, &m.notes).await?;
-            report_changed(tx, id, sources, notes, "Added", json).await?;
+            let id = nb.resolve_project(&m.project).await?.id;
+            let c = nb.add_to_project(id, &m.sources, &m.notes).await?;
+            report_changed(c, "Added", json)?;
         }
         ProjectCommand::Remove(m) => {
-            let mut tx = db.write().await?;
-            let id = projects::resolve(&mut tx, &m.project).await?.id;
-            let sources = projects::remove_sources(&mut tx, id, &m.sources).await?;
-            let notes = projects::remove_notes(&mut tx, id, &m.notes).await?;
-            report_changed(tx, id, sources, notes, "Removed", json).await?;
+            let id = nb.resolve_project(&m.project).await?.id;
+            let c = nb.remove_from_project(id, &m.sources, &m.notes).await?;
+            report_changed(c, "Removed", json)?;
         }
     }
     Ok(())
 }
 
-/// Commits an add or remove and says what changed, with the project's new counts.
-async fn report_changed(
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    id: i64,
-    sources: u64,
-    notes: u64,
-    verb: &str,
-    json: bool,
-) -> Result<(), Error> {
-    let project = projects::get(&mut tx, id).await?;
-    tx.commit().await?;
-    let c = Changed {
-        project,
-        sources,
-        notes,
-    };
+/// Says what an add or remove changed, with the project's new counts.
+fn report_changed(c: Membership, verb: &str, json: bool) -> Result<(), Error> {
     if json {
         return print_json(&c);
     }

@@ -1,8 +1,8 @@
 //! `redline quotes`: the quote index, by speaker, across every version.
 
 use clap::Args;
-use redline::quotes::{self, QuoteFilter};
-use redline::{Db, Error};
+use redline::quotes::QuoteFilter;
+use redline::{Error, Notebook};
 
 use super::print_json;
 
@@ -22,10 +22,9 @@ pub struct QuotesArgs {
     pub speakers: bool,
 }
 
-pub async fn run(args: QuotesArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let mut conn = db.pool().acquire().await?;
+pub async fn run(args: QuotesArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     if args.speakers {
-        let list = quotes::speakers(&mut conn).await?;
+        let list = nb.speakers().await?;
         if json {
             return print_json(&list);
         }
@@ -42,7 +41,7 @@ pub async fn run(args: QuotesArgs, db: &Db, json: bool) -> Result<(), Error> {
         source_id: args.source,
         text: args.text,
     };
-    let list = quotes::list(&mut conn, &filter).await?;
+    let list = nb.quotes(&filter).await?;
     if json {
         return print_json(&list);
     }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use redline::search::{self, HitKind, SearchQuery};
-use redline::{Db, Error};
+use redline::{Error, Notebook};
 
 use super::print_json;
 
@@ -40,7 +40,7 @@ pub struct SearchArgs {
     pub offset: u32,
 }
 
-pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(args: SearchArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     let kinds = args
         .kinds
         .iter()
@@ -60,8 +60,7 @@ pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
         limit: Some(args.limit),
         offset: Some(args.offset),
     };
-    let mut conn = db.pool().acquire().await?;
-    let hits = search::search(&mut conn, &query).await?;
+    let hits = nb.search(&query).await?;
     if json {
         return print_json(&hits);
     }

@@ -1,7 +1,7 @@
 //! `redline tag …`, plus the per-source flags `redline watch` and `redline archive`.
 
 use clap::{Args, Subcommand};
-use redline::{library, tags, Db, Error};
+use redline::{Error, Notebook};
 
 use super::print_json;
 
@@ -37,7 +37,7 @@ pub struct Labelled {
     pub notes: Vec<i64>,
 }
 
-pub async fn run(command: TagCommand, db: &Db, json: bool) -> Result<(), Error> {
+pub async fn run(command: TagCommand, nb: &Notebook, json: bool) -> Result<(), Error> {
     match command {
         TagCommand::Add(l) | TagCommand::Remove(l)
             if l.sources.is_empty() && l.notes.is_empty() =>
@@ -48,18 +48,8 @@ pub async fn run(command: TagCommand, db: &Db, json: bool) -> Result<(), Error> 
             )))
         }
         TagCommand::Add(l) => {
-            let mut tx = db.write().await?;
-            let s = if l.sources.is_empty() {
-                0
-            } else {
-                tags::tag_sources(&mut tx, &l.sources, &l.tag).await?
-            };
-            let n = if l.notes.is_empty() {
-                0
-            } else {
-                tags::tag_notes(&mut tx, &l.notes, &l.tag).await?
-            };
-            tx.commit().await?;
+            let c = nb.tag(&l.tag, &l.sources, &l.notes).await?;
+            let (s, n) = (c.sources, c.notes);
             done(
                 json,
                 &format!("Tagged {s} source(s) and {n} note(s) \"{}\".", l.tag),
@@ -68,10 +58,8 @@ pub async fn run(command: TagCommand, db: &Db, json: bool) -> Result<(), Error> 
             )
         }
         TagCommand::Remove(l) => {
-            let mut tx = db.write().await?;
-            let s = tags::untag_sources(&mut tx, &l.sources, &l.tag).await?;
-            let n = tags::untag_notes(&mut tx, &l.notes, &l.tag).await?;
-            tx.commit().await?;
+            let c = nb.untag(&l.tag, &l.sources, &l.notes).await?;
+            let (s, n) = (c.sources, c.notes);
             done(
                 json,
                 &format!("Untagged {s} source(s) and {n} note(s) \"{}\".", l.tag),
@@ -80,8 +68,7 @@ pub async fn run(command: TagCommand, db: &Db, json: bool) -> Result<(), Error> 
             )
         }
         TagCommand::List => {
-            let mut conn = db.pool().acquire().await?;
-            let list = tags::list(&mut conn).await?;
+            let list = nb.tags().await?;
             if json {
                 return print_json(&list);
             }
@@ -97,20 +84,15 @@ pub async fn run(command: TagCommand, db: &Db, json: bool) -> Result<(), Error> 
             Ok(())
         }
         TagCommand::Rename { from, to } => {
-            let mut conn = db.pool().acquire().await?;
-            tags::rename(&mut conn, &from, &to).await?;
+            nb.rename_tag(&from, &to).await?;
             done(json, &format!("Renamed tag \"{from}\" to \"{to}\"."), 0, 0)
         }
         TagCommand::Delete { name } => {
-            let mut conn = db.pool().acquire().await?;
-            tags::delete(&mut conn, &name).await?;
+            nb.delete_tag(&name).await?;
             done(json, &format!("Deleted tag \"{name}\"."), 0, 0)
         }
         TagCommand::Merge { from, into } => {
-            let mut tx = db.write().await?;
-            let names: Vec<&str> = from.iter().map(String::as_str).collect();
-            tags::merge(&mut tx, &names, &into).await?;
-            tx.commit().await?;
+            nb.merge_tags(&from, &into).await?;
             done(
                 json,
                 &format!("Merged {} into \"{into}\".", from.join(", ")),
@@ -143,10 +125,8 @@ pub struct WatchArgs {
     pub off: bool,
 }
 
-pub async fn watch(args: WatchArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let mut tx = db.write().await?;
-    let n = library::set_watched(&mut tx, &args.sources, !args.off).await?;
-    tx.commit().await?;
+pub async fn watch(args: WatchArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let n = nb.set_watched(&args.sources, !args.off).await?;
     let verb = if args.off {
         "Stopped watching"
     } else {
@@ -165,10 +145,8 @@ pub struct ArchiveArgs {
     pub undo: bool,
 }
 
-pub async fn archive(args: ArchiveArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let mut tx = db.write().await?;
-    let n = library::set_archived(&mut tx, &args.sources, !args.undo).await?;
-    tx.commit().await?;
+pub async fn archive(args: ArchiveArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let n = nb.set_archived(&args.sources, !args.undo).await?;
     let verb = if args.undo { "Unarchived" } else { "Archived" };
     done(json, &format!("{verb} {n} source(s)."), n, 0)
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use redline::versions::{self, CaptureOutcome};
-use redline::{Db, Error};
+use redline::{Error, Notebook};
 use serde::Serialize;
 
 use super::print_json;
@@ -49,11 +49,10 @@ pub struct SourcesArgs {
     pub limit: Option<i64>,
 }
 
-pub async fn sources(args: SourcesArgs, db: &Db, json: bool) -> Result<(), Error> {
-    use redline::library::{self, SourceFilter, SourceSort};
-    let mut conn = db.pool().acquire().await?;
+pub async fn sources(args: SourcesArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    use redline::library::{SourceFilter, SourceSort};
     let project_id = match &args.project {
-        Some(p) => Some(redline::projects::resolve(&mut conn, p).await?.id),
+        Some(p) => Some(nb.resolve_project(p).await?.id),
         None => None,
     };
     let filter = SourceFilter {
@@ -80,7 +79,7 @@ pub async fn sources(args: SourcesArgs, db: &Db, json: bool) -> Result<(), Error
         limit: args.limit,
         offset: 0,
     };
-    let list = library::list_sources(&mut conn, &filter).await?;
+    let list = nb.sources(&filter).await?;
     if json {
         return print_json(&list);
     }
@@ -120,11 +119,10 @@ struct VersionsJson {
     captures: Vec<versions::Capture>,
 }
 
-pub async fn list(args: VersionsArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let mut conn = db.pool().acquire().await?;
-    let source = versions::get_source(&mut conn, args.source_id).await?;
-    let list = versions::list_versions(&mut conn, args.source_id).await?;
-    let captures = versions::list_captures(&mut conn, args.source_id).await?;
+pub async fn list(args: VersionsArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let source = nb.source(args.source_id).await?;
+    let list = nb.versions(args.source_id).await?;
+    let captures = nb.captures(args.source_id).await?;
     if json {
         return print_json(&VersionsJson {
             source,
@@ -167,15 +165,9 @@ pub struct ShowArgs {
     pub version: Option<i64>,
 }
 
-pub async fn show(args: ShowArgs, db: &Db, json: bool) -> Result<(), Error> {
-    let mut conn = db.pool().acquire().await?;
-    let source = versions::get_source(&mut conn, args.source_id).await?;
-    let version = match args.version {
-        Some(seq) => versions::get_version_by_seq(&mut conn, args.source_id, seq).await?,
-        None => versions::latest_version(&mut conn, args.source_id)
-            .await?
-            .ok_or_else(|| Error::not_found("version of source", args.source_id))?,
-    };
+pub async fn show(args: ShowArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    let source = nb.source(args.source_id).await?;
+    let version = nb.version_of(args.source_id, args.version).await?;
     if json {
         return print_json(&version);
     }

@@ -17,6 +17,7 @@ use similar::{Algorithm, DiffOp};
 use super::{inline, BlockDiff, BlockOp, Span, SpanOp};
 use crate::article::Block;
 use crate::normalize::normalize;
+use crate::script::is_unspaced;
 
 /// Two paragraphs sharing at least this share of their words are one paragraph, edited.
 pub(crate) const SIMILARITY_THRESHOLD: f64 = 0.5;
@@ -343,18 +344,6 @@ fn longest_increasing(xs: &[usize]) -> Vec<usize> {
     out
 }
 
-/// True for Han, kana and other scripts written without spaces between words.
-pub(crate) fn is_unspaced_char(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF   // Hiragana, Katakana
-        | 0x3400..=0x4DBF // CJK Ext A
-        | 0x4E00..=0x9FFF // CJK Unified
-        | 0xF900..=0xFAFF // CJK Compatibility
-        | 0x20000..=0x2FFFF
-        | 0x0E00..=0x0E7F // Thai
-    )
-}
-
 /// A sorted bag of hashed tokens: lower-cased words, and for unspaced
 /// scripts character bigrams (single characters alone would make any two
 /// Chinese paragraphs look alike).
@@ -369,7 +358,7 @@ pub(crate) fn tokens(s: &str) -> Vec<u64> {
         }
     };
     for c in s.chars() {
-        if is_unspaced_char(c) {
+        if is_unspaced(c) {
             flush(&mut word, &mut out);
             if let Some(p) = prev_cjk {
                 let mut buf = [0u8; 8];

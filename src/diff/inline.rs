@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use similar::{Algorithm, ChangeTag, TextDiff};
 
-use super::align::is_unspaced_char;
 use super::{Span, SpanOp};
+use crate::script::is_unspaced;
 
 /// A single paragraph never takes longer than this; past it the diff is coarser, not wrong.
 const DEADLINE: Duration = Duration::from_millis(20);
@@ -114,7 +114,7 @@ fn unspaced(s: &str) -> bool {
     let mut cjk = 0usize;
     let mut other = 0usize;
     for c in s.chars() {
-        if is_unspaced_char(c) {
+        if is_unspaced(c) {
             cjk += 1;
         } else if c.is_alphabetic() {
             other += 1;

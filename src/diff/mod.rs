@@ -17,8 +17,6 @@ mod inline;
 pub mod render;
 mod summary;
 
-pub(crate) use align::is_unspaced_char as is_unspaced;
-
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, BlockKind};
@@ -184,10 +182,4 @@ fn text_change(from: &str, to: &str) -> Option<TextChange> {
         from: from.to_string(),
         to: to.to_string(),
     })
-}
-
-/// Word-level (or, for unspaced scripts, character-level) changes between two
-/// pieces of text, cleaned up to read like track changes.
-pub fn inline_spans(old: &str, new: &str) -> Vec<Span> {
-    inline::spans(old, new)
 }

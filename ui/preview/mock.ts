@@ -59,10 +59,9 @@ const captures: Capture[] = [
 const highlights: Highlight[] = [
   { id: 5, sourceId: 1, versionId: 12, start: versions[12].text.indexOf('This is an outrageous'), end: versions[12].text.indexOf('This is an outrageous') + 52, text: 'This is an outrageous act that threatens the peace o', prefix: '', suffix: '', comment: '', label: '', createdAt: now },
 ];
-const compare: CompareView = {
+const compare: Omit<CompareView, 'source' | 'versions'> = {
   old: { id: 11, sourceId: 1, seq: 1, createdAt: versions[11].createdAt, title: versions[11].title, textSha256: 'a1', words: 60 },
   new: { id: 12, sourceId: 1, seq: 2, createdAt: versions[12].createdAt, title: versions[12].title, textSha256: 'a2', words: 70 },
-  html: '',
   diff: {
     title: { from: versions[11].title, to: versions[12].title },
     byline: null,
@@ -109,7 +108,7 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   mark_viewed: () => null,
   list_sites: () => [{ value: 'Example Wire', count: 1 }, { value: 'ТАСС', count: 1 }],
   list_languages: () => [{ value: 'ar', count: 1 }, { value: 'en', count: 1 }, { value: 'ru', count: 1 }],
-  compare_versions: () => compare,
+  compare_versions: (a) => ({ ...compare, source: handlers.get_source(a), versions: handlers.list_versions(a) }),
   list_notes: () => [note],
   create_note: (a) => ({ ...note, id: 8, title: String(a.title ?? ''), body: String(a.body ?? ''), projectIds: [], tags: [] }),
   save_note: (a) => {

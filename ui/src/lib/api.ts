@@ -161,8 +161,13 @@ export const getVersion = (versionId: number) => call<Version>("get_version", { 
 /** Re-fetches a source now (conditional request); a changed text makes a new version. */
 export const checkSource = (sourceId: number) => call<CheckOutcome>("check_source", { sourceId });
 /** The diff between two versions of one source (any order of ids is accepted; old = the earlier one given). */
-export const compareVersions = (oldVersionId: number, newVersionId: number) =>
-  call<CompareView>("compare_versions", { oldVersionId, newVersionId });
+/**
+ * Everything the compare screen shows, in one call: the source, its versions,
+ * the two compared and their diff. Without ids: the latest version against
+ * the one before it.
+ */
+export const compareVersions = (sourceId: number, oldVersionId: number | null, newVersionId: number | null) =>
+  call<CompareView>("compare_versions", { sourceId, oldVersionId, newVersionId });
 /** Records that the reporter has seen `versionId` of a source (clears "changed"/"unviewed"). */
 export const markViewed = (sourceId: number, versionId: number) =>
   call<void>("mark_viewed", { sourceId, versionId });

@@ -13,6 +13,7 @@ const HINTS: Record<string, string> = {
   truncated: 'The page stopped arriving half-way.',
   network: 'The site could not be reached.',
   invalid: 'That was not accepted.',
+  not_same_source: 'Only two versions of the same story can be compared.',
   not_found: 'It is no longer in the library.',
   extract_failed: 'No readable article was found on that page.',
   io: 'The file could not be read.',

@@ -1,0 +1,66 @@
+//! What the library tells its views after a write: who changed it and what.
+//!
+//! One [`LibraryChange`] per committed write. The app forwards each as the
+//! `library-changed` event, so every open view refreshes from one signal.
+
+use serde::{Deserialize, Serialize};
+
+/// Who changed the library: this process, another process (the CLI while the
+/// app is open), or a background re-check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ChangeOrigin {
+    App,
+    External,
+    Watch,
+}
+
+/// Which part of the library a write touched. A view that shows none of it
+/// may skip its refresh; `Library` means "anything" (an outside write).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChangeKind {
+    /// Sources, their versions and captures, and their flags.
+    Sources,
+    Notes,
+    Highlights,
+    Projects,
+    Tags,
+    Library,
+}
+
+/// Payload of the `library-changed` event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LibraryChange {
+    pub origin: ChangeOrigin,
+    pub what: ChangeKind,
+    /// Set when a re-check found a new version of a source.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_version: Option<SourceChanged>,
+}
+
+impl LibraryChange {
+    pub fn new(origin: ChangeOrigin, what: ChangeKind) -> Self {
+        LibraryChange {
+            origin,
+            what,
+            new_version: None,
+        }
+    }
+}
+
+/// Payload of the `source-changed` event: a watched source got a new version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SourceChanged {
+    pub source_id: i64,
+    pub version_id: i64,
+    pub version_seq: i64,
+    pub title: String,
+}

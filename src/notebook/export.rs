@@ -1,0 +1,138 @@
+//! Getting work out: citations of sources, notes as Markdown, evidence
+//! bundles, and whole-library backup and restore.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::Notebook;
+use crate::error::{Error, Result};
+use crate::export::bundle::Manifest;
+use crate::export::{self, BackupReport, CitedSource, RestoreReport};
+use crate::library::{self, SourceFilter, SourceSort};
+
+/// Reference-manager formats for sources: one list for the app and the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ExportFormat {
+    /// CSL-JSON (Zotero, Pandoc, citeproc).
+    Csl,
+    /// BibLaTeX @online entries.
+    Bibtex,
+    /// RIS (EndNote, Zotero, Mendeley).
+    Ris,
+}
+
+impl ExportFormat {
+    pub fn render(self, items: &[CitedSource]) -> String {
+        match self {
+            ExportFormat::Csl => export::csl_json(items),
+            ExportFormat::Bibtex => export::bibtex(items),
+            ExportFormat::Ris => export::ris(items),
+        }
+    }
+}
+
+/// A file an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SavedFile {
+    pub path: String,
+    pub bytes: u64,
+}
+
+impl SavedFile {
+    /// The file at `path` as it now is on disk.
+    pub fn at(path: &Path) -> Result<Self> {
+        let bytes = std::fs::metadata(path)
+            .map_err(|e| io_error(path, e))?
+            .len();
+        Ok(SavedFile {
+            path: path.display().to_string(),
+            bytes,
+        })
+    }
+
+    fn write(path: &Path, contents: &[u8]) -> Result<Self> {
+        std::fs::write(path, contents).map_err(|e| io_error(path, e))?;
+        Self::at(path)
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+impl Notebook {
+    /// Citations of sources (their latest versions), in the order given.
+    pub async fn cite_sources(&self, source_ids: &[i64], format: ExportFormat) -> Result<String> {
+        let items = self
+            .read(async |c| {
+                let mut items = Vec::with_capacity(source_ids.len());
+                for &id in source_ids {
+                    items.push(CitedSource::load(c, id, None).await?);
+                }
+                Ok(items)
+            })
+            .await?;
+        Ok(format.render(&items))
+    }
+
+    /// Every source of a project, archived ones included, first clipped first.
+    pub async fn sources_of_project(&self, project_id: i64) -> Result<Vec<i64>> {
+        let filter = SourceFilter {
+            project_id: Some(project_id),
+            archived: None,
+            sort: SourceSort::CapturedAsc,
+            ..Default::default()
+        };
+        let list = self
+            .read(async |c| library::list_sources(c, &filter).await)
+            .await?;
+        Ok(list.into_iter().map(|s| s.id).collect())
+    }
+
+    /// [`Notebook::cite_sources`] written to `path`.
+    pub async fn export_sources(
+        &self,
+        source_ids: &[i64],
+        format: ExportFormat,
+        path: &Path,
+    ) -> Result<SavedFile> {
+        let text = self.cite_sources(source_ids, format).await?;
+        SavedFile::write(path, text.as_bytes())
+    }
+
+    /// A note as Markdown with footnoted citations (outlet, title, URL, capture time).
+    pub async fn note_markdown(&self, note_id: i64) -> Result<String> {
+        export::note_markdown(&self.db, note_id).await
+    }
+
+    /// [`Notebook::note_markdown`] written to `path`.
+    pub async fn export_note(&self, note_id: i64, path: &Path) -> Result<SavedFile> {
+        let text = self.note_markdown(note_id).await?;
+        SavedFile::write(path, text.as_bytes())
+    }
+
+    /// The evidence bundle of a source: every capture's raw bytes, every
+    /// version's text, and a manifest of hashes.
+    pub async fn export_bundle(&self, source_id: i64, path: &Path) -> Result<Manifest> {
+        export::write_bundle(&self.db, source_id, path).await
+    }
+
+    /// Copies the whole library, while in use, to a new file.
+    pub async fn backup(&self, path: &Path) -> Result<BackupReport> {
+        export::backup(&self.db, path).await
+    }
+
+    /// Replaces the library at `library` with a backup. No notebook may have
+    /// that library open: restore refuses while any connection holds it.
+    pub async fn restore(backup: &Path, library: &Path) -> Result<RestoreReport> {
+        export::restore(backup, library).await
+    }
+}
