@@ -19,32 +19,50 @@ use crate::normalize::{is_noise_line, normalize, strip_noise};
 /// relative links such as the canonical URL. Fails only when the page has no
 /// text at all.
 pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
+    let budget = Budget::start();
     let base = url
         .and_then(|u| url::Url::parse(u).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"));
     // HTML parsing and Readability are quadratic in nesting depth; a hostile
     // page nested thousands deep is read flattened instead of hanging a clip.
+    let shape = page_shape(html);
+    if shape.elements > MAX_ELEMENTS {
+        return Err(Error::ExtractBudget(format!(
+            "{} elements (the limit is {MAX_ELEMENTS})",
+            shape.elements
+        )));
+    }
     let flattened;
-    let html = if nesting_depth(html) > MAX_MARKUP_DEPTH {
+    let html = if shape.depth > MAX_MARKUP_DEPTH {
         flattened = flatten_markup(html);
         flattened.as_str()
     } else {
         html
     };
     let doc = Document::from(html);
+    budget.check("parsing")?;
     let meta = PageMeta::read(&doc);
-    remove_page_chrome(&doc);
-
-    let smoothie = Readability::with_document(doc, base.as_ref().map(url::Url::as_str), None)
-        .ok()
-        .and_then(|mut r| r.parse().ok());
-    let mut blocks = smoothie
-        .as_ref()
-        .map(|a| blocks_of_html(&a.content))
-        .unwrap_or_default();
+    // The raw-tag estimate can be fooled in ways we have not met yet; the
+    // parsed tree is the truth. Too deep here means Readability would crawl,
+    // so the page is read as flat text instead.
+    let (smoothie, mut blocks) = if tree_depth(&doc) > MAX_MARKUP_DEPTH {
+        (None, flat_blocks(&doc))
+    } else {
+        remove_page_chrome(&doc);
+        let smoothie = Readability::with_document(doc, base.as_ref().map(url::Url::as_str), None)
+            .ok()
+            .and_then(|mut r| r.parse().ok());
+        budget.check("finding the article")?;
+        let blocks = smoothie
+            .as_ref()
+            .map(|a| blocks_of_html(&a.content))
+            .unwrap_or_default();
+        (smoothie, blocks)
+    };
     if blocks.is_empty() {
         blocks = fallback_blocks(html);
     }
+    budget.check("reading the body")?;
     let mut blocks = strip_noise(blocks);
 
     let site_name = meta
@@ -484,6 +502,38 @@ fn is_noise_token(token: &str) -> bool {
 /// themselves cap the tree depth at a few hundred).
 const MAX_MARKUP_DEPTH: usize = 512;
 
+/// Elements one page may hold. A long feature with comments has ~40,000; past
+/// this the work of Readability's scoring is refused rather than spent.
+const MAX_ELEMENTS: usize = 300_000;
+
+/// Wall-clock time one extraction may spend between its phases. The
+/// structural limits above keep real and hostile pages far below it; this is
+/// the backstop that turns a surprise into an error instead of a pinned core.
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The time budget of one extraction, checked between its phases.
+struct Budget {
+    deadline: std::time::Instant,
+}
+
+impl Budget {
+    fn start() -> Self {
+        Budget {
+            deadline: std::time::Instant::now() + TIME_LIMIT,
+        }
+    }
+
+    fn check(&self, phase: &str) -> Result<()> {
+        if std::time::Instant::now() > self.deadline {
+            return Err(Error::ExtractBudget(format!(
+                "{phase} took longer than {} s",
+                TIME_LIMIT.as_secs()
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Elements that never nest: void elements and those whose end tag is optional.
 fn is_flat_element(name: &str) -> bool {
     matches!(
@@ -525,34 +575,78 @@ fn is_flat_element(name: &str) -> bool {
     )
 }
 
-/// Walks the tags of raw HTML (skipping comments and script/style bodies),
-/// calling `f(name, closing, tag_text)` for each.
+/// Elements whose content the parser reads as text up to their own end tag.
+fn is_raw_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+    )
+}
+
+/// Walks the tags of raw HTML as the HTML tokenizer splits them (comments,
+/// bogus comments and raw-text bodies skipped), calling `f(name, closing,
+/// tag_text, range)` for each.
 fn scan_tags(html: &str, mut f: impl FnMut(&str, bool, &str, std::ops::Range<usize>)) {
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
         let start = i + off;
-        if html[start..].starts_with("<!--") {
-            i = html[start + 4..]
-                .find("-->")
-                .map_or(html.len(), |p| start + 4 + p + 3);
+        let rest = &html[start..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            // `<!-->` and `<!--->` are complete (empty) comments; a comment
+            // also ends at `--!>`.
+            i = if comment.starts_with('>') {
+                start + 5
+            } else if comment.starts_with("->") {
+                start + 6
+            } else {
+                comment_end(html, start + 4)
+            };
             continue;
         }
-        let Some(end) = html[start..].find('>').map(|p| start + p + 1) else {
-            break;
-        };
         let closing = bytes.get(start + 1) == Some(&b'/');
         let name_start = start + 1 + usize::from(closing);
+        let first = bytes.get(name_start).copied();
+        let bogus = match first {
+            Some(b'!' | b'?') => true,
+            Some(c) if closing => !c.is_ascii_alphabetic(),
+            _ => false,
+        };
+        if !bogus && !first.is_some_and(|c| c.is_ascii_alphabetic()) {
+            // A `<` that starts no tag is text.
+            i = start + 1;
+            continue;
+        }
+        let Some(end) = html[start + 1..].find('>').map(|p| start + 1 + p + 1) else {
+            break;
+        };
+        if bogus
+            && !rest[1..]
+                .get(..8)
+                .is_some_and(|d| d.eq_ignore_ascii_case("!doctype"))
+        {
+            // `<!x…>`, `<?…>` and `</3…>` are bogus comments ending at `>`.
+            i = end;
+            continue;
+        }
         let name_end = html[name_start..end]
             .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
             .map_or(end, |p| name_start + p);
         let name = html[name_start..name_end].to_ascii_lowercase();
         i = end;
-        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '!') {
-            continue;
-        }
         f(&name, closing, &html[start..end], start..end);
-        if !closing && matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+        if name == "plaintext" && !closing {
+            return;
+        }
+        if !closing && is_raw_text(&name) {
             let close = format!("</{name}");
             i = bytes[i..]
                 .windows(close.len())
@@ -562,21 +656,110 @@ fn scan_tags(html: &str, mut f: impl FnMut(&str, bool, &str, std::ops::Range<usi
     }
 }
 
-/// The deepest nesting of non-void elements, estimated from the raw tags.
-fn nesting_depth(html: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
+/// Where a comment whose text starts at `from` ends: after `-->` or `--!>`,
+/// or at the end of the page. One forward pass, so many comments stay linear.
+fn comment_end(html: &str, from: usize) -> usize {
+    let mut at = from;
+    while let Some(p) = html[at..].find("--") {
+        let dashes = at + p;
+        let after = &html[dashes + 2..];
+        if after.starts_with('>') {
+            return dashes + 3;
+        }
+        if after.starts_with("!>") {
+            return dashes + 4;
+        }
+        at = dashes + 1;
+    }
+    html.len()
+}
+
+/// What the raw tags say about the tree a parser will build.
+struct PageShape {
+    /// Deepest nesting of non-void elements.
+    depth: usize,
+    /// Start tags seen.
+    elements: usize,
+}
+
+/// Estimates depth and size from the raw tags in one pass, modelling the
+/// parser's stack of open elements: an end tag that matches no open element
+/// is ignored (as the parser ignores it), one that does closes everything
+/// opened after it.
+fn page_shape(html: &str) -> PageShape {
+    let mut open: Vec<String> = Vec::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut shape = PageShape {
+        depth: 0,
+        elements: 0,
+    };
     scan_tags(html, |name, closing, _, _| {
+        if !closing {
+            shape.elements += 1;
+        }
         if is_flat_element(name) {
             return;
         }
         if closing {
-            depth = depth.saturating_sub(1);
+            if counts.get(name).copied().unwrap_or(0) == 0 {
+                return;
+            }
+            while let Some(top) = open.pop() {
+                let n = counts.get_mut(&top).expect("counted when opened");
+                *n -= 1;
+                if top == name {
+                    break;
+                }
+            }
         } else {
-            depth += 1;
-            max = max.max(depth);
+            *counts.entry(name.to_string()).or_default() += 1;
+            open.push(name.to_string());
+            shape.depth = shape.depth.max(open.len());
         }
     });
+    shape
+}
+
+/// The deepest element nesting of a parsed tree, walked without recursion.
+fn tree_depth(doc: &Document) -> usize {
+    let root = doc.root();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut node = root.first_child();
+    if node.is_some() {
+        depth = 1;
+    }
+    while let Some(n) = node {
+        max = max.max(depth);
+        if let Some(child) = n.first_child() {
+            depth += 1;
+            node = Some(child);
+            continue;
+        }
+        let mut up = Some(n);
+        node = None;
+        while let Some(u) = up {
+            if let Some(next) = u.next_sibling() {
+                node = Some(next);
+                break;
+            }
+            depth -= 1;
+            up = u.parent().filter(|p| p.id != root.id);
+        }
+    }
     max
+}
+
+/// The text of a tree too deep to score, cut into blocks where the walker can.
+fn flat_blocks(doc: &Document) -> Vec<Block> {
+    doc.select("script, style, template").remove();
+    match doc.body() {
+        Some(body) => {
+            let mut w = BlockWalker::default();
+            w.walk(&body);
+            w.finish()
+        }
+        None => Vec::new(),
+    }
 }
 
 /// The page with every nesting element replaced by a line break, keeping

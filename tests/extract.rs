@@ -314,3 +314,69 @@ fn json_ld_graphs_and_string_authors_are_read() {
     );
     assert_eq!(a.blocks.len(), 2);
 }
+
+/// Hostile nesting that fooled the raw-tag depth guard: end tags that match
+/// nothing (`</zz>`) and the empty comment `<!-->`. Each must return, with
+/// the story or a clear error, not pin a core.
+fn hostile_nesting(depth: usize, opener: &str) -> String {
+    format!(
+        "<html><head><title>Port strike enters second week | Harbour Times</title></head><body>\
+         {}<p>Dockworkers at the port of Rotterdam extended their strike on Monday, union leaders said.</p></body></html>",
+        opener.repeat(depth)
+    )
+}
+
+fn extract_on_small_stack(html: String) -> redline::Result<redline::article::Article> {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || extract_html(&html, None))
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn assert_story_or_budget_error(result: redline::Result<redline::article::Article>) {
+    match result {
+        Ok(a) => {
+            assert_eq!(a.title, "Port strike enters second week");
+            assert!(
+                a.text()
+                    .contains("Dockworkers at the port of Rotterdam extended their strike"),
+                "{:?}",
+                a.blocks
+            );
+        }
+        Err(e) => assert_eq!(e.code(), "extract_too_complex", "{e}"),
+    }
+}
+
+#[test]
+fn unmatched_end_tags_8000_deep_return_the_story() {
+    let a = extract_on_small_stack(hostile_nesting(8_000, "<div></zz>")).unwrap();
+    assert_story_or_budget_error(Ok(a));
+}
+
+#[test]
+fn unmatched_end_tags_100000_deep_return() {
+    assert_story_or_budget_error(extract_on_small_stack(hostile_nesting(
+        100_000,
+        "<div></zz>",
+    )));
+}
+
+#[test]
+fn an_empty_comment_does_not_hide_the_nesting_after_it() {
+    let html = format!("<!-->{}", hostile_nesting(20_000, "<div><!-- x --></zz>"));
+    let a = extract_on_small_stack(html).unwrap();
+    assert_story_or_budget_error(Ok(a));
+    // `<!-->` then the nesting, no closing comment anywhere.
+    let html = hostile_nesting(20_000, "<!--><div>");
+    assert_story_or_budget_error(extract_on_small_stack(html));
+}
+
+#[test]
+fn a_page_with_too_many_elements_is_a_typed_error() {
+    let html = hostile_nesting(400_000, "<span></span>");
+    let err = extract_on_small_stack(html).unwrap_err();
+    assert_eq!(err.code(), "extract_too_complex");
+}
