@@ -15,6 +15,7 @@ mod budget;
 mod chrome;
 mod metadata;
 mod plain;
+pub mod score;
 
 use dom_query::Document;
 use dom_smoothie::Readability;
