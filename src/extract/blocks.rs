@@ -86,8 +86,8 @@ impl BlockWalker {
                 .unwrap_or_default();
             match name.as_str() {
                 "script" | "style" | "noscript" | "template" | "svg" | "button" | "nav"
-                | "form" | "iframe" | "select" | "input" | "textarea" | "img" | "picture"
-                | "video" | "audio" | "source" | "head" => {}
+                | "iframe" | "select" | "input" | "textarea" | "img" | "picture" | "video"
+                | "audio" | "source" | "head" => {}
                 "br" | "hr" => self.flush(BlockKind::Paragraph),
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                     self.flush(BlockKind::Paragraph);

@@ -13,6 +13,7 @@
 mod blocks;
 mod budget;
 mod chrome;
+mod furniture;
 mod metadata;
 mod plain;
 pub mod score;
@@ -81,7 +82,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         blocks = fallback_blocks(html);
     }
     budget.check("reading the body")?;
-    let mut blocks = strip_noise(blocks);
+    let mut blocks = furniture::strip_furniture(strip_noise(blocks));
 
     let site_name = meta
         .ld_str(&["publisher.name", "publisher", "sourceOrganization.name"])
@@ -131,6 +132,17 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         .or(by_line)
         .map(|b| clean_byline(&b))
         .filter(|b| !b.is_empty());
+    // The byline printed above the story (without "By") is not body text.
+    if let Some(byline) = &byline {
+        let byline = normalize(byline);
+        if let Some(pos) = blocks
+            .iter()
+            .take(3)
+            .position(|b| normalize(&b.text) == byline)
+        {
+            blocks.remove(pos);
+        }
+    }
 
     if blocks.is_empty() && title.is_empty() {
         return Err(Error::Extract("the page has no text".into()));
