@@ -439,3 +439,36 @@ fn shingle_score_counts_repeats_and_unspaced_scripts() {
     assert!(s.precision < 0.5 && s.recall == 1.0, "{s:?}");
     assert_eq!(score("", "a b c d").f1(), 0.0);
 }
+
+#[test]
+fn a_json_ld_headline_that_is_a_description_loses_to_agreeing_h1_and_og_title() {
+    let html = r#"<html lang="en"><head><title>New Zealand - Atlas of Nations</title>
+<meta property="og:title" content="New Zealand">
+<meta property="og:site_name" content="Atlas of Nations">
+<script type="application/ld+json">{"@type":"Article","headline":"constitutional monarchy in Oceania"}</script>
+</head><body><article><h1>New Zealand</h1>
+<p>New Zealand is an island country in the southwestern Pacific Ocean. It consists of two main landmasses, the North Island and the South Island, and more than 700 smaller islands.</p>
+<p>Wellington is the capital, and Auckland is the most populous city. About 5.3 million people live in the country.</p>
+</article></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.title, "New Zealand");
+    // Alone, the JSON-LD headline is still the title.
+    let html = html
+        .replace(r#"<meta property="og:title" content="New Zealand">"#, "")
+        .replace("<h1>New Zealand</h1>", "")
+        .replace("<title>New Zealand - Atlas of Nations</title>", "");
+    let a = extract_html(&html, None).unwrap();
+    assert_eq!(a.title, "constitutional monarchy in Oceania");
+}
+
+#[test]
+fn the_logo_h1_does_not_outvote_the_declared_headline() {
+    let html = r#"<html><head><title>Ferry fares rise 8% from January | Harbour Times</title>
+<meta property="og:site_name" content="Harbour Times">
+<meta property="og:title" content="Ferry fares rise 8% from January"></head>
+<body><header><h1>Harbour Times</h1></header><div class="story">
+<p>Ferry fares between the mainland and the islands will rise by 8 per cent from January, the operator said on Tuesday, blaming fuel and crew costs.</p>
+<p>Season tickets for islanders will rise by 3 per cent, after a campaign by the island council.</p></div></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.title, "Ferry fares rise 8% from January");
+}

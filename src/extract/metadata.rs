@@ -23,6 +23,8 @@ pub(super) struct PageMeta {
     pub(super) dir: Option<String>,
     pub(super) canonical: Option<String>,
     pub(super) rel_author: Option<String>,
+    /// The headline as printed: the article's `<h1>`, else the page's first.
+    pub(super) h1: Option<String>,
 }
 
 impl PageMeta {
@@ -81,6 +83,13 @@ impl PageMeta {
             .attr("href")
             .map(|h| h.trim().to_string())
             .filter(|h| !h.is_empty());
+        let h1 = doc.select("article h1, main h1");
+        let h1 = if h1.is_empty() { doc.select("h1") } else { h1 };
+        meta.h1 = h1
+            .nodes()
+            .first()
+            .map(|n| collapse_ws(&n.text()))
+            .filter(|t| !t.is_empty());
         meta.rel_author = doc
             .select("a[rel~='author']")
             .nodes()

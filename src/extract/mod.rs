@@ -17,6 +17,7 @@ mod furniture;
 mod metadata;
 mod plain;
 pub mod score;
+mod title;
 
 use dom_query::Document;
 use dom_smoothie::Readability;
@@ -33,6 +34,7 @@ use metadata::{
     PageMeta,
 };
 pub use plain::extract_plain;
+use title::{choose_title, TitleSource};
 
 /// Extracts the article of an HTML page; `url` (the page's address) resolves
 /// relative links such as the canonical URL. Fails only when the page has no
@@ -91,13 +93,26 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         .map(|s| collapse_ws(&s))
         .filter(|s| !s.is_empty());
 
-    let declared_title = meta
-        .ld_str(&["headline", "name"])
-        .or_else(|| meta.tag(&["og:title", "twitter:title"]))
-        .or_else(|| meta.title.clone())
-        .or_else(|| smoothie.as_ref().map(|a| a.title.clone()))
-        .map(|t| strip_site_suffix(&collapse_ws(&t), site_name.as_deref()))
-        .filter(|t| !t.is_empty());
+    let candidates: Vec<(TitleSource, String)> = [
+        (TitleSource::JsonLd, meta.ld_str(&["headline", "name"])),
+        (
+            TitleSource::OpenGraph,
+            meta.tag(&["og:title", "twitter:title"]),
+        ),
+        (TitleSource::H1, meta.h1.clone()),
+        (TitleSource::TitleTag, meta.title.clone()),
+        (
+            TitleSource::Readability,
+            smoothie.as_ref().map(|a| a.title.to_string()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(source, t)| {
+        let t = strip_site_suffix(&collapse_ws(&t?), site_name.as_deref());
+        (!t.is_empty()).then_some((source, t))
+    })
+    .collect();
+    let declared_title = choose_title(&candidates);
     let title = match declared_title {
         Some(title) => {
             // The headline repeated as the first block is not body text.
