@@ -472,3 +472,66 @@ fn the_logo_h1_does_not_outvote_the_declared_headline() {
     let a = extract_html(html, None).unwrap();
     assert_eq!(a.title, "Ferry fares rise 8% from January");
 }
+
+/// A topic menu picked as the article, or a body a fraction of the page's
+/// paragraphs, exits 0 like a good extraction: the CLI must say so.
+#[test]
+fn a_low_confidence_extraction_is_flagged_on_stderr_and_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = dir.path().join("menu.html");
+    let topics: String = (0..40)
+        .map(|i| format!("<li><a href='/topic/{i}'>Regional election coverage topic {i}</a></li>"))
+        .collect();
+    std::fs::write(
+        &menu,
+        format!("<html><head><title>Topics | Ledger</title></head><body><div class='topics'><ul>{topics}</ul></div></body></html>"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .args(args)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--json", "extract", menu.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: low confidence"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The link list is chrome, so nothing is left: flagged as empty.
+    assert_eq!(v["lowConfidence"], "empty");
+
+    let good = format!(
+        "{}/tests/fixtures/extraction/port-strike--article.html",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = run(&["--json", "extract", &good]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lowConfidence"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_body_far_shorter_than_the_page_is_low_confidence() {
+    let para = "The harbour authority said on Monday that dredging of the eastern channel would resume next spring after a two-year delay caused by a dispute over contaminated silt.";
+    let html = format!(
+        "<html><head><title>Dredging to resume | Ledger</title></head><body>\
+         <div class='story'><p>{para}</p></div>\
+         <div class='comments-area'><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p></div></body></html>"
+    );
+    let e = redline::extract::extract_page(&html, None).unwrap();
+    let body = e.article.text();
+    // Whatever the engine keeps, a body of a fraction of the page is flagged.
+    if body.len() * 3 < para.len() * 6 {
+        assert_eq!(
+            e.low_confidence,
+            Some(redline::extract::LowConfidence::ShortOfPage)
+        );
+    }
+    let e =
+        redline::extract::extract_page(&format!("<html><body><p>{para}</p></body></html>"), None)
+            .unwrap();
+    assert_eq!(e.low_confidence, None);
+}

@@ -51,6 +51,20 @@ pub(super) fn remove_page_chrome(doc: &Document) {
     remove_link_lists(doc, &page);
 }
 
+/// Width of the text in the page's paragraphs, measured before chrome goes.
+pub(super) fn paragraph_width(doc: &Document) -> usize {
+    doc.body().map_or(0, |b| Weight::of(&b).paragraph)
+}
+
+/// Width of the link text in a document.
+pub(super) fn link_width(doc: &Document) -> usize {
+    doc.select("a")
+        .nodes()
+        .iter()
+        .map(|a| width(&a.text()))
+        .sum()
+}
+
 /// A class or id token names the element as chrome.
 fn is_named_chrome(n: &NodeRef) -> bool {
     let class = n.attr("class").unwrap_or_default();

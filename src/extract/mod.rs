@@ -13,6 +13,7 @@
 mod blocks;
 mod budget;
 mod chrome;
+mod confidence;
 mod furniture;
 mod metadata;
 mod plain;
@@ -29,6 +30,7 @@ use crate::normalize::{normalize, strip_noise};
 use blocks::{blocks_of_html, fallback_blocks, flat_blocks};
 use budget::{flatten_markup, page_shape, tree_depth, Budget, MAX_ELEMENTS, MAX_MARKUP_DEPTH};
 use chrome::remove_page_chrome;
+pub use confidence::LowConfidence;
 use metadata::{
     absolute_url, clean_byline, normalize_time, script_dir, strip_site_suffix, take_by_line,
     PageMeta,
@@ -36,10 +38,24 @@ use metadata::{
 pub use plain::extract_plain;
 use title::{choose_title, TitleSource};
 
+/// The result of extracting a page: the article, and whether extraction may
+/// have missed it (see [`LowConfidence`]).
+#[derive(Clone, Debug)]
+pub struct Extraction {
+    pub article: Article,
+    pub low_confidence: Option<LowConfidence>,
+}
+
 /// Extracts the article of an HTML page; `url` (the page's address) resolves
 /// relative links such as the canonical URL. Fails only when the page has no
 /// text at all.
 pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
+    extract_page(html, url).map(|e| e.article)
+}
+
+/// [`extract_html`] with its confidence: a body that is empty, far shorter
+/// than the page's paragraphs or mostly links is flagged, never silent.
+pub fn extract_page(html: &str, url: Option<&str>) -> Result<Extraction> {
     let budget = Budget::start();
     let base = url
         .and_then(|u| url::Url::parse(u).ok())
@@ -66,14 +82,20 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
     // The raw-tag estimate can be fooled in ways we have not met yet; the
     // parsed tree is the truth. Too deep here means Readability would crawl,
     // so the page is read as flat text instead.
+    let mut page_paragraphs = 0;
+    let mut link_width = 0;
     let (smoothie, mut blocks) = if tree_depth(&doc) > MAX_MARKUP_DEPTH {
         (None, flat_blocks(&doc))
     } else {
+        page_paragraphs = chrome::paragraph_width(&doc);
         remove_page_chrome(&doc);
         let smoothie = Readability::with_document(doc, base.as_ref().map(url::Url::as_str), None)
             .ok()
             .and_then(|mut r| r.parse().ok());
         budget.check("finding the article")?;
+        link_width = smoothie.as_ref().map_or(0, |a| {
+            chrome::link_width(&Document::from(a.content.as_ref()))
+        });
         let blocks = smoothie
             .as_ref()
             .map(|a| blocks_of_html(&a.content))
@@ -227,7 +249,9 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         .or_else(|| meta.ld_str(&["url", "mainEntityOfPage.@id", "mainEntityOfPage"]))
         .and_then(|c| absolute_url(&c, base.as_ref()));
 
-    Ok(Article {
+    let body_width = blocks.iter().map(|b| chrome::width(&b.text)).sum();
+    let low_confidence = confidence::judge(body_width, link_width, page_paragraphs);
+    let article = Article {
         title,
         byline,
         site_name,
@@ -238,6 +262,10 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Article> {
         excerpt,
         canonical_url,
         blocks,
+    };
+    Ok(Extraction {
+        article,
+        low_confidence,
     })
 }
 
