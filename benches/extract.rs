@@ -34,6 +34,21 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // Corpus pages in the structures of issue 9 (chrome scored, not deleted).
+    for name in [
+        "port-strike--brightspot.html",
+        "council-budget--aspnet.html",
+        "zh-rail--ad-portal.html",
+    ] {
+        let path = format!(
+            "{}/tests/fixtures/extraction/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let html = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        g.bench_function(name, |b| {
+            b.iter(|| extract_html(black_box(&html), url).unwrap())
+        });
+    }
     // Undeclared legacy encodings: detection + decoding + extraction.
     for (name, label) in [
         ("ko_euckr.html", "euc-kr"),

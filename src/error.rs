@@ -33,6 +33,10 @@ pub enum Error {
     Io { path: String, reason: String },
     #[error("nothing readable found: {0}")]
     Extract(String),
+    /// The page would take more work than one extraction may spend (nesting,
+    /// element count or time); refused rather than pinning a core.
+    #[error("the page is too complex to read: {0}")]
+    ExtractBudget(String),
     #[error("{0}")]
     Export(String),
 }
@@ -50,6 +54,7 @@ impl Error {
             Error::Fetch(e) => e.code(),
             Error::Io { .. } => "io",
             Error::Extract(_) => "extract_failed",
+            Error::ExtractBudget(_) => "extract_too_complex",
             Error::Export(_) => "export_failed",
         }
     }

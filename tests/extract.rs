@@ -35,11 +35,10 @@ fn wire_story_metadata_comes_from_json_ld_og_and_meta() {
 }
 
 #[test]
-fn wire_story_body_is_ordered_blocks_without_page_chrome() {
+fn wire_story_body_is_ordered_blocks_without_page_chrome_or_captions() {
     let a = extract_html(&fixture("wire_en.html"), Some(WIRE_URL)).unwrap();
     let p = |t: &str| Block::paragraph(t);
     let expected = vec![
-        p("Delegates leave the conference hall in Istanbul after the second day of talks, November 24, 2026. Photo: Leyla Demir/Meridian"),
         p("ISTANBUL, Nov 25 (Meridian) — Negotiators from Russia and Ukraine agreed early on Wednesday to reopen a Black Sea grain corridor that would carry up to 30,000 tonnes of wheat a day, two officials briefed on the talks said, after a summit session that ran past 3 a.m."),
         p("The deal, brokered by Turkey and the United Nations, includes a $500 million insurance fund for ships using the route and a joint inspection centre in Istanbul."),
         p("“We have a text that both sides can live with, and that is more than we had on Monday,” said Ayşe Karaca, a Turkish foreign ministry spokeswoman. “The ships can move within ten days.”"),
@@ -313,4 +312,226 @@ fn json_ld_graphs_and_string_authors_are_read() {
         Some("https://courrier-sahel.example/afrique/frontiere-niamey-bamako")
     );
     assert_eq!(a.blocks.len(), 2);
+}
+
+/// Hostile nesting that fooled the raw-tag depth guard: end tags that match
+/// nothing (`</zz>`) and the empty comment `<!-->`. Each must return, with
+/// the story or a clear error, not pin a core.
+fn hostile_nesting(depth: usize, opener: &str) -> String {
+    format!(
+        "<html><head><title>Port strike enters second week | Harbour Times</title></head><body>\
+         {}<p>Dockworkers at the port of Rotterdam extended their strike on Monday, union leaders said.</p></body></html>",
+        opener.repeat(depth)
+    )
+}
+
+fn extract_on_small_stack(html: String) -> redline::Result<redline::article::Article> {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || extract_html(&html, None))
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn assert_story_or_budget_error(result: redline::Result<redline::article::Article>) {
+    match result {
+        Ok(a) => {
+            assert_eq!(a.title, "Port strike enters second week");
+            assert!(
+                a.text()
+                    .contains("Dockworkers at the port of Rotterdam extended their strike"),
+                "{:?}",
+                a.blocks
+            );
+        }
+        Err(e) => assert_eq!(e.code(), "extract_too_complex", "{e}"),
+    }
+}
+
+#[test]
+fn unmatched_end_tags_8000_deep_return_the_story() {
+    let a = extract_on_small_stack(hostile_nesting(8_000, "<div></zz>")).unwrap();
+    assert_story_or_budget_error(Ok(a));
+}
+
+#[test]
+fn unmatched_end_tags_100000_deep_return() {
+    assert_story_or_budget_error(extract_on_small_stack(hostile_nesting(
+        100_000,
+        "<div></zz>",
+    )));
+}
+
+#[test]
+fn an_empty_comment_does_not_hide_the_nesting_after_it() {
+    let html = format!("<!-->{}", hostile_nesting(20_000, "<div><!-- x --></zz>"));
+    let a = extract_on_small_stack(html).unwrap();
+    assert_story_or_budget_error(Ok(a));
+    // `<!-->` then the nesting, no closing comment anywhere.
+    let html = hostile_nesting(20_000, "<!--><div>");
+    assert_story_or_budget_error(extract_on_small_stack(html));
+}
+
+#[test]
+fn a_page_with_too_many_elements_is_a_typed_error() {
+    let html = hostile_nesting(400_000, "<span></span>");
+    let err = extract_on_small_stack(html).unwrap_err();
+    assert_eq!(err.code(), "extract_too_complex");
+}
+
+/// Each page structure from issue 9 whose container a keyword pre-pass
+/// deleted (`.paywall` inside `.Page-ad-margins`, an ASP.NET `<form>`,
+/// off-canvas "advertisement" wrappers, `section.non-ad-column-l`,
+/// `div#wrapper.ad_body`, a `div.paywall` tail, an ad-portal wrapper, a
+/// share-buttons wrapper, a section id made from its heading) keeps its
+/// article, without the captions, stamps, galleries and related lists.
+#[test]
+fn no_page_structure_loses_its_article_to_chrome_removal() {
+    use redline::extract::score::score;
+    let dir = format!("{}/tests/fixtures/extraction", env!("CARGO_MANIFEST_DIR"));
+    for page in [
+        "port-strike--brightspot",
+        "court-ruling--brightspot",
+        "council-budget--aspnet",
+        "ar-water--aspnet",
+        "wildfire-evacuation--offcanvas",
+        "rate-decision--nonad",
+        "ru-metro--nonad",
+        "election-results--adbody",
+        "ko-satellite--adbody",
+        "measles-outbreak--paywall-tail",
+        "council-budget--paywall-tail",
+        "wildfire-evacuation--ad-portal",
+        "zh-rail--ad-portal",
+        "cup-final--share-wrapper",
+        "rate-decision--heading-sections",
+    ] {
+        let html = std::fs::read_to_string(format!("{dir}/{page}.html")).unwrap();
+        let expected = std::fs::read_to_string(format!("{dir}/{page}.txt")).unwrap();
+        let a = extract_html(&html, None).unwrap();
+        let s = score(&a.text(), &expected);
+        assert!(
+            s.recall >= 0.9 && s.precision >= 0.95,
+            "{page}: P {:.3} R {:.3}\n{}",
+            s.precision,
+            s.recall,
+            a.text()
+        );
+    }
+}
+
+#[test]
+fn shingle_score_counts_repeats_and_unspaced_scripts() {
+    use redline::extract::score::{score, tokens};
+    assert_eq!(
+        tokens("Port-strike: 87 per cent!"),
+        ["port", "strike", "87", "per", "cent"]
+    );
+    assert_eq!(tokens("高铁贯通"), ["高", "铁", "贯", "通"]);
+    let same = score("one two three four five", "one two three four five");
+    assert_eq!((same.precision, same.recall), (1.0, 1.0));
+    // Half the extraction is chrome: precision halves, recall stays.
+    let s = score("a b c d e f g h x y z w v u", "a b c d e f g h");
+    assert!((s.recall - 1.0).abs() < 1e-9 && s.precision < 0.5, "{s:?}");
+    // A repeated passage counts once when the expected body has it once.
+    let s = score("a b c d a b c d", "a b c d");
+    assert!(s.precision < 0.5 && s.recall == 1.0, "{s:?}");
+    assert_eq!(score("", "a b c d").f1(), 0.0);
+}
+
+#[test]
+fn a_json_ld_headline_that_is_a_description_loses_to_agreeing_h1_and_og_title() {
+    let html = r#"<html lang="en"><head><title>New Zealand - Atlas of Nations</title>
+<meta property="og:title" content="New Zealand">
+<meta property="og:site_name" content="Atlas of Nations">
+<script type="application/ld+json">{"@type":"Article","headline":"constitutional monarchy in Oceania"}</script>
+</head><body><article><h1>New Zealand</h1>
+<p>New Zealand is an island country in the southwestern Pacific Ocean. It consists of two main landmasses, the North Island and the South Island, and more than 700 smaller islands.</p>
+<p>Wellington is the capital, and Auckland is the most populous city. About 5.3 million people live in the country.</p>
+</article></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.title, "New Zealand");
+    // Alone, the JSON-LD headline is still the title.
+    let html = html
+        .replace(r#"<meta property="og:title" content="New Zealand">"#, "")
+        .replace("<h1>New Zealand</h1>", "")
+        .replace("<title>New Zealand - Atlas of Nations</title>", "");
+    let a = extract_html(&html, None).unwrap();
+    assert_eq!(a.title, "constitutional monarchy in Oceania");
+}
+
+#[test]
+fn the_logo_h1_does_not_outvote_the_declared_headline() {
+    let html = r#"<html><head><title>Ferry fares rise 8% from January | Harbour Times</title>
+<meta property="og:site_name" content="Harbour Times">
+<meta property="og:title" content="Ferry fares rise 8% from January"></head>
+<body><header><h1>Harbour Times</h1></header><div class="story">
+<p>Ferry fares between the mainland and the islands will rise by 8 per cent from January, the operator said on Tuesday, blaming fuel and crew costs.</p>
+<p>Season tickets for islanders will rise by 3 per cent, after a campaign by the island council.</p></div></body></html>"#;
+    let a = extract_html(html, None).unwrap();
+    assert_eq!(a.title, "Ferry fares rise 8% from January");
+}
+
+/// A topic menu picked as the article, or a body a fraction of the page's
+/// paragraphs, exits 0 like a good extraction: the CLI must say so.
+#[test]
+fn a_low_confidence_extraction_is_flagged_on_stderr_and_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let menu = dir.path().join("menu.html");
+    let topics: String = (0..40)
+        .map(|i| format!("<li><a href='/topic/{i}'>Regional election coverage topic {i}</a></li>"))
+        .collect();
+    std::fs::write(
+        &menu,
+        format!("<html><head><title>Topics | Ledger</title></head><body><div class='topics'><ul>{topics}</ul></div></body></html>"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .args(args)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--json", "extract", menu.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: low confidence"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The link list is chrome, so nothing is left: flagged as empty.
+    assert_eq!(v["lowConfidence"], "empty");
+
+    let good = format!(
+        "{}/tests/fixtures/extraction/port-strike--article.html",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = run(&["--json", "extract", &good]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lowConfidence"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_body_far_shorter_than_the_page_is_low_confidence() {
+    let para = "The harbour authority said on Monday that dredging of the eastern channel would resume next spring after a two-year delay caused by a dispute over contaminated silt.";
+    let html = format!(
+        "<html><head><title>Dredging to resume | Ledger</title></head><body>\
+         <div class='story'><p>{para}</p></div>\
+         <div class='comments-area'><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p><p>{para}</p></div></body></html>"
+    );
+    let e = redline::extract::extract_page(&html, None).unwrap();
+    let body = e.article.text();
+    // Whatever the engine keeps, a body of a fraction of the page is flagged.
+    if body.len() * 3 < para.len() * 6 {
+        assert_eq!(
+            e.low_confidence,
+            Some(redline::extract::LowConfidence::ShortOfPage)
+        );
+    }
+    let e =
+        redline::extract::extract_page(&format!("<html><body><p>{para}</p></body></html>"), None)
+            .unwrap();
+    assert_eq!(e.low_confidence, None);
 }

@@ -31,6 +31,8 @@ struct Extracted {
     encoding: &'static str,
     blocks: Vec<redline::article::Block>,
     text: String,
+    /// Set when extraction may have missed the article.
+    low_confidence: Option<extract::LowConfidence>,
 }
 
 pub async fn run(args: ExtractArgs, json: bool) -> Result<(), Error> {
@@ -39,8 +41,13 @@ pub async fn run(args: ExtractArgs, json: bool) -> Result<(), Error> {
         reason: e.to_string(),
     })?;
     let decoded = charset::decode_html(&bytes, None, args.url.as_deref());
-    let a = extract::extract_html(&decoded.text, args.url.as_deref())?;
+    let extraction = extract::extract_page(&decoded.text, args.url.as_deref())?;
+    if let Some(why) = extraction.low_confidence {
+        eprintln!("warning: low confidence: {}", why.message());
+    }
+    let a = extraction.article;
     let out = Extracted {
+        low_confidence: extraction.low_confidence,
         text: a.text(),
         title: a.title,
         byline: a.byline,
