@@ -83,6 +83,16 @@ pub const COMMON: i64 = 20;
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 1000;
+/// Longest search text, in characters. A query is typed (or pasted) by a
+/// person; without a cap a pasted page became an FTS5 expression of
+/// 120,000 words that ran for two minutes.
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// Most terms (words and phrases) in one search: each is a posting list
+/// FTS5 reads and intersects, and bm25 scores every one of them.
+pub const MAX_TERMS: usize = 64;
+/// Deepest nesting of parentheses. The parser and the code that lowers the
+/// query recurse once per level; 15,000 `(` overflowed the stack.
+pub const MAX_DEPTH: usize = 16;
 
 /// Markers FTS5 puts around matches; turned into `<mark>` after escaping.
 const OPEN: char = '\u{2}';
@@ -414,9 +424,12 @@ fn searchable(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
 
+/// Splits the query into tokens, refusing one nested too deep or with too
+/// many terms before anything recurses over it (the caller bounds its length).
 fn tokenize(input: &str) -> Result<Vec<Token>> {
     let mut out = Vec::new();
     let mut chars = input.chars().peekable();
+    let mut depth = 0usize;
     while let Some(&c) = chars.peek() {
         if c.is_whitespace() {
             chars.next();
@@ -425,10 +438,17 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
         match c {
             '(' => {
                 chars.next();
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(invalid(format!(
+                        "the search nests parentheses more than {MAX_DEPTH} deep"
+                    )));
+                }
                 out.push(Token::Open);
             }
             ')' => {
                 chars.next();
+                depth = depth.saturating_sub(1);
                 out.push(Token::Close);
             }
             '"' | '“' | '”' | '„' => {
@@ -490,11 +510,29 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
             }
         }
     }
+    let terms = out
+        .iter()
+        .filter(|t| matches!(t, Token::Word { .. } | Token::Phrase { .. }))
+        .count();
+    if terms > MAX_TERMS {
+        return Err(invalid(format!(
+            "the search has more than {MAX_TERMS} words or phrases: shorten it"
+        )));
+    }
     Ok(out)
 }
 
 /// Parses the user's search text. Errors name what is wrong in plain words.
+///
+/// The text is bounded first ([`MAX_QUERY_CHARS`], [`MAX_TERMS`],
+/// [`MAX_DEPTH`]), so no input can exhaust the stack or make FTS5 work for
+/// seconds.
 pub fn parse(input: &str) -> Result<ParsedQuery> {
+    if input.chars().nth(MAX_QUERY_CHARS).is_some() {
+        return Err(invalid(format!(
+            "the search is longer than {MAX_QUERY_CHARS} characters: shorten it"
+        )));
+    }
     let tokens = tokenize(input)?;
     if tokens.is_empty() {
         return Err(invalid("type a word to search for"));

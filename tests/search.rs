@@ -1311,3 +1311,66 @@ async fn a_library_from_before_the_bigram_index_is_indexed_on_open() {
         .unwrap();
     assert_eq!(rows, 2);
 }
+
+/// Issue 11.2: a query is bounded before anything recurses over it or hands
+/// it to FTS5. Each of these failed before the caps: 15,000 `(` overflowed
+/// the stack (exit 134) and 20,000 words ran for seconds.
+#[tokio::test]
+async fn hostile_queries_are_refused_quickly_and_clearly() {
+    let lib = library().await;
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    seed(&mut conn).await;
+    let deep = format!("{}grain{}", "(".repeat(900), ")".repeat(900));
+    let unclosed = "(".repeat(15_000);
+    let words = "grain ".repeat(20_000);
+    let many = (0..200)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let started = std::time::Instant::now();
+    for (text, needle) in [
+        (deep.as_str(), "nests parentheses more than 16 deep"),
+        (unclosed.as_str(), "longer than 2000 characters"),
+        (words.as_str(), "longer than 2000 characters"),
+        (many.as_str(), "more than 64 words or phrases"),
+        (
+            "((((((((((((((((((grain))))))))))))))))))",
+            "more than 16 deep",
+        ),
+    ] {
+        let err = search(&mut conn, &q(text)).await.unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Within the caps: 16 levels and 64 terms are searched.
+    let nested = format!("{}grain{}", "(".repeat(16), ")".repeat(16));
+    assert_eq!(find(&mut conn, &sources(&nested)).await.len(), 2);
+    let sixty_four = std::iter::once("grain")
+        .chain(std::iter::repeat_n("OR zzzz", 63))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(find(&mut conn, &sources(&sixty_four)).await.len(), 2);
+}
+
+/// The same through the binary, with the main thread's own stack: one line
+/// on stderr and a failing status, not a crash.
+#[test]
+fn the_cli_refuses_a_hostile_query_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("library.db");
+    for query in ["(".repeat(15_000), "((((((((((((((((((grain".into()] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .arg("--db")
+            .arg(&db)
+            .args(["search", "--"])
+            .arg(&query)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.starts_with("redline: "), "{err}");
+    }
+}
