@@ -62,6 +62,13 @@ pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
     };
     let mut conn = db.pool().acquire().await?;
     let hits = search::search(&mut conn, &query).await?;
+    if let Some(p) = search::reindex_progress(&mut conn).await? {
+        eprintln!(
+            "redline: the search index is being upgraded ({} of {} rows): until it ends, \
+             older entries are found by their exact words only",
+            p.done, p.total
+        );
+    }
     if json {
         return print_json(&hits);
     }

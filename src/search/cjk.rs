@@ -100,12 +100,26 @@ pub(super) fn bigram_query(term: &str, prefix: bool) -> (String, bool) {
     (out.trim().to_string(), star)
 }
 
-/// Writes a row's bigram-index entry, if it has Han or kana. Call it in the
+/// Writes a row's stem-index entry and, if it has Han or kana, its
+/// bigram-index entry. Call it in the
 /// transaction that inserts the row, and again after every update of its
 /// indexed columns (the update trigger removed the old entry). `first` and
 /// `second` are the two indexed columns in order: version title and text,
 /// note title and body, highlight text and comment, quote speaker and text.
 pub async fn index_cjk(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
+    // The stem index is fed here too, so every writer feeds both.
+    super::stem::index_stems(conn, kind, row_id, first, second).await?;
+    index_bigrams(conn, kind, row_id, first, second).await
+}
+
+/// The bigram half of [`index_cjk`].
+async fn index_bigrams(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
@@ -124,7 +138,7 @@ pub async fn index_cjk(
         .bind(row_id)
         .bind(bigram_text(first))
         .bind(bigram_text(second))
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
@@ -133,7 +147,7 @@ pub async fn index_cjk(
 /// the migration leaves a `search_backfill` row, removed here in the same
 /// transaction. Called by `Db::open` after the migrations; when nothing is
 /// pending it costs one indexed lookup.
-pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
+pub(super) async fn backfill_bigrams(pool: &sqlx::SqlitePool) -> Result<()> {
     const PENDING: &str = "SELECT count(*) FROM search_backfill WHERE name = 'bigrams'";
     let pending: i64 = sqlx::query_scalar(PENDING).fetch_one(pool).await?;
     if pending == 0 {
@@ -163,7 +177,7 @@ pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
             // The tables were created empty with the pending row, in one
             // migration, and this runs in one transaction: no row is here yet.
             for (id, first, second) in &rows {
-                index_cjk(&mut tx, kind, *id, first, second).await?;
+                index_bigrams(&mut tx, kind, *id, first, second).await?;
             }
         }
     }

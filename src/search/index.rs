@@ -7,7 +7,7 @@ use sqlx::{Row, SqliteConnection};
 use super::filters::{Arg, Filters};
 use super::query::Lowered;
 use super::snippet::{cut_snippet, cut_word_snippet, to_html, WordNeedle};
-use super::{HitKind, PHRASE_WINDOW, RANK_WINDOW};
+use super::{HitKind, EXACT, PHRASE_WINDOW, RANK_WINDOW};
 use crate::error::Result;
 
 /// Which index a query goes to.
@@ -22,6 +22,9 @@ pub(super) enum Mode {
     /// of short posting lists (faster than a phrase of bigrams, measured in
     /// BENCHMARKS-search.md).
     Trigram,
+    /// The stem index: words by their forms (`stem.rs`); queried beside the
+    /// word index, never instead of it.
+    Stem,
 }
 
 /// Only versions that no later version of the same source follows.
@@ -53,6 +56,10 @@ impl Table {
             (HitKind::Quote, Mode::Words) => "quotes_fts",
             (HitKind::Quote, Mode::Cjk) => "quotes_bigram",
             (HitKind::Quote, Mode::Trigram) => "quotes_cjk",
+            (HitKind::Source, Mode::Stem) => "versions_stem",
+            (HitKind::Note, Mode::Stem) => "notes_stem",
+            (HitKind::Highlight, Mode::Stem) => "highlights_stem",
+            (HitKind::Quote, Mode::Stem) => "quotes_stem",
         }
     }
 
@@ -167,8 +174,8 @@ impl Table {
                 HitKind::Quote => "quotes q JOIN versions v ON v.id = q.version_id",
             };
             return format!(
-                "SELECT {columns}, 0.0 AS score, {captured} AS captured_at, {key} AS row_id \
-                 FROM {from} WHERE {key} IN (SELECT value FROM json_each(?))"
+                "SELECT {columns}, 0.0 AS score, {captured} AS captured_at, {key} AS row_id, \
+                 {EXACT} AS tier FROM {from} WHERE {key} IN (SELECT value FROM json_each(?))"
             );
         };
         // The bounds are bound, not written in: the SQL text then depends
@@ -180,7 +187,7 @@ impl Table {
         let (columns, captured) = self.arm_columns();
         format!(
             "SELECT {columns}, -bm25({idx}, {}) AS score, {captured} AS captured_at, \
-             {idx}.rowid AS row_id FROM {} \
+             {idx}.rowid AS row_id, {EXACT} AS tier FROM {} \
              WHERE {idx} MATCH ? AND {idx}.rowid >= ? AND {idx}.rowid <= ? \
              AND +{idx}.rowid IN (SELECT value FROM json_each(?))",
             self.weights(),
@@ -222,6 +229,7 @@ impl Table {
         filters: &Filters,
         args: &mut Vec<Arg>,
         lowered: &Lowered,
+        tier: i64,
     ) -> String {
         let idx = self.index(mode);
         let score = format!("-bm25({idx}, {})", self.weights());
@@ -267,7 +275,8 @@ impl Table {
         // bm25 is computed for at most RANK_WINDOW rows per table.
         format!(
             "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
-             captured_at, row_id FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW})"
+             captured_at, row_id, {tier} AS tier \
+             FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW})"
         )
     }
 
@@ -322,7 +331,7 @@ impl Table {
                     to_html(snippet.as_deref().unwrap_or("")),
                 ))
             }
-            (Mode::Cjk | Mode::Trigram, _) => {
+            (Mode::Cjk | Mode::Trigram | Mode::Stem, _) => {
                 let (title, body) = self.title_and_body(conn, row_id).await?;
                 Ok((title, to_html(&cut_snippet(&body, needles))))
             }

@@ -55,10 +55,33 @@
 //! rather than by FTS5's `snippet()`, which runs the phrase again per hit.
 //! Measured alternatives: BENCHMARKS-search.md.
 //!
+//! Inflected forms (issue 10): a fourth index per table, the stem index
+//! (`*_stem`, `migrations/20261130000021_search_stems.sql`), holds each word
+//! reduced to its forms in the row's language (`stem.rs`: Snowball stemmers
+//! for the languages `rust-stemmers` has, light suffix strippers of ours for
+//! Ukrainian and Persian, Arabic clitics and Korean particles stripped). The
+//! language is the version's declared one, else detected (`whatlang`) and
+//! stored in `search_lang`; the index is fed from Rust by [`index_cjk`] in
+//! the writer's transaction, like the bigram index. A word query (no quoted
+//! phrase, no Han or kana) runs three tiers side by side: the word index as
+//! before (exact forms), the stem index with each word as the OR of its
+//! forms in every language of its script present in the library, and the
+//! stem index with the forms of the word's Latin↔Cyrillic transliteration
+//! too (Lavrov ↔ Лаврова). A row found by several tiers counts once, in its
+//! best; every exact hit ranks above every stem-only hit, and those above
+//! transliterated ones. A quoted word or phrase is matched as written
+//! (after case and accent folding) only. Snippets of stem and
+//! transliteration hits are cut in Rust, marking the words whose forms are
+//! the query's, so they show the form the story uses. Why a separate index
+//! and not stems in the word index: exact forms must stay findable and rank
+//! first, and quoting must mean "as written". Existing libraries are
+//! indexed by [`backfill`] in resumable batches ([`reindex_progress`]).
+//!
 //! The module's rooms: `query` (the language, its bounds, lowering to FTS5),
 //! `index` (which index, each table's SQL), `filters`, `snippet`, `cjk` (the
-//! bigram index and its backfill) and `words` (folding and word splitting
-//! shared by the others).
+//! bigram index and its backfill), `stem` (forms, languages,
+//! transliteration, the stem backfill) and `words` (folding and word
+//! splitting shared by the others).
 //!
 //! Query syntax (the user's string is parsed here and rebuilt as a quoted
 //! FTS5 expression, so no input can make FTS5 fail):
@@ -71,6 +94,7 @@ mod filters;
 mod index;
 mod query;
 mod snippet;
+mod stem;
 mod words;
 
 use serde::{Deserialize, Serialize};
@@ -81,9 +105,10 @@ use filters::{Arg, Filters};
 use index::{Mode, Table};
 use query::lower;
 
-pub use cjk::{backfill, bigram_text, index_cjk};
+pub use cjk::{bigram_text, index_cjk};
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
+pub use stem::{reindex_progress, reindex_step, row_lang, stem_text, Reindex};
 
 /// Most matches of one kind that are ranked. FTS5 computes bm25 for every
 /// row it returns, so a common word in a large library would be ranked over
@@ -211,6 +236,93 @@ pub struct Hit {
     pub captured_at: String,
 }
 
+/// The tier of hits found by their exact words (word, trigram or bigram
+/// index); hits found by forms ([`FORMS`]) or by transliteration
+/// ([`TRANSLIT`]) only rank below every exact hit.
+pub(super) const EXACT: i64 = 2;
+const FORMS: i64 = 1;
+const TRANSLIT: i64 = 0;
+
+/// The stem-index expressions of a word query, with their tiers, and every
+/// form they search for (for snippets). The query is analysed in each
+/// language present in the library (`search_languages`).
+async fn form_tiers(
+    conn: &mut SqliteConnection,
+    parsed: &ParsedQuery,
+) -> Result<(Vec<(i64, String)>, std::collections::HashSet<String>)> {
+    let langs: Vec<String> = sqlx::query_scalar("SELECT lang FROM search_languages ORDER BY lang")
+        .fetch_all(&mut *conn)
+        .await?;
+    let own = |w: &str| stem::query_forms(w, &langs);
+    let crossed = |w: &str| {
+        let mut f = stem::query_forms(w, &langs);
+        if let Some(t) = stem::transliterate(w) {
+            for x in stem::query_forms(&t, &langs) {
+                if !f.contains(&x) {
+                    f.push(x);
+                }
+            }
+        }
+        f
+    };
+    let mut tiers = Vec::new();
+    if let Some(forms) = query::lower_forms(&parsed.root, &own) {
+        let translit = query::lower_forms(&parsed.root, &crossed);
+        tiers.push((FORMS, forms.clone()));
+        if let Some(t) = translit.filter(|t| *t != forms) {
+            tiers.push((TRANSLIT, t));
+        }
+    }
+    let set = parsed
+        .plain_words()
+        .iter()
+        .flat_map(|w| crossed(w))
+        .collect();
+    Ok((tiers, set))
+}
+
+/// Brings an existing library's search indexes up to date after an
+/// upgrade; called by `Db::open` after the migrations (one indexed lookup
+/// when nothing is pending). The bigram index is filled at once (measured
+/// in BENCHMARKS-search.md); the stem index in batches of
+/// [`REINDEX_BATCH`] rows, each its own transaction: for up to a second
+/// here, then in a background task while the library is used (a search
+/// meanwhile finds the rows not yet reached by their exact words). An
+/// interrupted run resumes at the next open; [`reindex_progress`] reports
+/// how far it is.
+pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
+    cjk::backfill_bigrams(pool).await?;
+    let started = std::time::Instant::now();
+    loop {
+        if reindex_step(pool, REINDEX_BATCH).await?.is_none() {
+            return Ok(());
+        }
+        if started.elapsed() > std::time::Duration::from_secs(1) {
+            break;
+        }
+    }
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        loop {
+            match reindex_step(&pool, REINDEX_BATCH).await {
+                Ok(Some(_)) => tokio::task::yield_now().await,
+                Ok(None) => break,
+                // The pool closed (the process is ending) or the library is
+                // busy: the cursor is kept, the next open resumes.
+                Err(e) => {
+                    tracing::debug!("search: stem backfill paused: {e}");
+                    break;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Rows per transaction of the stem backfill: short enough that writers
+/// waiting on the lock are not held up long.
+pub const REINDEX_BATCH: i64 = 200;
+
 /// Runs a search. Hits are ordered by relevance, best first (within the
 /// newest [`RANK_WINDOW`] matches of each kind, [`PHRASE_WINDOW`] for a
 /// query with a phrase; pages past the window are empty).
@@ -234,6 +346,13 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
     let filters = Filters::from_query(query)?;
 
     let lowered = lower(&parsed.root, mode)?;
+    // Words without a quoted phrase also go to the stem index, by their
+    // forms and then by their transliterations' forms, each a lower tier.
+    let (tiers, form_set) = if mode == Mode::Words && lowered.rank == lowered.matches {
+        form_tiers(conn, &parsed).await?
+    } else {
+        (Vec::new(), std::collections::HashSet::new())
+    };
     let mut parts = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     let mut searched: Vec<HitKind> = Vec::new();
@@ -243,7 +362,28 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
         }
         let table = Table::of(kind);
         if lowered.rank == lowered.matches {
-            parts.push(table.select(mode, query.all_versions, &filters, &mut args, &lowered));
+            parts.push(table.select(
+                mode,
+                query.all_versions,
+                &filters,
+                &mut args,
+                &lowered,
+                EXACT,
+            ));
+            for (tier, expr) in &tiers {
+                let forms = query::Lowered {
+                    matches: expr.clone(),
+                    rank: expr.clone(),
+                };
+                parts.push(table.select(
+                    Mode::Stem,
+                    query.all_versions,
+                    &filters,
+                    &mut args,
+                    &forms,
+                    *tier,
+                ));
+            }
         } else {
             // A phrase: find the window without ranking, then rank only it.
             let ids = table
@@ -267,8 +407,10 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
     }
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let sql = format!(
-        "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, captured_at \
-         FROM ({}) ORDER BY score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
+        "WITH found AS MATERIALIZED ({}) \
+         SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, captured_at, \
+         max(tier) AS tier FROM found GROUP BY kind, row_id \
+         ORDER BY tier DESC, score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
         parts.join(" UNION ALL ")
     );
     let mut q = sqlx::query(&sql);
@@ -315,9 +457,27 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
             HitKind::Quote => hit.quote_id,
         }
         .unwrap_or_default();
-        let (title, snippet) = table
-            .title_and_snippet(conn, mode, expr, row_id, &needles, phrases.as_deref())
-            .await?;
+        let tier: i64 = row.try_get("tier")?;
+        let (title, snippet) = if tier == EXACT {
+            table
+                .title_and_snippet(conn, mode, expr, row_id, &needles, phrases.as_deref())
+                .await?
+        } else {
+            // Found by a form: mark the words whose forms are the query's.
+            let lang: String =
+                sqlx::query_scalar("SELECT lang FROM search_lang WHERE kind = ? AND row_id = ?")
+                    .bind(kind.as_str())
+                    .bind(row_id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .unwrap_or_default();
+            let (title, body) = table.title_and_body(conn, row_id).await?;
+            let hit = |w: &str| stem::forms(w, &lang).iter().any(|f| form_set.contains(f));
+            (
+                title,
+                snippet::to_html(&snippet::cut_form_snippet(&body, &hit)),
+            )
+        };
         hit.title = title;
         hit.snippet = snippet;
         hits.push(hit);

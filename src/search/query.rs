@@ -17,7 +17,13 @@ pub struct ParsedQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Node {
-    Term { text: String, prefix: bool },
+    /// A word, or a quoted phrase (`quoted`: matched as written, never
+    /// by its stems).
+    Term {
+        text: String,
+        prefix: bool,
+        quoted: bool,
+    },
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
@@ -52,7 +58,7 @@ impl ParsedQuery {
     pub(super) fn word_needles(&self) -> Vec<WordNeedle> {
         fn walk(n: &Node, out: &mut Vec<WordNeedle>) {
             match n {
-                Node::Term { text, prefix } => {
+                Node::Term { text, prefix, .. } => {
                     let words: Vec<String> = words_of(text).map(|(_, w)| fold(w)).collect();
                     if !words.is_empty() {
                         out.push(WordNeedle {
@@ -63,6 +69,25 @@ impl ParsedQuery {
                 }
                 Node::And(v) | Node::Or(v) => v.iter().for_each(|c| walk(c, out)),
                 Node::Not(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, &mut out);
+        out
+    }
+
+    /// The words of the terms searched for (not excluded ones, not prefixes),
+    /// as typed: what the stem tiers' snippets mark the forms of.
+    pub(super) fn plain_words(&self) -> Vec<String> {
+        fn walk(n: &Node, out: &mut Vec<String>) {
+            match n {
+                Node::Term {
+                    text,
+                    prefix: false,
+                    ..
+                } => out.extend(words_of(text).map(|(_, w)| w.to_string())),
+                Node::Term { .. } | Node::Not(_) => {}
+                Node::And(v) | Node::Or(v) => v.iter().for_each(|c| walk(c, out)),
             }
         }
         let mut out = Vec::new();
@@ -317,9 +342,21 @@ impl Parser {
                 self.pos += 1;
                 Ok(inner)
             }
-            Some(Token::Word { text, prefix }) | Some(Token::Phrase { text, prefix }) => {
+            Some(Token::Word { text, prefix }) => {
                 self.pos += 1;
-                Ok(Node::Term { text, prefix })
+                Ok(Node::Term {
+                    text,
+                    prefix,
+                    quoted: false,
+                })
+            }
+            Some(Token::Phrase { text, prefix }) => {
+                self.pos += 1;
+                Ok(Node::Term {
+                    text,
+                    prefix,
+                    quoted: true,
+                })
             }
             Some(Token::Close) => Err(invalid(
                 "the search has a closing parenthesis without an opening one",
@@ -348,7 +385,7 @@ pub(super) struct Lowered {
 /// One term as FTS5 strings: (exact, for ranking).
 pub(super) fn lower_term(text: &str, prefix: bool, mode: Mode) -> (String, String) {
     let (tokens, star) = match mode {
-        Mode::Words => (text.to_string(), prefix),
+        Mode::Words | Mode::Stem => (text.to_string(), prefix),
         Mode::Cjk => bigram_query(text, prefix),
         // Any substring of three characters or more; a star adds nothing.
         Mode::Trigram => {
@@ -383,7 +420,7 @@ pub(super) fn lower_term(text: &str, prefix: bool, mode: Mode) -> (String, Strin
 /// Rebuilds the query as FTS5 expressions for one index.
 pub(super) fn lower(node: &Node, mode: Mode) -> Result<Lowered> {
     match node {
-        Node::Term { text, prefix } => {
+        Node::Term { text, prefix, .. } => {
             let (matches, rank) = lower_term(text, *prefix, mode);
             Ok(Lowered { matches, rank })
         }
@@ -443,6 +480,54 @@ pub(super) fn lower(node: &Node, mode: Mode) -> Result<Lowered> {
     }
 }
 
+/// Rebuilds the query for the stem index, each unquoted word as the OR of
+/// its forms (`forms_of`), a prefix as a prefix of forms. None when the
+/// query has a quoted term: quoting asks for the words as written, which
+/// only the word index has.
+pub(super) fn lower_forms(node: &Node, forms_of: &dyn Fn(&str) -> Vec<String>) -> Option<String> {
+    match node {
+        Node::Term { quoted: true, .. } => None,
+        Node::Term {
+            text, prefix: true, ..
+        } => Some(format!("{} *", quote(&fold(text)))),
+        Node::Term { text, .. } => {
+            let words: Vec<String> = words_of(text)
+                .map(|(_, w)| {
+                    let alts: Vec<String> = forms_of(w).iter().map(|f| quote(f)).collect();
+                    format!("({})", alts.join(" OR "))
+                })
+                .collect();
+            (!words.is_empty()).then(|| format!("({})", words.join(" AND ")))
+        }
+        Node::Not(inner) => lower_forms(inner, forms_of),
+        Node::Or(items) => {
+            let parts = items
+                .iter()
+                .map(|i| lower_forms(i, forms_of))
+                .collect::<Option<Vec<_>>>()?;
+            Some(format!("({})", parts.join(" OR ")))
+        }
+        Node::And(items) => {
+            let mut must = Vec::new();
+            let mut not = Vec::new();
+            for i in items {
+                match i {
+                    Node::Not(inner) => not.push(lower_forms(inner, forms_of)?),
+                    other => must.push(lower_forms(other, forms_of)?),
+                }
+            }
+            if must.is_empty() {
+                return None;
+            }
+            let mut out = format!("({})", must.join(" AND "));
+            for n in not {
+                out = format!("({out} NOT {n})");
+            }
+            Some(out)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,7 +536,7 @@ mod tests {
         // Word mode never touches the database.
         fn walk(n: &Node) -> String {
             match n {
-                Node::Term { text, prefix } => {
+                Node::Term { text, prefix, .. } => {
                     if *prefix {
                         format!("{} *", quote(text))
                     } else {

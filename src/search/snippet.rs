@@ -114,6 +114,25 @@ pub(super) fn cut_word_snippet(text: &str, needles: &[WordNeedle]) -> String {
             hit.then_some(k)
         })
     };
+    cut_around(text, &words, &match_at)
+}
+
+/// Like [`cut_word_snippet`] for a hit found by its forms: marks every
+/// word for which `matches` (its forms meet the query's) holds, so the
+/// snippet shows the form the story uses (`Лаврова` for `Лавров`).
+pub(super) fn cut_form_snippet(text: &str, matches: &dyn Fn(&str) -> bool) -> String {
+    let words: Vec<(usize, &str)> = words_of(text).collect();
+    let match_at = |i: usize| matches(words[i].1).then_some(1);
+    cut_around(text, &words, &match_at)
+}
+
+/// The passage around the first word where `match_at` (the number of words
+/// matched from there) holds, every match in it marked.
+fn cut_around(
+    text: &str,
+    words: &[(usize, &str)],
+    match_at: &dyn Fn(usize) -> Option<usize>,
+) -> String {
     let first = (0..words.len()).find(|&i| match_at(i).is_some());
     // Byte offset of the passage: BEFORE characters before the first match.
     let from = first.map_or(0, |f| {
