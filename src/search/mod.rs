@@ -256,7 +256,14 @@ async fn form_tiers(
     let own = |w: &str| stem::query_forms(w, &langs);
     let crossed = |w: &str| {
         let mut f = stem::query_forms(w, &langs);
-        if let Some(t) = stem::transliterate(w) {
+        // Only into a script the library has: an English-only library
+        // skips the transliteration tier altogether.
+        let into = stem::transliterate(w).filter(|t| {
+            langs
+                .iter()
+                .any(|l| stem::script_of_lang(l) == stem::script_of(t))
+        });
+        if let Some(t) = into {
             for x in stem::query_forms(&t, &langs) {
                 if !f.contains(&x) {
                     f.push(x);

@@ -65,7 +65,7 @@ pub const LANGS: [&str; 20] = [
     "uk", "ar", "fa", "ko",
 ];
 
-fn script_of_lang(lang: &str) -> Script {
+pub(super) fn script_of_lang(lang: &str) -> Script {
     match lang {
         "ru" | "uk" => Script::Cyrillic,
         "el" => Script::Greek,
