@@ -370,8 +370,12 @@ async fn russian_whole_words_fold_case() {
         "{}",
         hits[0].snippet
     );
-    // The word finds its inflected form (переговорам) through the stem
-    // index; quoted, it is whole words as written…
+    // Whole words: with stems off (the default) a stem alone does not match
+    // an inflected form…
+    assert!(find(&mut conn, &sources("переговор")).await.is_empty());
+    // …with stems on, the word finds its inflected form (переговорам)
+    // through the stem index; quoted, it is whole words as written…
+    enable_stems(&lib.db).await;
     assert_eq!(find(&mut conn, &sources("переговор")).await.len(), 1);
     assert!(find(&mut conn, &sources("\"переговор\"")).await.is_empty());
     // …and a prefix is a prefix.
@@ -419,9 +423,12 @@ async fn korean_whole_words() {
     );
     let hits = find(&mut conn, &sources("합동참모본부는")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(korean))]);
-    // Korean is spaced but glues particles on: the bare noun finds the noun
-    // with its particle (stem index), quoted it is the word as written, and
-    // a prefix search finds the word with its particle.
+    // Korean is spaced but glues particles on: with stems off (the default)
+    // a particle makes another word; with stems on the bare noun finds the
+    // noun with its particle (stem index), quoted it is the word as written,
+    // and a prefix search finds the word with its particle.
+    assert!(find(&mut conn, &sources("합동참모본부")).await.is_empty());
+    enable_stems(&lib.db).await;
     let hits = find(&mut conn, &sources("합동참모본부")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(korean))]);
     assert!(
@@ -1478,6 +1485,17 @@ const STORIES: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// Turns the library's stem index on and waits for its backfill, as
+/// `redline search --stems on` does.
+async fn enable_stems(db: &Db) {
+    redline::search::set_stems(db.pool(), true).await.unwrap();
+    while redline::search::reindex_step(db.pool(), redline::search::REINDEX_BATCH)
+        .await
+        .unwrap()
+        .is_some()
+    {}
+}
+
 async fn seed_languages(
     conn: &mut SqliteConnection,
 ) -> std::collections::HashMap<&'static str, i64> {
@@ -1507,6 +1525,9 @@ fn urls_of(
 #[tokio::test]
 async fn dictionary_forms_find_inflected_forms_in_every_language() {
     let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
     let mut conn = lib.db.pool().acquire().await.unwrap();
     let by_url = seed_languages(&mut conn).await;
     for (query, url, marked) in [
@@ -1549,6 +1570,9 @@ async fn dictionary_forms_find_inflected_forms_in_every_language() {
 #[tokio::test]
 async fn exact_forms_rank_first_and_stems_do_not_over_match() {
     let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
     let mut conn = lib.db.pool().acquire().await.unwrap();
     let by_url = seed_languages(&mut conn).await;
     // Лавров: Лаврова (Russian story, stem tier) and Lavrov's (English,
@@ -1625,6 +1649,7 @@ async fn an_upgraded_library_is_stem_indexed_in_resumable_batches() {
     let path = dir.path().join("library.db");
     {
         let db = Db::open(&path).await.unwrap();
+        redline::search::set_stems(db.pool(), true).await.unwrap();
         let mut conn = db.pool().acquire().await.unwrap();
         seed_languages(&mut conn).await;
         // What a library from before the stem index looks like: the tables
@@ -1648,7 +1673,7 @@ async fn an_upgraded_library_is_stem_indexed_in_resumable_batches() {
             .execute(&mut *conn)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO search_backfill (name) VALUES ('stems')")
+        sqlx::query("INSERT OR IGNORE INTO search_backfill (name) VALUES ('stems')")
             .execute(&mut *conn)
             .await
             .unwrap();
@@ -1694,6 +1719,22 @@ fn the_cli_finds_inflected_forms() {
         drop(conn);
         lib.close().await;
     });
+    // Off by default: the stemmed-only form is not found until turned on.
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let off = run(&["search", "санкции"]);
+    assert!(off.status.success(), "{off:?}");
+    assert!(!String::from_utf8_lossy(&off.stdout).contains("санкциями"));
+    let on = run(&["search", "--stems", "on"]);
+    assert!(on.status.success(), "{on:?}");
+    assert!(String::from_utf8_lossy(&on.stderr).contains("stem search is on"));
     for (query, marked) in [("Лавров", "«Лаврова»"), ("санкции", "«санкциями»")]
     {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
@@ -1707,4 +1748,61 @@ fn the_cli_finds_inflected_forms() {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains(marked), "{query}: {text}");
     }
+}
+
+/// Stems are off by default, and off means off: nothing written to the stem
+/// index or its language tables, no backfill queued, and a form only the
+/// stem index would find (санкции → санкциями) is not found.
+#[tokio::test]
+async fn with_stems_off_no_stem_rows_are_written_and_forms_are_not_found() {
+    let lib = library().await;
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert!(!redline::search::stems_enabled(&mut conn).await.unwrap());
+    seed_languages(&mut conn).await;
+    assert!(find(&mut conn, &sources("санкции")).await.is_empty());
+    assert!(find(&mut conn, &sources("Sanktion")).await.is_empty());
+    // The exact form is still found.
+    assert_eq!(find(&mut conn, &sources("санкциями")).await.len(), 1);
+    for table in [
+        "versions_stem_docsize",
+        "notes_stem_docsize",
+        "highlights_stem_docsize",
+        "quotes_stem_docsize",
+        "search_lang",
+        "search_languages",
+        "search_backfill",
+    ] {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "{table}");
+    }
+    assert_eq!(
+        redline::search::reindex_progress(&mut conn).await.unwrap(),
+        None
+    );
+    drop(conn);
+    // Turning it on indexes what is there; off again empties the index.
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
+    while redline::search::reindex_step(lib.db.pool(), 5)
+        .await
+        .unwrap()
+        .is_some()
+    {}
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert_eq!(find(&mut conn, &sources("санкции")).await.len(), 1);
+    drop(conn);
+    redline::search::set_stems(lib.db.pool(), false)
+        .await
+        .unwrap();
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert!(find(&mut conn, &sources("санкции")).await.is_empty());
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_stem_docsize")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
 }

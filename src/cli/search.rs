@@ -10,8 +10,12 @@ use super::print_json;
 pub struct SearchArgs {
     /// Words, "phrases", prefix*, AND / OR / NOT (or -word), parentheses.
     /// Chinese and Japanese find any substring.
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required_unless_present = "stems", num_args = 1..)]
     pub query: Vec<String>,
+    /// Turn the stem index on or off for this library (off by default: it
+    /// slows import and word queries). On indexes every entry, resumably.
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub stems: Option<String>,
     /// Only these kinds: source, note, highlight, quote (repeat or comma-separate).
     #[arg(long = "kind", value_delimiter = ',')]
     pub kinds: Vec<String>,
@@ -41,6 +45,12 @@ pub struct SearchArgs {
 }
 
 pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
+    if let Some(stems) = &args.stems {
+        set_stems(db, stems == "on").await?;
+        if args.query.is_empty() {
+            return Ok(());
+        }
+    }
     let kinds = args
         .kinds
         .iter()
@@ -97,6 +107,21 @@ pub async fn run(args: SearchArgs, db: &Db, json: bool) -> Result<(), Error> {
         };
         println!("{target}  {at}  {}", h.title);
         println!("    {}", search::snippet_plain(&h.snippet));
+    }
+    Ok(())
+}
+
+/// `--stems on|off`: switches the library's stem index and, when on, builds
+/// it here with progress on stderr (interrupted, the next open resumes).
+async fn set_stems(db: &Db, on: bool) -> Result<(), Error> {
+    search::set_stems(db.pool(), on).await?;
+    if on {
+        while let Some(p) = search::reindex_step(db.pool(), search::REINDEX_BATCH).await? {
+            eprint!("\rredline: stem index: {} of {} entries", p.done, p.total);
+        }
+        eprintln!("\rredline: stem search is on");
+    } else {
+        eprintln!("redline: stem search is off");
     }
     Ok(())
 }

@@ -100,8 +100,9 @@ pub(super) fn bigram_query(term: &str, prefix: bool) -> (String, bool) {
     (out.trim().to_string(), star)
 }
 
-/// Writes a row's stem-index entry and, if it has Han or kana, its
-/// bigram-index entry. Call it in the
+/// Writes a row's bigram-index entry, if it has Han or kana, and its
+/// stem-index entry when the library has stems on ([`super::stems_enabled`]:
+/// off, the only added cost is that one lookup). Call it in the
 /// transaction that inserts the row, and again after every update of its
 /// indexed columns (the update trigger removed the old entry). `first` and
 /// `second` are the two indexed columns in order: version title and text,
@@ -114,7 +115,9 @@ pub async fn index_cjk(
     second: &str,
 ) -> Result<()> {
     // The stem index is fed here too, so every writer feeds both.
-    super::stem::index_stems(conn, kind, row_id, first, second).await?;
+    if super::stem::stems_enabled(&mut *conn).await? {
+        super::stem::index_stems(conn, kind, row_id, first, second).await?;
+    }
     index_bigrams(conn, kind, row_id, first, second).await
 }
 

@@ -74,8 +74,16 @@
 //! transliteration hits are cut in Rust, marking the words whose forms are
 //! the query's, so they show the form the story uses. Why a separate index
 //! and not stems in the word index: exact forms must stay findable and rank
-//! first, and quoting must mean "as written". Existing libraries are
-//! indexed by [`backfill`] in resumable batches ([`reindex_progress`]).
+//! first, and quoting must mean "as written".
+//!
+//! The stem index is a library setting, **off by default** ([`set_stems`],
+//! `redline search --stems on|off`, stored in `search_settings`): measured,
+//! it made import 2.6x slower and word queries several times dearer
+//! (BENCHMARKS-search.md). Off, a library pays one settings lookup per write
+//! and per word query and nothing else: no language detection, no stem rows,
+//! no form tiers, no backfill. Turning it on queues the backfill of every row
+//! in resumable batches ([`backfill`], [`reindex_step`],
+//! [`reindex_progress`]); off drops the stem rows.
 //!
 //! The module's rooms: `query` (the language, its bounds, lowering to FTS5),
 //! `index` (which index, each table's SQL), `filters`, `snippet`, `cjk` (the
@@ -108,7 +116,9 @@ use query::lower;
 pub use cjk::{bigram_text, index_cjk};
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
-pub use stem::{reindex_progress, reindex_step, row_lang, stem_text, Reindex};
+pub use stem::{
+    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, Reindex,
+};
 
 /// Most matches of one kind that are ranked. FTS5 computes bm25 for every
 /// row it returns, so a common word in a large library would be ranked over
@@ -299,6 +309,15 @@ async fn form_tiers(
 /// how far it is.
 pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
     cjk::backfill_bigrams(pool).await?;
+    // Pending only while stems are on and not yet indexed ([`set_stems`]):
+    // a library with stems off pays this one read, no write lock.
+    let pending: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM search_backfill WHERE name = 'stems'")
+            .fetch_one(pool)
+            .await?;
+    if pending == 0 {
+        return Ok(());
+    }
     let started = std::time::Instant::now();
     loop {
         if reindex_step(pool, REINDEX_BATCH).await?.is_none() {
@@ -355,7 +374,11 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
     let lowered = lower(&parsed.root, mode)?;
     // Words without a quoted phrase also go to the stem index, by their
     // forms and then by their transliterations' forms, each a lower tier.
-    let (tiers, form_set) = if mode == Mode::Words && lowered.rank == lowered.matches {
+    // Only with stems on for the library: off, a search costs what it did
+    // before the stem index (one settings lookup aside).
+    let stems =
+        mode == Mode::Words && lowered.rank == lowered.matches && stems_enabled(&mut *conn).await?;
+    let (tiers, form_set) = if stems {
         form_tiers(conn, &parsed).await?
     } else {
         (Vec::new(), std::collections::HashSet::new())
@@ -413,13 +436,24 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
         return Ok(Vec::new());
     }
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let sql = format!(
-        "WITH found AS MATERIALIZED ({}) \
-         SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, captured_at, \
-         max(tier) AS tier FROM found GROUP BY kind, row_id \
-         ORDER BY tier DESC, score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
-        parts.join(" UNION ALL ")
-    );
+    let sql = if tiers.is_empty() {
+        // One tier: the plain union, as before the stem index.
+        format!(
+            "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+             captured_at, tier FROM ({}) \
+             ORDER BY score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
+            parts.join(" UNION ALL ")
+        )
+    } else {
+        // A row found by several tiers counts once, in its best.
+        format!(
+            "WITH found AS MATERIALIZED ({}) \
+             SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+             captured_at, max(tier) AS tier FROM found GROUP BY kind, row_id \
+             ORDER BY tier DESC, score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
+            parts.join(" UNION ALL ")
+        )
+    };
     let mut q = sqlx::query(&sql);
     for a in &args {
         q = match a {

@@ -521,6 +521,57 @@ pub(super) async fn index_stems(
     Ok(())
 }
 
+/// Whether the library has the stem index on (`search_settings`; off by
+/// default because of its measured cost, BENCHMARKS-search.md).
+pub async fn stems_enabled(conn: &mut SqliteConnection) -> Result<bool> {
+    let on: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM search_settings WHERE name = 'stems' AND value = 'on'",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(on > 0)
+}
+
+/// Turns the stem index on or off for this library. On (when it was off)
+/// queues the resumable backfill of every row ([`reindex_step`], run by
+/// `Db::open` and by `redline search --stems on`); the library answers
+/// meanwhile, rows not yet reached by their exact words. Off drops the
+/// stem rows, so turning it on again starts from a clean index.
+pub async fn set_stems(pool: &sqlx::SqlitePool, on: bool) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let was = stems_enabled(&mut tx).await?;
+    if on == was {
+        return Ok(());
+    }
+    if on {
+        sqlx::query("INSERT INTO search_settings (name, value) VALUES ('stems', 'on')")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT OR IGNORE INTO search_backfill (name) VALUES ('stems')")
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        for sql in [
+            "DELETE FROM search_settings WHERE name = 'stems'",
+            "DELETE FROM search_backfill WHERE name = 'stems'",
+            "DELETE FROM search_stem_cursor",
+            "DELETE FROM versions_stem",
+            "DELETE FROM notes_stem",
+            "DELETE FROM highlights_stem",
+            "DELETE FROM quotes_stem",
+            "DELETE FROM search_lang",
+            "DELETE FROM search_languages",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+    }
+    sqlx::query("DELETE FROM search_stem_cursor")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Progress of the stem index's backfill of an existing library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
