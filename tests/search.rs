@@ -1607,6 +1607,23 @@ async fn exact_forms_rank_first_and_stems_do_not_over_match() {
         "{}",
         hits[1].snippet
     );
+    // Paged one at a time: a page the exact tier fills is that hit alone
+    // (the stem tiers are skipped), and the next page is the stem hit.
+    let page = |offset| SearchQuery {
+        limit: Some(1),
+        offset: Some(offset),
+        ..sources("Lavrov")
+    };
+    let first = find(&mut conn, &page(0)).await;
+    let second = find(&mut conn, &page(1)).await;
+    assert_eq!(
+        urls_of(&[first, second].concat(), &by_url),
+        vec![
+            "https://example.com/lavrov",
+            "https://example.ru/vladivostok"
+        ]
+    );
+    assert!(find(&mut conn, &page(2)).await.is_empty());
     // Zelensky ↔ Зеленский (Russian story; exact-script hit first).
     let hits = find(&mut conn, &sources("Зеленский")).await;
     assert_eq!(urls_of(&hits, &by_url)[0], "https://example.ru/zelensky");

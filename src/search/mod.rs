@@ -345,6 +345,24 @@ pub async fn backfill(pool: &sqlx::SqlitePool) -> Result<()> {
     Ok(())
 }
 
+/// Runs a search's final SQL with its arguments and the page bounds.
+async fn fetch(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    args: &[Arg],
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+    let mut q = sqlx::query(sql);
+    for a in args {
+        q = match a {
+            Arg::Text(s) => q.bind(s.clone()),
+            Arg::Int(i) => q.bind(*i),
+        };
+    }
+    Ok(q.bind(limit).bind(offset).fetch_all(&mut *conn).await?)
+}
+
 /// Rows per transaction of the stem backfill: short enough that writers
 /// waiting on the lock are not held up long.
 pub const REINDEX_BATCH: i64 = 200;
@@ -374,15 +392,12 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
     let lowered = lower(&parsed.root, mode)?;
     // Words without a quoted phrase also go to the stem index, by their
     // forms and then by their transliterations' forms, each a lower tier.
-    // Only with stems on for the library: off, a search costs what it did
-    // before the stem index (one settings lookup aside).
+    // Only with stems on for the library (off, a search costs what it did
+    // before the stem index, one settings lookup aside), and only when the
+    // exact tier leaves the page short: every exact hit ranks above every
+    // stem hit, so a full exact page is the page.
     let stems =
         mode == Mode::Words && lowered.rank == lowered.matches && stems_enabled(&mut *conn).await?;
-    let (tiers, form_set) = if stems {
-        form_tiers(conn, &parsed).await?
-    } else {
-        (Vec::new(), std::collections::HashSet::new())
-    };
     let mut parts = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     let mut searched: Vec<HitKind> = Vec::new();
@@ -400,20 +415,6 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
                 &lowered,
                 EXACT,
             ));
-            for (tier, expr) in &tiers {
-                let forms = query::Lowered {
-                    matches: expr.clone(),
-                    rank: expr.clone(),
-                };
-                parts.push(table.select(
-                    Mode::Stem,
-                    query.all_versions,
-                    &filters,
-                    &mut args,
-                    &forms,
-                    *tier,
-                ));
-            }
         } else {
             // A phrase: find the window without ranking, then rank only it.
             let ids = table
@@ -436,36 +437,49 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
         return Ok(Vec::new());
     }
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let sql = if tiers.is_empty() {
-        // One tier: the plain union, as before the stem index.
-        format!(
-            "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
-             captured_at, tier FROM ({}) \
-             ORDER BY score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
-            parts.join(" UNION ALL ")
-        )
-    } else {
-        // A row found by several tiers counts once, in its best.
-        format!(
-            "WITH found AS MATERIALIZED ({}) \
-             SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
-             captured_at, max(tier) AS tier FROM found GROUP BY kind, row_id \
-             ORDER BY tier DESC, score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
-            parts.join(" UNION ALL ")
-        )
-    };
-    let mut q = sqlx::query(&sql);
-    for a in &args {
-        q = match a {
-            Arg::Text(s) => q.bind(s.clone()),
-            Arg::Int(i) => q.bind(*i),
-        };
+    let offset = i64::from(query.offset.unwrap_or(0));
+    // One tier: the plain union, as before the stem index.
+    let sql = format!(
+        "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+         captured_at, tier FROM ({}) \
+         ORDER BY score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
+        parts.join(" UNION ALL ")
+    );
+    let mut rows = fetch(conn, &sql, &args, i64::from(limit), offset).await?;
+    let mut form_set = std::collections::HashSet::new();
+    if stems && rows.len() < limit as usize {
+        let (tiers, set) = form_tiers(conn, &parsed).await?;
+        form_set = set;
+        for kind in &searched {
+            let table = Table::of(*kind);
+            for (tier, expr) in &tiers {
+                let forms = query::Lowered {
+                    matches: expr.clone(),
+                    rank: expr.clone(),
+                };
+                parts.push(table.select(
+                    Mode::Stem,
+                    query.all_versions,
+                    &filters,
+                    &mut args,
+                    &forms,
+                    *tier,
+                ));
+            }
+        }
+        if !tiers.is_empty() {
+            // A row found by several tiers counts once, in its best.
+            let sql = format!(
+                "WITH found AS MATERIALIZED ({}) \
+                 SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+                 captured_at, max(tier) AS tier FROM found GROUP BY kind, row_id \
+                 ORDER BY tier DESC, score DESC, captured_at DESC, kind, row_id \
+                 LIMIT ? OFFSET ?",
+                parts.join(" UNION ALL ")
+            );
+            rows = fetch(conn, &sql, &args, i64::from(limit), offset).await?;
+        }
     }
-    let rows = q
-        .bind(i64::from(limit))
-        .bind(i64::from(query.offset.unwrap_or(0)))
-        .fetch_all(&mut *conn)
-        .await?;
 
     let needles = parsed.needles();
     // A phrase query's snippets are cut here, from the stored text: FTS5's
