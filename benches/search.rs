@@ -744,6 +744,8 @@ async fn full_scale(path: String) {
            WHEN name LIKE 'versions_fts%' THEN 'word index (versions_fts)' \
            WHEN name LIKE 'versions_cjk%' THEN 'trigram index (versions_cjk)' \
            WHEN name LIKE 'versions_bigram%' THEN 'bigram index (versions_bigram)' \
+           WHEN name LIKE 'versions_stem%' THEN 'stem index (versions_stem)' \
+           WHEN name LIKE 'search_lang%' THEN 'row languages (search_lang)' \
            WHEN name IN ('versions', 'versions_by_hash') OR name LIKE 'sqlite_autoindex_versions%' THEN 'versions table (text + blocks JSON)' \
            ELSE 'everything else' END AS part, SUM(pgsize) FROM dbstat GROUP BY part ORDER BY 2 DESC",
     )

@@ -370,9 +370,15 @@ async fn russian_whole_words_fold_case() {
         "{}",
         hits[0].snippet
     );
-    // Whole words: a stem alone does not match an inflected form…
+    // Whole words: with stems off (the default) a stem alone does not match
+    // an inflected form…
     assert!(find(&mut conn, &sources("переговор")).await.is_empty());
-    // …unless asked for as a prefix.
+    // …with stems on, the word finds its inflected form (переговорам)
+    // through the stem index; quoted, it is whole words as written…
+    enable_stems(&lib.db).await;
+    assert_eq!(find(&mut conn, &sources("переговор")).await.len(), 1);
+    assert!(find(&mut conn, &sources("\"переговор\"")).await.is_empty());
+    // …and a prefix is a prefix.
     assert_eq!(find(&mut conn, &sources("переговор*")).await.len(), 1);
 }
 
@@ -417,9 +423,22 @@ async fn korean_whole_words() {
     );
     let hits = find(&mut conn, &sources("합동참모본부는")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(korean))]);
-    // Korean is spaced: words are whole words (a particle makes another word),
+    // Korean is spaced but glues particles on: with stems off (the default)
+    // a particle makes another word; with stems on the bare noun finds the
+    // noun with its particle (stem index), quoted it is the word as written,
     // and a prefix search finds the word with its particle.
     assert!(find(&mut conn, &sources("합동참모본부")).await.is_empty());
+    enable_stems(&lib.db).await;
+    let hits = find(&mut conn, &sources("합동참모본부")).await;
+    assert_eq!(ids(&hits), vec![(HitKind::Source, Some(korean))]);
+    assert!(
+        hits[0].snippet.contains("<mark>합동참모본부는</mark>"),
+        "{}",
+        hits[0].snippet
+    );
+    assert!(find(&mut conn, &sources("\"합동참모본부\""))
+        .await
+        .is_empty());
     assert_eq!(find(&mut conn, &sources("합동참모본부*")).await.len(), 1);
 }
 
@@ -1310,4 +1329,497 @@ async fn a_library_from_before_the_bigram_index_is_indexed_on_open() {
         .await
         .unwrap();
     assert_eq!(rows, 2);
+}
+
+/// Issue 11.2: a query is bounded before anything recurses over it or hands
+/// it to FTS5. Each of these failed before the caps: 15,000 `(` overflowed
+/// the stack (exit 134) and 20,000 words ran for seconds.
+#[tokio::test]
+async fn hostile_queries_are_refused_quickly_and_clearly() {
+    let lib = library().await;
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    seed(&mut conn).await;
+    let deep = format!("{}grain{}", "(".repeat(900), ")".repeat(900));
+    let unclosed = "(".repeat(15_000);
+    let words = "grain ".repeat(20_000);
+    let many = (0..200)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let started = std::time::Instant::now();
+    for (text, needle) in [
+        (deep.as_str(), "nests parentheses more than 16 deep"),
+        (unclosed.as_str(), "longer than 2000 characters"),
+        (words.as_str(), "longer than 2000 characters"),
+        (many.as_str(), "more than 64 words or phrases"),
+        (
+            "((((((((((((((((((grain))))))))))))))))))",
+            "more than 16 deep",
+        ),
+    ] {
+        let err = search(&mut conn, &q(text)).await.unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Within the caps: 16 levels and 64 terms are searched.
+    let nested = format!("{}grain{}", "(".repeat(16), ")".repeat(16));
+    assert_eq!(find(&mut conn, &sources(&nested)).await.len(), 2);
+    let sixty_four = std::iter::once("grain")
+        .chain(std::iter::repeat_n("OR zzzz", 63))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(find(&mut conn, &sources(&sixty_four)).await.len(), 2);
+}
+
+/// The same through the binary, with the main thread's own stack: one line
+/// on stderr and a failing status, not a crash.
+#[test]
+fn the_cli_refuses_a_hostile_query_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("library.db");
+    for query in ["(".repeat(15_000), "((((((((((((((((((grain".into()] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .arg("--db")
+            .arg(&db)
+            .args(["search", "--"])
+            .arg(&query)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.starts_with("redline: "), "{err}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 10: dictionary forms find inflected, particle- and clitic-bearing
+// forms; names cross scripts; exact forms rank first.
+
+/// Short invented stories, one per language, each using the inflected form
+/// of a word the reporter types in its dictionary form.
+fn story<'a>(url: &'a str, lang: &'a str, title: &'a str, body: &'a [&'a str]) -> Story<'a> {
+    Story {
+        url,
+        site: "Wire",
+        lang,
+        dir: if matches!(lang, "ar" | "fa") {
+            Dir::Rtl
+        } else {
+            Dir::Ltr
+        },
+        title,
+        paragraphs: body,
+        at: "2026-11-28T09:00:00.000Z",
+    }
+}
+
+const STORIES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "https://example.ru/vladivostok",
+        "ru",
+        "Саммит открылся во Владивостоке",
+        &["Министр иностранных дел Сергея Лаврова встретили в порту. «Мы не согласны с санкциями», — сказал он журналистам."],
+    ),
+    (
+        "https://example.de/gipfel",
+        "de",
+        "Zweiter Tag des Gipfeltreffens",
+        &["Die neuen Sanktionen gegen drei Reedereien traten am Montag in Kraft, teilte das Ministerium mit."],
+    ),
+    (
+        "https://example.fr/negociations",
+        "fr",
+        "Reprise des négociations à Genève",
+        &["Les délégations se sont retrouvées mardi, a indiqué un porte-parole."],
+    ),
+    (
+        "https://example.es/sanciones",
+        "es",
+        "Bruselas estudia nuevas sanciones",
+        &["Los ministros debatirán el paquete el jueves, según fuentes diplomáticas."],
+    ),
+    (
+        "https://example.com.tr/yaptirim",
+        "tr",
+        "Yaptırımların etkisi limanlarda görüldü",
+        &["Bakanlık sözcüsü, gemi trafiğinin yüzde 12 azaldığını söyledi."],
+    ),
+    (
+        "https://example.ae/sanctions",
+        "ar",
+        "الاتحاد يناقش العقوبات",
+        &["قال المتحدث إن الاجتماع سيبحث والعقوبات الجديدة على الشركات البحرية."],
+    ),
+    (
+        "https://example.kr/summit",
+        "ko",
+        "블라디보스토크에서 정상회담 개최",
+        &["양국 정상은 정상회담을 마친 뒤 공동 성명을 발표했다고 대변인이 밝혔다."],
+    ),
+    (
+        "https://example.com/lavrov",
+        "en",
+        "Lavrov's visit postponed",
+        &["Russia's foreign minister will not travel this week, a spokesman said."],
+    ),
+    (
+        "https://example.ua/zelensky",
+        "uk",
+        "Зеленський провів нараду",
+        &["Під час наради обговорили нові санкції проти компаній."],
+    ),
+    (
+        "https://example.ru/lava",
+        "ru",
+        "Лава вулкана дошла до деревни",
+        &["Жители деревни покинули дома, сообщили спасатели."],
+    ),
+    (
+        "https://example.ru/zelensky",
+        "ru",
+        "Зеленский прибыл в Брюссель",
+        &["Визит продлится два дня."],
+    ),
+];
+
+/// Turns the library's stem index on and waits for its backfill, as
+/// `redline search --stems on` does.
+async fn enable_stems(db: &Db) {
+    redline::search::set_stems(db.pool(), true).await.unwrap();
+    while redline::search::reindex_step(db.pool(), redline::search::REINDEX_BATCH)
+        .await
+        .unwrap()
+        .is_some()
+    {}
+}
+
+async fn seed_languages(
+    conn: &mut SqliteConnection,
+) -> std::collections::HashMap<&'static str, i64> {
+    let mut out = std::collections::HashMap::new();
+    for (url, lang, title, body) in STORIES {
+        let (_, v) = clip(conn, &story(url, lang, title, body)).await;
+        out.insert(*url, v);
+    }
+    out
+}
+
+fn urls_of(
+    hits: &[Hit],
+    by_url: &std::collections::HashMap<&'static str, i64>,
+) -> Vec<&'static str> {
+    hits.iter()
+        .map(|h| {
+            *by_url
+                .iter()
+                .find(|(_, v)| Some(**v) == h.version_id)
+                .map(|(u, _)| u)
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn dictionary_forms_find_inflected_forms_in_every_language() {
+    let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    let by_url = seed_languages(&mut conn).await;
+    for (query, url, marked) in [
+        ("Владивосток", "https://example.ru/vladivostok", ""),
+        ("санкции", "https://example.ru/vladivostok", "санкциями"),
+        ("Sanktion", "https://example.de/gipfel", "Sanktionen"),
+        ("Gipfeltreffen", "https://example.de/gipfel", ""),
+        ("négociation", "https://example.fr/negociations", ""),
+        ("sanción", "https://example.es/sanciones", ""),
+        ("yaptırım", "https://example.com.tr/yaptirim", ""),
+        ("والعقوبات", "https://example.ae/sanctions", "والعقوبات"),
+        ("عقوبات", "https://example.ae/sanctions", "والعقوبات"),
+        ("블라디보스토크", "https://example.kr/summit", ""),
+        ("정상회담", "https://example.kr/summit", ""),
+        ("наради", "https://example.ua/zelensky", "наради"),
+    ] {
+        let hits = find(&mut conn, &sources(query)).await;
+        assert!(
+            urls_of(&hits, &by_url).contains(&url),
+            "{query}: {:?}",
+            urls_of(&hits, &by_url)
+        );
+        if !marked.is_empty() {
+            let hit = hits
+                .iter()
+                .find(|h| h.version_id == Some(by_url[url]))
+                .unwrap();
+            assert!(
+                hit.snippet.contains(&format!("<mark>{marked}</mark>")),
+                "{query}: {}",
+                hit.snippet
+            );
+        }
+    }
+    // Ukrainian: -ий / -ого endings are one stem.
+    let hits = find(&mut conn, &sources("санкція")).await;
+    assert!(urls_of(&hits, &by_url).contains(&"https://example.ua/zelensky"));
+}
+
+#[tokio::test]
+async fn exact_forms_rank_first_and_stems_do_not_over_match() {
+    let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    let by_url = seed_languages(&mut conn).await;
+    // Лавров: Лаврова (Russian story, stem tier) and Lavrov's (English,
+    // transliteration tier); never Лава (the lava story).
+    let hits = find(&mut conn, &sources("Лавров")).await;
+    let urls = urls_of(&hits, &by_url);
+    assert_eq!(
+        urls,
+        vec![
+            "https://example.ru/vladivostok",
+            "https://example.com/lavrov"
+        ],
+        "stem hits rank above transliterated ones"
+    );
+    assert!(
+        hits[0].snippet.contains("<mark>Лаврова</mark>"),
+        "{}",
+        hits[0].snippet
+    );
+    assert!(find(&mut conn, &sources("лава")).await.len() == 1);
+    // The Latin spelling: the English story first (exact), then Лаврова.
+    let hits = find(&mut conn, &sources("Lavrov")).await;
+    assert_eq!(
+        urls_of(&hits, &by_url),
+        vec![
+            "https://example.com/lavrov",
+            "https://example.ru/vladivostok"
+        ]
+    );
+    assert!(
+        hits[1].snippet.contains("<mark>Лаврова</mark>"),
+        "{}",
+        hits[1].snippet
+    );
+    // Paged one at a time: a page the exact tier fills is that hit alone
+    // (the stem tiers are skipped), and the next page is the stem hit.
+    let page = |offset| SearchQuery {
+        limit: Some(1),
+        offset: Some(offset),
+        ..sources("Lavrov")
+    };
+    let first = find(&mut conn, &page(0)).await;
+    let second = find(&mut conn, &page(1)).await;
+    assert_eq!(
+        urls_of(&[first, second].concat(), &by_url),
+        vec![
+            "https://example.com/lavrov",
+            "https://example.ru/vladivostok"
+        ]
+    );
+    assert!(find(&mut conn, &page(2)).await.is_empty());
+    // Zelensky ↔ Зеленский (Russian story; exact-script hit first).
+    let hits = find(&mut conn, &sources("Зеленский")).await;
+    assert_eq!(urls_of(&hits, &by_url)[0], "https://example.ru/zelensky");
+    let hits = find(&mut conn, &sources("Zelensky")).await;
+    assert!(urls_of(&hits, &by_url).contains(&"https://example.ru/zelensky"));
+    // A quoted word is matched as written (after folding) only.
+    assert!(find(&mut conn, &sources("\"санкции\"")).await.is_empty());
+    assert!(find(&mut conn, &sources("\"Sanktion\"")).await.is_empty());
+    assert_eq!(find(&mut conn, &sources("\"sanktionen\"")).await.len(), 1);
+    // Exact before stem: "sanctions" in an English story outranks a stem
+    // match of the same word.
+    let (_, exact) = clip(
+        &mut conn,
+        &story(
+            "https://example.com/sanctions",
+            "en",
+            "Shipping firms",
+            &["New sanctions hit three shipping firms."],
+        ),
+    )
+    .await;
+    let (_, stem) = clip(
+        &mut conn,
+        &story(
+            "https://example.com/sanction",
+            "en",
+            "Sanction, sanction, sanction",
+            &["The sanction was the first sanction of its kind, a sanction lawyers said."],
+        ),
+    )
+    .await;
+    let hits = find(&mut conn, &sources("sanctions")).await;
+    let got: Vec<Option<i64>> = hits.iter().map(|h| h.version_id).collect();
+    assert_eq!(got, vec![Some(exact), Some(stem)]);
+}
+
+#[tokio::test]
+async fn an_upgraded_library_is_stem_indexed_in_resumable_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.db");
+    {
+        let db = Db::open(&path).await.unwrap();
+        redline::search::set_stems(db.pool(), true).await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        seed_languages(&mut conn).await;
+        // What a library from before the stem index looks like: the tables
+        // empty and the backfill pending.
+        for table in [
+            "versions_stem",
+            "notes_stem",
+            "highlights_stem",
+            "quotes_stem",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        sqlx::query("DELETE FROM search_lang")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM search_languages")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query("INSERT OR IGNORE INTO search_backfill (name) VALUES ('stems')")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        assert!(find(&mut conn, &sources("санкции")).await.is_empty());
+        assert_eq!(
+            redline::search::reindex_progress(&mut conn).await.unwrap(),
+            Some(redline::search::Reindex { done: 0, total: 11 })
+        );
+        drop(conn);
+        // Two small batches, as if interrupted after them.
+        let p = redline::search::reindex_step(db.pool(), 3).await.unwrap();
+        assert_eq!(p, Some(redline::search::Reindex { done: 3, total: 11 }));
+        redline::search::reindex_step(db.pool(), 3).await.unwrap();
+        db.close().await;
+    }
+    // The next open resumes and finishes (a small library within its first
+    // second), and the library answers meanwhile.
+    let db = Db::open(&path).await.unwrap();
+    let mut conn = db.pool().acquire().await.unwrap();
+    assert_eq!(
+        redline::search::reindex_progress(&mut conn).await.unwrap(),
+        None
+    );
+    assert_eq!(find(&mut conn, &sources("санкции")).await.len(), 1);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_stem_docsize")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, 11);
+}
+
+/// Through the binary: a dictionary form finds the inflected form, with the
+/// matched form marked.
+#[test]
+fn the_cli_finds_inflected_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("library.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let lib = Db::open(&db).await.unwrap();
+        let mut conn = lib.pool().acquire().await.unwrap();
+        seed_languages(&mut conn).await;
+        drop(conn);
+        lib.close().await;
+    });
+    // Off by default: the stemmed-only form is not found until turned on.
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let off = run(&["search", "санкции"]);
+    assert!(off.status.success(), "{off:?}");
+    assert!(!String::from_utf8_lossy(&off.stdout).contains("санкциями"));
+    let on = run(&["search", "--stems", "on"]);
+    assert!(on.status.success(), "{on:?}");
+    assert!(String::from_utf8_lossy(&on.stderr).contains("stem search is on"));
+    for (query, marked) in [("Лавров", "«Лаврова»"), ("санкции", "«санкциями»")]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
+            .arg("--db")
+            .arg(&db)
+            .args(["search", query])
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(marked), "{query}: {text}");
+    }
+}
+
+/// Stems are off by default, and off means off: nothing written to the stem
+/// index or its language tables, no backfill queued, and a form only the
+/// stem index would find (санкции → санкциями) is not found.
+#[tokio::test]
+async fn with_stems_off_no_stem_rows_are_written_and_forms_are_not_found() {
+    let lib = library().await;
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert!(!redline::search::stems_enabled(&mut conn).await.unwrap());
+    seed_languages(&mut conn).await;
+    assert!(find(&mut conn, &sources("санкции")).await.is_empty());
+    assert!(find(&mut conn, &sources("Sanktion")).await.is_empty());
+    // The exact form is still found.
+    assert_eq!(find(&mut conn, &sources("санкциями")).await.len(), 1);
+    for table in [
+        "versions_stem_docsize",
+        "notes_stem_docsize",
+        "highlights_stem_docsize",
+        "quotes_stem_docsize",
+        "search_lang",
+        "search_languages",
+        "search_backfill",
+    ] {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "{table}");
+    }
+    assert_eq!(
+        redline::search::reindex_progress(&mut conn).await.unwrap(),
+        None
+    );
+    drop(conn);
+    // Turning it on indexes what is there; off again empties the index.
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
+    while redline::search::reindex_step(lib.db.pool(), 5)
+        .await
+        .unwrap()
+        .is_some()
+    {}
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert_eq!(find(&mut conn, &sources("санкции")).await.len(), 1);
+    drop(conn);
+    redline::search::set_stems(lib.db.pool(), false)
+        .await
+        .unwrap();
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert!(find(&mut conn, &sources("санкции")).await.is_empty());
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_stem_docsize")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
 }

@@ -51,7 +51,11 @@ const PAGES: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 fn page(lang: &str, outlet: &str, headline: &str, body: &str) -> String {
-    let dir = if matches!(lang, "ar" | "he") { "rtl" } else { "ltr" };
+    let dir = if matches!(lang, "ar" | "he") {
+        "rtl"
+    } else {
+        "ltr"
+    };
     format!(
         r#"<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
 <title>{headline} | {outlet}</title><meta property="og:site_name" content="{outlet}"></head>
@@ -83,7 +87,10 @@ async fn every_script_is_drawn_in_the_reader() -> Result<()> {
 async fn walk(app: &mut AppSession, server: &TestServer) -> Result<()> {
     // The window fills the X screen, so page coordinates are screen pixels.
     let inner = app
-        .js("return [window.innerWidth, window.devicePixelRatio];", vec![])
+        .js(
+            "return [window.innerWidth, window.devicePixelRatio];",
+            vec![],
+        )
         .await?;
     assert_eq!(inner, json!([1280, 1]), "window does not fill the screen");
 

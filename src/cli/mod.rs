@@ -192,7 +192,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
 /// Opens the library. A command that only reads never creates one: given a
 /// path by `--db` or `REDLINE_DB` that holds no library, it fails instead of
 /// leaving an empty library (and its directories) at a mistyped path.
-async fn open(db: Option<PathBuf>, reads_only: bool, settings: Settings) -> Result<Notebook, Error> {
+async fn open(
+    db: Option<PathBuf>,
+    reads_only: bool,
+    settings: Settings,
+) -> Result<Notebook, Error> {
     let db = match db {
         Some(path) if reads_only => Db::open_existing(path).await?,
         Some(path) => Db::open(path).await?,

@@ -10,8 +10,12 @@ use super::print_json;
 pub struct SearchArgs {
     /// Words, "phrases", prefix*, AND / OR / NOT (or -word), parentheses.
     /// Chinese and Japanese find any substring.
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required_unless_present = "stems", num_args = 1..)]
     pub query: Vec<String>,
+    /// Turn the stem index on or off for this library (off by default: it
+    /// slows import and word queries). On indexes every entry, resumably.
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub stems: Option<String>,
     /// Only these kinds: source, note, highlight, quote (repeat or comma-separate).
     #[arg(long = "kind", value_delimiter = ',')]
     pub kinds: Vec<String>,
@@ -41,6 +45,12 @@ pub struct SearchArgs {
 }
 
 pub async fn run(args: SearchArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
+    if let Some(stems) = &args.stems {
+        set_stems(nb, stems == "on").await?;
+        if args.query.is_empty() {
+            return Ok(());
+        }
+    }
     let kinds = args
         .kinds
         .iter()
@@ -61,6 +71,13 @@ pub async fn run(args: SearchArgs, nb: &Notebook, json: bool) -> Result<(), Erro
         offset: Some(args.offset),
     };
     let hits = nb.search(&query).await?;
+    if let Some(p) = nb.search_reindex_progress().await? {
+        eprintln!(
+            "redline: the search index is being upgraded ({} of {} rows): until it ends, \
+             older entries are found by their exact words only",
+            p.done, p.total
+        );
+    }
     if json {
         return print_json(&hits);
     }
@@ -89,6 +106,21 @@ pub async fn run(args: SearchArgs, nb: &Notebook, json: bool) -> Result<(), Erro
         };
         println!("{target}  {at}  {}", h.title);
         println!("    {}", search::snippet_plain(&h.snippet));
+    }
+    Ok(())
+}
+
+/// `--stems on|off`: switches the library's stem index and, when on, builds
+/// it here with progress on stderr (interrupted, the next open resumes).
+async fn set_stems(nb: &Notebook, on: bool) -> Result<(), Error> {
+    nb.set_search_stems(on).await?;
+    if on {
+        while let Some(p) = nb.search_reindex_step().await? {
+            eprint!("\rredline: stem index: {} of {} entries", p.done, p.total);
+        }
+        eprintln!("\rredline: stem search is on");
+    } else {
+        eprintln!("redline: stem search is off");
     }
     Ok(())
 }

@@ -1,0 +1,192 @@
+//! Chinese and Japanese: which characters are CJK letters, and the bigram
+//! index fed from Rust ([`index_cjk`], [`backfill`]).
+
+use sqlx::SqliteConnection;
+
+use super::index::{Mode, Table};
+use super::HitKind;
+use crate::error::Result;
+
+/// Han (with extensions and compatibility forms), hiragana, katakana.
+pub(super) fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F | 0x20000..=0x2FFFF)
+}
+
+/// Han or kana that takes part in bigrams: letters only, so CJK punctuation
+/// such as the katakana middle dot ends a run like any other punctuation.
+pub(super) fn is_cjk_letter(c: char) -> bool {
+    is_cjk(c) && c.is_alphanumeric()
+}
+
+/// The text cut into runs: (is a run of CJK letters, the run).
+pub(super) fn cjk_runs(s: &str) -> Vec<(bool, &str)> {
+    let mut out: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (i, c) in s.char_indices() {
+        let cjk = is_cjk_letter(c);
+        match current {
+            Some(k) if k == cjk => {}
+            Some(k) => {
+                out.push((k, &s[start..i]));
+                start = i;
+                current = Some(cjk);
+            }
+            None => current = Some(cjk),
+        }
+    }
+    if let Some(k) = current {
+        out.push((k, &s[start..]));
+    }
+    out
+}
+
+pub(super) fn push_pairs(out: &mut String, chars: &[char]) {
+    for w in chars.windows(2) {
+        out.push(w[0]);
+        out.push(w[1]);
+        out.push(' ');
+    }
+}
+
+/// What the bigram index stores for a column: every CJK run replaced by its
+/// overlapping pairs and its last character alone, the rest kept.
+pub fn bigram_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2 + 8);
+    for (cjk, run) in cjk_runs(s) {
+        if !cjk {
+            out.push_str(run);
+            continue;
+        }
+        let chars: Vec<char> = run.chars().collect();
+        out.push(' ');
+        push_pairs(&mut out, &chars);
+        out.push(*chars.last().expect("a run is not empty"));
+        out.push(' ');
+    }
+    out
+}
+
+/// A query term as bigram-index tokens (space-separated), and whether the
+/// last token is a prefix. A run inside the term ends where the stored text's
+/// run ends too, so it carries its trailing single character like the
+/// index; the term's last run may continue in the text, so it does not, and
+/// if it is one character it becomes a prefix (any pair or single that
+/// begins with it).
+pub(super) fn bigram_query(term: &str, prefix: bool) -> (String, bool) {
+    let runs = cjk_runs(term);
+    let mut out = String::new();
+    let mut star = false;
+    for (i, (cjk, run)) in runs.iter().enumerate() {
+        let last = i + 1 == runs.len();
+        if !cjk {
+            out.push_str(run);
+            out.push(' ');
+            star = last && prefix;
+            continue;
+        }
+        let chars: Vec<char> = run.chars().collect();
+        push_pairs(&mut out, &chars);
+        if !last {
+            out.push(*chars.last().expect("a run is not empty"));
+            out.push(' ');
+        } else if chars.len() == 1 {
+            out.push(chars[0]);
+            star = true;
+        }
+    }
+    (out.trim().to_string(), star)
+}
+
+/// Writes a row's bigram-index entry, if it has Han or kana, and its
+/// stem-index entry when the library has stems on ([`super::stems_enabled`]:
+/// off, the only added cost is that one lookup). Call it in the
+/// transaction that inserts the row, and again after every update of its
+/// indexed columns (the update trigger removed the old entry). `first` and
+/// `second` are the two indexed columns in order: version title and text,
+/// note title and body, highlight text and comment, quote speaker and text.
+pub async fn index_cjk(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
+    // The stem index is fed here too, so every writer feeds both.
+    if super::stem::stems_enabled(&mut *conn).await? {
+        super::stem::index_stems(conn, kind, row_id, first, second).await?;
+    }
+    index_bigrams(conn, kind, row_id, first, second).await
+}
+
+/// The bigram half of [`index_cjk`].
+async fn index_bigrams(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
+    if !first.chars().any(is_cjk_letter) && !second.chars().any(is_cjk_letter) {
+        return Ok(());
+    }
+    let (a, b) = Table::of(kind).columns();
+    let sql = format!(
+        "INSERT INTO {} (rowid, {a}, {b}) VALUES (?, ?, ?)",
+        Table::of(kind).index(Mode::Cjk)
+    );
+    sqlx::query(&sql)
+        .bind(row_id)
+        .bind(bigram_text(first))
+        .bind(bigram_text(second))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Indexes the rows of a library created before the bigram indexes, once:
+/// the migration leaves a `search_backfill` row, removed here in the same
+/// transaction. Called by `Db::open` after the migrations; when nothing is
+/// pending it costs one indexed lookup.
+pub(super) async fn backfill_bigrams(pool: &sqlx::SqlitePool) -> Result<()> {
+    const PENDING: &str = "SELECT count(*) FROM search_backfill WHERE name = 'bigrams'";
+    let pending: i64 = sqlx::query_scalar(PENDING).fetch_one(pool).await?;
+    if pending == 0 {
+        return Ok(());
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // Another process may have done it meanwhile.
+    let pending: i64 = sqlx::query_scalar(PENDING).fetch_one(&mut *tx).await?;
+    if pending == 0 {
+        return Ok(());
+    }
+    for kind in HitKind::ALL {
+        let table = Table::of(kind);
+        let (a, b) = table.columns();
+        let base = table.base();
+        // The GLOB (Han or kana anywhere) skips most rows without reading
+        // them into Rust; `index_cjk` decides on the rest.
+        let sql = format!(
+            "SELECT id, COALESCE({a}, ''), COALESCE({b}, '') FROM {base}, search_script              WHERE id > ? AND (COALESCE({a}, '') GLOB cjk_glob OR COALESCE({b}, '') GLOB cjk_glob)              ORDER BY id LIMIT 500"
+        );
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String, String)> =
+                sqlx::query_as(&sql).bind(after).fetch_all(&mut *tx).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.0;
+            // The tables were created empty with the pending row, in one
+            // migration, and this runs in one transaction: no row is here yet.
+            for (id, first, second) in &rows {
+                index_bigrams(&mut tx, kind, *id, first, second).await?;
+            }
+        }
+    }
+    sqlx::query("DELETE FROM search_backfill WHERE name = 'bigrams'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
