@@ -33,6 +33,21 @@ fn primary_code(e: &sqlx::Error) -> Option<i32> {
         .map(|c| c & 0xff)
 }
 
+/// Why a library cannot be opened for writing when SQLite answers
+/// SQLITE_READONLY (its file, or the folder its `-wal`/`-shm` go in).
+const READ_ONLY: &str = "the library is read-only here (its file or its folder cannot be written)";
+
+/// True for SQLITE_READONLY, including its extended codes.
+fn is_read_only(e: &sqlx::Error) -> bool {
+    primary_code(e) == Some(8)
+}
+
+fn sidecar_exists(path: &Path, suffix: &str) -> bool {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    Path::new(&name).exists()
+}
+
 /// True for SQLITE_BUSY / SQLITE_LOCKED, including their extended codes.
 fn is_busy(e: &sqlx::Error) -> bool {
     matches!(primary_code(e), Some(5 | 6))
@@ -176,6 +191,10 @@ impl Db {
     /// Opens the library at `path` only if it is already there: for commands
     /// that only read, so a mistyped `--db` is an error instead of a new
     /// empty library (and the directories leading to it).
+    ///
+    /// A library this user cannot write (a read-only file or folder: a
+    /// colleague's copy, a mounted archive) still opens, read-only: reading
+    /// needs no write, and a writing command then fails at once, clearly.
     pub async fn open_existing(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         if !path.is_file() {
@@ -184,7 +203,61 @@ impl Db {
                 reason: "there is no library there".into(),
             });
         }
-        Self::connect(path, false).await
+        match Self::connect(path, false).await {
+            Err(Error::Open { reason, .. }) if reason == READ_ONLY => {
+                Self::connect_read_only(path).await
+            }
+            other => other,
+        }
+    }
+
+    /// Opens a library that cannot be written here. With no `-wal`/`-shm`
+    /// beside it (a cleanly closed library) and a folder where SQLite cannot
+    /// make them, the file is opened as immutable: nobody without write
+    /// access can change it meanwhile, and WAL mode cannot read it otherwise.
+    async fn connect_read_only(path: &Path) -> Result<Self> {
+        let quiet = !sidecar_exists(path, "-wal") && !sidecar_exists(path, "-shm");
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .immutable(quiet)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-32768")
+            .pragma("soft_heap_limit", SOFT_HEAP_LIMIT.to_string());
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Open {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        let state = {
+            let mut conn = pool.acquire().await?;
+            schema(&mut conn).await
+        };
+        match state {
+            Ok(Schema::Current) => Ok(Self {
+                pool,
+                path: Some(path.to_path_buf()),
+            }),
+            Ok(Schema::Behind { .. }) => {
+                pool.close().await;
+                Err(Error::Open {
+                    path: path.display().to_string(),
+                    reason: format!(
+                        "{READ_ONLY}, and it was made by an older Redline: \
+                         open it once where it can be written to upgrade it"
+                    ),
+                })
+            }
+            Err(e) => {
+                pool.close().await;
+                Err(e)
+            }
+        }
     }
 
     async fn connect(path: &Path, create: bool) -> Result<Self> {
@@ -226,6 +299,7 @@ impl Db {
                     tracing::debug!(attempt, error = %e, "library busy while opening, retrying");
                     tokio::time::sleep(Duration::from_millis(25 * attempt)).await;
                 }
+                Err(e) if is_read_only(&e) => return Err(open_error(&READ_ONLY)),
                 Err(e) => return Err(open_error(&e)),
             }
         };

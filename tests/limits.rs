@@ -335,3 +335,87 @@ fn a_page_of_a_million_paragraphs_is_refused_on_every_path() {
     );
     assert_eq!(sources(&db), Vec::<Value>::new());
 }
+
+/// Runs redline as a user who cannot write the library: `nobody` when the
+/// tests run as root (root writes through any file mode), else ourselves.
+fn redline_unprivileged(db: &Path, args: &[&str]) -> std::process::Child {
+    let root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_redline"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_redline"))
+    };
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run redline (setpriv when root)")
+}
+
+#[test]
+fn a_read_only_library_is_read_and_a_write_fails_at_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let shelf = dir.path().join("shelf");
+    std::fs::create_dir(&shelf).unwrap();
+    let db = shelf.join("lib.db");
+    let out = redline_stdin(
+        &db,
+        &["clip", "-", "--format", "text", "--url", "https://wire.example/typhoon"],
+        b"Typhoon Fung-wong makes landfall in Luzon\n\nThe storm brought winds of 185 km/h, the weather bureau said.",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Read-only for everyone: the file and the folder its -wal/-shm go in.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&shelf, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+
+    let listed = wait_or_kill(
+        redline_unprivileged(&db, &["sources"]),
+        Duration::from_secs(30),
+    );
+    let err = String::from_utf8_lossy(&listed.stderr);
+    assert!(
+        listed.status.success(),
+        "reading a read-only library failed: {err}"
+    );
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("Typhoon Fung-wong"));
+    let found = wait_or_kill(
+        redline_unprivileged(&db, &["search", "landfall"]),
+        Duration::from_secs(30),
+    );
+    assert!(
+        found.status.success(),
+        "{}",
+        String::from_utf8_lossy(&found.stderr)
+    );
+
+    // A write is refused in one line, without the retries that made it slow.
+    let started = Instant::now();
+    let wrote = wait_or_kill(
+        redline_unprivileged(&db, &["project", "new", "Typhoon season"]),
+        Duration::from_secs(30),
+    );
+    let took = started.elapsed();
+    assert_one_line(&wrote, "read-only");
+    assert!(took < Duration::from_secs(3), "the refusal took {took:?}");
+
+    std::fs::set_permissions(&shelf, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(std::fs::read(&db).unwrap() == before, "the library changed");
+    assert!(!shelf.join("lib.db-wal").exists() && !shelf.join("lib.db-shm").exists());
+}

@@ -7,7 +7,7 @@
 //! itself is not signed: the bundle proves consistency, not authorship.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -222,14 +222,23 @@ fn printable(name: &str) -> String {
 /// Entries are hashed as they stream (memory stays small for any entry size);
 /// only the manifest is read whole, up to 16 MiB.
 pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    verify_bundle_from(file, path)
+}
+
+/// [`verify_bundle`] over any seekable bytes; `path` only names them in
+/// errors. The fuzz target feeds it arbitrary bytes from memory.
+pub fn verify_bundle_from<R: Read + Seek>(mut bytes: R, path: &Path) -> Result<BundleReport> {
     use sha2::{Digest, Sha256};
     // The central directory is what unzip shows; its reader keeps one entry
     // per name, so duplicates are found by walking the local entries instead.
     let listed: BTreeSet<String> = {
-        let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-        let zip = zip::ZipArchive::new(file).map_err(|e| io_err(path, e))?;
+        let zip = zip::ZipArchive::new(&mut bytes).map_err(|e| io_err(path, e))?;
         zip.file_names().map(str::to_string).collect()
     };
+    bytes
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| io_err(path, e))?;
     let mut report = BundleReport {
         ok: false,
         source_id: None,
@@ -243,8 +252,7 @@ pub fn verify_bundle(path: &Path) -> Result<BundleReport> {
     // Entry name → SHA-256 of its bytes.
     let mut hashes: BTreeMap<String, String> = BTreeMap::new();
     let mut manifest_bytes = None;
-    let mut stream =
-        std::io::BufReader::new(std::fs::File::open(path).map_err(|e| io_err(path, e))?);
+    let mut stream = std::io::BufReader::new(bytes);
     let mut seen = BTreeSet::new();
     while let Some(mut f) =
         zip::read::read_zipfile_from_stream(&mut stream).map_err(|e| io_err(path, e))?

@@ -7,6 +7,6 @@ pub mod cite;
 pub mod note;
 
 pub use backup::{backup, restore, BackupReport, RestoreReport};
-pub use bundle::{verify_bundle, write_bundle, BundleReport};
+pub use bundle::{verify_bundle, verify_bundle_from, write_bundle, BundleReport};
 pub use cite::{bibtex, csl_json, ris, CitedSource};
 pub use note::note_markdown;

@@ -30,6 +30,17 @@ pub(super) enum Node {
 }
 
 impl ParsedQuery {
+    /// The FTS5 match text this query becomes for each kind of index (word,
+    /// bigram, trigram), or the error a search would report. Lowering is the
+    /// step past the parser that builds text SQLite parses, so the fuzz
+    /// target and the corpus test drive it too.
+    pub fn match_texts(&self) -> Vec<Result<String>> {
+        [Mode::Words, Mode::Cjk, Mode::Trigram]
+            .into_iter()
+            .map(|mode| lower(&self.root, mode).map(|l| l.matches))
+            .collect()
+    }
+
     pub(super) fn has_cjk(&self) -> bool {
         fn walk(n: &Node) -> bool {
             match n {
