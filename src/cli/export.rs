@@ -1,4 +1,5 @@
-//! `redline export sources|bundle` and `redline verify-bundle`.
+//! `redline export sources|bundle|wacz|key|note`, `redline verify` and
+//! `redline verify-bundle`.
 
 use std::path::PathBuf;
 
@@ -32,6 +33,27 @@ pub enum ExportCommand {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// A signed WACZ web archive (replays in pywb and ReplayWeb.page) of
+    /// sources: every capture as WARC records, every version's text.
+    Wacz {
+        /// Source ids.
+        #[arg(value_delimiter = ',', required_unless_present_any = ["project", "all"])]
+        ids: Vec<i64>,
+        /// Every source of a project (id or name), archived ones included.
+        #[arg(long, conflicts_with_all = ["ids", "all"])]
+        project: Option<String>,
+        /// Every source in the library.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+        /// The archive's title (default: the project's name, or "Redline export").
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The library's public signing key, to publish so that others can
+    /// check its WACZ exports (made on first use).
+    Key,
     /// A note as Markdown with footnoted citations (for Pandoc).
     Note {
         note_id: i64,
@@ -58,6 +80,54 @@ pub async fn run(command: ExportCommand, nb: &Notebook, json: bool) -> Result<()
             };
             let text = nb.cite_sources(&ids, format).await?;
             emit(&text, output, json, &format!("{} citation(s)", ids.len()))
+        }
+        ExportCommand::Wacz {
+            ids,
+            project,
+            all,
+            title,
+            output,
+        } => {
+            let (ids, default_title) = match (project, all) {
+                (Some(p), _) => {
+                    let project = nb.resolve_project(&p).await?;
+                    (nb.sources_of_project(project.id).await?, project.name)
+                }
+                (None, true) => (nb.every_source().await?, "Redline library".to_string()),
+                (None, false) => (ids, "Redline export".to_string()),
+            };
+            let title = title.unwrap_or(default_title);
+            let report = nb.export_wacz(&ids, &title, &output).await?;
+            if json {
+                return print_json(&report);
+            }
+            println!(
+                "Wrote {}: {} source(s), {} capture(s), {} WARC record(s), {} bytes (raw captures {} bytes).",
+                output.display(),
+                report.sources,
+                report.captures,
+                report.records,
+                report.bytes,
+                report.raw_bytes
+            );
+            println!(
+                "Signed by key {}.",
+                export::wacz::fingerprint(&report.public_key)
+            );
+            Ok(())
+        }
+        ExportCommand::Key => {
+            let signer = nb.signing_key()?;
+            let public_key = signer.public_key();
+            if json {
+                return print_json(&serde_json::json!({
+                    "publicKey": public_key,
+                    "fingerprint": export::wacz::fingerprint(&public_key),
+                }));
+            }
+            println!("{public_key}");
+            println!("fingerprint {}", export::wacz::fingerprint(&public_key));
+            Ok(())
         }
         ExportCommand::Note { note_id, output } => {
             let text = nb.note_markdown(note_id).await?;
@@ -102,6 +172,65 @@ fn emit(text: &str, output: Option<PathBuf>, json: bool, what: &str) -> Result<(
 #[derive(Args)]
 pub struct VerifyArgs {
     pub file: PathBuf,
+}
+
+/// `redline verify FILE.wacz|FILE.zip`: a WACZ, or an evidence bundle.
+#[derive(Args)]
+pub struct VerifyAnyArgs {
+    pub file: PathBuf,
+    /// Also require this public key (base64, as `redline export key` prints).
+    #[arg(long)]
+    pub key: Option<String>,
+}
+
+/// Checks a WACZ (or, for a `.zip`, an evidence bundle); exit status 1 when
+/// anything fails, each failure named.
+pub async fn verify_any(args: VerifyAnyArgs, json: bool) -> Result<(), Error> {
+    let is_bundle = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if is_bundle {
+        return verify(VerifyArgs { file: args.file }, json).await;
+    }
+    let mut check = Notebook::verify_wacz(&args.file)?;
+    if let (Some(want), Some(have)) = (&args.key, &check.public_key) {
+        if want.trim() != have.trim() {
+            check.problems.push(format!(
+                "signature: made with key {}, not the key given ({})",
+                export::wacz::fingerprint(have),
+                export::wacz::fingerprint(want)
+            ));
+            check.ok = false;
+        }
+    }
+    if json {
+        print_json(&check)?;
+    } else {
+        println!(
+            "{}: {} file(s), {} WARC record(s), {} index line(s); {}.",
+            args.file.display(),
+            check.files,
+            check.records,
+            check.index_lines,
+            match (&check.signed, &check.key_fingerprint) {
+                (true, Some(k)) => format!("signed by key {k}"),
+                _ => "NOT validly signed".to_string(),
+            }
+        );
+        for p in &check.problems {
+            println!("  FAILED  {p}");
+        }
+    }
+    if check.ok {
+        Ok(())
+    } else {
+        Err(Error::Export(format!(
+            "{} does not verify: {} problem(s)",
+            args.file.display(),
+            check.problems.len().max(1)
+        )))
+    }
 }
 
 /// Prints the report; fails (exit status 1) when anything does not match.

@@ -79,6 +79,9 @@ pub enum Command {
     /// Export sources (CSL-JSON, BibTeX, RIS), an evidence bundle, or a note.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Check a WACZ export (signature, hashes, records, index) or an
+    /// evidence bundle, and name what fails.
+    Verify(export::VerifyAnyArgs),
     /// Re-check every hash in an evidence bundle and name tampered files.
     VerifyBundle(export::VerifyArgs),
     /// Copy the whole library to FILE while it is in use.
@@ -210,6 +213,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Extract(args) => extract::run(args, json).await,
         Command::VerifyBundle(args) => export::verify(args, json).await,
+        Command::Verify(args) => export::verify_any(args, json).await,
         Command::Restore(args) => {
             // Restore must not hold the library open while it swaps the file.
             let path = cli.db.unwrap_or_else(redline::db::default_path);
@@ -255,7 +259,10 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Archive(args) => tag::archive(args, &db, json).await,
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,
-                Command::Extract(_) | Command::VerifyBundle(_) | Command::Restore(_) => {
+                Command::Extract(_)
+                | Command::VerifyBundle(_)
+                | Command::Verify(_)
+                | Command::Restore(_) => {
                     unreachable!("handled above")
                 }
             };

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Notebook;
 use crate::error::{Error, Result};
 use crate::export::bundle::Manifest;
+use crate::export::wacz::{self, Signer, WaczCheck, WaczReport};
 use crate::export::{self, BackupReport, CitedSource, RestoreReport};
 use crate::library::{self, SourceFilter, SourceSort};
 
@@ -97,6 +98,19 @@ impl Notebook {
         Ok(list.into_iter().map(|s| s.id).collect())
     }
 
+    /// Every source in the library, archived ones included, first clipped first.
+    pub async fn every_source(&self) -> Result<Vec<i64>> {
+        let filter = SourceFilter {
+            archived: None,
+            sort: SourceSort::CapturedAsc,
+            ..Default::default()
+        };
+        let list = self
+            .read(async |c| library::list_sources(c, &filter).await)
+            .await?;
+        Ok(list.into_iter().map(|s| s.id).collect())
+    }
+
     /// [`Notebook::cite_sources`] written to `path`.
     pub async fn export_sources(
         &self,
@@ -123,6 +137,33 @@ impl Notebook {
     /// version's text, and a manifest of hashes.
     pub async fn export_bundle(&self, source_id: i64, path: &Path) -> Result<Manifest> {
         export::write_bundle(&self.db, source_id, path).await
+    }
+
+    /// The library's signing key, made on first use beside the library file
+    /// (`<library>.signing-key.pem`, readable by its owner only).
+    pub fn signing_key(&self) -> Result<Signer> {
+        let library = self
+            .db
+            .path()
+            .ok_or_else(|| Error::Invalid("an in-memory library has no signing key".into()))?;
+        Signer::load_or_create(&wacz::key_path(library))
+    }
+
+    /// A signed WACZ of `source_ids`: their captures as WARC records that
+    /// replay tools read, their versions' texts, and the library's signature.
+    pub async fn export_wacz(
+        &self,
+        source_ids: &[i64],
+        title: &str,
+        path: &Path,
+    ) -> Result<WaczReport> {
+        let signer = self.signing_key()?;
+        wacz::write_wacz(&self.db, source_ids, title, &signer, path).await
+    }
+
+    /// Checks a WACZ (needs no library): signature, hashes, records, index.
+    pub fn verify_wacz(path: &Path) -> Result<WaczCheck> {
+        wacz::verify_wacz(path)
     }
 
     /// Copies the whole library, while in use, to a new file.

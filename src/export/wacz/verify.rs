@@ -1,0 +1,583 @@
+//! Checks a WACZ end to end, streaming (memory grows with the number of
+//! records, never with their size): the signature over `datapackage.json`'s
+//! hash, every file's hash and size against that package, and inside the
+//! WARC every record's digests, its place in the sequence (warcinfo first,
+//! unique IDs, revisits and concurrent records pointing at real records),
+//! and that every index line points at the record it names.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, Read, Seek};
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{sign, DataPackage, DigestFile};
+use crate::error::{Error, Result};
+
+/// The outcome of a check: `ok` only when `problems` is empty.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WaczCheck {
+    pub ok: bool,
+    /// The signature over the package hash is valid (for `public_key`).
+    pub signed: bool,
+    pub public_key: Option<String>,
+    /// A short form of the public key, to compare with the one published.
+    pub key_fingerprint: Option<String>,
+    pub created: Option<String>,
+    pub files: usize,
+    pub records: usize,
+    pub index_lines: usize,
+    /// Each failure, naming the file or record and what is wrong.
+    pub problems: Vec<String>,
+}
+
+const MAX_SMALL_FILE: u64 = 16 << 20;
+const MAX_HEAD: usize = 64 << 10;
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn label(hasher: Sha256) -> String {
+    let d = hasher.finalize();
+    let mut s = String::with_capacity(71);
+    s.push_str("sha256:");
+    for b in d {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Printable form of a name taken from the file (no control characters).
+fn clean(s: &str) -> String {
+    s.chars()
+        .take(300)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+pub fn verify_wacz(path: &Path) -> Result<WaczCheck> {
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    verify_wacz_from(file, path)
+}
+
+/// [`verify_wacz`] over any seekable bytes; `path` names them in errors.
+pub fn verify_wacz_from<R: Read + Seek>(mut bytes: R, path: &Path) -> Result<WaczCheck> {
+    let mut check = WaczCheck {
+        ok: false,
+        signed: false,
+        public_key: None,
+        key_fingerprint: None,
+        created: None,
+        files: 0,
+        records: 0,
+        index_lines: 0,
+        problems: Vec::new(),
+    };
+    let not_zip = |e: zip::result::ZipError| {
+        Error::Invalid(format!("{} is not a WACZ (zip) file: {e}", path.display()))
+    };
+    let zip = zip::ZipArchive::new(&mut bytes).map_err(not_zip)?;
+
+    // Every local entry, hashed as it streams: a duplicate name or an entry
+    // missing from the central directory would show one thing to one reader
+    // and another to the next.
+    let listed: HashSet<String> = zip.file_names().map(str::to_string).collect();
+    let mut hashes: BTreeMap<String, (String, u64)> = BTreeMap::new();
+    {
+        let inner = zip.into_inner();
+        inner
+            .seek(std::io::SeekFrom::Start(0))
+            .map_err(|e| io_err(path, e))?;
+        let mut stream = std::io::BufReader::new(&mut *inner);
+        while let Some(mut f) =
+            zip::read::read_zipfile_from_stream(&mut stream).map_err(|e| io_err(path, e))?
+        {
+            let name = f.name().to_string();
+            let mut hasher = Sha256::new();
+            let n = std::io::copy(&mut f, &mut hasher).map_err(|e| io_err(path, e))?;
+            if !listed.contains(&name) {
+                check
+                    .problems
+                    .push(format!("{}: hidden from the zip's directory", clean(&name)));
+            }
+            if hashes.insert(name.clone(), (label(hasher), n)).is_some() {
+                check
+                    .problems
+                    .push(format!("{}: appears more than once", clean(&name)));
+            }
+        }
+    }
+    check.files = hashes.len();
+    let mut zip = zip::ZipArchive::new(&mut bytes).map_err(not_zip)?;
+
+    let mut small = |name: &str, problems: &mut Vec<String>| -> Option<Vec<u8>> {
+        let mut f = match zip.by_name(name) {
+            Ok(f) => f,
+            Err(_) => {
+                problems.push(format!("{name}: missing"));
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        if (&mut f)
+            .take(MAX_SMALL_FILE + 1)
+            .read_to_end(&mut out)
+            .is_err()
+            || out.len() as u64 > MAX_SMALL_FILE
+        {
+            problems.push(format!("{name}: unreadable or larger than 16 MiB"));
+            return None;
+        }
+        Some(out)
+    };
+    let digest_bytes = small("datapackage-digest.json", &mut check.problems);
+    let package_bytes = small("datapackage.json", &mut check.problems);
+
+    // The signature first: it is what makes every other hash trustworthy.
+    let package_hash = package_bytes.as_ref().map(|b| {
+        let mut h = Sha256::new();
+        h.update(b);
+        label(h)
+    });
+    if let Some(digest_bytes) = &digest_bytes {
+        match serde_json::from_slice::<DigestFile>(digest_bytes) {
+            Err(e) => check.problems.push(format!(
+                "datapackage-digest.json: not the expected JSON ({e})"
+            )),
+            Ok(d) => {
+                check.public_key = Some(d.signed_data.public_key.clone());
+                check.key_fingerprint = Some(sign::fingerprint(&d.signed_data.public_key));
+                check.created = Some(d.signed_data.created.clone());
+                if d.path != "datapackage.json" {
+                    check.problems.push(format!(
+                        "datapackage-digest.json: names {} instead of datapackage.json",
+                        clean(&d.path)
+                    ));
+                }
+                if package_hash.as_deref() != Some(d.hash.as_str()) {
+                    check.problems.push(
+                        "datapackage.json: its hash is not the one datapackage-digest.json records"
+                            .into(),
+                    );
+                }
+                if d.signed_data.hash != d.hash {
+                    check.problems.push(
+                        "datapackage-digest.json: the signed hash differs from the recorded one"
+                            .into(),
+                    );
+                }
+                match sign::verify(
+                    &d.signed_data.public_key,
+                    d.signed_data.hash.as_bytes(),
+                    &d.signed_data.signature,
+                ) {
+                    Ok(()) => check.signed = true,
+                    Err(why) => check.problems.push(format!("signature: {why}")),
+                }
+            }
+        }
+    }
+    let package: Option<DataPackage> = package_bytes.as_ref().and_then(|b| {
+        serde_json::from_slice(b)
+            .map_err(|e| {
+                check
+                    .problems
+                    .push(format!("datapackage.json: not the expected JSON ({e})"))
+            })
+            .ok()
+    });
+    let Some(package) = package else {
+        return Ok(finish(check));
+    };
+    if !package.wacz_version.starts_with("1.") {
+        check.problems.push(format!(
+            "datapackage.json: WACZ version {} is not one this build reads",
+            clean(&package.wacz_version)
+        ));
+    }
+
+    // Every file is listed with its hash and size, and nothing else is there.
+    let mut named: HashSet<&str> = ["datapackage.json", "datapackage-digest.json"].into();
+    for r in &package.resources {
+        named.insert(r.path.as_str());
+        match hashes.get(&r.path) {
+            None => check.problems.push(format!("{}: missing", clean(&r.path))),
+            Some((hash, n)) if *hash != r.hash.to_ascii_lowercase() || *n != r.bytes => {
+                check.problems.push(format!(
+                    "{}: its bytes do not match datapackage.json",
+                    clean(&r.path)
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    for name in hashes.keys() {
+        if !named.contains(name.as_str()) {
+            check
+                .problems
+                .push(format!("{}: not listed in datapackage.json", clean(name)));
+        }
+    }
+
+    // The records: parsed from the stored bytes, whatever the hashes said.
+    let mut records: HashMap<u64, Seen> = HashMap::new();
+    for r in package
+        .resources
+        .iter()
+        .filter(|r| r.path.ends_with(".warc.gz"))
+    {
+        let Ok(f) = zip.by_name(&r.path) else {
+            continue;
+        };
+        let file_name = r.path.rsplit('/').next().unwrap_or(&r.path).to_string();
+        let mut seen = read_records(f, &file_name, &mut check.problems);
+        check.records += seen.len();
+        for (offset, s) in seen.drain() {
+            records.insert(offset_key(&file_name, offset), s);
+        }
+    }
+    for r in package
+        .resources
+        .iter()
+        .filter(|r| r.path.ends_with(".cdx") || r.path.ends_with(".cdxj"))
+    {
+        let Ok(f) = zip.by_name(&r.path) else {
+            continue;
+        };
+        check_index(f, &records, &mut check);
+    }
+    Ok(finish(check))
+}
+
+fn finish(mut check: WaczCheck) -> WaczCheck {
+    check.ok = check.problems.is_empty() && check.signed;
+    check
+}
+
+/// Index keys by file and offset (one WARC today; the key allows more).
+fn offset_key(file: &str, offset: u64) -> u64 {
+    let mut h = Sha256::new();
+    h.update(file.as_bytes());
+    h.update(offset.to_le_bytes());
+    u64::from_le_bytes(h.finalize()[..8].try_into().expect("8 bytes"))
+}
+
+/// What the index may point at: one record's place and identity.
+struct Seen {
+    length: u64,
+    target: Option<String>,
+    payload: Option<String>,
+}
+
+/// A BufRead that counts what its consumer took: where each gzip member
+/// starts in the compressed file.
+struct Counting<R> {
+    inner: R,
+    taken: u64,
+}
+
+impl<R: BufRead> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.taken += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.taken += amt as u64;
+        self.inner.consume(amt)
+    }
+}
+
+/// Reads one line ending in CRLF (or LF), at most `MAX_HEAD` bytes.
+fn read_line(r: &mut impl BufRead, budget: &mut usize) -> std::io::Result<Option<String>> {
+    let mut line = Vec::new();
+    let n = r.take(*budget as u64).read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    *budget = budget.saturating_sub(n);
+    if !line.ends_with(b"\n") {
+        return Err(std::io::Error::other(
+            "a header line is too long or cut off",
+        ));
+    }
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
+    }
+    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+}
+
+/// Walks the gzip members of one WARC, checking each record.
+fn read_records(file: impl Read, name: &str, problems: &mut Vec<String>) -> HashMap<u64, Seen> {
+    let mut seen = HashMap::new();
+    let mut src = Counting {
+        inner: std::io::BufReader::with_capacity(1 << 16, file),
+        taken: 0,
+    };
+    let mut ids: HashMap<String, Option<String>> = HashMap::new();
+    let mut pending: Vec<(usize, &'static str, String)> = Vec::new();
+    let mut n = 0usize;
+    loop {
+        match src.fill_buf() {
+            Ok([]) => break,
+            Ok(_) => {}
+            Err(e) => {
+                problems.push(format!("{name}: unreadable after record {n} ({e})"));
+                break;
+            }
+        }
+        n += 1;
+        let start = src.taken;
+        let at = |what: String| format!("{name} record {n}: {what}");
+        let mut gz = flate2::bufread::GzDecoder::new(&mut src);
+        let record = read_one(&mut gz);
+        // Whatever is left of this member (a record must end with it).
+        let rest = std::io::copy(&mut gz, &mut std::io::sink());
+        drop(gz);
+        let record = match (record, rest) {
+            (Ok(r), Ok(0)) => r,
+            (Ok(_), Ok(_)) => {
+                problems.push(at("bytes after the record in its gzip member".into()));
+                continue;
+            }
+            (Err(why), _) | (Ok(_), Err(why)) => {
+                problems.push(at(why.to_string()));
+                break;
+            }
+        };
+        let length = src.taken - start;
+        if n == 1 && record.kind != "warcinfo" {
+            problems.push(at("the first record is not warcinfo".into()));
+        }
+        for p in record.problems {
+            problems.push(at(p));
+        }
+        if ids
+            .insert(record.id.clone(), record.payload.clone())
+            .is_some()
+        {
+            problems.push(at(format!("record ID {} repeats", clean(&record.id))));
+        }
+        if let Some(to) = record.refers_to {
+            pending.push((n, "refers to", to));
+        }
+        if let Some(to) = record.concurrent_to {
+            pending.push((n, "is concurrent to", to));
+        }
+        seen.insert(
+            start,
+            Seen {
+                length,
+                target: record.target,
+                payload: record.payload,
+            },
+        );
+    }
+    for (n, how, id) in pending {
+        if !ids.contains_key(&id) {
+            problems.push(format!(
+                "{name} record {n} {how} {}, which is not in the archive",
+                clean(&id)
+            ));
+        }
+    }
+    seen
+}
+
+struct Parsed {
+    kind: String,
+    id: String,
+    target: Option<String>,
+    payload: Option<String>,
+    refers_to: Option<String>,
+    concurrent_to: Option<String>,
+    problems: Vec<String>,
+}
+
+/// Parses one record from a decompressed member, streaming its block
+/// through the digests.
+fn read_one(r: &mut impl Read) -> std::io::Result<Parsed> {
+    let mut r = std::io::BufReader::with_capacity(1 << 16, r);
+    let mut budget = MAX_HEAD;
+    let version = read_line(&mut r, &mut budget)?
+        .ok_or_else(|| std::io::Error::other("an empty gzip member"))?;
+    if version != "WARC/1.1" && version != "WARC/1.0" {
+        return Err(std::io::Error::other(format!(
+            "not a WARC record (starts {:?})",
+            clean(&version)
+        )));
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
+    loop {
+        let line = read_line(&mut r, &mut budget)?
+            .ok_or_else(|| std::io::Error::other("the record's headers are cut off"))?;
+        if line.is_empty() {
+            break;
+        }
+        let Some((k, v)) = line.split_once(':') else {
+            return Err(std::io::Error::other("a malformed header line"));
+        };
+        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+    }
+    let get = |k: &str| {
+        headers
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+    };
+    let mut problems = Vec::new();
+    let kind = get("warc-type").unwrap_or_default();
+    let id = get("warc-record-id").unwrap_or_default();
+    for required in ["warc-type", "warc-record-id", "warc-date", "content-length"] {
+        if get(required).is_none() {
+            problems.push(format!("no {required} header"));
+        }
+    }
+    let length: u64 = get("content-length")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no usable Content-Length"))?;
+    let is_http = get("content-type").is_some_and(|ct| ct.starts_with("application/http"))
+        && matches!(kind.as_str(), "response" | "revisit");
+
+    // Block digest over everything; payload digest over the HTTP body (or
+    // the whole block for a resource).
+    let mut block = Sha256::new();
+    let mut payload = Sha256::new();
+    let mut body = (&mut r).take(length);
+    if is_http {
+        let mut head_budget = MAX_HEAD;
+        loop {
+            let mut line = Vec::new();
+            let got = (&mut body)
+                .take(head_budget as u64)
+                .read_until(b'\n', &mut line)?;
+            block.update(&line);
+            head_budget = head_budget.saturating_sub(got);
+            if got == 0 || line == b"\r\n" || line == b"\n" || head_budget == 0 {
+                break;
+            }
+        }
+    }
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = body.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        block.update(&buf[..n]);
+        payload.update(&buf[..n]);
+    }
+    if body.limit() > 0 {
+        return Err(std::io::Error::other(
+            "the block is shorter than Content-Length",
+        ));
+    }
+    let mut tail = [0u8; 4];
+    r.read_exact(&mut tail)
+        .map_err(|_| std::io::Error::other("the record does not end with CRLF CRLF"))?;
+    if &tail != b"\r\n\r\n" {
+        problems.push("the record does not end with CRLF CRLF".into());
+    }
+    if std::io::copy(&mut r, &mut std::io::sink())? > 0 {
+        problems.push("bytes after the record in its gzip member".into());
+    }
+    let block = label(block);
+    let payload_label = label(payload);
+    if let Some(expected) = get("warc-block-digest") {
+        if expected.to_ascii_lowercase().starts_with("sha256:")
+            && expected.to_ascii_lowercase() != block
+        {
+            problems.push("its block digest does not match".into());
+        }
+    }
+    let recorded_payload = get("warc-payload-digest");
+    if let Some(expected) = &recorded_payload {
+        // A revisit carries no payload: its digest names the record it revisits.
+        if kind != "revisit"
+            && expected.to_ascii_lowercase().starts_with("sha256:")
+            && expected.to_ascii_lowercase() != payload_label
+        {
+            problems.push("its payload digest does not match".into());
+        }
+    }
+    Ok(Parsed {
+        target: get("warc-target-uri"),
+        payload: recorded_payload.map(|p| p.to_ascii_lowercase()),
+        refers_to: get("warc-refers-to"),
+        concurrent_to: get("warc-concurrent-to"),
+        kind,
+        id,
+        problems,
+    })
+}
+
+/// Every index line must point at a record that is there, with its URL and
+/// digest; lines must be sorted (replay tools binary-search them).
+fn check_index(f: impl Read, records: &HashMap<u64, Seen>, check: &mut WaczCheck) {
+    let reader = std::io::BufReader::new(f);
+    let mut previous = String::new();
+    for (i, line) in reader.lines().enumerate() {
+        let n = i + 1;
+        let Ok(line) = line else {
+            check.problems.push(format!("index line {n}: unreadable"));
+            return;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        check.index_lines += 1;
+        if line < previous {
+            check.problems.push(format!("index line {n}: out of order"));
+        }
+        let json_at = line.find('{');
+        let entry: Option<serde_json::Value> =
+            json_at.and_then(|at| serde_json::from_str(&line[at..]).ok());
+        let Some(entry) = entry else {
+            check.problems.push(format!("index line {n}: no JSON part"));
+            previous = line;
+            continue;
+        };
+        let text = |k: &str| {
+            entry
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let offset: Option<u64> = text("offset").parse().ok();
+        let length: Option<u64> = text("length").parse().ok();
+        let file = text("filename");
+        match offset.and_then(|o| records.get(&offset_key(&file, o))) {
+            None => check.problems.push(format!(
+                "index line {n}: points at no record ({} at {})",
+                clean(&file),
+                clean(&text("offset"))
+            )),
+            Some(seen) => {
+                if Some(seen.length) != length
+                    || seen.target.as_deref() != Some(text("url").as_str())
+                    || seen.payload.as_deref() != Some(text("digest").to_ascii_lowercase().as_str())
+                {
+                    check.problems.push(format!(
+                        "index line {n}: does not match the record it points at ({})",
+                        clean(&text("url"))
+                    ));
+                }
+            }
+        }
+        previous = line;
+    }
+}

@@ -1,0 +1,502 @@
+//! Signed WACZ exports through the real CLI: a library built from a loopback
+//! site (a story fetched, revised, re-checked unchanged; a paste), exported,
+//! verified; every kind of tampering caught and named; and the same file
+//! read by independent tools from PyPI (`wacz validate`, `warcio check`,
+//! pywb replaying the archived page with the original body bytes).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::server::{Response, TestServer};
+use common::wire;
+use serde_json::Value;
+
+fn redline(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run redline")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn verify(file: &Path, extra: &[&str]) -> (bool, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("--json")
+        .arg("verify")
+        .arg(file)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(101), "panicked");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.success(), report)
+}
+
+/// A library with a fetched story in two versions plus an unchanged
+/// re-check, a second story in Chinese, and a paste; exported as `out.wacz`.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    _server: TestServer,
+    db: PathBuf,
+    wacz: PathBuf,
+    story_url: String,
+    v2_page: String,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.db");
+    let server = TestServer::start_in_thread();
+    let v1 = wire::page(&wire::story_v1(), 1);
+    let v2 = wire::page(&wire::story_v2(), 1);
+    server.set("/world/talks", Response::html(v1).header("ETag", "\"v1\""));
+    server.set(
+        "/zh/rail",
+        Response::html(wire::page(&wire::chinese_v1(), 2)),
+    );
+    let story_url = server.url("/world/talks");
+    ok(redline(&db, &["clip", &story_url]));
+    ok(redline(&db, &["clip", &server.url("/zh/rail")]));
+    server.set(
+        "/world/talks",
+        Response::html(v2.clone()).header("ETag", "\"v2\""),
+    );
+    ok(redline(&db, &["check", "1"]));
+    ok(redline(&db, &["check", "1"]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "clip",
+            "-",
+            "--format",
+            "text",
+            "--url",
+            "https://wire.example/notes/briefing",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Briefing notes\n\nThe envoy said talks would resume «within weeks».".as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let wacz = dir.path().join("out.wacz");
+    let out = ok(redline(
+        &db,
+        &[
+            "export",
+            "wacz",
+            "--all",
+            "--title",
+            "Talks beat",
+            "-o",
+            wacz.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("Signed by key"), "{out}");
+    Fixture {
+        _dir: dir,
+        _server: server,
+        db,
+        wacz,
+        story_url,
+        v2_page: v2,
+    }
+}
+
+/// The zip's entries, in order.
+fn entries(wacz: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(wacz)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The WARC's records, decompressed, one per gzip member.
+fn records(warc: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = std::io::BufReader::new(warc);
+    loop {
+        if std::io::BufRead::fill_buf(&mut rest).unwrap().is_empty() {
+            return out;
+        }
+        let mut gz = flate2::bufread::GzDecoder::new(&mut rest);
+        let mut bytes = Vec::new();
+        gz.read_to_end(&mut bytes).unwrap();
+        out.push(bytes);
+    }
+}
+
+fn warc_of(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(r).unwrap();
+        out.extend(gz.finish().unwrap());
+    }
+    out
+}
+
+fn sha256_label(bytes: &[u8]) -> String {
+    format!("sha256:{}", redline::hash::sha256_hex(bytes))
+}
+
+/// Edits the records of `wacz` and writes the result. With `rehash`, the
+/// forger also updates every hash in `datapackage.json` and the digest file
+/// (all but the signature); with `resign`, signs with a key of their own.
+fn forge(
+    wacz: &[u8],
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+    rehash: bool,
+    resign: Option<&redline::export::wacz::Signer>,
+) -> Vec<u8> {
+    let mut files = entries(wacz);
+    let warc_at = files
+        .iter()
+        .position(|(n, _)| n == "archive/data.warc.gz")
+        .unwrap();
+    let mut recs = records(&files[warc_at].1);
+    edit(&mut recs);
+    files[warc_at].1 = warc_of(&recs);
+    if rehash {
+        let hashes: Vec<(String, String, usize)> = files
+            .iter()
+            .map(|(n, b)| (n.clone(), sha256_label(b), b.len()))
+            .collect();
+        let pkg_at = files
+            .iter()
+            .position(|(n, _)| n == "datapackage.json")
+            .unwrap();
+        let mut pkg: Value = serde_json::from_slice(&files[pkg_at].1).unwrap();
+        for r in pkg["resources"].as_array_mut().unwrap() {
+            let (_, hash, len) = hashes
+                .iter()
+                .find(|(n, ..)| n == r["path"].as_str().unwrap())
+                .unwrap();
+            r["hash"] = Value::from(hash.clone());
+            r["bytes"] = Value::from(*len);
+        }
+        files[pkg_at].1 = serde_json::to_vec_pretty(&pkg).unwrap();
+        let pkg_hash = sha256_label(&files[pkg_at].1);
+        let dig_at = files
+            .iter()
+            .position(|(n, _)| n == "datapackage-digest.json")
+            .unwrap();
+        let mut dig: Value = serde_json::from_slice(&files[dig_at].1).unwrap();
+        dig["hash"] = Value::from(pkg_hash.clone());
+        dig["signedData"]["hash"] = Value::from(pkg_hash.clone());
+        if let Some(signer) = resign {
+            dig["signedData"]["signature"] = Value::from(signer.sign(pkg_hash.as_bytes()));
+            dig["signedData"]["publicKey"] = Value::from(signer.public_key());
+        }
+        files[dig_at].1 = serde_json::to_vec_pretty(&dig).unwrap();
+    }
+    zip_of(&files)
+}
+
+fn problems(report: &Value) -> String {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rewrites one header of the first record of `kind`.
+fn set_header(recs: &mut [Vec<u8>], kind: &str, name: &str, value: &str) {
+    let r = recs
+        .iter_mut()
+        .find(|r| String::from_utf8_lossy(r).contains(&format!("WARC-Type: {kind}\r\n")))
+        .unwrap();
+    let text = String::from_utf8_lossy(r).into_owned();
+    let start = text.find(&format!("{name}: ")).unwrap();
+    let end = start + text[start..].find("\r\n").unwrap();
+    let edited = format!("{}{name}: {value}{}", &text[..start], &text[end..]);
+    *r = edited.into_bytes();
+}
+
+#[test]
+fn an_export_verifies_and_every_kind_of_tampering_is_named() {
+    let f = fixture();
+    let (ok_, report) = verify(&f.wacz, &[]);
+    assert!(ok_, "a fresh export fails: {report}");
+    assert_eq!(report["signed"], true);
+    // warcinfo; fetch v1 (request, response, metadata); zh (3); v2 (3);
+    // unchanged re-check (revisit, metadata); paste (resource, metadata);
+    // versions' texts: 2 + 1 + 1.
+    assert_eq!(report["records"], 1 + 3 + 3 + 3 + 2 + 2 + 4, "{report}");
+    let key = ok(redline(&f.db, &["--json", "export", "key"]));
+    let key: Value = serde_json::from_str(&key).unwrap();
+    assert_eq!(report["publicKey"], key["publicKey"]);
+    let (with_key, _) = verify(&f.wacz, &["--key", key["publicKey"].as_str().unwrap()]);
+    assert!(with_key);
+
+    let original = std::fs::read(&f.wacz).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, bytes: Vec<u8>, needle: &str| {
+        let path = dir.path().join(format!("{name}.wacz"));
+        std::fs::write(&path, bytes).unwrap();
+        let (passed, report) = verify(&path, &[]);
+        assert!(!passed, "{name}: tampering passed: {report}");
+        assert!(
+            problems(&report).contains(needle),
+            "{name}: expected a problem naming {needle:?}, got:\n{}",
+            problems(&report)
+        );
+    };
+    let flip_body = |recs: &mut Vec<Vec<u8>>| {
+        let r = recs
+            .iter_mut()
+            .find(|r| String::from_utf8_lossy(r).contains("WARC-Type: response"))
+            .unwrap();
+        let at = r.len() - 200;
+        r[at] ^= 0x20;
+    };
+    // A byte of an archived page.
+    check(
+        "byte",
+        forge(&original, flip_body, false, None),
+        "archive/data.warc.gz: its bytes do not match",
+    );
+    check(
+        "byte-rehashed",
+        forge(&original, flip_body, true, None),
+        "its payload digest does not match",
+    );
+    check(
+        "byte-rehashed-sig",
+        forge(&original, flip_body, true, None),
+        "signature: the signature does not match",
+    );
+    // A header, a URL, a time.
+    check(
+        "header",
+        forge(
+            &original,
+            |r| set_header(r, "response", "Content-Type", "text/plain"),
+            true,
+            None,
+        ),
+        "signature: the signature does not match",
+    );
+    check(
+        "url",
+        forge(
+            &original,
+            |r| {
+                set_header(
+                    r,
+                    "response",
+                    "WARC-Target-URI",
+                    "https://elsewhere.example/world/talks",
+                )
+            },
+            true,
+            None,
+        ),
+        "signature: the signature does not match",
+    );
+    check(
+        "time",
+        forge(
+            &original,
+            |r| set_header(r, "response", "WARC-Date", "2020-01-01T00:00:00Z"),
+            true,
+            None,
+        ),
+        "signature: the signature does not match",
+    );
+    // The order, and a record removed: the index no longer points at them.
+    check(
+        "order",
+        forge(&original, |r| r.swap(2, 5), true, None),
+        "index line",
+    );
+    check(
+        "removed",
+        forge(
+            &original,
+            |r| {
+                let at = r
+                    .iter()
+                    .rposition(|x| String::from_utf8_lossy(x).contains("WARC-Type: revisit"))
+                    .unwrap();
+                r.remove(at);
+            },
+            true,
+            None,
+        ),
+        "points at no record",
+    );
+    // Not even the first record may go: warcinfo comes first.
+    check(
+        "no-warcinfo",
+        forge(
+            &original,
+            |r| {
+                r.remove(0);
+            },
+            true,
+            None,
+        ),
+        "the first record is not warcinfo",
+    );
+
+    // A forger who re-signs the archive with their own key makes a
+    // self-consistent file, but not one signed by this library's key.
+    let forger =
+        redline::export::wacz::Signer::load_or_create(&dir.path().join("forger.pem")).unwrap();
+    let resigned = forge(&original, |_| {}, true, Some(&forger));
+    let path = dir.path().join("resigned.wacz");
+    std::fs::write(&path, resigned).unwrap();
+    let (passed, report) = verify(&path, &[]);
+    assert!(passed, "re-signed is self-consistent: {report}");
+    assert_ne!(report["publicKey"], key["publicKey"]);
+    let (passed, report) = verify(&path, &["--key", key["publicKey"].as_str().unwrap()]);
+    assert!(!passed);
+    assert!(problems(&report).contains("not the key given"), "{report}");
+}
+
+/// Where the PyPI tools are (`scripts/install-deps` makes this venv).
+fn pytool(name: &str) -> PathBuf {
+    let dir = std::env::var_os("REDLINE_PYTOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/redline-pytools/bin"));
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-deps (it installs wacz, warcio and pywb from PyPI)",
+        path.display()
+    );
+    path
+}
+
+fn run_tool(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn independent_tools_validate_read_and_replay_the_export() {
+    let f = fixture();
+    let work = tempfile::tempdir().unwrap();
+    run_tool(
+        Command::new(pytool("wacz"))
+            .args(["validate", "-f"])
+            .arg(&f.wacz),
+    );
+
+    let warc = entries(&std::fs::read(&f.wacz).unwrap())
+        .into_iter()
+        .find(|(n, _)| n == "archive/data.warc.gz")
+        .unwrap()
+        .1;
+    let warc_path = work.path().join("data.warc.gz");
+    std::fs::write(&warc_path, &warc).unwrap();
+    let checked = run_tool(
+        Command::new(pytool("warcio"))
+            .args(["check", "-v"])
+            .arg(&warc_path),
+    );
+    assert!(!checked.contains("failed"), "{checked}");
+    let index = run_tool(Command::new(pytool("warcio")).arg("index").arg(&warc_path));
+    assert_eq!(index.lines().count(), records(&warc).len(), "{index}");
+
+    // pywb: unpack into a collection, serve it, fetch the page as archived.
+    run_tool(
+        Command::new(pytool("wb-manager"))
+            .current_dir(work.path())
+            .args(["init", "talks"]),
+    );
+    run_tool(
+        Command::new(pytool("wb-manager"))
+            .current_dir(work.path())
+            .args(["add", "--unpack-wacz", "talks"])
+            .arg(&f.wacz),
+    );
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut wayback = Command::new(pytool("wayback"))
+        .current_dir(work.path())
+        .args(["-b", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // The unchanged re-check is a revisit of the v2 response: asking for the
+    // latest capture resolves through it to v2's bytes.
+    let replay = format!("http://127.0.0.1:{port}/talks/2100id_/{}", f.story_url);
+    let body = rt.block_on(async {
+        let client = reqwest::Client::new();
+        for _ in 0..150 {
+            if let Ok(r) = client.get(&replay).send().await {
+                return Some((r.status().as_u16(), r.bytes().await.unwrap().to_vec()));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        None
+    });
+    let _ = wayback.kill();
+    let stderr = {
+        let mut s = String::new();
+        let _ = wayback.stderr.take().unwrap().read_to_string(&mut s);
+        s
+    };
+    let _ = wayback.wait();
+    let (status, body) = body.unwrap_or_else(|| panic!("pywb did not answer: {stderr}"));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(
+        body == f.v2_page.as_bytes(),
+        "pywb replayed other bytes than the site served ({} vs {} bytes)",
+        body.len(),
+        f.v2_page.len()
+    );
+}
