@@ -184,7 +184,16 @@ impl Notebook {
 
     /// A story's schedule and next check, as the app shows it.
     pub async fn story_schedule(&self, source_id: i64) -> Result<StorySchedule> {
-        self.read(async |c| schedule::get(c, source_id, Utc::now()).await)
+        self.story_schedule_at(source_id, Utc::now()).await
+    }
+
+    /// [`Notebook::story_schedule`] as it stands at `now` (a simulated clock's time).
+    pub async fn story_schedule_at(
+        &self,
+        source_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<StorySchedule> {
+        self.read(async |c| schedule::get(c, source_id, now).await)
             .await
     }
 
