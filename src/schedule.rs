@@ -219,7 +219,13 @@ pub async fn start(
     let Some((created,)) = created else {
         return Err(Error::not_found("source", source_id));
     };
-    let first = time::parse(&created).map_or(now, |c| c.min(now));
+    // A story watched long after its clip is as old as its clip; one just
+    // clipped (by a feed rule) is first seen now.
+    let first = if checked_now {
+        now
+    } else {
+        time::parse(&created).map_or(now, |c| c.min(now))
+    };
     let done = sqlx::query(
         "INSERT INTO story_schedules (source_id, first_seen_at) VALUES (?1, ?2) \
          ON CONFLICT (source_id) DO NOTHING",

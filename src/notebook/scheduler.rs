@@ -333,8 +333,9 @@ impl Scheduler {
             .chain(items.into_iter().map(Work::Item))
             .chain(stories.into_iter().map(Work::Story));
         let mut made = 0;
+        let mut chosen: Vec<(Work, String)> = Vec::new();
         for w in work {
-            if self.budget.len() >= self.settings.budget_per_hour {
+            if self.budget.len() + chosen.len() >= self.settings.budget_per_hour {
                 self.report.budget_waits += 1;
                 break;
             }
@@ -345,7 +346,9 @@ impl Scheduler {
                 continue;
             };
             let site = site_of(&url);
-            if self.sites.get(&site).is_some_and(|t| *t > now) {
+            if self.sites.get(&site).is_some_and(|t| *t > now)
+                || chosen.iter().any(|(_, s)| *s == site)
+            {
                 continue;
             }
             let ignore_robots = match &w {
@@ -366,8 +369,30 @@ impl Scheduler {
                     Some(_) => {}
                 }
             }
-            self.request(w, &site).await?;
+            chosen.push((w, site));
+        }
+        // One request per site, the sites in parallel: each site still sees
+        // one request at a time, and its gap starts when its request ends.
+        let done = futures_util::future::join_all(
+            chosen
+                .into_iter()
+                .map(|(w, site)| perform(&self.nb, self.clock.as_ref(), w, site)),
+        )
+        .await;
+        for d in done {
+            let d = d?;
             made += 1;
+            match d.kind {
+                RequestKind::Feed => self.report.feed_polls += 1,
+                RequestKind::Item => self.report.items_clipped += u64::from(d.source_id.is_some()),
+                RequestKind::Story => {
+                    self.report.story_checks += 1;
+                    self.report.new_versions += u64::from(d.changed);
+                }
+                RequestKind::Robots => {}
+            }
+            self.report.failures += u64::from(d.failed);
+            self.spent(&d.site, d.kind, d.source_id, d.step, d.changed);
         }
         Ok(made)
     }
@@ -430,102 +455,6 @@ impl Scheduler {
                 changed,
             });
         }
-    }
-
-    async fn request(&mut self, w: Work, site: &str) -> Result<()> {
-        let now = self.clock.now();
-        match w {
-            Work::Feed { id, .. } => {
-                {
-                    let url = url::Url::parse(site).ok();
-                    let _turn = match &url {
-                        Some(u) => Some(self.nb.gate.enter_url(u).await),
-                        None => None,
-                    };
-                    self.nb.poll_feed_at(id, now, ChangeOrigin::Watch).await?;
-                }
-                self.report.feed_polls += 1;
-                self.spent(site, RequestKind::Feed, None, None, false);
-            }
-            Work::Item(item) => {
-                let clipped = {
-                    let url = url::Url::parse(site).ok();
-                    let _turn = match &url {
-                        Some(u) => Some(self.nb.gate.enter_url(u).await),
-                        None => None,
-                    };
-                    self.nb.clip_item(&item, now, ChangeOrigin::Watch).await
-                };
-                let source = match clipped {
-                    Ok(Some(o)) => {
-                        self.report.items_clipped += 1;
-                        Some(o.source_id)
-                    }
-                    Ok(None) => None,
-                    Err(e) => {
-                        tracing::debug!("feed item {} not clipped: {e}", item.id);
-                        self.report.failures += 1;
-                        None
-                    }
-                };
-                self.spent(site, RequestKind::Item, source, None, false);
-            }
-            Work::Story(story) => {
-                let id = story.source_id;
-                let out = self.nb.check_politely(id).await;
-                let checked = match &out {
-                    Ok(o) => {
-                        self.nb.announce_check(ChangeOrigin::Watch, o);
-                        match o.status {
-                            CheckStatus::NewVersion => Checked::Changed,
-                            CheckStatus::Unchanged => Checked::Unchanged,
-                            CheckStatus::Failed => Checked::Failed {
-                                status: self.capture_status(o.capture_id).await?,
-                                error: o.error.clone().unwrap_or_default(),
-                            },
-                        }
-                    }
-                    Err(e) => Checked::Failed {
-                        status: None,
-                        error: e.to_string(),
-                    },
-                };
-                let after = self.clock.now();
-                let failed_early = out.is_err();
-                let recorded = self
-                    .nb
-                    .write_as(ChangeOrigin::Watch, super::ChangeKind::Sources, async |c| {
-                        if failed_early {
-                            watch::record_check(&mut *c, id, false, after, watch::DEFAULT_INTERVAL)
-                                .await?;
-                        }
-                        schedule::record(c, id, after, &checked).await
-                    })
-                    .await?;
-                self.report.story_checks += 1;
-                let changed = checked == Checked::Changed;
-                self.report.new_versions += u64::from(changed);
-                self.report.failures += u64::from(matches!(checked, Checked::Failed { .. }));
-                self.spent(site, RequestKind::Story, Some(id), recorded.step, changed);
-            }
-        }
-        Ok(())
-    }
-
-    async fn capture_status(&self, capture_id: Option<i64>) -> Result<Option<u16>> {
-        let Some(id) = capture_id else {
-            return Ok(None);
-        };
-        self.nb
-            .read(async |c| {
-                let row: Option<(Option<i64>,)> =
-                    sqlx::query_as("SELECT http_status FROM captures WHERE id = ?1")
-                        .bind(id)
-                        .fetch_optional(c)
-                        .await?;
-                Ok(row.and_then(|(s,)| s).and_then(|s| u16::try_from(s).ok()))
-            })
-            .await
     }
 
     async fn disallowed(&mut self, w: Work) -> Result<()> {
@@ -598,6 +527,111 @@ impl Scheduler {
         }
         Ok(())
     }
+}
+
+/// What one request did.
+struct Done {
+    site: String,
+    kind: RequestKind,
+    source_id: Option<i64>,
+    step: Option<usize>,
+    changed: bool,
+    failed: bool,
+}
+
+/// Makes one request of the scheduler and records its result.
+async fn perform(nb: &Notebook, clock: &dyn Clock, w: Work, site: String) -> Result<Done> {
+    let now = clock.now();
+    let mut done = Done {
+        site,
+        kind: RequestKind::Story,
+        source_id: None,
+        step: None,
+        changed: false,
+        failed: false,
+    };
+    let gate_url = url::Url::parse(&done.site).ok();
+    match w {
+        Work::Feed { id, .. } => {
+            done.kind = RequestKind::Feed;
+            let _turn = match &gate_url {
+                Some(u) => Some(nb.gate.enter_url(u).await),
+                None => None,
+            };
+            let poll = nb.poll_feed_at(id, now, ChangeOrigin::Watch).await?;
+            done.failed = poll.error.is_some();
+        }
+        Work::Item(item) => {
+            done.kind = RequestKind::Item;
+            let clipped = {
+                let _turn = match &gate_url {
+                    Some(u) => Some(nb.gate.enter_url(u).await),
+                    None => None,
+                };
+                nb.clip_item(&item, now, ChangeOrigin::Watch).await
+            };
+            match clipped {
+                Ok(o) => done.source_id = o.map(|o| o.source_id),
+                Err(e) => {
+                    tracing::debug!("feed item {} not clipped: {e}", item.id);
+                    done.failed = true;
+                }
+            }
+        }
+        Work::Story(story) => {
+            let id = story.source_id;
+            done.source_id = Some(id);
+            let out = nb.check_politely(id).await;
+            let checked = match &out {
+                Ok(o) => {
+                    nb.announce_check(ChangeOrigin::Watch, o);
+                    match o.status {
+                        CheckStatus::NewVersion => Checked::Changed,
+                        CheckStatus::Unchanged => Checked::Unchanged,
+                        CheckStatus::Failed => Checked::Failed {
+                            status: capture_status(nb, o.capture_id).await?,
+                            error: o.error.clone().unwrap_or_default(),
+                        },
+                    }
+                }
+                Err(e) => Checked::Failed {
+                    status: None,
+                    error: e.to_string(),
+                },
+            };
+            let after = clock.now();
+            let failed_early = out.is_err();
+            let recorded = nb
+                .write_as(ChangeOrigin::Watch, super::ChangeKind::Sources, async |c| {
+                    if failed_early {
+                        watch::record_check(&mut *c, id, false, after, watch::DEFAULT_INTERVAL)
+                            .await?;
+                    }
+                    schedule::record(c, id, after, &checked).await
+                })
+                .await?;
+            done.step = recorded.step;
+            done.changed = checked == Checked::Changed;
+            done.failed = matches!(checked, Checked::Failed { .. });
+        }
+    }
+    Ok(done)
+}
+
+/// The HTTP status of a failed check's capture (404, 410…).
+async fn capture_status(nb: &Notebook, capture_id: Option<i64>) -> Result<Option<u16>> {
+    let Some(id) = capture_id else {
+        return Ok(None);
+    };
+    nb.read(async |c| {
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT http_status FROM captures WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(c)
+                .await?;
+        Ok(row.and_then(|(s,)| s).and_then(|s| u16::try_from(s).ok()))
+    })
+    .await
 }
 
 /// This machine's name, for the lock (best effort).
