@@ -213,6 +213,10 @@ async fn relative_links_and_a_windows_1251_feed() {
     .replace("encoding=\"UTF-8\"", "encoding=\"windows-1251\"");
     let (bytes, _, bad) = encoding_rs::WINDOWS_1251.encode(&xml);
     assert!(!bad);
+    // The declaration decides, not a guess from the bytes.
+    let decoded = redline::charset::decode_xml(&bytes, Some("application/rss+xml"), None);
+    assert_eq!(decoded.encoding, "windows-1251");
+    assert_eq!(decoded.from, redline::charset::DecodedFrom::Meta);
     server.set(
         "/rus/feed.rss",
         Response::new(200, "application/rss+xml", bytes.into_owned()),

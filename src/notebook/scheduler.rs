@@ -267,14 +267,17 @@ impl Scheduler {
     }
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
+        let now = self.clock.now();
         self.nb
             .read(async |c| {
                 let story = schedule::next_due(&mut *c).await?;
                 let feed = feeds::next_due(&mut *c).await?;
-                Ok(match (story, feed) {
+                let next = match (story, feed) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
-                })
+                };
+                // "Never checked" reads as due now.
+                Ok(next.map(|t| t.max(now)))
             })
             .await
     }
