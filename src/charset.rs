@@ -64,6 +64,43 @@ pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     sniff(bytes, None)
 }
 
+/// Decodes an XML document (a feed, an OPML file, a sitemap): BOM, then the
+/// HTTP header, then the `<?xml … encoding="…"?>` declaration (RFC 7303's
+/// order), then UTF-8 or detection. State-media feeds still declare
+/// windows-1251 or EUC-KR in the declaration only.
+pub fn decode_xml(bytes: &[u8], content_type: Option<&str>, url: Option<&str>) -> Decoded {
+    if let Some(d) = decode_bom(bytes) {
+        return d;
+    }
+    if let Some(enc) = content_type.and_then(header_charset) {
+        return decode_with(bytes, enc, DecodedFrom::Header);
+    }
+    if let Some(enc) = xml_declared(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
+        return decode_with(bytes, enc, DecodedFrom::Meta);
+    }
+    sniff(bytes, url)
+}
+
+/// The encoding named in an XML declaration at the start of `head`.
+fn xml_declared(head: &[u8]) -> Option<&'static Encoding> {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &head[start..];
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = find(head, b"?>")?;
+    let decl = &head[..end];
+    let at = find(decl, b"encoding")? + b"encoding".len();
+    let rest = &decl[at..];
+    let open = rest.iter().position(|&b| b == b'"' || b == b'\'')?;
+    let quote = rest[open];
+    let value = &rest[open + 1..];
+    let close = value.iter().position(|&b| b == quote)?;
+    let enc = Encoding::for_label_no_replacement(&value[..close])?;
+    // A declaration that says UTF-16 on bytes without a BOM is read as ASCII-compatible.
+    (enc != UTF_16LE && enc != UTF_16BE).then_some(enc)
+}
+
 fn decode_bom(bytes: &[u8]) -> Option<Decoded> {
     let (enc, len) = Encoding::for_bom(bytes)?;
     Some(decode_with(&bytes[len..], enc, DecodedFrom::Bom))

@@ -203,6 +203,31 @@ impl Clipper {
         &self.db
     }
 
+    /// The fetcher with this clipper's limits (feeds are fetched with it too).
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    /// Fetches and extracts `url`, and clips it only if `keep` accepts the
+    /// article (a feed rule that reads the story's text): one request,
+    /// nothing stored when refused.
+    pub async fn clip_url_if(
+        &self,
+        url: &str,
+        keep: impl FnOnce(&Article) -> bool,
+    ) -> Result<Option<ClipOutcome>> {
+        let url = address::parse_clip_url(url)?;
+        let fetched = self
+            .fetcher
+            .get(url.as_str(), &Validators::default())
+            .await?;
+        let captured = from_fetch(&fetched)?;
+        if !keep(&captured.article) {
+            return Ok(None);
+        }
+        self.store(captured).await.map(Some)
+    }
+
     /// Clips a URL, file or pasted content. Clipping a URL the library already
     /// holds adds a capture (and a version, if the text changed) to that source.
     #[instrument(skip_all, err)]

@@ -39,6 +39,12 @@ pub enum Error {
     ExtractBudget(String),
     #[error("{0}")]
     Export(String),
+    /// A feed, OPML file or sitemap that cannot be read as one.
+    #[error("not a feed Redline can read: {0}")]
+    Feed(String),
+    /// Another process runs the scheduler on this library.
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl Error {
@@ -56,6 +62,8 @@ impl Error {
             Error::Extract(_) => "extract_failed",
             Error::ExtractBudget(_) => "extract_too_complex",
             Error::Export(_) => "export_failed",
+            Error::Feed(_) => "bad_feed",
+            Error::Busy(_) => "scheduler_busy",
         }
     }
 

@@ -160,8 +160,14 @@ impl HostGate {
         HostPermit { finished }
     }
 
-    /// [`HostGate::enter`] for the host of `url` (the whole URL when it has none).
+    /// [`HostGate::enter`] for the host of `url` (the whole URL when it has
+    /// none), with its port when not the default: two servers on one host
+    /// are two sites, as the scheduler counts them.
     pub async fn enter_url(&self, url: &url::Url) -> HostPermit {
-        self.enter(url.host_str().unwrap_or(url.as_str())).await
+        match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => self.enter(&format!("{h}:{p}")).await,
+            (Some(h), None) => self.enter(h).await,
+            _ => self.enter(url.as_str()).await,
+        }
     }
 }

@@ -15,10 +15,12 @@ mod clip;
 mod diff;
 mod export;
 mod extract;
+mod feed;
 mod highlight;
 mod note;
 mod project;
 mod quotes;
+mod schedule;
 mod search;
 mod tag;
 mod versions;
@@ -72,8 +74,12 @@ pub enum Command {
     /// Tags on sources and notes.
     #[command(subcommand)]
     Tag(tag::TagCommand),
-    /// Watch sources (re-check them on a schedule), or stop watching with --off.
+    /// Watch sources (re-check them on a schedule), or stop watching with --off;
+    /// `watch run` runs the scheduler, `watch status` shows who runs it.
     Watch(tag::WatchArgs),
+    /// Feeds, news sitemaps and section fronts: subscribe, list, OPML.
+    #[command(subcommand)]
+    Feed(feed::FeedCommand),
     /// Archive sources (or bring them back with --off).
     Archive(tag::ArchiveArgs),
     /// Export sources (CSL-JSON, BibTeX, RIS), an evidence bundle, or a note.
@@ -255,7 +261,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Search(args) => search::run(args, &db, json).await,
                 Command::Project(c) => project::run(c, &db, json).await,
                 Command::Tag(c) => tag::run(c, &db, json).await,
-                Command::Watch(args) => tag::watch(args, &db, json).await,
+                Command::Watch(args) => match args.command {
+                    Some(c) => schedule::run(c, &db, json).await,
+                    None => tag::watch(args, &db, json).await,
+                },
+                Command::Feed(c) => feed::run(c, &db, json).await,
                 Command::Archive(args) => tag::archive(args, &db, json).await,
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,

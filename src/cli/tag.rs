@@ -115,9 +115,12 @@ fn done(json: bool, message: &str, sources: u64, notes: u64) -> Result<(), Error
     Ok(())
 }
 
-/// `redline watch IDS [--off]`
+/// `redline watch IDS [--off]`, or `redline watch run|status|schedule`.
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct WatchArgs {
+    #[command(subcommand)]
+    pub command: Option<super::schedule::WatchCommand>,
     #[arg(required = true, value_delimiter = ',')]
     pub sources: Vec<i64>,
     /// Stop watching instead.

@@ -28,6 +28,8 @@ pub enum ChangeKind {
     Highlights,
     Projects,
     Tags,
+    /// Feeds, their rules and the items they listed.
+    Feeds,
     Library,
 }
 

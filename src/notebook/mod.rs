@@ -19,10 +19,12 @@ mod change;
 mod clip;
 mod compare;
 mod export;
+mod feeds;
 mod find;
 mod notes;
 mod organise;
 mod read;
+mod scheduler;
 mod watch;
 
 use std::future::Future;
@@ -41,7 +43,9 @@ use crate::watch::HostGate;
 pub use change::{ChangeKind, ChangeOrigin, LibraryChange, SourceChanged};
 pub use compare::CompareView;
 pub use export::{ExportFormat, SavedFile};
+pub use feeds::OpmlImport;
 pub use organise::{Counted, Membership};
+pub use scheduler::{RequestKind, RequestLog, Scheduler, SchedulerReport, SchedulerSettings};
 
 /// How a notebook fetches: the fetch limits, and the least time between two
 /// requests to one site (shared by every re-check this notebook makes).

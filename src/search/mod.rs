@@ -100,6 +100,7 @@
 mod cjk;
 mod filters;
 mod index;
+mod matcher;
 mod query;
 mod snippet;
 mod stem;
@@ -114,6 +115,7 @@ use index::{Mode, Table};
 use query::lower;
 
 pub use cjk::{bigram_text, index_cjk};
+pub use matcher::MatchText;
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
 pub use stem::{
