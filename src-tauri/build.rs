@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "backup_library",
     "check_citations",
     "check_source",
+    "choose_files_to_clip",
     "citation_markdown",
     "clip_file",
     "clip_text",

@@ -3,7 +3,7 @@
 //! and the change announcements live in the core.
 //! Arguments arrive camelCased from `ui/src/lib/api.ts` (`sourceId` → `source_id`).
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use redline::citations::CitationStatus;
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
@@ -18,11 +18,19 @@ use redline::tags::TagCount;
 use redline::versions::{Capture, Source, Version, VersionSummary};
 use redline::Notebook;
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
+use crate::chosen::{self, ChosenFiles};
+use crate::dialogs;
 use crate::error::ApiResult;
 
 type App<'a> = State<'a, Notebook>;
+
+/// The files the Clip screen accepts.
+const ARTICLES: dialogs::Kind<'static> = dialogs::Kind {
+    name: "Articles",
+    extensions: &["html", "htm", "txt", "md"],
+};
 
 /// Facts about the running app.
 #[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
@@ -62,8 +70,27 @@ pub async fn clip_text(
     Ok(app.clip_text(content, format, url).await?)
 }
 
+/// Asks for article files in the native open dialog; the paths picked may
+/// then be clipped with [`clip_file`] (the page cannot name others).
 #[tauri::command]
-pub async fn clip_file(app: App<'_>, path: String, url: Option<String>) -> ApiResult<ClipOutcome> {
+pub async fn choose_files_to_clip<R: Runtime>(
+    shell: AppHandle<R>,
+    chosen: State<'_, ChosenFiles>,
+) -> ApiResult<Vec<String>> {
+    let picked = dialogs::open_paths(&shell, ARTICLES).await?;
+    chosen.remember(picked.iter().cloned());
+    Ok(picked.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Clips a file the reporter picked or dropped in this session.
+#[tauri::command]
+pub async fn clip_file(
+    app: App<'_>,
+    chosen: State<'_, ChosenFiles>,
+    path: String,
+    url: Option<String>,
+) -> ApiResult<ClipOutcome> {
+    let path = chosen.readable(&path)?;
     Ok(app.clip_file(path, url).await?)
 }
 
@@ -416,33 +443,112 @@ pub async fn merge_tags(app: App<'_>, from: Vec<String>, into: String) -> ApiRes
     Ok(app.merge_tags(&from, &into).await?)
 }
 
-// ---- export (each written where the reporter chose in the native save dialog)
+// ---- export: each asks where to save in the native dialog (the page never
+// names the file), and returns nothing when the reporter cancels.
+
+/// The save path the reporter confirmed, if it does not lead out of its folder.
+async fn save_path<R: Runtime>(
+    shell: &AppHandle<R>,
+    file_name: &str,
+    kind: dialogs::Kind<'_>,
+) -> ApiResult<Option<PathBuf>> {
+    let Some(path) = dialogs::save_path(shell, file_name, kind).await? else {
+        return Ok(None);
+    };
+    chosen::stays_in_its_folder(&path)?;
+    Ok(Some(path))
+}
 
 #[tauri::command]
-pub async fn export_sources(
+pub async fn export_sources<R: Runtime>(
+    shell: AppHandle<R>,
     app: App<'_>,
     source_ids: Vec<i64>,
     format: ExportFormat,
-    path: String,
-) -> ApiResult<SavedFile> {
-    Ok(app
-        .export_sources(&source_ids, format, Path::new(&path))
-        .await?)
+) -> ApiResult<Option<SavedFile>> {
+    let ext = format.extension();
+    let kind = dialogs::Kind {
+        name: "Citations",
+        extensions: &[ext],
+    };
+    let Some(path) = save_path(&shell, &format!("sources.{ext}"), kind).await? else {
+        return Ok(None);
+    };
+    Ok(Some(app.export_sources(&source_ids, format, &path).await?))
 }
 
 #[tauri::command]
-pub async fn export_bundle(app: App<'_>, source_id: i64, path: String) -> ApiResult<SavedFile> {
-    app.export_bundle(source_id, Path::new(&path)).await?;
-    Ok(SavedFile::at(Path::new(&path))?)
+pub async fn export_bundle<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+    source_id: i64,
+) -> ApiResult<Option<SavedFile>> {
+    let kind = dialogs::Kind {
+        name: "Evidence bundle",
+        extensions: &["zip"],
+    };
+    let name = format!("redline-evidence-{source_id}.zip");
+    let Some(path) = save_path(&shell, &name, kind).await? else {
+        return Ok(None);
+    };
+    app.export_bundle(source_id, &path).await?;
+    Ok(Some(SavedFile::at(&path)?))
 }
 
 #[tauri::command]
-pub async fn export_note(app: App<'_>, note_id: i64, path: String) -> ApiResult<SavedFile> {
-    Ok(app.export_note(note_id, Path::new(&path)).await?)
+pub async fn export_note<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+    note_id: i64,
+) -> ApiResult<Option<SavedFile>> {
+    let note = app.note(note_id).await?;
+    let kind = dialogs::Kind {
+        name: "Markdown",
+        extensions: &["md"],
+    };
+    let name = format!("{}.md", file_stem(&note.title, &format!("note-{note_id}")));
+    let Some(path) = save_path(&shell, &name, kind).await? else {
+        return Ok(None);
+    };
+    Ok(Some(app.export_note(note_id, &path).await?))
 }
 
 #[tauri::command]
-pub async fn backup_library(app: App<'_>, path: String) -> ApiResult<SavedFile> {
-    app.backup(Path::new(&path)).await?;
-    Ok(SavedFile::at(Path::new(&path))?)
+pub async fn backup_library<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+) -> ApiResult<Option<SavedFile>> {
+    let kind = dialogs::Kind {
+        name: "Redline library",
+        extensions: &["db"],
+    };
+    let day = chrono::Local::now().format("%Y-%m-%d");
+    let Some(path) = save_path(&shell, &format!("redline-backup-{day}.db"), kind).await? else {
+        return Ok(None);
+    };
+    app.backup(&path).await?;
+    Ok(Some(SavedFile::at(&path)?))
+}
+
+/// A title made safe as a file name: no path separators or characters that
+/// some file systems refuse; `fallback` when nothing is left.
+fn file_stem(title: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in title.trim().chars().take(80) {
+        let bad =
+            matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control();
+        if !bad {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
+    if out.is_empty() {
+        fallback.to_string()
+    } else {
+        out
+    }
 }

@@ -6,11 +6,15 @@
 //! [`commands`] calls one of its use cases.
 
 pub mod background;
+pub mod chosen;
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod state;
 
-use tauri::Manager;
+use tauri::{DragDropEvent, Manager, WebviewEvent, WindowEvent};
+
+use chosen::ChosenFiles;
 
 pub use error::{ApiError, ApiResult};
 
@@ -46,6 +50,23 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(notebook.clone())
+        .manage(ChosenFiles::default())
+        // Files dropped on the window count as chosen (the page only gets
+        // their paths after this has run, on the same event-loop turn).
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                window
+                    .state::<ChosenFiles>()
+                    .remember(paths.iter().cloned());
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let WebviewEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                webview
+                    .state::<ChosenFiles>()
+                    .remember(paths.iter().cloned());
+            }
+        })
         .setup(move |app| {
             background::start(app.handle().clone(), notebook);
             Ok(())
@@ -54,6 +75,7 @@ pub fn run() {
             commands::app_info,
             commands::clip_url,
             commands::clip_text,
+            commands::choose_files_to_clip,
             commands::clip_file,
             commands::check_source,
             commands::get_source,

@@ -9,7 +9,6 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { save, open } from "@tauri-apps/plugin-dialog";
 
 import { afterFirstPaint } from "./firstpaint";
 
@@ -121,26 +120,17 @@ export const clipUrl = (url: string) => call<ClipOutcome>("clip_url", { url });
 /** Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address. */
 export const clipText = (content: string, format: TextFormat | null = null, url: string | null = null) =>
   call<ClipOutcome>("clip_text", { content, format, url });
-/** A local .html/.htm/.txt/.md file (drag and drop gives its path). */
+/**
+ * Asks for article files in the native open dialog (opened by the shell) and
+ * returns the paths picked; empty when the reporter cancels.
+ */
+export const chooseFilesToClip = () => call<string[]>("choose_files_to_clip");
+/**
+ * A local .html/.htm/.txt/.md file. The shell refuses (`path_not_chosen`) any
+ * path the reporter did not pick with `chooseFilesToClip` or drop on the window.
+ */
 export const clipFile = (path: string, url: string | null = null) =>
   call<ClipOutcome>("clip_file", { path, url });
-/** Asks for files with the native dialog and clips each; returns one outcome or error per file. */
-export async function clipFilesWithDialog(): Promise<Array<ClipOutcome | ApiError>> {
-  const picked = await open({
-    multiple: true,
-    filters: [{ name: "Articles", extensions: ["html", "htm", "txt", "md"] }],
-  });
-  const paths = picked === null ? [] : Array.isArray(picked) ? picked : [picked];
-  const out: Array<ClipOutcome | ApiError> = [];
-  for (const p of paths) {
-    try {
-      out.push(await clipFile(p));
-    } catch (e) {
-      out.push(toApiError(e));
-    }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- sources, versions, captures
 
@@ -264,43 +254,17 @@ export const listSpeakers = () => call<SpeakerCount[]>("list_speakers");
 export const search = (query: Partial<SearchQuery> & { text: string }) => call<Hit[]>("search", { query });
 
 // ---------------------------------------------------------------- export and backup
+// Each asks where to save in the native dialog, opened by the shell (the page
+// never names the file), and resolves to null when the reporter cancels.
 
-export const exportSources = (sourceIds: number[], format: ExportFormat, path: string) =>
-  call<SavedFile>("export_sources", { sourceIds, format, path });
+export const exportSourcesWithDialog = (sourceIds: number[], format: ExportFormat) =>
+  call<SavedFile | null>("export_sources", { sourceIds, format });
 /** A zip with every capture's raw bytes, every version's text, hashes and a manifest. */
-export const exportBundle = (sourceId: number, path: string) =>
-  call<SavedFile>("export_bundle", { sourceId, path });
-/** The note as Markdown with footnoted citations. */
-export const exportNote = (noteId: number, path: string) => call<SavedFile>("export_note", { noteId, path });
+export const exportBundleWithDialog = (sourceId: number) => call<SavedFile | null>("export_bundle", { sourceId });
+/** The note as Markdown with footnoted citations (the shell suggests a file name from its title). */
+export const exportNoteWithDialog = (noteId: number) => call<SavedFile | null>("export_note", { noteId });
 /** A consistent copy of the whole library, taken while it is in use. */
-export const backupLibrary = (path: string) => call<SavedFile>("backup_library", { path });
-
-const EXPORT_EXT: Record<ExportFormat, string> = { csl: "json", bibtex: "bib", ris: "ris" };
-
-/** Asks where to save (native dialog); null when the reporter cancels. */
-async function askSavePath(defaultPath: string, name: string, extensions: string[]): Promise<string | null> {
-  return await save({ defaultPath, filters: [{ name, extensions }] });
-}
-
-export async function exportSourcesWithDialog(sourceIds: number[], format: ExportFormat): Promise<SavedFile | null> {
-  const ext = EXPORT_EXT[format];
-  const path = await askSavePath(`sources.${ext}`, "Citations", [ext]);
-  return path === null ? null : exportSources(sourceIds, format, path);
-}
-export async function exportBundleWithDialog(sourceId: number): Promise<SavedFile | null> {
-  const path = await askSavePath(`redline-evidence-${sourceId}.zip`, "Evidence bundle", ["zip"]);
-  return path === null ? null : exportBundle(sourceId, path);
-}
-export async function exportNoteWithDialog(noteId: number, title: string): Promise<SavedFile | null> {
-  const safe = (title.trim() || `note-${noteId}`).replace(/[\\/:*?"<>|]+/g, "-").slice(0, 80);
-  const path = await askSavePath(`${safe}.md`, "Markdown", ["md"]);
-  return path === null ? null : exportNote(noteId, path);
-}
-export async function backupWithDialog(): Promise<SavedFile | null> {
-  const day = new Date().toISOString().slice(0, 10);
-  const path = await askSavePath(`redline-backup-${day}.db`, "Redline library", ["db"]);
-  return path === null ? null : backupLibrary(path);
-}
+export const backupWithDialog = () => call<SavedFile | null>("backup_library");
 
 // ---------------------------------------------------------------- events
 
