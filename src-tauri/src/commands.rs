@@ -5,19 +5,17 @@
 
 use std::path::PathBuf;
 
-use redline::citations::CitationStatus;
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
 use redline::notebook::{CompareView, ExportFormat, SavedFile};
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
-use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
+use redline::quotes::{QuoteEntry, QuoteFilter};
 use redline::search::{Hit, SearchQuery};
 use redline::tags::TagCount;
 use redline::versions::{Capture, Source, Version, VersionSummary};
 use redline::Notebook;
-use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::chosen::{self, ChosenFiles};
@@ -31,27 +29,6 @@ const ARTICLES: dialogs::Kind<'static> = dialogs::Kind {
     name: "Articles",
     extensions: &["html", "htm", "txt", "md"],
 };
-
-/// Facts about the running app.
-#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct AppInfo {
-    pub version: String,
-    /// The library file this window works on (shared with the `redline` CLI).
-    pub db_path: String,
-}
-
-#[tauri::command]
-pub fn app_info(app: App<'_>) -> ApiResult<AppInfo> {
-    Ok(AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        db_path: app
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| ":memory:".into()),
-    })
-}
 
 // ---- clip
 
@@ -161,12 +138,6 @@ pub async fn delete_note(app: App<'_>, note_id: i64) -> ApiResult<()> {
 }
 
 #[tauri::command]
-pub async fn archive_note(app: App<'_>, note_id: i64, archived: bool) -> ApiResult<()> {
-    app.archive_note(note_id, archived).await?;
-    Ok(())
-}
-
-#[tauri::command]
 pub async fn note_history(app: App<'_>, note_id: i64) -> ApiResult<Vec<NoteRevision>> {
     Ok(app.note_history(note_id).await?)
 }
@@ -184,11 +155,6 @@ pub async fn render_note(app: App<'_>, note_id: i64) -> ApiResult<RenderedNote> 
 #[tauri::command]
 pub async fn render_draft(app: App<'_>, markdown: String) -> ApiResult<RenderedNote> {
     Ok(app.render_draft(&markdown).await?)
-}
-
-#[tauri::command]
-pub async fn check_citations(app: App<'_>, note_id: i64) -> ApiResult<Vec<CitationStatus>> {
-    Ok(app.check_citations(note_id).await?)
 }
 
 #[tauri::command]
@@ -256,11 +222,6 @@ pub async fn list_quotes(app: App<'_>, filter: QuoteFilter) -> ApiResult<Vec<Quo
     Ok(app.quotes(&filter).await?)
 }
 
-#[tauri::command]
-pub async fn list_speakers(app: App<'_>) -> ApiResult<Vec<SpeakerCount>> {
-    Ok(app.speakers().await?)
-}
-
 // ---- organise
 
 #[tauri::command]
@@ -313,15 +274,6 @@ pub async fn create_project(app: App<'_>, name: String, description: String) -> 
 #[tauri::command]
 pub async fn rename_project(app: App<'_>, project_id: i64, name: String) -> ApiResult<Project> {
     Ok(app.rename_project(project_id, &name).await?)
-}
-
-#[tauri::command]
-pub async fn describe_project(
-    app: App<'_>,
-    project_id: i64,
-    description: String,
-) -> ApiResult<Project> {
-    Ok(app.describe_project(project_id, &description).await?)
 }
 
 #[tauri::command]
@@ -390,11 +342,6 @@ pub async fn remove_notes_from_project(
 }
 
 #[tauri::command]
-pub async fn source_projects(app: App<'_>, source_id: i64) -> ApiResult<Vec<Project>> {
-    Ok(app.projects_of_source(source_id).await?)
-}
-
-#[tauri::command]
 pub async fn list_tags(app: App<'_>) -> ApiResult<Vec<TagCount>> {
     Ok(app.tags().await?)
 }
@@ -436,11 +383,6 @@ pub async fn rename_tag(app: App<'_>, from: String, to: String) -> ApiResult<()>
 #[tauri::command]
 pub async fn delete_tag(app: App<'_>, tag: String) -> ApiResult<()> {
     Ok(app.delete_tag(&tag).await?)
-}
-
-#[tauri::command]
-pub async fn merge_tags(app: App<'_>, from: Vec<String>, into: String) -> ApiResult<()> {
-    Ok(app.merge_tags(&from, &into).await?)
 }
 
 // ---- export: each asks where to save in the native dialog (the page never

@@ -72,7 +72,6 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
             commands::clip_url,
             commands::clip_text,
             commands::choose_files_to_clip,
@@ -93,7 +92,6 @@ pub fn run() {
             commands::list_projects,
             commands::create_project,
             commands::rename_project,
-            commands::describe_project,
             commands::archive_projects,
             commands::project_delete_plan,
             commands::delete_project,
@@ -101,7 +99,6 @@ pub fn run() {
             commands::remove_sources_from_project,
             commands::add_notes_to_project,
             commands::remove_notes_from_project,
-            commands::source_projects,
             commands::list_tags,
             commands::source_tags,
             commands::tag_sources,
@@ -110,7 +107,6 @@ pub fn run() {
             commands::untag_notes,
             commands::rename_tag,
             commands::delete_tag,
-            commands::merge_tags,
             commands::export_sources,
             commands::export_bundle,
             commands::export_note,
@@ -120,12 +116,10 @@ pub fn run() {
             commands::create_note,
             commands::save_note,
             commands::delete_note,
-            commands::archive_note,
             commands::note_history,
             commands::restore_note,
             commands::render_note,
             commands::render_draft,
-            commands::check_citations,
             commands::citation_markdown,
             commands::create_highlight,
             commands::list_highlights,
@@ -134,7 +128,6 @@ pub fn run() {
             commands::update_highlight,
             commands::delete_highlight,
             commands::list_quotes,
-            commands::list_speakers,
             commands::compare_versions,
         ])
         .run(tauri::generate_context!())

@@ -13,7 +13,6 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { afterFirstPaint } from "./firstpaint";
 
 import type { ApiErrorPayload } from "../bindings/ApiErrorPayload";
-import type { AppInfo } from "../bindings/AppInfo";
 import type { Capture } from "../bindings/Capture";
 import type { CheckOutcome } from "../bindings/CheckOutcome";
 import type { CitationStatus } from "../bindings/CitationStatus";
@@ -37,14 +36,12 @@ import type { SearchQuery } from "../bindings/SearchQuery";
 import type { Source } from "../bindings/Source";
 import type { SourceChanged } from "../bindings/SourceChanged";
 import type { SourceFilter } from "../bindings/SourceFilter";
-import type { SpeakerCount } from "../bindings/SpeakerCount";
 import type { TagCount } from "../bindings/TagCount";
 import type { TextFormat } from "../bindings/TextFormat";
 import type { Version } from "../bindings/Version";
 import type { VersionSummary } from "../bindings/VersionSummary";
 
 export type {
-  AppInfo,
   Capture,
   CheckOutcome,
   CitationStatus,
@@ -68,7 +65,6 @@ export type {
   Source,
   SourceChanged,
   SourceFilter,
-  SpeakerCount,
   TagCount,
   TextFormat,
   Version,
@@ -110,9 +106,6 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-// ---------------------------------------------------------------- app
-
-export const appInfo = () => call<AppInfo>("app_info");
 
 // ---------------------------------------------------------------- clip
 
@@ -173,8 +166,6 @@ export const createProject = (name: string, description = "") =>
   call<Project>("create_project", { name, description });
 export const renameProject = (projectId: number, name: string) =>
   call<Project>("rename_project", { projectId, name });
-export const describeProject = (projectId: number, description: string) =>
-  call<Project>("describe_project", { projectId, description });
 export const archiveProjects = (projectIds: number[], archived: boolean) =>
   call<void>("archive_projects", { projectIds, archived });
 /** What deleting a project removes (with `alsoSources`: `exclusiveSources` too) and what stays: show it first. */
@@ -190,8 +181,6 @@ export const addNotesToProject = (projectId: number, noteIds: number[]) =>
   call<void>("add_notes_to_project", { projectId, noteIds });
 export const removeNotesFromProject = (projectId: number, noteIds: number[]) =>
   call<void>("remove_notes_from_project", { projectId, noteIds });
-/** Projects a source belongs to. */
-export const sourceProjects = (sourceId: number) => call<Project[]>("source_projects", { sourceId });
 
 // ---------------------------------------------------------------- tags (by name; names compare case-insensitively)
 
@@ -204,8 +193,6 @@ export const tagNotes = (noteIds: number[], tag: string) => call<void>("tag_note
 export const untagNotes = (noteIds: number[], tag: string) => call<void>("untag_notes", { noteIds, tag });
 export const renameTag = (from: string, to: string) => call<void>("rename_tag", { from, to });
 export const deleteTag = (tag: string) => call<void>("delete_tag", { tag });
-/** Moves every use of the `from` tags to `into` and deletes them. */
-export const mergeTags = (from: string[], into: string) => call<void>("merge_tags", { from, into });
 
 // ---------------------------------------------------------------- notes
 
@@ -216,8 +203,6 @@ export const createNote = (title = "", body = "") => call<Note>("create_note", {
 export const saveNote = (noteId: number, title: string, body: string) =>
   call<Note>("save_note", { noteId, title, body });
 export const deleteNote = (noteId: number) => call<void>("delete_note", { noteId });
-export const archiveNote = (noteId: number, archived: boolean) =>
-  call<void>("archive_note", { noteId, archived });
 export const noteHistory = (noteId: number) => call<NoteRevision[]>("note_history", { noteId });
 export const restoreNote = (noteId: number, revisionId: number) =>
   call<Note>("restore_note", { noteId, revisionId });
@@ -243,13 +228,10 @@ export const updateHighlight = (highlightId: number, comment: string | null, lab
 export const deleteHighlight = (highlightId: number) => call<void>("delete_highlight", { highlightId });
 /** The Markdown to insert into a note to quote a highlight (`[@h12]`). */
 export const citationMarkdown = (highlightId: number) => call<string>("citation_markdown", { highlightId });
-/** Re-anchors every quoted highlight of a note in its source's latest version. */
-export const checkCitations = (noteId: number) => call<CitationStatus[]>("check_citations", { noteId });
 
 // ---------------------------------------------------------------- quotes and search
 
 export const listQuotes = (filter: Partial<QuoteFilter> = {}) => call<QuoteEntry[]>("list_quotes", { filter });
-export const listSpeakers = () => call<SpeakerCount[]>("list_speakers");
 /** Full-text search; `query.text` accepts words, "phrases", prefix*, AND/OR/NOT. */
 export const search = (query: Partial<SearchQuery> & { text: string }) => call<Hit[]>("search", { query });
 
