@@ -1,7 +1,13 @@
 //! The Tauri commands: each takes the [`Notebook`] from the app's state and
 //! calls one of its use cases. Nothing else happens here: the rules, the SQL
 //! and the change announcements live in the core.
-//! Arguments arrive camelCased from `ui/src/lib/api.ts` (`sourceId` → `source_id`).
+//!
+//! Each function here is the command's one definition: `build.rs` registers
+//! and permits every function here marked as a Tauri command, and a test writes the
+//! UI's typed caller from its signature and doc comment
+//! (`ui/src/bindings/commands.ts`, see `command_table.rs`). Arguments arrive
+//! camelCased (`sourceId` → `source_id`). Keep signatures plain:
+//! `pub [async] fn name(args) -> ApiResult<T>`.
 
 use std::path::PathBuf;
 
@@ -37,6 +43,7 @@ pub async fn clip_url(app: App<'_>, url: String) -> ApiResult<ClipOutcome> {
     Ok(app.clip_url(&url).await?)
 }
 
+/// Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address.
 #[tauri::command]
 pub async fn clip_text(
     app: App<'_>,
@@ -71,6 +78,7 @@ pub async fn clip_file(
     Ok(app.clip_file(path, url).await?)
 }
 
+/// Re-fetches a source now (conditional request); a changed text makes a new version.
 #[tauri::command]
 pub async fn check_source(app: App<'_>, source_id: i64) -> ApiResult<CheckOutcome> {
     Ok(app.check(source_id).await?)
@@ -83,11 +91,13 @@ pub async fn get_source(app: App<'_>, source_id: i64) -> ApiResult<Source> {
     Ok(app.source(source_id).await?)
 }
 
+/// Versions of a source, oldest first.
 #[tauri::command]
 pub async fn list_versions(app: App<'_>, source_id: i64) -> ApiResult<Vec<VersionSummary>> {
     Ok(app.versions(source_id).await?)
 }
 
+/// Every capture attempt (new version / unchanged / not modified / failed), oldest first: the timeline.
 #[tauri::command]
 pub async fn list_captures(app: App<'_>, source_id: i64) -> ApiResult<Vec<Capture>> {
     Ok(app.captures(source_id).await?)
@@ -98,6 +108,9 @@ pub async fn get_version(app: App<'_>, version_id: i64) -> ApiResult<Version> {
     Ok(app.version(version_id).await?)
 }
 
+/// Everything the compare screen shows, in one call: the source, its versions,
+/// the two compared and their diff. Without ids: the latest version against
+/// the one before it.
 #[tauri::command]
 pub async fn compare_versions(
     app: App<'_>,
@@ -127,6 +140,7 @@ pub async fn create_note(app: App<'_>, title: String, body: String) -> ApiResult
     Ok(app.create_note(&title, &body).await?)
 }
 
+/// Autosave target: history coalesces rapid saves, so calling this every second is fine.
 #[tauri::command]
 pub async fn save_note(app: App<'_>, note_id: i64, title: String, body: String) -> ApiResult<Note> {
     Ok(app.save_note(note_id, &title, &body).await?)
@@ -147,16 +161,19 @@ pub async fn restore_note(app: App<'_>, note_id: i64, revision_id: i64) -> ApiRe
     Ok(app.restore_note(note_id, revision_id).await?)
 }
 
+/// The saved note as sanitised HTML (safe for `{@html}`) with the status of each citation.
 #[tauri::command]
 pub async fn render_note(app: App<'_>, note_id: i64) -> ApiResult<RenderedNote> {
     Ok(app.render_note(note_id).await?)
 }
 
+/// Live preview of unsaved Markdown: sanitised HTML (safe for `{@html}`) with citations resolved and checked.
 #[tauri::command]
 pub async fn render_draft(app: App<'_>, markdown: String) -> ApiResult<RenderedNote> {
     Ok(app.render_draft(&markdown).await?)
 }
 
+/// The Markdown to insert into a note to quote a highlight (`[@h12]`).
 #[tauri::command]
 pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<String> {
     Ok(app.cite(highlight_id).await?)
@@ -164,6 +181,7 @@ pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<Str
 
 // ---- highlights
 
+/// `start`/`end` are char offsets into `Version.text` (blocks joined by "\n\n").
 #[tauri::command]
 pub async fn create_highlight(
     app: App<'_>,
@@ -183,16 +201,19 @@ pub async fn list_highlights(app: App<'_>, version_id: i64) -> ApiResult<Vec<Hig
     Ok(app.highlights_of_version(version_id).await?)
 }
 
+/// Every highlight of a source (all versions), e.g. for the citation picker.
 #[tauri::command]
 pub async fn list_source_highlights(app: App<'_>, source_id: i64) -> ApiResult<Vec<Highlight>> {
     Ok(app.highlights_of_source(source_id).await?)
 }
 
+/// Every highlight in the library, newest first (the citation picker).
 #[tauri::command]
 pub async fn list_all_highlights(app: App<'_>) -> ApiResult<Vec<Highlight>> {
     Ok(app.all_highlights().await?)
 }
 
+/// `null` leaves a field as it is.
 #[tauri::command]
 pub async fn update_highlight(
     app: App<'_>,
@@ -212,6 +233,7 @@ pub async fn delete_highlight(app: App<'_>, highlight_id: i64) -> ApiResult<()> 
 
 // ---- find
 
+/// Full-text search; `query.text` accepts words, "phrases", prefix*, AND/OR/NOT.
 #[tauri::command]
 pub async fn search(app: App<'_>, query: SearchQuery) -> ApiResult<Vec<Hit>> {
     Ok(app.search(&query).await?)
@@ -224,6 +246,7 @@ pub async fn list_quotes(app: App<'_>, filter: QuoteFilter) -> ApiResult<Vec<Quo
 
 // ---- organise
 
+/// Sources matching a filter; omitted fields mean "any" (archived defaults to not archived).
 #[tauri::command]
 pub async fn list_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<Vec<Source>> {
     Ok(app.sources(&filter).await?)
@@ -234,6 +257,7 @@ pub async fn count_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<i64>
     Ok(app.count_sources(&filter).await?)
 }
 
+/// Outlets and languages in the library with their source counts, for filter menus.
 #[tauri::command]
 pub async fn list_sites(app: App<'_>) -> ApiResult<Vec<FacetCount>> {
     Ok(app.sites().await?)
@@ -256,6 +280,7 @@ pub async fn set_archived(app: App<'_>, source_ids: Vec<i64>, archived: bool) ->
     Ok(())
 }
 
+/// Records that the reporter has seen `versionId` of a source (clears "changed"/"unviewed").
 #[tauri::command]
 pub async fn mark_viewed(app: App<'_>, source_id: i64, version_id: i64) -> ApiResult<()> {
     Ok(app.mark_viewed(source_id, version_id).await?)
@@ -286,11 +311,13 @@ pub async fn archive_projects(
     Ok(())
 }
 
+/// What deleting a project removes (with `alsoSources`: `exclusiveSources` too) and what stays: show it first.
 #[tauri::command]
 pub async fn project_delete_plan(app: App<'_>, project_id: i64) -> ApiResult<DeletePlan> {
     Ok(app.project_delete_plan(project_id).await?)
 }
 
+/// Deletes the project; with `alsoSources`, also the sources no other project holds.
 #[tauri::command]
 pub async fn delete_project(
     app: App<'_>,
@@ -419,6 +446,7 @@ pub async fn export_sources<R: Runtime>(
     Ok(Some(app.export_sources(&source_ids, format, &path).await?))
 }
 
+/// A zip with every capture's raw bytes, every version's text, hashes and a manifest.
 #[tauri::command]
 pub async fn export_bundle<R: Runtime>(
     shell: AppHandle<R>,
@@ -437,6 +465,7 @@ pub async fn export_bundle<R: Runtime>(
     Ok(Some(SavedFile::at(&path)?))
 }
 
+/// The note as Markdown with footnoted citations (the shell suggests a file name from its title).
 #[tauri::command]
 pub async fn export_note<R: Runtime>(
     shell: AppHandle<R>,
@@ -455,6 +484,7 @@ pub async fn export_note<R: Runtime>(
     Ok(Some(app.export_note(note_id, &path).await?))
 }
 
+/// A consistent copy of the whole library, taken while it is in use.
 #[tauri::command]
 pub async fn backup_library<R: Runtime>(
     shell: AppHandle<R>,

@@ -162,7 +162,6 @@ fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
     let cap: serde_json::Value =
         serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
     assert_eq!(cap["windows"], serde_json::json!(["main"]));
-    let build_rs = include_str!("../build.rs");
     for p in cap["permissions"].as_array().unwrap() {
         let id = p
             .as_str()
@@ -175,13 +174,10 @@ fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
             "no blanket grants: {id}"
         );
         match plugin {
-            _ if !id.contains(':') => {
-                let command = id.trim_start_matches("allow-").replace('-', "_");
-                assert!(
-                    build_rs.contains(&format!("\"{command}\"")),
-                    "{id} grants a command the app does not declare"
-                );
-            }
+            _ if !id.contains(':') => assert_eq!(
+                id, "app-commands",
+                "the app's commands are granted as the one set build.rs makes"
+            ),
             "core" => assert!(id.starts_with("core:event:"), "{id}"),
             "dialog" => panic!("the page may not open dialogs; the commands do: {id}"),
             "opener" => {
@@ -344,25 +340,25 @@ async fn a_failed_background_recheck_backs_off_once_not_twice() {
 }
 
 #[test]
-fn every_registered_command_is_declared_for_the_acl() {
-    let lib_rs = include_str!("../src/lib.rs");
-    let build_rs = include_str!("../build.rs");
-    let registered: Vec<&str> = lib_rs
-        .split("commands::")
-        .skip(1)
-        .map(|s| {
-            s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap()
-        })
-        .collect();
-    assert!(registered.len() > 20, "{registered:?}");
-    for name in registered {
+fn every_command_is_registered_and_permitted_from_its_one_definition() {
+    let commands = redline_app::command_table::read(include_str!("../src/commands.rs"));
+    assert!(commands.len() > 20, "{commands:?}");
+    let handler = include_str!(concat!(env!("OUT_DIR"), "/handler.rs"));
+    let set = include_str!(concat!(
+        env!("OUT_DIR"),
+        "/app-permissions/app-commands.toml"
+    ));
+    for c in &commands {
         assert!(
-            build_rs.contains(&format!("\"{name}\"")),
-            "{name} is registered but not declared in build.rs, so no window may call it"
+            handler.contains(&format!("commands::{},", c.name))
+                || handler.contains(&format!("commands::{}]", c.name)),
+            "{} is not registered: {handler}",
+            c.name
         );
+        let allow = format!("\"allow-{}\"", c.name.replace('_', "-"));
+        assert!(set.contains(&allow), "{} is not permitted: {set}", c.name);
     }
+    assert_eq!(set.matches("\"allow-").count(), commands.len(), "{set}");
 }
 
 #[tokio::test]
