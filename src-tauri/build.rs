@@ -1,77 +1,57 @@
-//! Generates the app's command permissions: only the commands listed here can
-//! be granted (capabilities/default.json grants them to the main window); any
-//! other command is refused by Tauri's ACL.
+//! Declares the app's commands to Tauri, from their one definition: the
+//! `#[tauri::command]` functions of `src/commands.rs` (read by
+//! `src/command_table.rs`). Each becomes an `allow-<name>` permission; all of
+//! them form the `app-commands` set that capabilities/default.json grants to
+//! the main window (any other command is refused by Tauri's ACL); and
+//! `$OUT_DIR/handler.rs` lists them for `generate_handler!` in `lib.rs`.
 
-const COMMANDS: &[&str] = &[
-    "add_notes_to_project",
-    "add_sources_to_project",
-    "app_info",
-    "archive_note",
-    "archive_projects",
-    "backup_library",
-    "check_citations",
-    "check_source",
-    "citation_markdown",
-    "clip_file",
-    "clip_text",
-    "clip_url",
-    "compare_versions",
-    "count_sources",
-    "create_highlight",
-    "create_note",
-    "create_project",
-    "delete_highlight",
-    "delete_note",
-    "delete_project",
-    "delete_tag",
-    "describe_project",
-    "export_bundle",
-    "export_note",
-    "export_sources",
-    "get_note",
-    "get_source",
-    "get_version",
-    "list_all_highlights",
-    "list_captures",
-    "list_highlights",
-    "list_languages",
-    "list_notes",
-    "list_projects",
-    "list_quotes",
-    "list_sites",
-    "list_source_highlights",
-    "list_sources",
-    "list_speakers",
-    "list_tags",
-    "list_versions",
-    "mark_viewed",
-    "merge_tags",
-    "note_history",
-    "project_delete_plan",
-    "remove_notes_from_project",
-    "remove_sources_from_project",
-    "rename_project",
-    "rename_tag",
-    "render_draft",
-    "render_note",
-    "restore_note",
-    "save_note",
-    "search",
-    "set_archived",
-    "set_watched",
-    "source_projects",
-    "source_tags",
-    "tag_notes",
-    "tag_sources",
-    "untag_notes",
-    "untag_sources",
-    "update_highlight",
-];
+use std::path::PathBuf;
+
+#[allow(dead_code)]
+#[path = "src/command_table.rs"]
+mod command_table;
 
 fn main() {
+    println!("cargo:rerun-if-changed=src/commands.rs");
+    println!("cargo:rerun-if-changed=src/command_table.rs");
+    let source = std::fs::read_to_string("src/commands.rs").expect("read src/commands.rs");
+    let names: Vec<String> = command_table::read(&source)
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+
+    let handler: Vec<String> = names.iter().map(|n| format!("commands::{n}")).collect();
+    let handler = format!("tauri::generate_handler![{}]\n", handler.join(", "));
+    std::fs::write(out.join("handler.rs"), handler).expect("write handler.rs");
+
+    let dir = out.join("app-permissions");
+    std::fs::create_dir_all(&dir).expect("create app-permissions");
+    let allowed: Vec<String> = names
+        .iter()
+        .map(|n| format!("  \"allow-{}\",\n", n.replace('_', "-")))
+        .collect();
+    let set = format!(
+        "[[set]]\nidentifier = \"app-commands\"\n\
+         description = \"Every command of the app (src-tauri/src/commands.rs).\"\n\
+         permissions = [\n{}]\n",
+        allowed.concat()
+    );
+    std::fs::write(dir.join("app-commands.toml"), set).expect("write app-commands.toml");
+
+    // tauri-build keeps these for the life of the build script.
+    let pattern: &'static str = Box::leak(format!("{}/*", dir.display()).into_boxed_str());
+    let commands: Vec<&'static str> = names
+        .into_iter()
+        .map(|n| &*Box::leak(n.into_boxed_str()))
+        .collect();
+    let commands: &'static [&'static str] = Box::leak(commands.into_boxed_slice());
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+        tauri_build::Attributes::new().app_manifest(
+            tauri_build::AppManifest::new()
+                .commands(commands)
+                .permissions_path_pattern(pattern),
+        ),
     )
     .expect("tauri build script");
 }

@@ -1,49 +1,40 @@
 //! The Tauri commands: each takes the [`Notebook`] from the app's state and
 //! calls one of its use cases. Nothing else happens here: the rules, the SQL
 //! and the change announcements live in the core.
-//! Arguments arrive camelCased from `ui/src/lib/api.ts` (`sourceId` → `source_id`).
+//!
+//! Each function here is the command's one definition: `build.rs` registers
+//! and permits every function here marked as a Tauri command, and a test writes the
+//! UI's typed caller from its signature and doc comment
+//! (`ui/src/bindings/commands.ts`, see `command_table.rs`). Arguments arrive
+//! camelCased (`sourceId` → `source_id`). Keep signatures plain:
+//! `pub [async] fn name(args) -> ApiResult<T>`.
 
-use std::path::Path;
+use std::path::PathBuf;
 
-use redline::citations::CitationStatus;
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
 use redline::notebook::{CompareView, ExportFormat, SavedFile};
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
-use redline::quotes::{QuoteEntry, QuoteFilter, SpeakerCount};
+use redline::quotes::{QuoteEntry, QuoteFilter};
 use redline::search::{Hit, SearchQuery};
 use redline::tags::TagCount;
 use redline::versions::{Capture, Source, Version, VersionSummary};
 use redline::Notebook;
-use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
+use crate::chosen::{self, ChosenFiles};
+use crate::dialogs;
 use crate::error::ApiResult;
 
 type App<'a> = State<'a, Notebook>;
 
-/// Facts about the running app.
-#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct AppInfo {
-    pub version: String,
-    /// The library file this window works on (shared with the `redline` CLI).
-    pub db_path: String,
-}
-
-#[tauri::command]
-pub fn app_info(app: App<'_>) -> ApiResult<AppInfo> {
-    Ok(AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        db_path: app
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| ":memory:".into()),
-    })
-}
+/// The files the Clip screen accepts.
+const ARTICLES: dialogs::Kind<'static> = dialogs::Kind {
+    name: "Articles",
+    extensions: &["html", "htm", "txt", "md"],
+};
 
 // ---- clip
 
@@ -52,6 +43,7 @@ pub async fn clip_url(app: App<'_>, url: String) -> ApiResult<ClipOutcome> {
     Ok(app.clip_url(&url).await?)
 }
 
+/// Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address.
 #[tauri::command]
 pub async fn clip_text(
     app: App<'_>,
@@ -62,11 +54,31 @@ pub async fn clip_text(
     Ok(app.clip_text(content, format, url).await?)
 }
 
+/// Asks for article files in the native open dialog; the paths picked may
+/// then be clipped with [`clip_file`] (the page cannot name others).
 #[tauri::command]
-pub async fn clip_file(app: App<'_>, path: String, url: Option<String>) -> ApiResult<ClipOutcome> {
+pub async fn choose_files_to_clip<R: Runtime>(
+    shell: AppHandle<R>,
+    chosen: State<'_, ChosenFiles>,
+) -> ApiResult<Vec<String>> {
+    let picked = dialogs::open_paths(&shell, ARTICLES).await?;
+    chosen.remember(picked.iter().cloned());
+    Ok(picked.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Clips a file the reporter picked or dropped in this session.
+#[tauri::command]
+pub async fn clip_file(
+    app: App<'_>,
+    chosen: State<'_, ChosenFiles>,
+    path: String,
+    url: Option<String>,
+) -> ApiResult<ClipOutcome> {
+    let path = chosen.readable(&path)?;
     Ok(app.clip_file(path, url).await?)
 }
 
+/// Re-fetches a source now (conditional request); a changed text makes a new version.
 #[tauri::command]
 pub async fn check_source(app: App<'_>, source_id: i64) -> ApiResult<CheckOutcome> {
     Ok(app.check(source_id).await?)
@@ -79,11 +91,13 @@ pub async fn get_source(app: App<'_>, source_id: i64) -> ApiResult<Source> {
     Ok(app.source(source_id).await?)
 }
 
+/// Versions of a source, oldest first.
 #[tauri::command]
 pub async fn list_versions(app: App<'_>, source_id: i64) -> ApiResult<Vec<VersionSummary>> {
     Ok(app.versions(source_id).await?)
 }
 
+/// Every capture attempt (new version / unchanged / not modified / failed), oldest first: the timeline.
 #[tauri::command]
 pub async fn list_captures(app: App<'_>, source_id: i64) -> ApiResult<Vec<Capture>> {
     Ok(app.captures(source_id).await?)
@@ -94,6 +108,9 @@ pub async fn get_version(app: App<'_>, version_id: i64) -> ApiResult<Version> {
     Ok(app.version(version_id).await?)
 }
 
+/// Everything the compare screen shows, in one call: the source, its versions,
+/// the two compared and their diff. Without ids: the latest version against
+/// the one before it.
 #[tauri::command]
 pub async fn compare_versions(
     app: App<'_>,
@@ -123,6 +140,7 @@ pub async fn create_note(app: App<'_>, title: String, body: String) -> ApiResult
     Ok(app.create_note(&title, &body).await?)
 }
 
+/// Autosave target: history coalesces rapid saves, so calling this every second is fine.
 #[tauri::command]
 pub async fn save_note(app: App<'_>, note_id: i64, title: String, body: String) -> ApiResult<Note> {
     Ok(app.save_note(note_id, &title, &body).await?)
@@ -131,12 +149,6 @@ pub async fn save_note(app: App<'_>, note_id: i64, title: String, body: String) 
 #[tauri::command]
 pub async fn delete_note(app: App<'_>, note_id: i64) -> ApiResult<()> {
     Ok(app.delete_note(note_id).await?)
-}
-
-#[tauri::command]
-pub async fn archive_note(app: App<'_>, note_id: i64, archived: bool) -> ApiResult<()> {
-    app.archive_note(note_id, archived).await?;
-    Ok(())
 }
 
 #[tauri::command]
@@ -149,21 +161,19 @@ pub async fn restore_note(app: App<'_>, note_id: i64, revision_id: i64) -> ApiRe
     Ok(app.restore_note(note_id, revision_id).await?)
 }
 
+/// The saved note as sanitised HTML (safe for `{@html}`) with the status of each citation.
 #[tauri::command]
 pub async fn render_note(app: App<'_>, note_id: i64) -> ApiResult<RenderedNote> {
     Ok(app.render_note(note_id).await?)
 }
 
+/// Live preview of unsaved Markdown: sanitised HTML (safe for `{@html}`) with citations resolved and checked.
 #[tauri::command]
 pub async fn render_draft(app: App<'_>, markdown: String) -> ApiResult<RenderedNote> {
     Ok(app.render_draft(&markdown).await?)
 }
 
-#[tauri::command]
-pub async fn check_citations(app: App<'_>, note_id: i64) -> ApiResult<Vec<CitationStatus>> {
-    Ok(app.check_citations(note_id).await?)
-}
-
+/// The Markdown to insert into a note to quote a highlight (`[@h12]`).
 #[tauri::command]
 pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<String> {
     Ok(app.cite(highlight_id).await?)
@@ -171,6 +181,7 @@ pub async fn citation_markdown(app: App<'_>, highlight_id: i64) -> ApiResult<Str
 
 // ---- highlights
 
+/// `start`/`end` are char offsets into `Version.text` (blocks joined by "\n\n").
 #[tauri::command]
 pub async fn create_highlight(
     app: App<'_>,
@@ -190,16 +201,19 @@ pub async fn list_highlights(app: App<'_>, version_id: i64) -> ApiResult<Vec<Hig
     Ok(app.highlights_of_version(version_id).await?)
 }
 
+/// Every highlight of a source (all versions), e.g. for the citation picker.
 #[tauri::command]
 pub async fn list_source_highlights(app: App<'_>, source_id: i64) -> ApiResult<Vec<Highlight>> {
     Ok(app.highlights_of_source(source_id).await?)
 }
 
+/// Every highlight in the library, newest first (the citation picker).
 #[tauri::command]
 pub async fn list_all_highlights(app: App<'_>) -> ApiResult<Vec<Highlight>> {
     Ok(app.all_highlights().await?)
 }
 
+/// `null` leaves a field as it is.
 #[tauri::command]
 pub async fn update_highlight(
     app: App<'_>,
@@ -219,6 +233,7 @@ pub async fn delete_highlight(app: App<'_>, highlight_id: i64) -> ApiResult<()> 
 
 // ---- find
 
+/// Full-text search; `query.text` accepts words, "phrases", prefix*, AND/OR/NOT.
 #[tauri::command]
 pub async fn search(app: App<'_>, query: SearchQuery) -> ApiResult<Vec<Hit>> {
     Ok(app.search(&query).await?)
@@ -229,13 +244,9 @@ pub async fn list_quotes(app: App<'_>, filter: QuoteFilter) -> ApiResult<Vec<Quo
     Ok(app.quotes(&filter).await?)
 }
 
-#[tauri::command]
-pub async fn list_speakers(app: App<'_>) -> ApiResult<Vec<SpeakerCount>> {
-    Ok(app.speakers().await?)
-}
-
 // ---- organise
 
+/// Sources matching a filter; omitted fields mean "any" (archived defaults to not archived).
 #[tauri::command]
 pub async fn list_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<Vec<Source>> {
     Ok(app.sources(&filter).await?)
@@ -246,6 +257,7 @@ pub async fn count_sources(app: App<'_>, filter: SourceFilter) -> ApiResult<i64>
     Ok(app.count_sources(&filter).await?)
 }
 
+/// Outlets and languages in the library with their source counts, for filter menus.
 #[tauri::command]
 pub async fn list_sites(app: App<'_>) -> ApiResult<Vec<FacetCount>> {
     Ok(app.sites().await?)
@@ -268,6 +280,7 @@ pub async fn set_archived(app: App<'_>, source_ids: Vec<i64>, archived: bool) ->
     Ok(())
 }
 
+/// Records that the reporter has seen `versionId` of a source (clears "changed"/"unviewed").
 #[tauri::command]
 pub async fn mark_viewed(app: App<'_>, source_id: i64, version_id: i64) -> ApiResult<()> {
     Ok(app.mark_viewed(source_id, version_id).await?)
@@ -289,15 +302,6 @@ pub async fn rename_project(app: App<'_>, project_id: i64, name: String) -> ApiR
 }
 
 #[tauri::command]
-pub async fn describe_project(
-    app: App<'_>,
-    project_id: i64,
-    description: String,
-) -> ApiResult<Project> {
-    Ok(app.describe_project(project_id, &description).await?)
-}
-
-#[tauri::command]
 pub async fn archive_projects(
     app: App<'_>,
     project_ids: Vec<i64>,
@@ -307,11 +311,13 @@ pub async fn archive_projects(
     Ok(())
 }
 
+/// What deleting a project removes (with `alsoSources`: `exclusiveSources` too) and what stays: show it first.
 #[tauri::command]
 pub async fn project_delete_plan(app: App<'_>, project_id: i64) -> ApiResult<DeletePlan> {
     Ok(app.project_delete_plan(project_id).await?)
 }
 
+/// Deletes the project; with `alsoSources`, also the sources no other project holds.
 #[tauri::command]
 pub async fn delete_project(
     app: App<'_>,
@@ -363,11 +369,6 @@ pub async fn remove_notes_from_project(
 }
 
 #[tauri::command]
-pub async fn source_projects(app: App<'_>, source_id: i64) -> ApiResult<Vec<Project>> {
-    Ok(app.projects_of_source(source_id).await?)
-}
-
-#[tauri::command]
 pub async fn list_tags(app: App<'_>) -> ApiResult<Vec<TagCount>> {
     Ok(app.tags().await?)
 }
@@ -411,38 +412,115 @@ pub async fn delete_tag(app: App<'_>, tag: String) -> ApiResult<()> {
     Ok(app.delete_tag(&tag).await?)
 }
 
-#[tauri::command]
-pub async fn merge_tags(app: App<'_>, from: Vec<String>, into: String) -> ApiResult<()> {
-    Ok(app.merge_tags(&from, &into).await?)
+// ---- export: each asks where to save in the native dialog (the page never
+// names the file), and returns nothing when the reporter cancels.
+
+/// The save path the reporter confirmed, if it does not lead out of its folder.
+async fn save_path<R: Runtime>(
+    shell: &AppHandle<R>,
+    file_name: &str,
+    kind: dialogs::Kind<'_>,
+) -> ApiResult<Option<PathBuf>> {
+    let Some(path) = dialogs::save_path(shell, file_name, kind).await? else {
+        return Ok(None);
+    };
+    chosen::stays_in_its_folder(&path)?;
+    Ok(Some(path))
 }
 
-// ---- export (each written where the reporter chose in the native save dialog)
-
 #[tauri::command]
-pub async fn export_sources(
+pub async fn export_sources<R: Runtime>(
+    shell: AppHandle<R>,
     app: App<'_>,
     source_ids: Vec<i64>,
     format: ExportFormat,
-    path: String,
-) -> ApiResult<SavedFile> {
-    Ok(app
-        .export_sources(&source_ids, format, Path::new(&path))
-        .await?)
+) -> ApiResult<Option<SavedFile>> {
+    let ext = format.extension();
+    let kind = dialogs::Kind {
+        name: "Citations",
+        extensions: &[ext],
+    };
+    let Some(path) = save_path(&shell, &format!("sources.{ext}"), kind).await? else {
+        return Ok(None);
+    };
+    Ok(Some(app.export_sources(&source_ids, format, &path).await?))
 }
 
+/// A zip with every capture's raw bytes, every version's text, hashes and a manifest.
 #[tauri::command]
-pub async fn export_bundle(app: App<'_>, source_id: i64, path: String) -> ApiResult<SavedFile> {
-    app.export_bundle(source_id, Path::new(&path)).await?;
-    Ok(SavedFile::at(Path::new(&path))?)
+pub async fn export_bundle<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+    source_id: i64,
+) -> ApiResult<Option<SavedFile>> {
+    let kind = dialogs::Kind {
+        name: "Evidence bundle",
+        extensions: &["zip"],
+    };
+    let name = format!("redline-evidence-{source_id}.zip");
+    let Some(path) = save_path(&shell, &name, kind).await? else {
+        return Ok(None);
+    };
+    app.export_bundle(source_id, &path).await?;
+    Ok(Some(SavedFile::at(&path)?))
 }
 
+/// The note as Markdown with footnoted citations (the shell suggests a file name from its title).
 #[tauri::command]
-pub async fn export_note(app: App<'_>, note_id: i64, path: String) -> ApiResult<SavedFile> {
-    Ok(app.export_note(note_id, Path::new(&path)).await?)
+pub async fn export_note<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+    note_id: i64,
+) -> ApiResult<Option<SavedFile>> {
+    let note = app.note(note_id).await?;
+    let kind = dialogs::Kind {
+        name: "Markdown",
+        extensions: &["md"],
+    };
+    let name = format!("{}.md", file_stem(&note.title, &format!("note-{note_id}")));
+    let Some(path) = save_path(&shell, &name, kind).await? else {
+        return Ok(None);
+    };
+    Ok(Some(app.export_note(note_id, &path).await?))
 }
 
+/// A consistent copy of the whole library, taken while it is in use.
 #[tauri::command]
-pub async fn backup_library(app: App<'_>, path: String) -> ApiResult<SavedFile> {
-    app.backup(Path::new(&path)).await?;
-    Ok(SavedFile::at(Path::new(&path))?)
+pub async fn backup_library<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+) -> ApiResult<Option<SavedFile>> {
+    let kind = dialogs::Kind {
+        name: "Redline library",
+        extensions: &["db"],
+    };
+    let day = chrono::Local::now().format("%Y-%m-%d");
+    let Some(path) = save_path(&shell, &format!("redline-backup-{day}.db"), kind).await? else {
+        return Ok(None);
+    };
+    app.backup(&path).await?;
+    Ok(Some(SavedFile::at(&path)?))
+}
+
+/// A title made safe as a file name: no path separators or characters that
+/// some file systems refuse; `fallback` when nothing is left.
+fn file_stem(title: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in title.trim().chars().take(80) {
+        let bad =
+            matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control();
+        if !bad {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
+    if out.is_empty() {
+        fallback.to_string()
+    } else {
+        out
+    }
 }

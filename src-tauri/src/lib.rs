@@ -6,11 +6,16 @@
 //! [`commands`] calls one of its use cases.
 
 pub mod background;
+pub mod chosen;
+pub mod command_table;
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod state;
 
-use tauri::Manager;
+use tauri::{DragDropEvent, Manager, WebviewEvent, WindowEvent};
+
+use chosen::ChosenFiles;
 
 pub use error::{ApiError, ApiResult};
 
@@ -46,75 +51,29 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(notebook.clone())
+        .manage(ChosenFiles::default())
+        // Files dropped on the window count as chosen (the page only gets
+        // their paths after this has run, on the same event-loop turn).
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                window
+                    .state::<ChosenFiles>()
+                    .remember(paths.iter().cloned());
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let WebviewEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                webview
+                    .state::<ChosenFiles>()
+                    .remember(paths.iter().cloned());
+            }
+        })
         .setup(move |app| {
             background::start(app.handle().clone(), notebook);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::clip_url,
-            commands::clip_text,
-            commands::clip_file,
-            commands::check_source,
-            commands::get_source,
-            commands::list_versions,
-            commands::list_captures,
-            commands::get_version,
-            commands::search,
-            commands::list_sources,
-            commands::count_sources,
-            commands::list_sites,
-            commands::list_languages,
-            commands::set_watched,
-            commands::set_archived,
-            commands::mark_viewed,
-            commands::list_projects,
-            commands::create_project,
-            commands::rename_project,
-            commands::describe_project,
-            commands::archive_projects,
-            commands::project_delete_plan,
-            commands::delete_project,
-            commands::add_sources_to_project,
-            commands::remove_sources_from_project,
-            commands::add_notes_to_project,
-            commands::remove_notes_from_project,
-            commands::source_projects,
-            commands::list_tags,
-            commands::source_tags,
-            commands::tag_sources,
-            commands::untag_sources,
-            commands::tag_notes,
-            commands::untag_notes,
-            commands::rename_tag,
-            commands::delete_tag,
-            commands::merge_tags,
-            commands::export_sources,
-            commands::export_bundle,
-            commands::export_note,
-            commands::backup_library,
-            commands::list_notes,
-            commands::get_note,
-            commands::create_note,
-            commands::save_note,
-            commands::delete_note,
-            commands::archive_note,
-            commands::note_history,
-            commands::restore_note,
-            commands::render_note,
-            commands::render_draft,
-            commands::check_citations,
-            commands::citation_markdown,
-            commands::create_highlight,
-            commands::list_highlights,
-            commands::list_source_highlights,
-            commands::list_all_highlights,
-            commands::update_highlight,
-            commands::delete_highlight,
-            commands::list_quotes,
-            commands::list_speakers,
-            commands::compare_versions,
-        ])
+        // Every #[tauri::command] in commands.rs, listed by build.rs.
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handler.rs")))
         .run(tauri::generate_context!())
         .expect("Redline could not start its window");
 }

@@ -12,6 +12,7 @@ use server::{Response, TestServer};
 use redline::clip::TextFormat;
 use redline::notebook::{ChangeOrigin, ExportFormat, Settings};
 use redline::Notebook;
+use redline_app::chosen::{stays_in_its_folder, ChosenFiles};
 use redline_app::ApiError;
 
 const WIRE: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -161,7 +162,6 @@ fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
     let cap: serde_json::Value =
         serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
     assert_eq!(cap["windows"], serde_json::json!(["main"]));
-    let build_rs = include_str!("../build.rs");
     for p in cap["permissions"].as_array().unwrap() {
         let id = p
             .as_str()
@@ -174,15 +174,12 @@ fn capabilities_grant_only_the_apps_commands_and_named_plugin_calls() {
             "no blanket grants: {id}"
         );
         match plugin {
-            _ if !id.contains(':') => {
-                let command = id.trim_start_matches("allow-").replace('-', "_");
-                assert!(
-                    build_rs.contains(&format!("\"{command}\"")),
-                    "{id} grants a command the app does not declare"
-                );
-            }
+            _ if !id.contains(':') => assert_eq!(
+                id, "app-commands",
+                "the app's commands are granted as the one set build.rs makes"
+            ),
             "core" => assert!(id.starts_with("core:event:"), "{id}"),
-            "dialog" => assert!(["dialog:allow-open", "dialog:allow-save"].contains(&id.as_str())),
+            "dialog" => panic!("the page may not open dialogs; the commands do: {id}"),
             "opener" => {
                 assert_eq!(id, "opener:allow-open-url");
                 assert_eq!(
@@ -212,6 +209,15 @@ fn the_window_runs_under_a_strict_content_security_policy() {
         .find(|d| d.trim().starts_with("script-src"))
         .unwrap();
     assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+    // No form may post anywhere; styles come only from the app's own files
+    // (Svelte's style: directives and CodeMirror set styles through the CSSOM,
+    // which CSP does not govern, and CodeMirror's sheets are constructed).
+    assert!(csp.contains("form-action 'none'"), "{csp}");
+    let style_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("style-src"))
+        .unwrap();
+    assert!(!style_src.contains("unsafe-inline"), "{style_src}");
 }
 
 #[tokio::test]
@@ -334,25 +340,25 @@ async fn a_failed_background_recheck_backs_off_once_not_twice() {
 }
 
 #[test]
-fn every_registered_command_is_declared_for_the_acl() {
-    let lib_rs = include_str!("../src/lib.rs");
-    let build_rs = include_str!("../build.rs");
-    let registered: Vec<&str> = lib_rs
-        .split("commands::")
-        .skip(1)
-        .map(|s| {
-            s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap()
-        })
-        .collect();
-    assert!(registered.len() > 20, "{registered:?}");
-    for name in registered {
+fn every_command_is_registered_and_permitted_from_its_one_definition() {
+    let commands = redline_app::command_table::read(include_str!("../src/commands.rs"));
+    assert!(commands.len() > 20, "{commands:?}");
+    let handler = include_str!(concat!(env!("OUT_DIR"), "/handler.rs"));
+    let set = include_str!(concat!(
+        env!("OUT_DIR"),
+        "/app-permissions/app-commands.toml"
+    ));
+    for c in &commands {
         assert!(
-            build_rs.contains(&format!("\"{name}\"")),
-            "{name} is registered but not declared in build.rs, so no window may call it"
+            handler.contains(&format!("commands::{},", c.name))
+                || handler.contains(&format!("commands::{}]", c.name)),
+            "{} is not registered: {handler}",
+            c.name
         );
+        let allow = format!("\"allow-{}\"", c.name.replace('_', "-"));
+        assert!(set.contains(&allow), "{} is not permitted: {set}", c.name);
     }
+    assert_eq!(set.matches("\"allow-").count(), commands.len(), "{set}");
 }
 
 #[tokio::test]
@@ -536,5 +542,133 @@ async fn search_finds_sources_and_notes() {
         .await;
     if let Err(e) = err {
         assert_eq!(e.code(), "invalid", "{e:?}");
+    }
+}
+
+/// A folder with the wire story saved as `Downloads/fund.html` and a private
+/// key the page must never be able to read.
+fn downloads(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let downloads = dir.join("Downloads");
+    let ssh = dir.join(".ssh");
+    std::fs::create_dir_all(&downloads).unwrap();
+    std::fs::create_dir_all(&ssh).unwrap();
+    let story = downloads.join("fund.html");
+    std::fs::write(&story, WIRE).unwrap();
+    let key = ssh.join("id_ed25519");
+    std::fs::write(
+        &key,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    (story, key)
+}
+
+#[tokio::test]
+async fn a_file_is_clipped_only_after_the_reporter_chose_it_in_this_session() {
+    let (dir, app) = library().await;
+    let (story, key) = downloads(dir.path());
+    let chosen = ChosenFiles::default();
+
+    for path in [&key, &story] {
+        let err = chosen.readable(path.to_str().unwrap()).unwrap_err();
+        assert_eq!(err.code, "path_not_chosen", "{}", path.display());
+    }
+    // The dialog or a drop on the window records the file; only then it clips.
+    chosen.remember([story.clone()]);
+    let path = chosen.readable(story.to_str().unwrap()).unwrap();
+    let out = app.clip_file(path, None).await.unwrap();
+    assert!(out.new_source);
+    assert_eq!(
+        chosen.readable(key.to_str().unwrap()).unwrap_err().code,
+        "path_not_chosen",
+        "choosing one file does not open its neighbours"
+    );
+    let spelled_otherwise = dir.path().join("Downloads/../Downloads/fund.html");
+    assert_eq!(
+        chosen
+            .readable(spelled_otherwise.to_str().unwrap())
+            .unwrap_err()
+            .code,
+        "path_not_chosen"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_chosen_link_that_leads_out_of_its_folder_is_refused() {
+    let (dir, app) = library().await;
+    let (story, key) = downloads(dir.path());
+    let bait = dir.path().join("Downloads/press-release.html");
+    std::os::unix::fs::symlink(&key, &bait).unwrap();
+    let beside = dir.path().join("Downloads/fund-latest.html");
+    std::os::unix::fs::symlink("fund.html", &beside).unwrap();
+
+    let chosen = ChosenFiles::default();
+    chosen.remember([bait.clone(), beside.clone(), story]);
+    let err = chosen.readable(bait.to_str().unwrap()).unwrap_err();
+    assert_eq!(err.code, "symlink_out");
+    assert!(app
+        .sources(&redline::library::SourceFilter::default())
+        .await
+        .unwrap()
+        .is_empty());
+    // A link to a file in the same folder is what the reporter saw.
+    let path = chosen.readable(beside.to_str().unwrap()).unwrap();
+    app.clip_file(path, None).await.unwrap();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_export_never_writes_through_a_link_out_of_the_chosen_folder() {
+    let (dir, app) = library().await;
+    let clip = app
+        .clip_text(WIRE.to_string(), Some(TextFormat::Html), None)
+        .await
+        .unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    let bashrc = dir.path().join(".bashrc");
+    std::fs::write(&bashrc, "export PATH=$HOME/bin:$PATH\n").unwrap();
+    let linked = exports.join("sources.json");
+    std::os::unix::fs::symlink(&bashrc, &linked).unwrap();
+    let dangling = exports.join("notes.md");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere/new.md"), &dangling).unwrap();
+
+    for path in [&linked, &dangling] {
+        let err = stays_in_its_folder(path).unwrap_err();
+        assert_eq!(err.code, "symlink_out", "{}", path.display());
+    }
+    assert_eq!(
+        std::fs::read_to_string(&bashrc).unwrap(),
+        "export PATH=$HOME/bin:$PATH\n"
+    );
+    let fresh = exports.join("fund.json");
+    stays_in_its_folder(&fresh).unwrap();
+    app.export_sources(&[clip.source_id], ExportFormat::Csl, &fresh)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn no_command_takes_a_path_from_the_page_unless_the_reporter_chose_it() {
+    // Exports and backups ask for their path in the shell's own save dialog;
+    // the one command that reads a named file checks the session's choices.
+    let commands = include_str!("../src/commands.rs");
+    for command in commands.split("#[tauri::command]").skip(1) {
+        let signature = &command[..command.find('{').unwrap()];
+        let name = signature
+            .split("fn ")
+            .nth(1)
+            .unwrap()
+            .split(['(', '<'])
+            .next()
+            .unwrap();
+        if signature.contains("path: String") {
+            assert!(
+                signature.contains("State<'_, ChosenFiles>")
+                    && command.contains("chosen.readable(&path)?"),
+                "{name} takes a path from the page without checking it was chosen"
+            );
+        }
     }
 }

@@ -26,6 +26,15 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// The file extension reference managers expect for this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csl => "json",
+            ExportFormat::Bibtex => "bib",
+            ExportFormat::Ris => "ris",
+        }
+    }
+
     pub fn render(self, items: &[CitedSource]) -> String {
         match self {
             ExportFormat::Csl => export::csl_json(items),

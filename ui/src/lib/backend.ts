@@ -19,8 +19,8 @@ function timed<F extends Fn>(f: F, ms: number, what: string): F {
 export const clipUrl = timed(api.clipUrl, NETWORK, 'Clipping');
 export const clipText = timed(api.clipText, NETWORK, 'Clipping');
 export const clipFile = timed(api.clipFile, NETWORK, 'Clipping');
-/** The reporter picks files in a native dialog first, hence the long bound. */
-export const clipFilesWithDialog = timed(api.clipFilesWithDialog, LONG, 'Clipping files');
+/** Waits on the reporter in the native dialog, hence the long bound. */
+export const chooseFilesToClip = timed(api.chooseFilesToClip, LONG, 'Choosing files');
 export const checkSource = timed(api.checkSource, NETWORK, 'The re-check');
 
 export const listSources = timed(api.listSources, QUICK, 'Loading sources');

@@ -1,0 +1,114 @@
+// The shell's commands as typed calls, written from src-tauri/src/commands.rs
+// by `cargo test -p redline-app export_bindings`. Do not edit: change the command.
+
+import type { Capture } from "./Capture";
+import type { CheckOutcome } from "./CheckOutcome";
+import type { ClipOutcome } from "./ClipOutcome";
+import type { CompareView } from "./CompareView";
+import type { DeletePlan } from "./DeletePlan";
+import type { ExportFormat } from "./ExportFormat";
+import type { FacetCount } from "./FacetCount";
+import type { Highlight } from "./Highlight";
+import type { Hit } from "./Hit";
+import type { Note } from "./Note";
+import type { NoteFilter } from "./NoteFilter";
+import type { NoteRevision } from "./NoteRevision";
+import type { Project } from "./Project";
+import type { QuoteEntry } from "./QuoteEntry";
+import type { QuoteFilter } from "./QuoteFilter";
+import type { RenderedNote } from "./RenderedNote";
+import type { SavedFile } from "./SavedFile";
+import type { SearchQuery } from "./SearchQuery";
+import type { Source } from "./Source";
+import type { SourceFilter } from "./SourceFilter";
+import type { TagCount } from "./TagCount";
+import type { TextFormat } from "./TextFormat";
+import type { Version } from "./Version";
+import type { VersionSummary } from "./VersionSummary";
+
+/** How a command is sent: api.ts passes its own (first paint, error shape). */
+export type Call = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+
+export const commands = (call: Call) => ({
+  clipUrl: (url: string) => call<ClipOutcome>("clip_url", { url }),
+  /** Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address. */
+  clipText: (content: string, format: TextFormat | null, url: string | null) => call<ClipOutcome>("clip_text", { content, format, url }),
+  /** Asks for article files in the native open dialog; the paths picked may then be clipped with [`clip_file`] (the page cannot name others). */
+  chooseFilesToClip: () => call<string[]>("choose_files_to_clip"),
+  /** Clips a file the reporter picked or dropped in this session. */
+  clipFile: (path: string, url: string | null) => call<ClipOutcome>("clip_file", { path, url }),
+  /** Re-fetches a source now (conditional request); a changed text makes a new version. */
+  checkSource: (sourceId: number) => call<CheckOutcome>("check_source", { sourceId }),
+  getSource: (sourceId: number) => call<Source>("get_source", { sourceId }),
+  /** Versions of a source, oldest first. */
+  listVersions: (sourceId: number) => call<VersionSummary[]>("list_versions", { sourceId }),
+  /** Every capture attempt (new version / unchanged / not modified / failed), oldest first: the timeline. */
+  listCaptures: (sourceId: number) => call<Capture[]>("list_captures", { sourceId }),
+  getVersion: (versionId: number) => call<Version>("get_version", { versionId }),
+  /** Everything the compare screen shows, in one call: the source, its versions, the two compared and their diff. Without ids: the latest version against the one before it. */
+  compareVersions: (sourceId: number, oldVersionId: number | null, newVersionId: number | null) => call<CompareView>("compare_versions", { sourceId, oldVersionId, newVersionId }),
+  listNotes: (filter: NoteFilter) => call<Note[]>("list_notes", { filter }),
+  getNote: (noteId: number) => call<Note>("get_note", { noteId }),
+  createNote: (title: string, body: string) => call<Note>("create_note", { title, body }),
+  /** Autosave target: history coalesces rapid saves, so calling this every second is fine. */
+  saveNote: (noteId: number, title: string, body: string) => call<Note>("save_note", { noteId, title, body }),
+  deleteNote: (noteId: number) => call<void>("delete_note", { noteId }),
+  noteHistory: (noteId: number) => call<NoteRevision[]>("note_history", { noteId }),
+  restoreNote: (noteId: number, revisionId: number) => call<Note>("restore_note", { noteId, revisionId }),
+  /** The saved note as sanitised HTML (safe for `{@html}`) with the status of each citation. */
+  renderNote: (noteId: number) => call<RenderedNote>("render_note", { noteId }),
+  /** Live preview of unsaved Markdown: sanitised HTML (safe for `{@html}`) with citations resolved and checked. */
+  renderDraft: (markdown: string) => call<RenderedNote>("render_draft", { markdown }),
+  /** The Markdown to insert into a note to quote a highlight (`[@h12]`). */
+  citationMarkdown: (highlightId: number) => call<string>("citation_markdown", { highlightId }),
+  /** `start`/`end` are char offsets into `Version.text` (blocks joined by "\n\n"). */
+  createHighlight: (versionId: number, start: number, end: number, comment: string, label: string) => call<Highlight>("create_highlight", { versionId, start, end, comment, label }),
+  listHighlights: (versionId: number) => call<Highlight[]>("list_highlights", { versionId }),
+  /** Every highlight of a source (all versions), e.g. for the citation picker. */
+  listSourceHighlights: (sourceId: number) => call<Highlight[]>("list_source_highlights", { sourceId }),
+  /** Every highlight in the library, newest first (the citation picker). */
+  listAllHighlights: () => call<Highlight[]>("list_all_highlights"),
+  /** `null` leaves a field as it is. */
+  updateHighlight: (highlightId: number, comment: string | null, label: string | null) => call<Highlight>("update_highlight", { highlightId, comment, label }),
+  deleteHighlight: (highlightId: number) => call<void>("delete_highlight", { highlightId }),
+  /** Full-text search; `query.text` accepts words, "phrases", prefix*, AND/OR/NOT. */
+  search: (query: SearchQuery) => call<Hit[]>("search", { query }),
+  listQuotes: (filter: QuoteFilter) => call<QuoteEntry[]>("list_quotes", { filter }),
+  /** Sources matching a filter; omitted fields mean "any" (archived defaults to not archived). */
+  listSources: (filter: SourceFilter) => call<Source[]>("list_sources", { filter }),
+  countSources: (filter: SourceFilter) => call<number>("count_sources", { filter }),
+  /** Outlets and languages in the library with their source counts, for filter menus. */
+  listSites: () => call<FacetCount[]>("list_sites"),
+  listLanguages: () => call<FacetCount[]>("list_languages"),
+  setWatched: (sourceIds: number[], watched: boolean) => call<void>("set_watched", { sourceIds, watched }),
+  setArchived: (sourceIds: number[], archived: boolean) => call<void>("set_archived", { sourceIds, archived }),
+  /** Records that the reporter has seen `versionId` of a source (clears "changed"/"unviewed"). */
+  markViewed: (sourceId: number, versionId: number) => call<void>("mark_viewed", { sourceId, versionId }),
+  listProjects: (includeArchived: boolean) => call<Project[]>("list_projects", { includeArchived }),
+  createProject: (name: string, description: string) => call<Project>("create_project", { name, description }),
+  renameProject: (projectId: number, name: string) => call<Project>("rename_project", { projectId, name }),
+  archiveProjects: (projectIds: number[], archived: boolean) => call<void>("archive_projects", { projectIds, archived }),
+  /** What deleting a project removes (with `alsoSources`: `exclusiveSources` too) and what stays: show it first. */
+  projectDeletePlan: (projectId: number) => call<DeletePlan>("project_delete_plan", { projectId }),
+  /** Deletes the project; with `alsoSources`, also the sources no other project holds. */
+  deleteProject: (projectId: number, alsoSources: boolean) => call<DeletePlan>("delete_project", { projectId, alsoSources }),
+  addSourcesToProject: (projectId: number, sourceIds: number[]) => call<void>("add_sources_to_project", { projectId, sourceIds }),
+  removeSourcesFromProject: (projectId: number, sourceIds: number[]) => call<void>("remove_sources_from_project", { projectId, sourceIds }),
+  addNotesToProject: (projectId: number, noteIds: number[]) => call<void>("add_notes_to_project", { projectId, noteIds }),
+  removeNotesFromProject: (projectId: number, noteIds: number[]) => call<void>("remove_notes_from_project", { projectId, noteIds }),
+  listTags: () => call<TagCount[]>("list_tags"),
+  sourceTags: (sourceId: number) => call<string[]>("source_tags", { sourceId }),
+  tagSources: (sourceIds: number[], tag: string) => call<void>("tag_sources", { sourceIds, tag }),
+  untagSources: (sourceIds: number[], tag: string) => call<void>("untag_sources", { sourceIds, tag }),
+  tagNotes: (noteIds: number[], tag: string) => call<void>("tag_notes", { noteIds, tag }),
+  untagNotes: (noteIds: number[], tag: string) => call<void>("untag_notes", { noteIds, tag }),
+  renameTag: (from: string, to: string) => call<void>("rename_tag", { from, to }),
+  deleteTag: (tag: string) => call<void>("delete_tag", { tag }),
+  exportSources: (sourceIds: number[], format: ExportFormat) => call<SavedFile | null>("export_sources", { sourceIds, format }),
+  /** A zip with every capture's raw bytes, every version's text, hashes and a manifest. */
+  exportBundle: (sourceId: number) => call<SavedFile | null>("export_bundle", { sourceId }),
+  /** The note as Markdown with footnoted citations (the shell suggests a file name from its title). */
+  exportNote: (noteId: number) => call<SavedFile | null>("export_note", { noteId }),
+  /** A consistent copy of the whole library, taken while it is in use. */
+  backupLibrary: () => call<SavedFile | null>("backup_library"),
+});
