@@ -21,6 +21,7 @@ pub mod notebook;
 pub mod notes;
 pub mod projects;
 pub mod quotes;
+pub mod reextract;
 pub mod script;
 pub mod search;
 pub mod tags;

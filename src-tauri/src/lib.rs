@@ -60,6 +60,8 @@ pub fn run() {
             commands::list_versions,
             commands::list_captures,
             commands::get_version,
+            commands::get_captured_page,
+            commands::reextract_source,
             commands::search,
             commands::list_sources,
             commands::count_sources,

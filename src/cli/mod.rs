@@ -19,6 +19,7 @@ mod highlight;
 mod note;
 mod project;
 mod quotes;
+mod reextract;
 mod search;
 mod tag;
 mod versions;
@@ -56,6 +57,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Extract an article from an HTML file without touching the library.
     Extract(extract::ExtractArgs),
+    /// Read stored captures again with this build's extractor (extractor revisions, not new versions).
+    Reextract(reextract::ReextractArgs),
     /// Write, list, render and restore notes.
     Note(note::NoteArgs),
     /// Mark passages of a version.
@@ -255,6 +258,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Archive(args) => tag::archive(args, &db, json).await,
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,
+                Command::Reextract(args) => reextract::run(args, &db, json).await,
                 Command::Extract(_) | Command::VerifyBundle(_) | Command::Restore(_) => {
                     unreachable!("handled above")
                 }

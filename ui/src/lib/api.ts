@@ -16,6 +16,7 @@ import { afterFirstPaint } from "./firstpaint";
 import type { ApiErrorPayload } from "../bindings/ApiErrorPayload";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Capture } from "../bindings/Capture";
+import type { CapturedPage } from "../bindings/CapturedPage";
 import type { CheckOutcome } from "../bindings/CheckOutcome";
 import type { CitationStatus } from "../bindings/CitationStatus";
 import type { ClipOutcome } from "../bindings/ClipOutcome";
@@ -32,6 +33,7 @@ import type { NoteRevision } from "../bindings/NoteRevision";
 import type { Project } from "../bindings/Project";
 import type { QuoteEntry } from "../bindings/QuoteEntry";
 import type { QuoteFilter } from "../bindings/QuoteFilter";
+import type { ReextractReport } from "../bindings/ReextractReport";
 import type { RenderedNote } from "../bindings/RenderedNote";
 import type { SavedFile } from "../bindings/SavedFile";
 import type { SearchQuery } from "../bindings/SearchQuery";
@@ -158,6 +160,10 @@ export const listVersions = (sourceId: number) => call<VersionSummary[]>("list_v
 /** Every capture attempt (new version / unchanged / not modified / failed), oldest first: the timeline. */
 export const listCaptures = (sourceId: number) => call<Capture[]>("list_captures", { sourceId });
 export const getVersion = (versionId: number) => call<Version>("get_version", { versionId });
+/** The page a version was extracted from, decoded to text (size-capped): shown as inert text, never as HTML. */
+export const getCapturedPage = (versionId: number) => call<CapturedPage>("get_captured_page", { versionId });
+/** Reads a source's stored captures again with this build's extractor (extractor revisions, not new versions). */
+export const reextractSource = (sourceId: number) => call<ReextractReport>("reextract_source", { sourceId });
 /** Re-fetches a source now (conditional request); a changed text makes a new version. */
 export const checkSource = (sourceId: number) => call<CheckOutcome>("check_source", { sourceId });
 /** The diff between two versions of one source (any order of ids is accepted; old = the earlier one given). */
