@@ -67,5 +67,49 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Every page of the extraction corpus, decoded as a clip decodes it: the
+/// median per page, and the slowest single page (the 1 s bound).
+fn corpus(c: &mut Criterion) {
+    let dir = format!("{}/tests/fixtures/extraction", env!("CARGO_MANIFEST_DIR"));
+    let mut pages: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    pages.sort();
+    let run = |bytes: &[u8]| {
+        let d = decode_html(bytes, None, None);
+        extract_html(&d.text, None).map(|a| a.blocks.len())
+    };
+    let slowest = pages
+        .iter()
+        .map(|(name, bytes)| {
+            let t = std::time::Instant::now();
+            let _ = run(bytes);
+            (t.elapsed(), name)
+        })
+        .max()
+        .unwrap();
+    eprintln!(
+        "corpus: {} pages, slowest single page {:.2} ms ({})",
+        pages.len(),
+        slowest.0.as_secs_f64() * 1000.0,
+        slowest.1
+    );
+    let mut g = c.benchmark_group("corpus");
+    g.bench_function(format!("all {} pages", pages.len()), |b| {
+        b.iter(|| {
+            for (_, bytes) in &pages {
+                let _ = black_box(run(black_box(bytes)));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, corpus);
 criterion_main!(benches);

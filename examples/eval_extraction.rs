@@ -43,11 +43,12 @@ fn main() -> ExitCode {
     if verbose {
         for p in &corpus.pages {
             println!(
-                "{:<48} P {:.3}  R {:.3}  F1 {:.3}",
+                "{:<48} P {:.3}  R {:.3}  F1 {:.3}  {:>7.1} ms",
                 p.name,
                 p.score.precision,
                 p.score.recall,
-                p.score.f1()
+                p.score.f1(),
+                p.elapsed.as_secs_f64() * 1000.0
             );
         }
         println!();
@@ -63,6 +64,13 @@ fn main() -> ExitCode {
     println!("F1:           {:.4}", corpus.f1());
     println!("F1 < 0.5:     {} {}", low.len(), low.join(" "));
     println!("empty bodies: {} {}", empty.len(), empty.join(" "));
+    if let Some(p) = corpus.slowest() {
+        println!(
+            "slowest page: {:.1} ms {} (this build's profile)",
+            p.elapsed.as_secs_f64() * 1000.0,
+            p.name
+        );
+    }
     if corpus.f1() < floor {
         eprintln!("F1 {:.4} is under the floor {floor}", corpus.f1());
         return ExitCode::FAILURE;

@@ -15,7 +15,7 @@ use crate::article::Article;
 use crate::charset;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::extract;
+use crate::extract::{self, LowConfidence};
 use crate::fetch::{FetchLimits, Fetched, Fetcher, Validators};
 use crate::normalize;
 use crate::quotes;
@@ -106,6 +106,9 @@ pub struct ClipOutcome {
     pub new_version: bool,
     pub title: String,
     pub url: Option<String>,
+    /// Why the extraction may have missed the article (stored on the
+    /// version; the reader marks it and offers the page as captured).
+    pub low_confidence: Option<LowConfidence>,
     /// The canonical link a saved or pasted page declares. It is not used to
     /// file the clip (Redline did not fetch the page from there, so the page
     /// could join another story's history); offered for the reporter to confirm.
@@ -124,6 +127,8 @@ pub struct CheckOutcome {
     pub version_id: Option<i64>,
     pub version_seq: Option<i64>,
     pub title: Option<String>,
+    /// The version's low-confidence flag (see [`ClipOutcome::low_confidence`]).
+    pub low_confidence: Option<LowConfidence>,
     /// Error code and message when the check failed.
     pub error_code: Option<String>,
     pub error: Option<String>,
@@ -139,6 +144,7 @@ impl CheckOutcome {
             version_id: version.map(|v| v.id),
             version_seq: version.map(|v| v.seq),
             title: version.map(|v| v.title.clone()),
+            low_confidence: version.and_then(|v| v.low_confidence),
             error_code: None,
             error: None,
         }
@@ -154,6 +160,7 @@ impl CheckOutcome {
             version_id: None,
             version_seq: None,
             title: None,
+            low_confidence: None,
             error_code: Some(error.code().to_string()),
             error: Some(error.to_string()),
         }
@@ -180,7 +187,7 @@ pub struct Clipper {
 
 /// Content ready to be stored: the article and the facts of its capture.
 struct Captured {
-    article: Article,
+    derived: Derived,
     record: CaptureRecord,
     /// The URL to file the capture under (canonical, else final, else requested).
     url: Option<String>,
@@ -264,7 +271,7 @@ impl Clipper {
 
     async fn store(&self, captured: Captured) -> Result<ClipOutcome> {
         let Captured {
-            article,
+            derived,
             record,
             url,
             keys,
@@ -297,7 +304,7 @@ impl Clipper {
                 .await?
             }
         };
-        let (version, new_version) = record_version(&mut tx, source_id, &article, &now).await?;
+        let (version, new_version) = record_version(&mut tx, source_id, &derived, &now).await?;
         let capture = versions::insert_capture(
             &mut tx,
             source_id,
@@ -318,6 +325,7 @@ impl Clipper {
             new_version,
             title: version.title,
             url,
+            low_confidence: version.low_confidence,
             suggested_url,
         })
     }
@@ -391,7 +399,7 @@ impl Clipper {
         let now = time::now();
         let mut tx = self.db.write().await?;
         let (version, new_version) =
-            record_version(&mut tx, source_id, &captured.article, &now).await?;
+            record_version(&mut tx, source_id, &captured.derived, &now).await?;
         let capture = versions::insert_capture(
             &mut tx,
             source_id,
@@ -491,21 +499,42 @@ fn capture_outcome(new_version: bool) -> CaptureOutcome {
     }
 }
 
-/// Stores `article` as the source's next version unless its fingerprint equals
+/// Stores `derived` as the source's next version unless its fingerprint equals
 /// the latest version's. Returns the version the source now stands at.
+///
+/// A latest version made by another extractor is first re-extracted from
+/// its own capture: when that reads the same as the new capture, the page did
+/// not change, only the extractor did, and the latest version is revised in
+/// place instead of a new version being reported as the publisher's edit.
 async fn record_version(
     conn: &mut SqliteConnection,
     source_id: i64,
-    article: &Article,
+    derived: &Derived,
     now: &str,
 ) -> Result<(Version, bool)> {
+    let article = &derived.article;
     let fingerprint = normalize::fingerprint(&article.title, &article.blocks);
     if let Some(latest) = versions::latest_version(conn, source_id).await? {
         if latest.text_sha256 == fingerprint {
             return Ok((latest, false));
         }
+        if latest.extractor.as_deref() != Some(extract::EXTRACTOR) {
+            let again = crate::reextract::reextract_version(conn, &latest, now).await?;
+            if again.derived_sha256.as_deref() == Some(fingerprint.as_str()) {
+                let latest = versions::get_version(conn, latest.id).await?;
+                return Ok((latest, false));
+            }
+        }
     }
-    let version = versions::insert_version(conn, source_id, article, &fingerprint, now).await?;
+    let version = versions::insert_extracted_version(
+        conn,
+        source_id,
+        article,
+        derived.low_confidence,
+        &fingerprint,
+        now,
+    )
+    .await?;
     quotes::store_for_version(conn, &version).await?;
     Ok((version, true))
 }
@@ -553,29 +582,23 @@ fn record_of(fetched: &Fetched, method: CaptureMethod, charset: Option<&str>) ->
 }
 
 fn from_fetch(fetched: &Fetched) -> Result<Captured> {
-    let format = match fetched.content_type.as_deref() {
-        Some(ct) if ct.to_ascii_lowercase().starts_with("text/plain") => TextFormat::Text,
-        Some(ct) if ct.to_ascii_lowercase().starts_with("text/markdown") => TextFormat::Markdown,
-        _ => TextFormat::Html,
-    };
-    let decoded = match format {
-        TextFormat::Html => charset::decode_html(
-            &fetched.body,
-            fetched.content_type.as_deref(),
-            Some(&fetched.final_url),
-        ),
-        _ => charset::decode_text(&fetched.body, fetched.content_type.as_deref()),
-    };
-    let article = extract_checked(&decoded.text, format, Some(&fetched.final_url))?;
-    let mut record = record_of(fetched, CaptureMethod::Fetch, Some(decoded.encoding));
-    record.canonical_url = trusted_canonical(article.canonical_url.as_deref(), &fetched.final_url);
+    let format = format_of(fetched.content_type.as_deref());
+    let derived = derive(
+        &fetched.body,
+        format,
+        fetched.content_type.as_deref(),
+        Some(&fetched.final_url),
+    )?;
+    let mut record = record_of(fetched, CaptureMethod::Fetch, Some(derived.encoding));
+    record.canonical_url =
+        trusted_canonical(derived.article.canonical_url.as_deref(), &fetched.final_url);
     let url = record
         .canonical_url
         .clone()
         .or_else(|| Some(fetched.final_url.clone()));
     let keys = url_keys(&record, url.as_deref());
     Ok(Captured {
-        article,
+        derived,
         record,
         url,
         keys,
@@ -593,11 +616,8 @@ fn from_content(
         Some(u) => Some(address::parse_clip_url(u)?.to_string()),
         None => None,
     };
-    let decoded = match format {
-        TextFormat::Html => charset::decode_html(&bytes, None, url.as_deref()),
-        _ => charset::decode_text(&bytes, None),
-    };
-    let article = extract_checked(&decoded.text, format, url.as_deref())?;
+    let derived = derive(&bytes, format, None, url.as_deref())?;
+    let article = &derived.article;
     if article.title.trim().is_empty() && article.blocks.is_empty() {
         return Err(Error::Extract("the content has no text".into()));
     }
@@ -626,7 +646,7 @@ fn from_content(
             }
             .to_string(),
         ),
-        charset: Some(decoded.encoding.to_string()),
+        charset: Some(derived.encoding.to_string()),
         raw: Some(bytes),
     };
     let keys = url
@@ -638,7 +658,7 @@ fn from_content(
         .clone()
         .filter(|c| keys.first() != Some(&keys_of(c)));
     Ok(Captured {
-        article,
+        derived,
         record,
         url,
         keys,
@@ -672,10 +692,52 @@ fn too_large(what: &str, max: u64) -> Error {
     ))
 }
 
+/// An article derived from captured bytes, with how sure the extractor is.
+pub(crate) struct Derived {
+    pub article: Article,
+    pub low_confidence: Option<LowConfidence>,
+    /// The encoding the bytes were read in (WHATWG name).
+    pub encoding: &'static str,
+}
+
+/// Decodes and extracts captured bytes the one way every capture is read, so
+/// a re-extraction reads a stored capture exactly as its clip did.
+/// `content_type` is the served header (None for files and pastes).
+pub(crate) fn derive(
+    bytes: &[u8],
+    format: TextFormat,
+    content_type: Option<&str>,
+    url: Option<&str>,
+) -> Result<Derived> {
+    let decoded = match format {
+        TextFormat::Html => charset::decode_html(bytes, content_type, url),
+        _ => charset::decode_text(bytes, content_type),
+    };
+    let (article, low_confidence) = extract_checked(&decoded.text, format, url)?;
+    Ok(Derived {
+        article,
+        low_confidence,
+        encoding: decoded.encoding,
+    })
+}
+
+/// How a stored capture is to be read: by its served type, else as HTML.
+pub(crate) fn format_of(content_type: Option<&str>) -> TextFormat {
+    match content_type.map(str::to_ascii_lowercase) {
+        Some(ct) if ct.starts_with("text/plain") => TextFormat::Text,
+        Some(ct) if ct.starts_with("text/markdown") => TextFormat::Markdown,
+        _ => TextFormat::Html,
+    }
+}
+
 /// Extracts the article after checking the text is worth parsing: text, not
 /// binary data read as some charset, and not so many tags that parsing it
 /// would take hundreds of MiB. The same checks for every way in.
-fn extract_checked(text: &str, format: TextFormat, url: Option<&str>) -> Result<Article> {
+fn extract_checked(
+    text: &str,
+    format: TextFormat,
+    url: Option<&str>,
+) -> Result<(Article, Option<LowConfidence>)> {
     ensure_text(text)?;
     if format == TextFormat::Html {
         let tags = text.bytes().filter(|&b| b == b'<').count();
@@ -685,10 +747,13 @@ fn extract_checked(text: &str, format: TextFormat, url: Option<&str>) -> Result<
             )));
         }
     }
-    let article = match format {
-        TextFormat::Html => extract::extract_html(text, url)?,
-        TextFormat::Markdown => extract::extract_plain(text, true),
-        TextFormat::Text => extract::extract_plain(text, false),
+    let (article, low_confidence) = match format {
+        TextFormat::Html => {
+            let e = extract::extract_page(text, url)?;
+            (e.article, e.low_confidence)
+        }
+        TextFormat::Markdown => (extract::extract_plain(text, true), None),
+        TextFormat::Text => (extract::extract_plain(text, false), None),
     };
     if article.blocks.len() > MAX_BLOCKS {
         return Err(Error::Invalid(format!(
@@ -696,7 +761,7 @@ fn extract_checked(text: &str, format: TextFormat, url: Option<&str>) -> Result<
             article.blocks.len()
         )));
     }
-    Ok(article)
+    Ok((article, low_confidence))
 }
 
 /// Refuses decoded content that is mostly not text. Binary data decodes to

@@ -613,3 +613,45 @@ impl<'a> Text<'a> {
             / total as f32
     }
 }
+
+/// Highlights of one version inside the caller's transaction.
+pub(crate) async fn list_by_version_in(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Vec<Highlight>> {
+    let sql = format!(
+        "SELECT {HIGHLIGHT_COLUMNS} FROM highlights WHERE version_id = ? ORDER BY start, end, id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(version_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Moves a highlight to `start..end` of its own version's new `text` (an
+/// extractor revision re-anchored it there), with its context taken again.
+/// Its quoted text, comment and label stay.
+pub(crate) async fn relocate(
+    conn: &mut SqliteConnection,
+    highlight_id: i64,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Result<()> {
+    let chars: Vec<char> = text.chars().collect();
+    let prefix: String = chars[start.saturating_sub(CONTEXT_CHARS)..start]
+        .iter()
+        .collect();
+    let suffix: String = chars[end..(end + CONTEXT_CHARS).min(chars.len())]
+        .iter()
+        .collect();
+    sqlx::query("UPDATE highlights SET start = ?, end = ?, prefix = ?, suffix = ? WHERE id = ?")
+        .bind(start as i64)
+        .bind(end as i64)
+        .bind(prefix)
+        .bind(suffix)
+        .bind(highlight_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -22,6 +22,7 @@ pub mod notebook;
 pub mod notes;
 pub mod projects;
 pub mod quotes;
+pub mod reextract;
 pub mod robots;
 pub mod schedule;
 pub mod script;

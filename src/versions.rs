@@ -6,6 +6,7 @@ use sqlx::{FromRow, Row, SqliteConnection};
 
 use crate::article::{Article, Block, Dir};
 use crate::error::{Error, Result};
+use crate::extract::{LowConfidence, EXTRACTOR};
 
 /// How a capture reached the library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -137,10 +138,17 @@ pub struct Version {
     /// Blocks joined by "\n\n"; highlight and quote offsets count chars in it.
     pub text: String,
     pub text_sha256: String,
+    /// The extractor that made `text` from the capture ([`EXTRACTOR`] for
+    /// new versions; None: made before extractors were recorded).
+    pub extractor: Option<String>,
+    /// Why the extraction may have missed the article; the reader marks it
+    /// and offers the page as captured.
+    pub low_confidence: Option<LowConfidence>,
 }
 
 const VERSION_COLUMNS: &str = "id, source_id, seq, created_at, title, byline, site_name, lang, \
-     dir, published_at, modified_at, excerpt, blocks, text, text_sha256";
+     dir, published_at, modified_at, excerpt, blocks, text, text_sha256, extractor, \
+     low_confidence";
 
 impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for Version {
     fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
@@ -165,6 +173,11 @@ impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for Version {
             })?,
             text: row.try_get("text")?,
             text_sha256: row.try_get("text_sha256")?,
+            extractor: row.try_get("extractor")?,
+            low_confidence: row
+                .try_get::<Option<String>, _>("low_confidence")?
+                .as_deref()
+                .and_then(LowConfidence::parse),
         })
     }
 }
@@ -344,11 +357,24 @@ pub async fn list_versions(
     .await?)
 }
 
-/// Stores a new version as the next in the source's sequence.
+/// Stores a new version as the next in the source's sequence, extracted by
+/// the current [`EXTRACTOR`] with no doubt about it.
 pub async fn insert_version(
     conn: &mut SqliteConnection,
     source_id: i64,
     article: &Article,
+    text_sha256: &str,
+    now: &str,
+) -> Result<Version> {
+    insert_extracted_version(conn, source_id, article, None, text_sha256, now).await
+}
+
+/// [`insert_version`] with the extraction's low-confidence flag.
+pub async fn insert_extracted_version(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    article: &Article,
+    low_confidence: Option<LowConfidence>,
     text_sha256: &str,
     now: &str,
 ) -> Result<Version> {
@@ -361,8 +387,9 @@ pub async fn insert_version(
     let text = article.text();
     let id = sqlx::query(
         "INSERT INTO versions (source_id, seq, created_at, title, byline, site_name, lang, dir, \
-            published_at, modified_at, excerpt, blocks, text, text_sha256) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            published_at, modified_at, excerpt, blocks, text, text_sha256, extractor, \
+            low_confidence) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(source_id)
     .bind(seq)
@@ -378,6 +405,8 @@ pub async fn insert_version(
     .bind(&blocks)
     .bind(&text)
     .bind(text_sha256)
+    .bind(EXTRACTOR)
+    .bind(low_confidence.map(LowConfidence::as_str))
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
@@ -512,4 +541,192 @@ pub async fn all_source_ids(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
             .fetch_all(conn)
             .await?,
     )
+}
+
+/// Replaces the text of `version` with `article`, extracted by the current
+/// [`EXTRACTOR`] from the same capture: an extractor revision, not a new
+/// version (same id and number; the publisher changed nothing). The text it
+/// replaces is kept in `extractor_revisions`. Re-indexes the version for
+/// search; the caller rebuilds its quotes and moves its highlights.
+pub async fn revise_extraction(
+    conn: &mut SqliteConnection,
+    version: &Version,
+    article: &Article,
+    low_confidence: Option<LowConfidence>,
+    text_sha256: &str,
+    now: &str,
+) -> Result<Version> {
+    sqlx::query(
+        "INSERT INTO extractor_revisions (version_id, extractor, title, blocks, text, \
+            text_sha256, replaced_at) \
+         SELECT id, extractor, title, blocks, text, text_sha256, ? FROM versions WHERE id = ?",
+    )
+    .bind(now)
+    .bind(version.id)
+    .execute(&mut *conn)
+    .await?;
+    let blocks = serde_json::to_string(&article.blocks).expect("blocks serialise");
+    let text = article.text();
+    sqlx::query(
+        "UPDATE versions SET title = ?, byline = ?, site_name = ?, lang = ?, dir = ?, \
+            published_at = ?, modified_at = ?, excerpt = ?, blocks = ?, text = ?, \
+            text_sha256 = ?, extractor = ?, low_confidence = ? \
+         WHERE id = ?",
+    )
+    .bind(&article.title)
+    .bind(&article.byline)
+    .bind(&article.site_name)
+    .bind(&article.lang)
+    .bind(article.dir.as_str())
+    .bind(&article.published_at)
+    .bind(&article.modified_at)
+    .bind(&article.excerpt)
+    .bind(&blocks)
+    .bind(&text)
+    .bind(text_sha256)
+    .bind(EXTRACTOR)
+    .bind(low_confidence.map(LowConfidence::as_str))
+    .bind(version.id)
+    .execute(&mut *conn)
+    .await?;
+    // The update triggers removed the version's bigram and stem entries.
+    crate::search::index_cjk(
+        conn,
+        crate::search::HitKind::Source,
+        version.id,
+        &article.title,
+        &text,
+    )
+    .await?;
+    get_version(conn, version.id).await
+}
+
+/// Records that the current [`EXTRACTOR`] reads `version_id`'s capture to
+/// the text it already holds.
+pub async fn confirm_extraction(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+    low_confidence: Option<LowConfidence>,
+) -> Result<()> {
+    sqlx::query("UPDATE versions SET extractor = ?, low_confidence = ? WHERE id = ?")
+        .bind(EXTRACTOR)
+        .bind(low_confidence.map(LowConfidence::as_str))
+        .bind(version_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many extractor revisions a version has had.
+pub async fn extractor_revision_count(conn: &mut SqliteConnection, version_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM extractor_revisions WHERE version_id = ?")
+            .bind(version_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Versions not made by the current [`EXTRACTOR`] (or every version, with
+/// `all_extractors`), of one source or of the whole library, by source and
+/// number.
+pub async fn versions_to_reextract(
+    conn: &mut SqliteConnection,
+    source_id: Option<i64>,
+    all_extractors: bool,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT source_id, id FROM versions \
+         WHERE (?1 IS NULL OR source_id = ?1) \
+           AND (?2 OR extractor IS NULL OR extractor <> ?3) \
+         ORDER BY source_id, seq",
+    )
+    .bind(source_id)
+    .bind(all_extractors)
+    .bind(EXTRACTOR)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The capture a version was made from: the first that stored it, with its
+/// raw bytes.
+pub async fn origin_capture(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Option<Capture>> {
+    let sql = format!(
+        "SELECT {CAPTURE_COLUMNS} FROM captures \
+         WHERE version_id = ? AND outcome = 'new_version' AND raw_zstd IS NOT NULL \
+         ORDER BY id LIMIT 1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Most bytes of a capture's text [`captured_page`] returns: enough for any
+/// article page, and a bound on what the reader is handed.
+pub const CAPTURED_TEXT_MAX: usize = 1 << 20;
+
+/// A capture's raw bytes decoded to text, to show as text (never as HTML)
+/// when the extraction may have missed the article.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CapturedPage {
+    pub capture_id: i64,
+    pub captured_at: String,
+    pub content_type: Option<String>,
+    /// The encoding the text was decoded in (as the clip decoded it).
+    pub charset: Option<String>,
+    /// Size of the raw bytes as served.
+    pub raw_size: i64,
+    /// The decoded page, markup and all, cut at [`CAPTURED_TEXT_MAX`] bytes.
+    pub text: String,
+    /// The text was cut.
+    pub truncated: bool,
+}
+
+/// The page as captured for version `version_id`: the raw bytes of the
+/// capture that made it, decoded in the charset the clip used. None when
+/// that capture kept no bytes.
+pub async fn captured_page(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Option<CapturedPage>> {
+    get_version(conn, version_id).await?;
+    let Some(capture) = origin_capture(conn, version_id).await? else {
+        return Ok(None);
+    };
+    let Some(raw) = capture_raw(conn, capture.id).await? else {
+        return Ok(None);
+    };
+    let text = match capture
+        .charset
+        .as_deref()
+        .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+    {
+        Some(enc) => enc.decode(&raw).0.into_owned(),
+        None => crate::charset::decode_html(&raw, capture.content_type.as_deref(), None).text,
+    };
+    let truncated = text.len() > CAPTURED_TEXT_MAX;
+    let text = if truncated {
+        let mut end = CAPTURED_TEXT_MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].to_string()
+    } else {
+        text
+    };
+    Ok(Some(CapturedPage {
+        capture_id: capture.id,
+        captured_at: capture.captured_at,
+        content_type: capture.content_type,
+        charset: capture.charset,
+        raw_size: capture.raw_size.unwrap_or(raw.len() as i64),
+        text,
+        truncated,
+    }))
 }

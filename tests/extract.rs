@@ -404,6 +404,7 @@ fn no_page_structure_loses_its_article_to_chrome_removal() {
         "council-budget--paywall-tail",
         "wildfire-evacuation--ad-portal",
         "zh-rail--ad-portal",
+        "zh-rail--paywall-tail",
         "cup-final--share-wrapper",
         "rate-decision--heading-sections",
     ] {

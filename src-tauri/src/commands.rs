@@ -18,9 +18,10 @@ use redline::notebook::{CompareView, ExportFormat, SavedFile};
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
 use redline::quotes::{QuoteEntry, QuoteFilter};
+use redline::reextract::ReextractReport;
 use redline::search::{Hit, SearchQuery};
 use redline::tags::TagCount;
-use redline::versions::{Capture, Source, Version, VersionSummary};
+use redline::versions::{Capture, CapturedPage, Source, Version, VersionSummary};
 use redline::Notebook;
 use tauri::{AppHandle, Runtime, State};
 
@@ -106,6 +107,17 @@ pub async fn list_captures(app: App<'_>, source_id: i64) -> ApiResult<Vec<Captur
 #[tauri::command]
 pub async fn get_version(app: App<'_>, version_id: i64) -> ApiResult<Version> {
     Ok(app.version(version_id).await?)
+}
+
+/// The page a version was extracted from, as text: the UI shows it inert.
+#[tauri::command]
+pub async fn get_captured_page(app: App<'_>, version_id: i64) -> ApiResult<CapturedPage> {
+    Ok(app.captured_page(version_id).await?)
+}
+
+#[tauri::command]
+pub async fn reextract_source(app: App<'_>, source_id: i64) -> ApiResult<ReextractReport> {
+    Ok(app.reextract(Some(source_id), false).await?)
 }
 
 /// Everything the compare screen shows, in one call: the source, its versions,

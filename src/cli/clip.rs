@@ -64,6 +64,10 @@ pub async fn clip(args: ClipArgs, nb: &Notebook, json: bool) -> Result<(), Error
         }
     };
     let out = nb.clip(input).await?;
+    // Never silent: also with --json, where the field says it.
+    if let Some(why) = out.low_confidence {
+        eprintln!("warning: low confidence: {}", why.message());
+    }
     if json {
         return print_json(&out);
     }

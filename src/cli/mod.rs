@@ -20,6 +20,7 @@ mod highlight;
 mod note;
 mod project;
 mod quotes;
+mod reextract;
 mod schedule;
 mod search;
 mod tag;
@@ -58,6 +59,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Extract an article from an HTML file without touching the library.
     Extract(extract::ExtractArgs),
+    /// Read stored captures again with this build's extractor (extractor revisions, not new versions).
+    Reextract(reextract::ReextractArgs),
     /// Write, list, render and restore notes.
     Note(note::NoteArgs),
     /// Mark passages of a version.
@@ -269,6 +272,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Archive(args) => tag::archive(args, &db, json).await,
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,
+                Command::Reextract(args) => reextract::run(args, &db, json).await,
                 Command::Extract(_)
                 | Command::VerifyBundle(_)
                 | Command::Verify(_)

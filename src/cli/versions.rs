@@ -187,6 +187,21 @@ pub async fn show(args: ShowArgs, nb: &Notebook, json: bool) -> Result<(), Error
                 version.seq, version.id, version.created_at
             )),
         ),
+        (
+            "extractor",
+            Some(
+                version
+                    .extractor
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+        ),
+        (
+            "warning",
+            version
+                .low_confidence
+                .map(|l| format!("low confidence: {}", l.message())),
+        ),
     ];
     for (k, v) in meta {
         if let Some(v) = v {

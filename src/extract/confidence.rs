@@ -3,10 +3,10 @@
 //! that is mostly link text (a menu or a list of other stories) exits 0 like
 //! a good one, so the reporter must be told.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why an extraction is flagged as low-confidence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum LowConfidence {
@@ -19,6 +19,26 @@ pub enum LowConfidence {
 }
 
 impl LowConfidence {
+    /// The stored form (`versions.low_confidence`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LowConfidence::Empty => "empty",
+            LowConfidence::ShortOfPage => "shortOfPage",
+            LowConfidence::MostlyLinks => "mostlyLinks",
+        }
+    }
+
+    /// Reads the stored form; anything else is no flag.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            LowConfidence::Empty,
+            LowConfidence::ShortOfPage,
+            LowConfidence::MostlyLinks,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+    }
+
     /// One line for a reporter.
     pub fn message(self) -> &'static str {
         match self {

@@ -38,6 +38,13 @@ use metadata::{
 pub use plain::extract_plain;
 use title::{choose_title, TitleSource};
 
+/// Which extractor made a version's text, recorded on every version. Bump it
+/// whenever a change here changes the text extracted from some page (the
+/// corpus in `tests/fixtures/extraction` shows it): versions made by another
+/// id are offered for re-extraction, and a re-check never reports the
+/// difference between two extractors as an edit by the publisher.
+pub const EXTRACTOR: &str = "2026-12-01";
+
 /// The result of extracting a page: the article, and whether extraction may
 /// have missed it (see [`LowConfidence`]).
 #[derive(Clone, Debug)]

@@ -118,6 +118,8 @@ pub struct PageScore {
     pub score: Score,
     /// The extraction gave no body (or failed) although one was expected.
     pub empty: bool,
+    /// Time to decode and extract the page (no page may take a second).
+    pub elapsed: std::time::Duration,
 }
 
 /// A corpus's figures: precision and recall are means over pages (each page
@@ -147,6 +149,11 @@ impl CorpusScore {
 
     pub fn empty(&self) -> impl Iterator<Item = &PageScore> {
         self.pages.iter().filter(|p| p.empty)
+    }
+
+    /// The page that took longest to decode and extract.
+    pub fn slowest(&self) -> Option<&PageScore> {
+        self.pages.iter().max_by_key(|p| p.elapsed)
     }
 
     fn mean(&self, f: impl Fn(&Score) -> f64) -> f64 {
@@ -179,10 +186,12 @@ pub fn score_corpus(dir: &std::path::Path) -> crate::Result<CorpusScore> {
         let expected_path = page.with_extension("txt");
         let expected =
             std::fs::read_to_string(&expected_path).map_err(|e| io(&expected_path, e))?;
+        let started = std::time::Instant::now();
         let decoded = crate::charset::decode_html(&bytes, None, None);
         let body = super::extract_html(&decoded.text, None)
             .map(|a| a.text())
             .unwrap_or_default();
+        let elapsed = started.elapsed();
         corpus.pages.push(PageScore {
             name: page
                 .file_stem()
@@ -190,6 +199,7 @@ pub fn score_corpus(dir: &std::path::Path) -> crate::Result<CorpusScore> {
                 .unwrap_or_default(),
             score: score(&body, &expected),
             empty: tokens(&body).is_empty() && !tokens(&expected).is_empty(),
+            elapsed,
         });
     }
     Ok(corpus)

@@ -7,6 +7,8 @@ use futures_util::stream::{self, StreamExt};
 use super::{ChangeKind, ChangeOrigin, LibraryChange, Notebook, SourceChanged};
 use crate::clip::{CheckOutcome, CheckStatus, ClipInput, ClipOutcome, TextFormat};
 use crate::error::Result;
+use crate::extract::EXTRACTOR;
+use crate::reextract::{self, ReextractOutcome, ReextractReport};
 use crate::versions::{self, CaptureMethod};
 
 /// How many re-checks run at once (to different sites: one site waits its turn).
@@ -117,5 +119,43 @@ impl Notebook {
             what: ChangeKind::Sources,
             new_version,
         });
+    }
+
+    /// Re-extracts the versions of `source_id` (or of every source) that
+    /// another extractor made (`every`: all of them) from their stored
+    /// captures, as extractor revisions of the same versions (see
+    /// [`crate::reextract`]). One transaction per source, so a long run
+    /// never holds the library for long; announced once.
+    pub async fn reextract(&self, source_id: Option<i64>, every: bool) -> Result<ReextractReport> {
+        let targets = self
+            .read(async |c| {
+                if let Some(id) = source_id {
+                    versions::get_source(c, id).await?;
+                }
+                versions::versions_to_reextract(c, source_id, every).await
+            })
+            .await?;
+        let mut report = ReextractReport {
+            extractor: EXTRACTOR.to_string(),
+            versions: Vec::new(),
+        };
+        let mut i = 0;
+        while i < targets.len() {
+            let source = targets[i].0;
+            let mut tx = self.db.write().await?;
+            let now = crate::time::now();
+            while i < targets.len() && targets[i].0 == source {
+                let version = versions::get_version(&mut tx, targets[i].1).await?;
+                report
+                    .versions
+                    .push(reextract::reextract_version(&mut tx, &version, &now).await?);
+                i += 1;
+            }
+            tx.commit().await?;
+        }
+        if report.count(ReextractOutcome::Revised) + report.count(ReextractOutcome::Same) > 0 {
+            self.announce_app(ChangeKind::Sources);
+        }
+        Ok(report)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::Notebook;
 use crate::error::{Error, Result};
-use crate::versions::{self, Capture, Source, Version, VersionSummary};
+use crate::versions::{self, Capture, CapturedPage, Source, Version, VersionSummary};
 
 impl Notebook {
     pub async fn source(&self, source_id: i64) -> Result<Source> {
@@ -42,5 +42,14 @@ impl Notebook {
                 .ok_or_else(|| Error::not_found("version of source", source_id)),
         })
         .await
+    }
+
+    /// The page a version was extracted from, as captured: decoded text, cut
+    /// at [`versions::CAPTURED_TEXT_MAX`] bytes, for the reader to show as
+    /// inert text. `not_found` when the capture kept no bytes.
+    pub async fn captured_page(&self, version_id: i64) -> Result<CapturedPage> {
+        self.read(async |c| versions::captured_page(c, version_id).await)
+            .await?
+            .ok_or_else(|| Error::not_found("captured page of version", version_id))
     }
 }

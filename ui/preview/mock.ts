@@ -45,9 +45,9 @@ const v2blocks = [
 const v1blocks = [v2blocks[0], { kind: 'paragraph', text: 'About 30,000 residents of Aomori prefecture were told to take shelter, officials said.' }, v2blocks[4], v2blocks[2], v2blocks[3]] as const;
 const text = (b: readonly { text: string }[]) => b.map((x) => x.text).join('\n\n');
 const versions: Record<number, Version> = {
-  11: { id: 11, sourceId: 1, seq: 1, createdAt: '2026-11-26T08:02:00Z', title: 'North Korea fires missile over Japan', byline: 'By Mari Tanaka', siteName: 'Example Wire', lang: 'en', dir: 'ltr', publishedAt: '2026-11-26T07:40:00Z', modifiedAt: null, excerpt: null, blocks: [...v1blocks], text: text(v1blocks), textSha256: 'a1' },
-  12: { id: 12, sourceId: 1, seq: 2, createdAt: '2026-11-26T22:40:00Z', title: 'North Korea fires missile over Japan, Tokyo protests', byline: 'By Mari Tanaka', siteName: 'Example Wire', lang: 'en', dir: 'ltr', publishedAt: '2026-11-26T07:40:00Z', modifiedAt: '2026-11-26T22:30:00Z', excerpt: null, blocks: [...v2blocks], text: text(v2blocks), textSha256: 'a2' },
-  21: { id: 21, sourceId: 2, seq: 1, createdAt: '2026-11-26T09:10:00Z', title: 'القمة تنتهي دون اتفاق على وقف إطلاق النار', byline: 'مراسلنا في الدوحة', siteName: 'الأخبار', lang: 'ar', dir: 'rtl', publishedAt: null, modifiedAt: null, excerpt: null, blocks: [{ kind: 'paragraph', text: 'انتهت القمة مساء الأربعاء دون اتفاق على وقف إطلاق النار، وفق ما أعلنه الوسطاء.' }, { kind: 'paragraph', text: '«لن نتراجع عن مطالبنا»، قال المتحدث باسم الوفد.' }], text: '', textSha256: 'b1' },
+  11: { id: 11, sourceId: 1, seq: 1, createdAt: '2026-11-26T08:02:00Z', title: 'North Korea fires missile over Japan', byline: 'By Mari Tanaka', siteName: 'Example Wire', lang: 'en', dir: 'ltr', publishedAt: '2026-11-26T07:40:00Z', modifiedAt: null, excerpt: null, blocks: [...v1blocks], text: text(v1blocks), textSha256: 'a1', extractor: '2026-12-01', lowConfidence: null },
+  12: { id: 12, sourceId: 1, seq: 2, createdAt: '2026-11-26T22:40:00Z', title: 'North Korea fires missile over Japan, Tokyo protests', byline: 'By Mari Tanaka', siteName: 'Example Wire', lang: 'en', dir: 'ltr', publishedAt: '2026-11-26T07:40:00Z', modifiedAt: '2026-11-26T22:30:00Z', excerpt: null, blocks: [...v2blocks], text: text(v2blocks), textSha256: 'a2', extractor: '2026-12-01', lowConfidence: null },
+  21: { id: 21, sourceId: 2, seq: 1, createdAt: '2026-11-26T09:10:00Z', title: 'القمة تنتهي دون اتفاق على وقف إطلاق النار', byline: 'مراسلنا في الدوحة', siteName: 'الأخبار', lang: 'ar', dir: 'rtl', publishedAt: null, modifiedAt: null, excerpt: null, blocks: [{ kind: 'paragraph', text: 'انتهت القمة مساء الأربعاء دون اتفاق على وقف إطلاق النار، وفق ما أعلنه الوسطاء.' }, { kind: 'paragraph', text: '«لن نتراجع عن مطالبنا»، قال المتحدث باسم الوفد.' }], text: '', textSha256: 'b1', extractor: null, lowConfidence: 'shortOfPage' },
 };
 versions[21].text = text(versions[21].blocks);
 const captures: Capture[] = [
@@ -92,6 +92,8 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   list_versions: (a) => Object.values(versions).filter((v) => v.sourceId === a.sourceId).map((v) => ({ id: v.id, sourceId: v.sourceId, seq: v.seq, createdAt: v.createdAt, title: v.title, textSha256: v.textSha256, words: 60 })),
   get_version: (a) => versions[a.versionId as number],
   list_captures: (a) => captures.filter((c) => c.sourceId === a.sourceId),
+  get_captured_page: (a) => ({ captureId: 1, capturedAt: versions[a.versionId as number].createdAt, contentType: 'text/html', charset: 'UTF-8', rawSize: 48_213, text: '<!doctype html><html><head><title>Preview</title></head><body><p>The page as captured, shown as text.</p><script>alert(1)</script></body></html>', truncated: false }),
+  reextract_source: () => ({ extractor: '2026-12-01', versions: [] }),
   list_highlights: (a) => highlights.filter((h) => h.versionId === a.versionId),
   list_all_highlights: () => highlights,
   create_highlight: (a) => {

@@ -14,6 +14,7 @@ import { commands as generated } from "../bindings/commands";
 
 import type { ApiErrorPayload } from "../bindings/ApiErrorPayload";
 import type { Capture } from "../bindings/Capture";
+import type { CapturedPage } from "../bindings/CapturedPage";
 import type { CheckOutcome } from "../bindings/CheckOutcome";
 import type { CitationStatus } from "../bindings/CitationStatus";
 import type { ClipOutcome } from "../bindings/ClipOutcome";
@@ -30,6 +31,7 @@ import type { NoteRevision } from "../bindings/NoteRevision";
 import type { Project } from "../bindings/Project";
 import type { QuoteEntry } from "../bindings/QuoteEntry";
 import type { QuoteFilter } from "../bindings/QuoteFilter";
+import type { ReextractReport } from "../bindings/ReextractReport";
 import type { RenderedNote } from "../bindings/RenderedNote";
 import type { SavedFile } from "../bindings/SavedFile";
 import type { SearchQuery } from "../bindings/SearchQuery";
@@ -126,6 +128,8 @@ export const {
   listVersions,
   listCaptures,
   getVersion,
+  getCapturedPage,
+  reextractSource,
   compareVersions,
   markViewed,
   setWatched,

@@ -7,6 +7,8 @@ import {
   hostOf,
   isClippableFile,
   looksLikeUrl,
+  byteSize,
+  lowConfidenceLabel,
   outcomeLabel,
   plural,
   relativeTime,
@@ -96,5 +98,18 @@ describe('excerpt', () => {
   it('cuts unspaced text by characters, never inside a surrogate pair', () => {
     expect(excerpt('外交部发言人表示双方将继续保持沟通𠀀', 17)).toBe('外交部发言人表示双方将继续保持沟通…');
     expect(excerpt('外交部发言人表示双方将继续保持沟通𠀀𠀀', 18)).toBe('外交部发言人表示双方将继续保持沟通𠀀…');
+  });
+});
+
+describe('low confidence', () => {
+  it('says why a version is marked, for every flag the core sends', () => {
+    expect(lowConfidenceLabel('empty')).toMatch(/no article text/);
+    expect(lowConfidenceLabel('shortOfPage')).toMatch(/part of the article may be missing/);
+    expect(lowConfidenceLabel('mostlyLinks')).toMatch(/mostly links/);
+  });
+  it('gives capture sizes in readable units', () => {
+    expect(byteSize(512)).toBe('512 bytes');
+    expect(byteSize(81_200)).toBe('81 KB');
+    expect(byteSize(3_400_000)).toBe('3.4 MB');
   });
 });

@@ -1,5 +1,7 @@
 // Formatting for lists, the reader and the timeline. Times arrive as RFC 3339 UTC.
 
+import type { LowConfidence } from '../bindings/LowConfidence';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -62,6 +64,24 @@ const OUTCOME_LABELS: Record<string, string> = {
 
 export function outcomeLabel(outcome: string): string {
   return OUTCOME_LABELS[outcome] ?? outcome;
+}
+
+const LOW_CONFIDENCE: Record<LowConfidence, string> = {
+  empty: 'Redline found no article text on this page.',
+  shortOfPage: 'The text shown is far shorter than the page; part of the article may be missing.',
+  mostlyLinks: 'The text shown is mostly links; it may be a menu or a list of other stories.',
+};
+
+/** Why the reader marks a version: the extraction may have missed the article. */
+export function lowConfidenceLabel(kind: LowConfidence): string {
+  return LOW_CONFIDENCE[kind] ?? 'Redline may have missed part of this article.';
+}
+
+/** The size of a capture for people: "812 KB", "3.4 MB". */
+export function byteSize(n: number): string {
+  if (n < 1000) return `${n} bytes`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)} KB`;
+  return `${(n / 1_000_000).toFixed(1)} MB`;
 }
 
 /** A title to show even when extraction found none. */

@@ -25,6 +25,9 @@ export type {
   VersionSummary,
 } from './api';
 export type { Block } from '../bindings/Block';
+export type { CapturedPage } from '../bindings/CapturedPage';
+export type { LowConfidence } from '../bindings/LowConfidence';
+export type { ReextractReport } from '../bindings/ReextractReport';
 export type { BlockDiff } from '../bindings/BlockDiff';
 export type { BlockOp } from '../bindings/BlockOp';
 export type { CitationState } from '../bindings/CitationState';
