@@ -115,6 +115,7 @@ pub async fn get_captured_page(app: App<'_>, version_id: i64) -> ApiResult<Captu
     Ok(app.captured_page(version_id).await?)
 }
 
+/// Reads a source's stored captures again with this build's extractor (extractor revisions, not new versions).
 #[tauri::command]
 pub async fn reextract_source(app: App<'_>, source_id: i64) -> ApiResult<ReextractReport> {
     Ok(app.reextract(Some(source_id), false).await?)

@@ -2,6 +2,7 @@
 // by `cargo test -p redline-app export_bindings`. Do not edit: change the command.
 
 import type { Capture } from "./Capture";
+import type { CapturedPage } from "./CapturedPage";
 import type { CheckOutcome } from "./CheckOutcome";
 import type { ClipOutcome } from "./ClipOutcome";
 import type { CompareView } from "./CompareView";
@@ -16,6 +17,7 @@ import type { NoteRevision } from "./NoteRevision";
 import type { Project } from "./Project";
 import type { QuoteEntry } from "./QuoteEntry";
 import type { QuoteFilter } from "./QuoteFilter";
+import type { ReextractReport } from "./ReextractReport";
 import type { RenderedNote } from "./RenderedNote";
 import type { SavedFile } from "./SavedFile";
 import type { SearchQuery } from "./SearchQuery";
@@ -45,6 +47,10 @@ export const commands = (call: Call) => ({
   /** Every capture attempt (new version / unchanged / not modified / failed), oldest first: the timeline. */
   listCaptures: (sourceId: number) => call<Capture[]>("list_captures", { sourceId }),
   getVersion: (versionId: number) => call<Version>("get_version", { versionId }),
+  /** The page a version was extracted from, as text: the UI shows it inert. */
+  getCapturedPage: (versionId: number) => call<CapturedPage>("get_captured_page", { versionId }),
+  /** Reads a source's stored captures again with this build's extractor (extractor revisions, not new versions). */
+  reextractSource: (sourceId: number) => call<ReextractReport>("reextract_source", { sourceId }),
   /** Everything the compare screen shows, in one call: the source, its versions, the two compared and their diff. Without ids: the latest version against the one before it. */
   compareVersions: (sourceId: number, oldVersionId: number | null, newVersionId: number | null) => call<CompareView>("compare_versions", { sourceId, oldVersionId, newVersionId }),
   listNotes: (filter: NoteFilter) => call<Note[]>("list_notes", { filter }),
