@@ -229,7 +229,7 @@ impl Clipper {
             .get(url.as_str(), &Validators::default())
             .await?;
         let captured = from_fetch(&fetched)?;
-        if !keep(&captured.article) {
+        if !keep(&captured.derived.article) {
             return Ok(None);
         }
         self.store(captured).await.map(Some)

@@ -63,7 +63,12 @@ fn is_migration_race(e: &MigrateError) -> bool {
     };
     match primary_code(e) {
         Some(5 | 6 | 19) => true,
-        Some(1) => e.to_string().contains("already exists"),
+        // A migration's CREATE or ALTER … ADD COLUMN that the other process
+        // has just committed.
+        Some(1) => {
+            let msg = e.to_string();
+            msg.contains("already exists") || msg.contains("duplicate column name")
+        }
         _ => false,
     }
 }

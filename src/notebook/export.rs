@@ -95,21 +95,17 @@ impl Notebook {
 
     /// Every source of a project, archived ones included, first clipped first.
     pub async fn sources_of_project(&self, project_id: i64) -> Result<Vec<i64>> {
-        let filter = SourceFilter {
-            project_id: Some(project_id),
-            archived: None,
-            sort: SourceSort::CapturedAsc,
-            ..Default::default()
-        };
-        let list = self
-            .read(async |c| library::list_sources(c, &filter).await)
-            .await?;
-        Ok(list.into_iter().map(|s| s.id).collect())
+        self.source_ids_in(Some(project_id)).await
     }
 
     /// Every source in the library, archived ones included, first clipped first.
     pub async fn every_source(&self) -> Result<Vec<i64>> {
+        self.source_ids_in(None).await
+    }
+
+    async fn source_ids_in(&self, project_id: Option<i64>) -> Result<Vec<i64>> {
         let filter = SourceFilter {
+            project_id,
             archived: None,
             sort: SourceSort::CapturedAsc,
             ..Default::default()

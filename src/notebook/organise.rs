@@ -91,6 +91,12 @@ impl Notebook {
             .await
     }
 
+    /// The projects a source belongs to (a feed rule files its clips into one).
+    pub async fn projects_of_source(&self, source_id: i64) -> Result<Vec<Project>> {
+        self.read(async |c| projects::of_source(c, source_id).await)
+            .await
+    }
+
     pub async fn create_project(&self, name: &str, description: &str) -> Result<Project> {
         self.write(ChangeKind::Projects, async |c| {
             projects::create(c, name, description).await
