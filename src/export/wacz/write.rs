@@ -77,6 +77,42 @@ fn reason_phrase(status: i64) -> &'static str {
     }
 }
 
+/// The capture's type with the charset it was decoded in, as served.
+fn with_charset(mime: &str, c: &Capture) -> String {
+    match &c.charset {
+        Some(cs) if !mime.contains("charset") => format!("{mime}; charset={cs}"),
+        _ => mime.to_string(),
+    }
+}
+
+/// A revisit (identical payload) of the record `refers` names
+/// (id, target URI, date): an unchanged re-check, or a 304.
+fn revisit(
+    id: String,
+    date: &str,
+    target: String,
+    refers: (String, String, String),
+    block: Vec<u8>,
+    payload: String,
+) -> Record {
+    let (ref_id, ref_uri, ref_date) = refers;
+    Record {
+        kind: RecordKind::Revisit,
+        id,
+        date: date.to_string(),
+        target_uri: Some(target),
+        content_type: Some("application/http; msgtype=response".into()),
+        headers: vec![
+            ("WARC-Profile".into(), warc::IDENTICAL_PAYLOAD.into()),
+            ("WARC-Refers-To".into(), ref_id),
+            ("WARC-Refers-To-Target-URI".into(), ref_uri),
+            ("WARC-Refers-To-Date".into(), ref_date),
+        ],
+        block,
+        payload_digest: Some(payload),
+    }
+}
+
 /// Writes the WACZ of `source_ids` (in that order) to `path`, replacing it,
 /// signed by `signer`. The file appears only when complete: it is written
 /// beside `path` and renamed.
@@ -144,24 +180,14 @@ pub async fn write_wacz(
                         headers.push(("ETag".to_string(), etag.clone()));
                     }
                     let placed = warc
-                        .write(&Record {
-                            kind: RecordKind::Revisit,
-                            id: warc::record_id(&format!(
-                                "source {source_id} capture {} main",
-                                c.id
-                            )),
-                            date: c.captured_at.clone(),
-                            target_uri: Some(ref_uri.clone()),
-                            content_type: Some("application/http; msgtype=response".into()),
-                            headers: vec![
-                                ("WARC-Profile".into(), warc::IDENTICAL_PAYLOAD.into()),
-                                ("WARC-Refers-To".into(), ref_id),
-                                ("WARC-Refers-To-Target-URI".into(), ref_uri.clone()),
-                                ("WARC-Refers-To-Date".into(), ref_date),
-                            ],
-                            block: warc::http_response("HTTP/1.1 304 Not Modified", &headers, b""),
-                            payload_digest: Some(digest.clone()),
-                        })
+                        .write(&revisit(
+                            warc::record_id(&format!("source {source_id} capture {} main", c.id)),
+                            &c.captured_at,
+                            ref_uri.clone(),
+                            (ref_id, ref_uri.clone(), ref_date),
+                            warc::http_response("HTTP/1.1 304 Not Modified", &headers, b""),
+                            digest.clone(),
+                        ))
                         .map_err(|e| io_err(path, e))?;
                     records += 1;
                     index_lines.push(cdxj::line(
@@ -195,13 +221,7 @@ pub async fn write_wacz(
                 && first_seen.contains_key(&payload);
             let main = if fetched {
                 let status = c.http_status.unwrap_or(200);
-                let mut headers = vec![(
-                    "Content-Type".to_string(),
-                    match &c.charset {
-                        Some(cs) if !mime.contains("charset") => format!("{mime}; charset={cs}"),
-                        _ => mime.clone(),
-                    },
-                )];
+                let mut headers = vec![("Content-Type".to_string(), with_charset(&mime, c))];
                 if let Some(etag) = &c.etag {
                     headers.push(("ETag".into(), etag.clone()));
                 }
@@ -227,23 +247,15 @@ pub async fn write_wacz(
                     software()
                 );
                 if repeat {
-                    let (ref_id, ref_uri, ref_date) = first_seen[&payload].clone();
                     index_status = status.to_string();
-                    Record {
-                        kind: RecordKind::Revisit,
-                        id: main_id.clone(),
-                        date: c.captured_at.clone(),
-                        target_uri: Some(target.clone()),
-                        content_type: Some("application/http; msgtype=response".into()),
-                        headers: vec![
-                            ("WARC-Profile".into(), warc::IDENTICAL_PAYLOAD.into()),
-                            ("WARC-Refers-To".into(), ref_id),
-                            ("WARC-Refers-To-Target-URI".into(), ref_uri),
-                            ("WARC-Refers-To-Date".into(), ref_date),
-                        ],
-                        block: warc::http_response(&status_line, &headers, b""),
-                        payload_digest: Some(payload.clone()),
-                    }
+                    revisit(
+                        main_id.clone(),
+                        &c.captured_at,
+                        target.clone(),
+                        first_seen[&payload].clone(),
+                        warc::http_response(&status_line, &headers, b""),
+                        payload.clone(),
+                    )
                 } else {
                     warc.write(&Record {
                         kind: RecordKind::Request,
@@ -291,10 +303,7 @@ pub async fn write_wacz(
                     id: main_id.clone(),
                     date: c.captured_at.clone(),
                     target_uri: Some(target.clone()),
-                    content_type: Some(match &c.charset {
-                        Some(cs) if !mime.contains("charset") => format!("{mime}; charset={cs}"),
-                        _ => mime.clone(),
-                    }),
+                    content_type: Some(with_charset(&mime, c)),
                     headers: vec![],
                     block: raw.clone(),
                     payload_digest: Some(payload.clone()),
