@@ -42,6 +42,9 @@ pub enum Error {
     /// A feed, OPML file or sitemap that cannot be read as one.
     #[error("not a feed Redline can read: {0}")]
     Feed(String),
+    /// The time stamping authority gave no valid timestamp.
+    #[error("no trusted timestamp: {0}")]
+    Timestamp(String),
     /// Another process runs the scheduler on this library.
     #[error("{0}")]
     Busy(String),
@@ -63,6 +66,7 @@ impl Error {
             Error::ExtractBudget(_) => "extract_too_complex",
             Error::Export(_) => "export_failed",
             Error::Feed(_) => "bad_feed",
+            Error::Timestamp(_) => "timestamp_failed",
             Error::Busy(_) => "scheduler_busy",
         }
     }

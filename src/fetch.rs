@@ -174,7 +174,7 @@ const FEED_TYPES: &[&str] = &[
     "text/plain",
 ];
 
-const USER_AGENT: &str = concat!(
+pub(crate) const USER_AGENT: &str = concat!(
     "Mozilla/5.0 (compatible; Redline/",
     env!("CARGO_PKG_VERSION"),
     "; research notebook)"

@@ -27,6 +27,7 @@ pub mod robots;
 pub mod schedule;
 pub mod script;
 pub mod search;
+pub mod settings;
 pub mod tags;
 pub mod time;
 pub mod versions;

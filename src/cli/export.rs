@@ -48,8 +48,20 @@ pub enum ExportCommand {
         /// The archive's title (default: the project's name, or "Redline export").
         #[arg(long)]
         title: Option<String>,
+        /// Export without the trusted timestamp, even though a time
+        /// stamping authority is set (e.g. while it cannot be reached).
+        #[arg(long)]
+        no_timestamp: bool,
         #[arg(long, short)]
         output: PathBuf,
+    },
+    /// The RFC 3161 time stamping authority that stamps every WACZ export:
+    /// shows it, sets it (`URL`) or turns it off (`--off`).
+    Tsa {
+        #[arg(conflicts_with = "off")]
+        url: Option<String>,
+        #[arg(long)]
+        off: bool,
     },
     /// The library's public signing key, to publish so that others can
     /// check its WACZ exports (made on first use).
@@ -86,6 +98,7 @@ pub async fn run(command: ExportCommand, nb: &Notebook, json: bool) -> Result<()
             project,
             all,
             title,
+            no_timestamp,
             output,
         } => {
             let (ids, default_title) = match (project, all) {
@@ -97,7 +110,7 @@ pub async fn run(command: ExportCommand, nb: &Notebook, json: bool) -> Result<()
                 (None, false) => (ids, "Redline export".to_string()),
             };
             let title = title.unwrap_or(default_title);
-            let report = nb.export_wacz(&ids, &title, &output).await?;
+            let report = nb.export_wacz(&ids, &title, &output, !no_timestamp).await?;
             if json {
                 return print_json(&report);
             }
@@ -111,9 +124,31 @@ pub async fn run(command: ExportCommand, nb: &Notebook, json: bool) -> Result<()
                 report.raw_bytes
             );
             println!(
-                "Signed by key {}.",
-                export::wacz::fingerprint(&report.public_key)
+                "Signed by key {}{}.",
+                export::wacz::fingerprint(&report.public_key),
+                match &report.timestamped {
+                    Some(t) => format!(", timestamped {t} by the library's TSA"),
+                    None => String::new(),
+                }
             );
+            Ok(())
+        }
+        ExportCommand::Tsa { url, off } => {
+            if off {
+                nb.set_timestamp_authority(None).await?;
+            } else if let Some(url) = &url {
+                nb.set_timestamp_authority(Some(url)).await?;
+            }
+            let now = nb.timestamp_authority().await?;
+            if json {
+                return print_json(&serde_json::json!({ "tsaUrl": now }));
+            }
+            match now {
+                Some(u) => println!("WACZ exports are timestamped by {u}."),
+                None => println!(
+                    "No time stamping authority: WACZ exports are signed, not timestamped."
+                ),
+            }
             Ok(())
         }
         ExportCommand::Key => {
@@ -181,6 +216,10 @@ pub struct VerifyAnyArgs {
     /// Also require this public key (base64, as `redline export key` prints).
     #[arg(long)]
     pub key: Option<String>,
+    /// Require a trusted timestamp whose authority chains to a CA in this
+    /// PEM file.
+    #[arg(long, value_name = "PEM")]
+    pub tsa_ca: Option<PathBuf>,
 }
 
 /// Checks a WACZ (or, for a `.zip`, an evidence bundle); exit status 1 when
@@ -193,7 +232,14 @@ pub async fn verify_any(args: VerifyAnyArgs, json: bool) -> Result<(), Error> {
     if is_bundle {
         return verify(VerifyArgs { file: args.file }, json).await;
     }
-    let mut check = Notebook::verify_wacz(&args.file)?;
+    let tsa_ca = match &args.tsa_ca {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Error::Io {
+            path: p.display().to_string(),
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    let mut check = Notebook::verify_wacz(&args.file, tsa_ca.as_deref())?;
     if let (Some(want), Some(have)) = (&args.key, &check.public_key) {
         if want.trim() != have.trim() {
             check.problems.push(format!(
@@ -218,6 +264,16 @@ pub async fn verify_any(args: VerifyAnyArgs, json: bool) -> Result<(), Error> {
                 _ => "NOT validly signed".to_string(),
             }
         );
+        if let (Some(t), Some(who)) = (&check.timestamp, &check.timestamp_authority) {
+            println!(
+                "  timestamp {t} by {who}{}",
+                if check.timestamp_trusted {
+                    " (chains to the CA given)"
+                } else {
+                    " (authority not checked: pass --tsa-ca)"
+                }
+            );
+        }
         for p in &check.problems {
             println!("  FAILED  {p}");
         }

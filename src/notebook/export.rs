@@ -11,6 +11,7 @@ use crate::export::bundle::Manifest;
 use crate::export::wacz::{self, Signer, WaczCheck, WaczReport};
 use crate::export::{self, BackupReport, CitedSource, RestoreReport};
 use crate::library::{self, SourceFilter, SourceSort};
+use crate::settings;
 
 /// Reference-manager formats for sources: one list for the app and the CLI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, clap::ValueEnum)]
@@ -155,20 +156,43 @@ impl Notebook {
     }
 
     /// A signed WACZ of `source_ids`: their captures as WARC records that
-    /// replay tools read, their versions' texts, and the library's signature.
+    /// replay tools read, their versions' texts, and the library's signature,
+    /// timestamped by the library's TSA when one is set and `stamp` holds.
     pub async fn export_wacz(
         &self,
         source_ids: &[i64],
         title: &str,
         path: &Path,
+        stamp: bool,
     ) -> Result<WaczReport> {
         let signer = self.signing_key()?;
-        wacz::write_wacz(&self.db, source_ids, title, &signer, path).await
+        let tsa = match stamp {
+            true => self.timestamp_authority().await?,
+            false => None,
+        };
+        wacz::write_wacz(&self.db, source_ids, title, &signer, tsa.as_deref(), path).await
     }
 
-    /// Checks a WACZ (needs no library): signature, hashes, records, index.
-    pub fn verify_wacz(path: &Path) -> Result<WaczCheck> {
-        wacz::verify_wacz(path)
+    /// The RFC 3161 time stamping authority exports use, if one is set.
+    pub async fn timestamp_authority(&self) -> Result<Option<String>> {
+        let mut conn = self.db.pool().acquire().await?;
+        settings::tsa_url(&mut conn).await
+    }
+
+    /// Sets or (with `None`) clears the time stamping authority.
+    pub async fn set_timestamp_authority(&self, url: Option<&str>) -> Result<()> {
+        settings::set_tsa_url(self.db.pool(), url).await
+    }
+
+    /// Checks a WACZ (needs no library): signature, timestamp, hashes,
+    /// records, index. With `tsa_ca` (PEM certificates), a timestamp is
+    /// required and its TSA must chain to one of them.
+    pub fn verify_wacz(path: &Path, tsa_ca: Option<&str>) -> Result<WaczCheck> {
+        let trusted = match tsa_ca {
+            Some(pem) => wacz::timestamp::certificates_from_pem(pem)?,
+            None => Vec::new(),
+        };
+        wacz::verify_wacz(path, &trusted)
     }
 
     /// Copies the whole library, while in use, to a new file.

@@ -9,6 +9,7 @@
 
 mod cdxj;
 mod sign;
+pub mod timestamp;
 mod verify;
 mod warc;
 mod write;
@@ -55,6 +56,13 @@ pub struct SignedData {
     pub public_key: String,
     pub created: String,
     pub software: String,
+    /// Base64 of a whole RFC 3161 TimeStampResp over `signature` (the
+    /// recommendation's name), when the library has a TSA configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_signature: Option<String>,
+    /// The certificates the timestamp token carries, PEM, the TSA's first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_cert: Option<String>,
 }
 
 /// `datapackage-digest.json`.

@@ -12,7 +12,10 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{sign, DataPackage, DigestFile};
+use base64::Engine;
+use x509_cert::Certificate;
+
+use super::{sign, timestamp, DataPackage, DigestFile, SignedData};
 use crate::error::{Error, Result};
 
 /// The outcome of a check: `ok` only when `problems` is empty.
@@ -27,6 +30,12 @@ pub struct WaczCheck {
     /// A short form of the public key, to compare with the one published.
     pub key_fingerprint: Option<String>,
     pub created: Option<String>,
+    /// The trusted time of the signature, from a valid RFC 3161 token.
+    pub timestamp: Option<String>,
+    /// Who stamped it (the TSA certificate's subject).
+    pub timestamp_authority: Option<String>,
+    /// The TSA's certificate chains to a CA the checker named.
+    pub timestamp_trusted: bool,
     pub files: usize,
     pub records: usize,
     pub index_lines: usize,
@@ -62,19 +71,26 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-pub fn verify_wacz(path: &Path) -> Result<WaczCheck> {
+pub fn verify_wacz(path: &Path, tsa_ca: &[Certificate]) -> Result<WaczCheck> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    verify_wacz_from(file, path)
+    verify_wacz_from(file, path, tsa_ca)
 }
 
 /// [`verify_wacz`] over any seekable bytes; `path` names them in errors.
-pub fn verify_wacz_from<R: Read + Seek>(mut bytes: R, path: &Path) -> Result<WaczCheck> {
+pub fn verify_wacz_from<R: Read + Seek>(
+    mut bytes: R,
+    path: &Path,
+    tsa_ca: &[Certificate],
+) -> Result<WaczCheck> {
     let mut check = WaczCheck {
         ok: false,
         signed: false,
         public_key: None,
         key_fingerprint: None,
         created: None,
+        timestamp: None,
+        timestamp_authority: None,
+        timestamp_trusted: false,
         files: 0,
         records: 0,
         index_lines: 0,
@@ -181,6 +197,7 @@ pub fn verify_wacz_from<R: Read + Seek>(mut bytes: R, path: &Path) -> Result<Wac
                     Ok(()) => check.signed = true,
                     Err(why) => check.problems.push(format!("signature: {why}")),
                 }
+                check_timestamp(&d.signed_data, tsa_ca, &mut check);
             }
         }
     }
@@ -254,6 +271,48 @@ pub fn verify_wacz_from<R: Read + Seek>(mut bytes: R, path: &Path) -> Result<Wac
         check_index(f, &records, &mut check);
     }
     Ok(finish(check))
+}
+
+/// A timestamp, when there is one, must be a valid token over the
+/// signature string; with `tsa_ca` given, one is required and its TSA must
+/// chain to that CA. A stamp earlier than the export's own `created` (beyond
+/// clock skew) means the signature was not what was stamped.
+fn check_timestamp(signed: &SignedData, tsa_ca: &[Certificate], check: &mut WaczCheck) {
+    let Some(b64) = &signed.time_signature else {
+        if !tsa_ca.is_empty() {
+            check
+                .problems
+                .push("timestamp: none, though a TSA's CA was given".into());
+        }
+        return;
+    };
+    let reply = match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+        Ok(r) => r,
+        Err(e) => {
+            check.problems.push(format!("timestamp: not base64 ({e})"));
+            return;
+        }
+    };
+    match timestamp::check_reply(&reply, signed.signature.as_bytes(), None, tsa_ca) {
+        Err(why) => check.problems.push(format!("timestamp: {why}")),
+        Ok(stamp) => {
+            let skew = chrono::Duration::minutes(5);
+            if let (Some(at), Some(made)) = (
+                crate::time::parse(&stamp.time),
+                crate::time::parse(&signed.created),
+            ) {
+                if at + skew < made {
+                    check.problems.push(format!(
+                        "timestamp: {} is before the export was made ({})",
+                        stamp.time, signed.created
+                    ));
+                }
+            }
+            check.timestamp = Some(stamp.time);
+            check.timestamp_authority = Some(clean(&stamp.tsa));
+            check.timestamp_trusted = stamp.trusted;
+        }
+    }
 }
 
 fn finish(mut check: WaczCheck) -> WaczCheck {

@@ -12,13 +12,18 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::json;
 
+use base64::Engine;
+
 use super::cdxj;
 use super::sign::Signer;
+use super::timestamp;
 use super::warc::{self, Record, RecordKind, WarcWriter};
 use super::{DataPackage, DigestFile, Resource, SignedData, WACZ_VERSION};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::versions::{self, Capture, CaptureOutcome};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// What an export wrote.
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
@@ -38,6 +43,8 @@ pub struct WaczReport {
     pub hash: String,
     /// Base64 SPKI of the key that signed it.
     pub public_key: String,
+    /// The trusted time of the signature (RFC 3339), when a TSA stamped it.
+    pub timestamped: Option<String>,
 }
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -114,13 +121,16 @@ fn revisit(
 }
 
 /// Writes the WACZ of `source_ids` (in that order) to `path`, replacing it,
-/// signed by `signer`. The file appears only when complete: it is written
-/// beside `path` and renamed.
+/// signed by `signer` and, when `tsa` names a time stamping authority,
+/// timestamped by it (no file is written if it fails: a reporter who
+/// configured one expects every export to carry its time). The file
+/// appears only when complete: it is written beside `path` and renamed.
 pub async fn write_wacz(
     db: &Db,
     source_ids: &[i64],
     title: &str,
     signer: &Signer,
+    tsa: Option<&str>,
     path: &Path,
 ) -> Result<WaczReport> {
     if source_ids.is_empty() {
@@ -424,15 +434,30 @@ pub async fn write_wacz(
     };
     let package_bytes = serde_json::to_vec_pretty(&package).expect("datapackage serialises");
     let hash = warc::sha256_label(&package_bytes);
+    let signature = signer.sign(hash.as_bytes());
+    let mut timestamped = None;
+    let (time_signature, timestamp_cert) = match tsa {
+        Some(url) => {
+            let reply = timestamp::obtain(url, signature.as_bytes()).await?;
+            let stamp = timestamp::check_reply(&reply, signature.as_bytes(), None, &[])
+                .map_err(Error::Timestamp)?;
+            timestamped = Some(stamp.time);
+            let certs = timestamp::token_certificates_pem(&reply).map_err(Error::Timestamp)?;
+            (Some(B64.encode(&reply)), Some(certs))
+        }
+        None => (None, None),
+    };
     let digest = DigestFile {
         path: "datapackage.json".into(),
         hash: hash.clone(),
         signed_data: SignedData {
             hash: hash.clone(),
-            signature: signer.sign(hash.as_bytes()),
+            signature,
             public_key: signer.public_key(),
             created: created.clone(),
             software: software(),
+            time_signature,
+            timestamp_cert,
         },
     };
     let digest_bytes = serde_json::to_vec_pretty(&digest).expect("digest serialises");
@@ -480,5 +505,6 @@ pub async fn write_wacz(
         raw_bytes,
         hash,
         public_key: signer.public_key(),
+        timestamped,
     })
 }

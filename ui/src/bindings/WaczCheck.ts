@@ -11,7 +11,19 @@ signed: boolean, publicKey: string | null,
 /**
  * A short form of the public key, to compare with the one published.
  */
-keyFingerprint: string | null, created: string | null, files: number, records: number, indexLines: number, 
+keyFingerprint: string | null, created: string | null, 
+/**
+ * The trusted time of the signature, from a valid RFC 3161 token.
+ */
+timestamp: string | null, 
+/**
+ * Who stamped it (the TSA certificate's subject).
+ */
+timestampAuthority: string | null, 
+/**
+ * The TSA's certificate chains to a CA the checker named.
+ */
+timestampTrusted: boolean, files: number, records: number, indexLines: number, 
 /**
  * Each failure, naming the file or record and what is wrong.
  */

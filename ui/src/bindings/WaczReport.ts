@@ -23,4 +23,8 @@ hash: string,
 /**
  * Base64 SPKI of the key that signed it.
  */
-publicKey: string, };
+publicKey: string, 
+/**
+ * The trusted time of the signature (RFC 3339), when a TSA stamped it.
+ */
+timestamped: string | null, };
