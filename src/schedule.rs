@@ -663,15 +663,17 @@ pub async fn heartbeat(
     now: DateTime<Utc>,
     requests: i64,
     next_due: Option<DateTime<Utc>>,
+    paused: bool,
 ) -> Result<()> {
     let done = sqlx::query(
-        "UPDATE scheduler_lock SET heartbeat_at = ?1, requests = ?2, next_due_at = ?3 \
-         WHERE id = 1 AND holder = ?4",
+        "UPDATE scheduler_lock SET heartbeat_at = ?1, requests = ?2, next_due_at = ?3, \
+         paused = ?5 WHERE id = 1 AND holder = ?4",
     )
     .bind(time::format(now))
     .bind(requests)
     .bind(next_due.map(time::format))
     .bind(&holder.id)
+    .bind(paused)
     .execute(conn)
     .await?;
     if done.rows_affected() == 0 {

@@ -2,13 +2,18 @@
 //! backup or a move keeps them) as name → text; each setting has its typed
 //! accessor here, so a name is spelled once.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 
 use crate::error::{Error, Result};
 
 /// The RFC 3161 time stamping authority's URL: when set, every WACZ export
 /// carries its timestamp.
 const TSA_URL: &str = "tsa_url";
+
+/// The reporter paused watching: whichever process runs the scheduler
+/// makes no request until it is resumed (kept across restarts: a pause is
+/// a decision, not a session's state).
+const WATCH_PAUSED: &str = "watch_paused";
 
 async fn get(conn: &mut SqliteConnection, name: &str) -> Result<Option<String>> {
     Ok(
@@ -19,7 +24,7 @@ async fn get(conn: &mut SqliteConnection, name: &str) -> Result<Option<String>> 
     )
 }
 
-async fn set(pool: &SqlitePool, name: &str, value: Option<&str>) -> Result<()> {
+async fn set(conn: &mut SqliteConnection, name: &str, value: Option<&str>) -> Result<()> {
     match value {
         Some(v) => {
             sqlx::query(
@@ -28,13 +33,13 @@ async fn set(pool: &SqlitePool, name: &str, value: Option<&str>) -> Result<()> {
             )
             .bind(name)
             .bind(v)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?
         }
         None => {
             sqlx::query("DELETE FROM library_settings WHERE name = ?")
                 .bind(name)
-                .execute(pool)
+                .execute(&mut *conn)
                 .await?
         }
     };
@@ -48,7 +53,7 @@ pub async fn tsa_url(conn: &mut SqliteConnection) -> Result<Option<String>> {
 
 /// Sets (or, with `None`, clears) the time stamping authority. Only an
 /// absolute http(s) URL is kept: RFC 3161's HTTP transport.
-pub async fn set_tsa_url(pool: &SqlitePool, url: Option<&str>) -> Result<()> {
+pub async fn set_tsa_url(conn: &mut SqliteConnection, url: Option<&str>) -> Result<()> {
     let url = match url.map(str::trim) {
         None | Some("") => None,
         Some(u) => {
@@ -62,5 +67,15 @@ pub async fn set_tsa_url(pool: &SqlitePool, url: Option<&str>) -> Result<()> {
             Some(parsed.to_string())
         }
     };
-    set(pool, TSA_URL, url.as_deref()).await
+    set(conn, TSA_URL, url.as_deref()).await
+}
+
+/// Whether watching is paused.
+pub async fn watch_paused(conn: &mut SqliteConnection) -> Result<bool> {
+    Ok(get(conn, WATCH_PAUSED).await?.as_deref() == Some("on"))
+}
+
+/// Pauses or resumes watching.
+pub async fn set_watch_paused(conn: &mut SqliteConnection, paused: bool) -> Result<()> {
+    set(conn, WATCH_PAUSED, paused.then_some("on")).await
 }

@@ -372,6 +372,54 @@ async fn only_one_scheduler_runs_per_library_and_a_stale_one_is_taken_over() {
     assert!(nb.scheduler_state().await.unwrap().is_none());
 }
 
+#[tokio::test]
+async fn a_paused_library_makes_no_request_until_the_reporter_resumes() {
+    let server = TestServer::start().await;
+    let w = &beat::wires()[0];
+    serve_revisions(&server, w, Arc::new(AtomicU32::new(0)));
+    let (dir, nb) = notebook().await;
+    let clip = nb.clip_url(&server.url(w.path)).await.unwrap();
+    nb.set_watched(&[clip.source_id], true).await.unwrap();
+    nb.set_watching_paused(true).await.unwrap();
+    // Another process (the CLI, the app) sees the pause: it is in the library.
+    let other = Notebook::open(dir.path().join("library.db"), Settings::default())
+        .await
+        .unwrap();
+    assert!(other.watching_paused().await.unwrap());
+
+    let start = Utc::now();
+    let clock = SimClock::new(start);
+    let mut s = nb
+        .start_scheduler(
+            Arc::new(clock.clone()),
+            SchedulerSettings {
+                max_idle: Duration::minutes(30),
+                record: true,
+                ..SchedulerSettings::default()
+            },
+        )
+        .await
+        .unwrap();
+    s.run_until(Some(start + Duration::hours(6))).await.unwrap();
+    assert_eq!(s.report.requests, 0, "{:?}", s.log);
+    assert!(other.scheduler_state().await.unwrap().unwrap().paused);
+
+    other.set_watching_paused(false).await.unwrap();
+    s.run_until(Some(start + Duration::hours(12)))
+        .await
+        .unwrap();
+    let checks = story_checks(&s.log);
+    // Six hours after first seen the story is on the hourly step.
+    assert!(checks.len() >= 5, "hourly checks resumed: {}", checks.len());
+    assert!(
+        checks[0].at - (start + Duration::hours(6)) <= Duration::minutes(30),
+        "resumed within one idle period: {}",
+        checks[0].at
+    );
+    assert!(!other.scheduler_state().await.unwrap().unwrap().paused);
+    s.stop().await.unwrap();
+}
+
 fn clock_now(c: &SimClock) -> DateTime<Utc> {
     use redline::schedule::Clock;
     c.now()

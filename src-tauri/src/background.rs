@@ -1,11 +1,13 @@
 //! Work the app does on its own: forwarding the notebook's changes to the UI
 //! (and a desktop notification when a watched story changed), noticing
-//! writes by other processes, and running the watch loop.
+//! writes by other processes, and running the watch scheduler.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use redline::notebook::{ChangeKind, ChangeOrigin, LibraryChange};
-use redline::Notebook;
+use redline::notebook::{ChangeKind, ChangeOrigin, LibraryChange, SchedulerSettings};
+use redline::schedule::SystemClock;
+use redline::{Error, Notebook};
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
@@ -14,8 +16,9 @@ use tokio::sync::broadcast::error::RecvError;
 /// `PRAGMA data_version` is one cheap read, so this can be frequent.
 pub const EXTERNAL_POLL: Duration = Duration::from_millis(700);
 
-/// How often the app looks for watched sources that are due.
-pub const WATCH_TICK: Duration = Duration::from_secs(60);
+/// How long the app waits before asking again for the scheduler lock that
+/// another process (`redline watch run`) holds, or after the scheduler stopped.
+pub const SCHEDULER_RETRY: Duration = Duration::from_secs(60);
 
 pub const LIBRARY_CHANGED: &str = "library-changed";
 pub const SOURCE_CHANGED: &str = "source-changed";
@@ -24,7 +27,7 @@ pub const SOURCE_CHANGED: &str = "source-changed";
 pub fn start<R: Runtime>(app: AppHandle<R>, notebook: Notebook) {
     tauri::async_runtime::spawn(forward_changes(app, notebook.clone()));
     tauri::async_runtime::spawn(poll_external(notebook.clone()));
-    tauri::async_runtime::spawn(watch_sources(notebook));
+    tauri::async_runtime::spawn(run_scheduler(notebook));
 }
 
 /// Every announced change becomes one `library-changed` event; a new version
@@ -65,15 +68,24 @@ pub async fn poll_external(notebook: Notebook) {
     notebook.watch_external(EXTERNAL_POLL).await;
 }
 
-/// One watch turn per tick: the notebook re-checks what is due and announces
-/// each result.
-async fn watch_sources(notebook: Notebook) {
-    let mut tick = tokio::time::interval(WATCH_TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// Runs the library's one watch scheduler (the same use case as `redline
+/// watch run`). When another process holds it, the app leaves it there and
+/// asks again later: it takes over if that process stops or dies.
+async fn run_scheduler(notebook: Notebook) {
     loop {
-        tick.tick().await;
-        if let Err(e) = notebook.check_due().await {
-            tracing::warn!("cannot list watched sources: {e}");
+        match notebook
+            .start_scheduler(Arc::new(SystemClock), SchedulerSettings::default())
+            .await
+        {
+            Ok(mut scheduler) => {
+                if let Err(e) = scheduler.run_until(None).await {
+                    tracing::warn!("the watch scheduler stopped: {e}");
+                }
+                let _ = scheduler.stop().await;
+            }
+            Err(Error::Busy(who)) => tracing::info!("{who}"),
+            Err(e) => tracing::warn!("cannot start the watch scheduler: {e}"),
         }
+        tokio::time::sleep(SCHEDULER_RETRY).await;
     }
 }

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod error;
 pub mod state;
+pub mod tray;
 
 use tauri::{DragDropEvent, Manager, WebviewEvent, WindowEvent};
 
@@ -69,6 +70,9 @@ pub fn run() {
             }
         })
         .setup(move |app| {
+            if let Err(e) = tray::install(app.handle(), notebook.clone()) {
+                tracing::warn!("no tray icon: {e}");
+            }
             background::start(app.handle().clone(), notebook);
             Ok(())
         })

@@ -1,5 +1,5 @@
-//! `redline watch run|status|schedule`: the watch scheduler, headless, and
-//! each story's decaying schedule.
+//! `redline watch run|status|pause|resume|schedule`: the watch scheduler,
+//! headless, and each story's decaying schedule.
 
 use std::sync::Arc;
 
@@ -26,6 +26,11 @@ pub enum WatchCommand {
     },
     /// Who runs the scheduler of this library, and what it has done.
     Status,
+    /// Pause watching: the scheduler, in whichever process, makes no request
+    /// (within 30 s; kept across restarts).
+    Pause,
+    /// Resume watching.
+    Resume,
     /// Show a story's schedule, or pin it, stop it, or return it to the decay.
     Schedule {
         source: i64,
@@ -88,10 +93,23 @@ pub async fn run(command: WatchCommand, nb: &Notebook, json: bool) -> Result<(),
             );
             Ok(())
         }
+        WatchCommand::Pause | WatchCommand::Resume => {
+            let paused = matches!(command, WatchCommand::Pause);
+            nb.set_watching_paused(paused).await?;
+            if json {
+                return print_json(&serde_json::json!({ "paused": paused }));
+            }
+            println!("Watching {}.", if paused { "paused" } else { "resumed" });
+            Ok(())
+        }
         WatchCommand::Status => {
             let state = nb.scheduler_state().await?;
+            let paused = nb.watching_paused().await?;
             if json {
-                return print_json(&state);
+                return print_json(&serde_json::json!({ "scheduler": state, "paused": paused }));
+            }
+            if paused {
+                println!("Watching is paused (redline watch resume).");
             }
             match state {
                 None => println!("No watch scheduler runs on this library."),

@@ -175,13 +175,15 @@ impl Notebook {
 
     /// The RFC 3161 time stamping authority exports use, if one is set.
     pub async fn timestamp_authority(&self) -> Result<Option<String>> {
-        let mut conn = self.db.pool().acquire().await?;
-        settings::tsa_url(&mut conn).await
+        self.read(async |c| settings::tsa_url(c).await).await
     }
 
     /// Sets or (with `None`) clears the time stamping authority.
     pub async fn set_timestamp_authority(&self, url: Option<&str>) -> Result<()> {
-        settings::set_tsa_url(self.db.pool(), url).await
+        self.write(super::ChangeKind::Library, async |c| {
+            settings::set_tsa_url(c, url).await
+        })
+        .await
     }
 
     /// Checks a WACZ (needs no library): signature, timestamp, hashes,

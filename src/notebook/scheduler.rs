@@ -111,6 +111,8 @@ pub struct Scheduler {
     budget: VecDeque<DateTime<Utc>>,
     robots: HashMap<String, (Robots, DateTime<Utc>)>,
     last_beat: DateTime<Utc>,
+    /// Watching is paused (as last read from the library).
+    paused: bool,
     pub report: SchedulerReport,
     pub log: Vec<RequestLog>,
 }
@@ -170,9 +172,25 @@ impl Notebook {
             budget: VecDeque::new(),
             robots: HashMap::new(),
             last_beat: now,
+            paused: false,
             report: SchedulerReport::default(),
             log: Vec::new(),
         })
+    }
+
+    /// Whether the reporter paused watching (for every process).
+    pub async fn watching_paused(&self) -> Result<bool> {
+        self.read(async |c| crate::settings::watch_paused(c).await)
+            .await
+    }
+
+    /// Pauses or resumes watching: the scheduler, whichever process runs
+    /// it, makes no request while paused. Kept across restarts.
+    pub async fn set_watching_paused(&self, paused: bool) -> Result<()> {
+        self.write_as(ChangeOrigin::Watch, super::ChangeKind::Library, async |c| {
+            crate::settings::set_watch_paused(c, paused).await
+        })
+        .await
     }
 
     /// Who runs the scheduler of this library, if anyone (judged by the wall clock).
@@ -221,11 +239,29 @@ impl Notebook {
 impl Scheduler {
     /// Runs until `until` (clock time; None: until the future is dropped or
     /// another process takes the lock).
+    ///
+    /// While the reporter has watching paused ([`Notebook::set_watching_paused`],
+    /// from any process) it makes no request and looks again every
+    /// `max_idle`, so a pause or a resume takes effect within that time.
     pub async fn run_until(&mut self, until: Option<DateTime<Utc>>) -> Result<()> {
         loop {
             let now = self.clock.now();
             if until.is_some_and(|u| now >= u) {
                 return Ok(());
+            }
+            let paused = self.nb.watching_paused().await?;
+            if paused != self.paused {
+                self.paused = paused;
+                self.beat(now, true).await?;
+            }
+            if paused {
+                let mut wake = now + self.settings.max_idle;
+                if let Some(u) = until {
+                    wake = wake.min(u);
+                }
+                self.beat(now, false).await?;
+                self.clock.sleep_until(wake).await;
+                continue;
             }
             self.beat(now, false).await?;
             let made = self.turn().await?;
@@ -261,7 +297,7 @@ impl Scheduler {
         let requests = i64::try_from(self.report.requests).unwrap_or(i64::MAX);
         let next = self.next_due().await?;
         let mut tx = self.nb.db.write().await?;
-        schedule::heartbeat(&mut tx, &holder, now, requests, next).await?;
+        schedule::heartbeat(&mut tx, &holder, now, requests, next, self.paused).await?;
         tx.commit().await?;
         Ok(())
     }
