@@ -193,6 +193,17 @@ async fn a_rendered_page_enters_the_version_chain_as_a_browser_capture() {
     assert_eq!(p.browser_version, "131.0.6778.85");
     assert_eq!(p.extension_version, "0.1.0");
     assert_eq!(p.rendered_at, "2026-11-30T14:05:09.120Z");
+
+    // The evidence bundle says which captures the browser sent, and by whom.
+    let bundle = lib.dir.path().join("bundle.zip");
+    let manifest = nb.export_bundle(source, &bundle).await.unwrap();
+    let sent = &manifest.captures[2];
+    assert_eq!(sent.method, "browser");
+    assert_eq!(sent.raw_sha256, last.raw_sha256);
+    assert_eq!(
+        sent.browser.as_ref().unwrap().browser_version,
+        "131.0.6778.85"
+    );
 }
 
 #[tokio::test]

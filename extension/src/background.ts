@@ -10,6 +10,8 @@ interface Page {
   url: string;
   title: string;
   selection: string;
+  /** Main-thread time the serialisation took in the page (Performance API), ms. */
+  costMs: number;
 }
 
 /**
@@ -38,13 +40,14 @@ async function serialise(quietMs: number): Promise<Page> {
       observer.observe(document, { subtree: true, childList: true, characterData: true });
     });
   }
-  return {
-    dom: document.documentElement.outerHTML,
-    url: location.href,
-    title: document.title,
-    selection: getSelection()?.toString() ?? "",
-  };
+  const start = performance.now();
+  const dom = document.documentElement.outerHTML;
+  const selection = getSelection()?.toString() ?? "";
+  return { dom, url: location.href, title: document.title, selection, costMs: performance.now() - start };
 }
+
+/** What the last serialisation cost the page (BENCHMARKS.md reads it). */
+let lastCostMs: number | null = null;
 
 /** Which browser this is, as the capture's provenance records it. */
 async function browserInfo(): Promise<{ name: string; version: string }> {
@@ -119,6 +122,7 @@ async function clip(tabId: number, options: { visit?: boolean } = {}): Promise<B
   if (!page || !isWebPage(page.url)) {
     return { type: "error", code: "not_a_web_page", message: "Only http and https pages can be clipped." };
   }
+  lastCostMs = page.costMs;
   const info = await browserInfo();
   const selection = options.visit ? "" : page.selection.trim();
   const reply = await ask({
@@ -159,6 +163,7 @@ export const actions = {
   addToProject: (sourceId: number, projectId: number) => ask({ type: "add_to_project", sourceId, projectId }),
   tag: (sourceId: number, tag: string) => ask({ type: "tag", sourceId, tag }),
   setAutoCapture,
+  lastCost: async () => lastCostMs,
 };
 export type Actions = typeof actions;
 /** A message from the popup: an action's name and its arguments. */
@@ -171,8 +176,9 @@ export interface ActionMessage {
 (globalThis as { redline?: Actions }).redline = actions;
 
 api.runtime.onMessage.addListener((message: ActionMessage, sender, respond) => {
-  // Only our own pages (the popup) may ask; content scripts of pages never can.
-  if (sender.id !== api.runtime.id || sender.tab) return false;
+  // Only our own pages (the popup, or popup.html opened in a tab) may ask;
+  // a page's content never can (we register no content scripts anyway).
+  if (sender.id !== api.runtime.id || !sender.url?.startsWith(api.runtime.getURL(""))) return false;
   const run = actions[message.action] as (...args: unknown[]) => Promise<unknown>;
   if (!run) return false;
   run(...message.args).then(respond, (e: unknown) =>

@@ -26,6 +26,21 @@ pub enum BrowserCommand {
         #[arg(long, value_enum, default_value = "all")]
         browser: Which,
     },
+    /// Print one browser's host manifest (packagers install it system-wide).
+    Manifest {
+        #[arg(long, value_enum)]
+        browser: One,
+        /// The host program's absolute path where it will be installed.
+        #[arg(long)]
+        host: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum One {
+    Chromium,
+    Chrome,
+    Firefox,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -57,6 +72,15 @@ struct Done {
 }
 
 pub fn run(command: BrowserCommand, json: bool) -> Result<(), Error> {
+    if let BrowserCommand::Manifest { browser, host } = &command {
+        let b = match browser {
+            One::Chromium => Browser::Chromium,
+            One::Chrome => Browser::Chrome,
+            One::Firefox => Browser::Firefox,
+        };
+        println!("{}", b.manifest(host)?);
+        return Ok(());
+    }
     let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
         Error::Invalid("HOME is not set: cannot find the browsers' folders".into())
     })?;
@@ -110,6 +134,7 @@ pub fn run(command: BrowserCommand, json: bool) -> Result<(), Error> {
                 });
             }
         }
+        BrowserCommand::Manifest { .. } => unreachable!("printed above"),
     }
     if json {
         return print_json(&done);
