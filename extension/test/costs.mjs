@@ -30,7 +30,7 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 /** A long news page: ~2 MB of article, captions, comments and page furniture. */
 function page(revision) {
   const paras = [];
-  for (let i = 0; paras.join("").length < 1_400_000; i++) {
+  for (let i = 0; paras.join("").length < 1_800_000; i++) {
     paras.push(
       `<p>Paragraph ${i}: the council's finance committee heard on Thursday that the port authority had ` +
         `left €${(i * 37) % 900}k in berthing fees unbilled in quarter ${i % 4 + 1}, according to the audit ` +
@@ -137,6 +137,18 @@ async function visitCost() {
     await tab.goto(url);
     const tabId = await ext(async ([u]) => (await chrome.tabs.query({ url: u }))[0].id, url);
     const first = await ext(([id]) => globalThis.redline.clip(id), tabId);
+    const afterLoad = () =>
+      tab.evaluate(() => {
+        const loaded = performance.getEntriesByType("navigation")[0].loadEventEnd;
+        return Math.max(0, ...globalThis.longTasks.filter(([at]) => at >= loaded).map(([, d]) => d));
+      });
+    // Control: the same visits while the source is not watched (no capture).
+    const control = [];
+    for (let i = 0; i < runs; i++) {
+      await tab.goto(url);
+      await new Promise((ok) => setTimeout(ok, 1500));
+      control.push(await afterLoad());
+    }
     await redline(["watch", String(first.sourceId)]);
     const costs = [];
     const longest = [];
@@ -144,7 +156,7 @@ async function visitCost() {
       revision = i + 2;
       const before = (await redline(["versions", String(first.sourceId), "--captures"])).captures.length;
       await tab.goto(url);
-      const deadline = Date.now() + 20000;
+      const deadline = Date.now() + 60000;
       let after = before;
       while (after === before && Date.now() < deadline) {
         await new Promise((ok) => setTimeout(ok, 100));
@@ -153,17 +165,13 @@ async function visitCost() {
       if (after === before) throw new Error("no capture on visit");
       costs.push(await ext(() => globalThis.redline.lastCost()));
       // Only after the load event: parsing a 2 MB page is the page's own cost.
-      longest.push(
-        await tab.evaluate(() => {
-          const loaded = performance.getEntriesByType("navigation")[0].loadEventEnd;
-          return Math.max(0, ...globalThis.longTasks.filter(([at]) => at >= loaded).map(([, d]) => d));
-        }),
-      );
+      longest.push(await afterLoad());
     }
     const bytes = await tab.evaluate(() => document.documentElement.outerHTML.length);
     console.log(`capture on visit, ${(bytes / 1e6).toFixed(2)} MB DOM in Chromium (median of ${runs}):`);
     console.log(`  serialisation on the main thread ${ms(median(costs))} (max ${ms(Math.max(...costs))});`);
     console.log(`  longest task ≥ 50 ms after load (the capture's window) ${ms(median(longest))} (max ${ms(Math.max(...longest))})`);
+    console.log(`  the same without capture (not watched): ${ms(median(control))} (max ${ms(Math.max(...control))})`);
   } finally {
     await context.close();
     site.close();
