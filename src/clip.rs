@@ -20,7 +20,9 @@ use crate::fetch::{FetchLimits, Fetched, Fetcher, Validators};
 use crate::normalize;
 use crate::quotes;
 use crate::time;
-use crate::versions::{self, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version};
+use crate::versions::{
+    self, BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version,
+};
 use crate::watch;
 
 /// Most tags a page may have. A long article with its page furniture has a
@@ -44,6 +46,15 @@ pub enum ClipInput {
         format: TextFormat,
         url: Option<String>,
         method: CaptureMethod,
+    },
+    /// A page as the reporter's browser rendered it: the DOM serialised after
+    /// its scripts ran, sent by the browser extension. Hostile input like any
+    /// page, read by the same extraction; filed under the tab's URL, which is
+    /// where the browser really loaded it from.
+    Rendered {
+        dom: Vec<u8>,
+        url: String,
+        provenance: BrowserProvenance,
     },
 }
 
@@ -196,6 +207,8 @@ struct Captured {
     keys: Vec<String>,
     /// See [`ClipOutcome::suggested_url`].
     suggested_url: Option<String>,
+    /// Who sent a browser capture (stored with the capture, same transaction).
+    browser: Option<BrowserProvenance>,
 }
 
 impl Clipper {
@@ -265,6 +278,17 @@ impl Clipper {
                 }
                 from_content(content, format, url.as_deref(), method)?
             }
+            ClipInput::Rendered {
+                dom,
+                url,
+                provenance,
+            } => {
+                let max = self.fetcher.limits.max_bytes;
+                if dom.len() as u64 > max {
+                    return Err(too_large("the page", max));
+                }
+                from_rendered(dom, &url, provenance)?
+            }
         };
         self.store(captured).await
     }
@@ -276,6 +300,7 @@ impl Clipper {
             url,
             keys,
             suggested_url,
+            browser,
         } = captured;
         let now = time::now();
         let mut tx = self.db.write().await?;
@@ -315,6 +340,9 @@ impl Clipper {
             &now,
         )
         .await?;
+        if let Some(p) = &browser {
+            versions::insert_browser_provenance(&mut tx, capture.id, p).await?;
+        }
         tx.commit().await?;
         Ok(ClipOutcome {
             source_id,
@@ -603,6 +631,7 @@ fn from_fetch(fetched: &Fetched) -> Result<Captured> {
         url,
         keys,
         suggested_url: None,
+        browser: None,
     })
 }
 
@@ -663,6 +692,55 @@ fn from_content(
         url,
         keys,
         suggested_url,
+        browser: None,
+    })
+}
+
+/// The type a browser capture is stored and read with: the extension sends
+/// the DOM as JSON text, so the bytes are UTF-8 whatever `<meta charset>` the
+/// page still carries (a windows-1251 page's meta must not re-decode them).
+pub const RENDERED_CONTENT_TYPE: &str = "text/html; charset=utf-8";
+
+fn from_rendered(dom: Vec<u8>, url: &str, provenance: BrowserProvenance) -> Result<Captured> {
+    let url = address::parse_clip_url(url)?.to_string();
+    let derived = derive(
+        &dom,
+        TextFormat::Html,
+        Some(RENDERED_CONTENT_TYPE),
+        Some(&url),
+    )?;
+    let article = &derived.article;
+    if article.title.trim().is_empty() && article.blocks.is_empty() {
+        return Err(Error::Extract("the page has no text".into()));
+    }
+    // The declared canonical is evidence only, as for a paste: the page
+    // could claim another story's address.
+    let canonical = article
+        .canonical_url
+        .as_deref()
+        .and_then(|u| address::parse_clip_url(u).ok())
+        .map(|u| u.to_string());
+    let record = CaptureRecord {
+        method: Some(CaptureMethod::Browser),
+        requested_url: None,
+        final_url: Some(url.clone()),
+        canonical_url: canonical.clone(),
+        http_status: None,
+        etag: None,
+        last_modified: None,
+        content_type: Some(RENDERED_CONTENT_TYPE.to_string()),
+        charset: Some(derived.encoding.to_string()),
+        raw: Some(dom),
+    };
+    let key = keys_of(&url);
+    let suggested_url = canonical.filter(|c| keys_of(c) != key);
+    Ok(Captured {
+        derived,
+        record,
+        url: Some(url),
+        keys: vec![key],
+        suggested_url,
+        browser: Some(provenance),
     })
 }
 

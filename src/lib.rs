@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod article;
+pub mod browser;
 pub mod charset;
 pub mod citations;
 pub mod clip;

@@ -121,10 +121,11 @@ pub async fn reextract_version(
     let Some(raw) = versions::capture_raw(conn, capture.id).await? else {
         return Ok(report);
     };
-    // Read as the clip read it: a fetch by its served type, a file or a
+    // Read as the clip read it: a fetch by its served type (a browser
+    // capture is UTF-8 by construction, and says so there), a file or a
     // paste by its format alone.
     let content_type = capture.content_type.as_deref();
-    let served = if capture.method == "fetch" {
+    let served = if capture.method == "fetch" || capture.method == "browser" {
         content_type
     } else {
         None

@@ -477,6 +477,56 @@ async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Cap
         .ok_or_else(|| Error::not_found("capture", capture_id))
 }
 
+/// Who sent a browser capture: the browser and the extension, as they
+/// reported themselves, the tab title and the browser's own capture time.
+/// Evidence beside the capture row; nothing is filed by it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BrowserProvenance {
+    pub browser: String,
+    pub browser_version: String,
+    pub extension_version: String,
+    pub tab_title: String,
+    /// RFC 3339, by the browser's clock.
+    pub rendered_at: String,
+}
+
+/// Records who sent capture `capture_id` (in the transaction that stored it).
+pub async fn insert_browser_provenance(
+    conn: &mut SqliteConnection,
+    capture_id: i64,
+    p: &BrowserProvenance,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO browser_captures (capture_id, browser, browser_version, \
+            extension_version, tab_title, rendered_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(capture_id)
+    .bind(&p.browser)
+    .bind(&p.browser_version)
+    .bind(&p.extension_version)
+    .bind(&p.tab_title)
+    .bind(&p.rendered_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Who sent a capture, if the browser extension did.
+pub async fn browser_provenance(
+    conn: &mut SqliteConnection,
+    capture_id: i64,
+) -> Result<Option<BrowserProvenance>> {
+    Ok(sqlx::query_as(
+        "SELECT browser, browser_version, extension_version, tab_title, rendered_at \
+         FROM browser_captures WHERE capture_id = ?",
+    )
+    .bind(capture_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// Every capture attempt of a source, oldest first: the source's timeline.
 pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<Capture>> {
     let sql = format!(

@@ -10,6 +10,7 @@ use redline::notebook::{Notebook, Settings};
 use redline::{Db, Error};
 
 mod backup;
+mod browser;
 mod cite;
 mod clip;
 mod diff;
@@ -97,6 +98,9 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Replace the library with a backup (the old file is kept beside it).
     Restore(backup::RestoreArgs),
+    /// Set up the browser extension's host for this user (install | uninstall).
+    #[command(subcommand)]
+    Browser(browser::BrowserCommand),
 }
 
 /// Fetch limits any fetching command accepts.
@@ -221,6 +225,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let json = cli.json;
     match cli.command {
         Command::Extract(args) => extract::run(args, json).await,
+        Command::Browser(c) => browser::run(c, json),
         Command::VerifyBundle(args) => export::verify(args, json).await,
         Command::Verify(args) => export::verify_any(args, json).await,
         Command::Restore(args) => {
@@ -276,7 +281,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Extract(_)
                 | Command::VerifyBundle(_)
                 | Command::Verify(_)
-                | Command::Restore(_) => {
+                | Command::Restore(_)
+                | Command::Browser(_) => {
                     unreachable!("handled above")
                 }
             };

@@ -57,6 +57,11 @@ pub struct ManifestCapture {
     pub version_seq: Option<i64>,
     /// SHA-256 of that version's normalised title and text.
     pub version_text_sha256: Option<String>,
+    /// Who sent a browser capture (method `browser`): browser, extension,
+    /// tab title and the browser's capture time. Absent for other methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub browser: Option<versions::BrowserProvenance>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -135,6 +140,11 @@ pub async fn write_bundle(db: &Db, source_id: i64, path: &Path) -> Result<Manife
             name
         });
         let version = c.version_id.and_then(|id| by_id.get(&id));
+        let browser = if c.method == versions::CaptureMethod::Browser.as_str() {
+            versions::browser_provenance(&mut conn, c.id).await?
+        } else {
+            None
+        };
         mcaptures.push(ManifestCapture {
             n,
             captured_at: c.captured_at.clone(),
@@ -153,6 +163,7 @@ pub async fn write_bundle(db: &Db, source_id: i64, path: &Path) -> Result<Manife
             raw_sha256: c.raw_sha256.clone(),
             version_seq: version.map(|v| v.seq),
             version_text_sha256: version.map(|v| v.text_sha256.clone()),
+            browser,
         });
     }
     let mut mversions = Vec::with_capacity(full.len());

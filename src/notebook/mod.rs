@@ -10,11 +10,12 @@
 //! per site, what the watch loop re-checks, which formats export.
 //!
 //! The methods are split by use-case family: [`clip`](self::clip) (clip and
-//! re-check), [`watch`](self::watch) (the background loop), `read` (sources
+//! re-check), `browser` (what the browser extension does), [`watch`](self::watch) (the background loop), `read` (sources
 //! and versions), `compare`, `notes` (notes, highlights, citations),
 //! `organise` (lists, flags, projects, tags), `find` (search and quotes) and
 //! `export` (citations, bundles, notes, backups).
 
+mod browser;
 mod change;
 mod clip;
 mod compare;
@@ -40,6 +41,7 @@ use crate::error::Result;
 use crate::fetch::FetchLimits;
 use crate::watch::HostGate;
 
+pub use browser::{BrowserClip, PageStatus, RenderedPage, SelectionResult};
 pub use change::{ChangeKind, ChangeOrigin, LibraryChange, SourceChanged};
 pub use compare::CompareView;
 pub use export::{ExportFormat, SavedFile};
