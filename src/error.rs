@@ -45,6 +45,9 @@ pub enum Error {
     /// Another process runs the scheduler on this library.
     #[error("{0}")]
     Busy(String),
+    /// Talking to a team library (issue 15).
+    #[error(transparent)]
+    Team(#[from] crate::team::TeamError),
 }
 
 impl Error {
@@ -64,6 +67,7 @@ impl Error {
             Error::Export(_) => "export_failed",
             Error::Feed(_) => "bad_feed",
             Error::Busy(_) => "scheduler_busy",
+            Error::Team(e) => e.code(),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod schedule;
 pub mod script;
 pub mod search;
 pub mod tags;
+pub mod team;
 pub mod time;
 pub mod versions;
 pub mod watch;
