@@ -608,8 +608,10 @@ fn an_edit_wins_over_a_deletion_that_had_not_seen_it_and_deletions_can_be_undone
         "--body",
         "06:10 first call to coastguard.\n06:45 ferry grounded.",
     ]);
-    t.a.sync();
+    // B's edit reaches the server first; A's deletion, made on the text
+    // before it, arrives after and must not remove it.
     t.b.sync();
+    t.a.sync();
     t.sync_all();
     for d in [&t.a, &t.b, &t.c] {
         let notes = d.notes();
@@ -791,6 +793,7 @@ fn a_server_killed_mid_push_loses_nothing() {
     t.a.ok(&["project", "new", "Storm live"]);
     t.a.ok(&["project", "add", "Storm live", &live.to_string()]);
     t.a.ok(&["team", "share", "Storm live"]);
+    let mut interrupted = 0;
     for delay in [20, 60, 150, 400] {
         let mut sync = Command::new(env!("CARGO_BIN_EXE_redline"))
             .arg("--db")
@@ -802,9 +805,12 @@ fn a_server_killed_mid_push_loses_nothing() {
             .unwrap();
         std::thread::sleep(Duration::from_millis(delay));
         let addr = t.serve.take().unwrap().kill();
-        let _ = sync.wait();
+        if !sync.wait().unwrap().success() {
+            interrupted += 1;
+        }
         t.serve = Some(Serve::start(&t.pg, &addr));
     }
+    assert!(interrupted > 0, "no kill landed during a sync");
     t.sync_all();
     assert_eq!(t.b.versions().len(), 1);
     t.assert_agree();

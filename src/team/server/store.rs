@@ -252,16 +252,17 @@ pub(super) async fn push(
     let mut notes: BTreeMap<String, NoteBody> = BTreeMap::new();
     let mut revisions = Vec::new();
     for o in &push.objects {
-        match &o.item {
-            Item::Capture(c) => {
-                if !blob_exists_in(&mut tx, &c.raw_sha256).await? {
-                    return Err(Failure::invalid(format!(
-                        "capture {:?}: its bytes ({}) were not uploaded",
-                        o.key, c.raw_sha256
-                    ))
-                    .into());
-                }
+        if let Item::Capture(c) = &o.item {
+            let uploaded = blob_exists_in(&mut tx, &c.raw_sha256).await?;
+            if !uploaded {
+                return Err(Failure::invalid(format!(
+                    "capture {:?}: its bytes ({}) were not uploaded",
+                    o.key, c.raw_sha256
+                ))
+                .into());
             }
+        }
+        match &o.item {
             Item::Note(n) => {
                 notes.insert(o.key.clone(), n.clone());
                 continue;
