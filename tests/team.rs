@@ -816,3 +816,120 @@ fn a_server_killed_mid_push_loses_nothing() {
     t.assert_agree();
     assert_eq!(t.c.captures().len(), 1);
 }
+
+#[test]
+fn a_token_past_its_rate_is_refused_then_served_again() {
+    let pg = Postgres::start();
+    let owner = ok(redline(
+        Path::new("/nonexistent/unused.db"),
+        &["team", "init", "--database-url", &pg.url(), "Night desk"],
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
+        .args([
+            "serve",
+            "--database-url",
+            &pg.url(),
+            "--listen",
+            "127.0.0.1:0",
+            "--print-port",
+        ])
+        .args(["--rate-burst", "5", "--rate-per-second", "10"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut addr = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut addr)
+        .unwrap();
+    let serve = Serve {
+        child,
+        addr: addr.trim().to_string(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let statuses: Vec<u16> = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let mut out = Vec::new();
+        for _ in 0..8 {
+            let res = http
+                .get(format!("{}/v1/me", serve.url()))
+                .bearer_auth(owner.trim())
+                .send()
+                .await
+                .unwrap();
+            out.push(res.status().as_u16());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let res = http
+            .get(format!("{}/v1/me", serve.url()))
+            .bearer_auth(owner.trim())
+            .send()
+            .await
+            .unwrap();
+        out.push(res.status().as_u16());
+        out
+    });
+    assert_eq!(&statuses[..5], &[200; 5]);
+    assert!(statuses[5..8].iter().all(|s| *s == 429), "{statuses:?}");
+    assert_eq!(statuses[8], 200, "the bucket refills");
+}
+
+/// Incremental sync cost (BENCHMARKS.md): B, in sync, pulls 100 new
+/// versions A clipped into a shared project. Run with
+/// `cargo test --test team bench_ -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_incremental_sync_of_100_versions() {
+    let t = Team::new();
+    t.a.ok(&["project", "new", "Elections"]);
+    t.a.ok(&["team", "share", "Elections"]);
+    let clip_batch = |from: usize| {
+        let mut ids = Vec::new();
+        for i in from..from + 100 {
+            let path = format!("/politics/district-{i}");
+            t.web.set(&path, Response::html(story(
+                &format!("District {i} count: turnout at {}%", 40 + i % 30),
+                "Elena Marsh",
+                &[
+                    &format!("Counting in district {i} finished shortly after midnight, the electoral commission said."),
+                    "\u{201c}The count was orderly,\u{201d} said observer Luis Ortega, who watched from the gallery.",
+                    &format!("Turnout rose {} points from the last election; {} ballots were spoiled.", i % 7, 100 + i),
+                ],
+            )));
+            ids.push(t.a.clip(&t.web.url(&path)).to_string());
+        }
+        t.a.ok(&["project", "add", "Elections", &ids.join(",")]);
+    };
+    clip_batch(0);
+    t.sync_all();
+    clip_batch(100);
+    let started = std::time::Instant::now();
+    let push = t.a.sync();
+    let push_time = started.elapsed();
+    let started = std::time::Instant::now();
+    let pull = t.b.sync();
+    let pull_time = started.elapsed();
+    println!(
+        "push of 100 new versions: {:.0} ms, {} bytes up ({} objects); \
+         pull: {:.0} ms, {} bytes down ({} objects)",
+        push_time.as_secs_f64() * 1000.0,
+        push["bytesUp"],
+        push["pushed"],
+        pull_time.as_secs_f64() * 1000.0,
+        pull["bytesDown"],
+        pull["pulled"],
+    );
+    t.sync_all();
+    t.assert_agree();
+    let started = std::time::Instant::now();
+    let idle = t.b.sync();
+    println!(
+        "sync with nothing new: {:.0} ms, {} bytes down, {} up",
+        started.elapsed().as_secs_f64() * 1000.0,
+        idle["bytesDown"],
+        idle["bytesUp"]
+    );
+}
