@@ -31,8 +31,12 @@ use crate::hash::sha256_hex;
 use crate::notebook::Notebook;
 use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 
-/// Pull-then-push rounds before a sync gives up on a busy library.
+/// Pull-then-push rounds that may meet a library moved by a member (412)
+/// before a sync gives up on it.
 const ROUNDS: usize = 5;
+/// Most objects in one push (the server takes 5,000): a large share goes
+/// up in several pushes, each recorded as it succeeds.
+const PUSH_BATCH: usize = 1000;
 
 /// This library's link to a team library.
 #[derive(Clone, Debug, Serialize)]
@@ -845,6 +849,35 @@ struct Outgoing {
 }
 
 impl Outgoing {
+    /// Keeps the first `n` objects (fewer when the cut would part a note
+    /// revision from its note, which would read as a conflict later).
+    fn truncate(&mut self, n: usize) {
+        if self.objects.len() <= n {
+            return;
+        }
+        let mut n = n;
+        while n > 1 && matches!(self.objects[n - 1].item, Item::NoteRevision(_)) {
+            n -= 1;
+        }
+        self.objects.truncate(n);
+        self.local.truncate(n);
+        let kept: BTreeSet<(&str, &str)> = self
+            .objects
+            .iter()
+            .map(|o| (o.item.kind(), o.key.as_str()))
+            .collect();
+        let captures: BTreeSet<i64> = self
+            .objects
+            .iter()
+            .zip(&self.local)
+            .filter(|(o, _)| matches!(o.item, Item::Capture(_)))
+            .filter_map(|(_, l)| *l)
+            .collect();
+        self.blobs.retain(|(_, id)| captures.contains(id));
+        self.notes
+            .retain(|(key, _)| kept.contains(&("note", key.as_str())));
+    }
+
     fn add(&mut self, key: String, item: Item, local: Option<i64>) {
         self.objects.push(Object {
             key,
@@ -1161,12 +1194,23 @@ async fn record(
 pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
     let (client, link) = client(nb).await?;
     let mut report = SyncReport::default();
-    for _ in 0..ROUNDS {
+    let mut moved = 0;
+    let mut last: Option<Vec<String>> = None;
+    loop {
         let since = pull(nb, &client, &mut report).await?;
         report.version = since;
-        let out = nb.team_read(async |conn| collect(conn).await).await?;
+        let mut out = nb.team_read(async |conn| collect(conn).await).await?;
         if out.objects.is_empty() {
             return Ok(report);
+        }
+        out.truncate(PUSH_BATCH);
+        // A push that was accepted and recorded never comes back the same;
+        // if it does, stop rather than push it for ever.
+        let keys: Vec<String> = out.objects.iter().map(|o| o.key.clone()).collect();
+        if last.as_ref() == Some(&keys) {
+            return Err(
+                TeamError::Server("sync made no progress (the same changes again)".into()).into(),
+            );
         }
         for (sha, capture) in &out.blobs {
             if client.has_blob(link.library_id, sha).await? {
@@ -1187,16 +1231,21 @@ pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
         let (answer, sent) = client.push(link.library_id, since, &push).await?;
         report.bytes_up += sent;
         match answer {
+            // Recorded; the loop pushes what is left, if anything.
             PushAnswer::Done(pushed) => {
                 report.pushed += push.objects.len();
                 report.version = pushed.version;
                 record(nb, &out, &pushed, &mut report).await?;
-                return Ok(report);
+                last = Some(keys);
             }
-            PushAnswer::Moved => continue,
+            PushAnswer::Moved => {
+                moved += 1;
+                if moved >= ROUNDS {
+                    return Err(TeamError::Busy.into());
+                }
+            }
         }
     }
-    Err(TeamError::Busy.into())
 }
 
 /// Where this library stands with its team library.
