@@ -3,4 +3,5 @@
 // crate (the prefix-index migration was silently missing from a test build).
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=migrations-pg");
 }

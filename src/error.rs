@@ -48,6 +48,9 @@ pub enum Error {
     /// Another process runs the scheduler on this library.
     #[error("{0}")]
     Busy(String),
+    /// Talking to a team library (issue 15).
+    #[error(transparent)]
+    Team(#[from] crate::team::TeamError),
 }
 
 impl Error {
@@ -68,6 +71,7 @@ impl Error {
             Error::Feed(_) => "bad_feed",
             Error::Timestamp(_) => "timestamp_failed",
             Error::Busy(_) => "scheduler_busy",
+            Error::Team(e) => e.code(),
         }
     }
 

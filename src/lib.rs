@@ -30,6 +30,7 @@ pub mod script;
 pub mod search;
 pub mod settings;
 pub mod tags;
+pub mod team;
 pub mod time;
 pub mod versions;
 pub mod watch;

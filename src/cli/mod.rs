@@ -25,6 +25,7 @@ mod reextract;
 mod schedule;
 mod search;
 mod tag;
+mod team;
 mod versions;
 
 #[derive(Parser)]
@@ -101,6 +102,11 @@ pub enum Command {
     /// Set up the browser extension's host for this user (install | uninstall).
     #[command(subcommand)]
     Browser(browser::BrowserCommand),
+    /// Team libraries: join, share projects, sync, members.
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// Run the team sync service on PostgreSQL (plain HTTP; put TLS in front).
+    Serve(team::ServeArgs),
 }
 
 /// Fetch limits any fetching command accepts.
@@ -228,6 +234,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Command::Browser(c) => browser::run(c, json),
         Command::VerifyBundle(args) => export::verify(args, json).await,
         Command::Verify(args) => export::verify_any(args, json).await,
+        Command::Serve(args) => team::serve(args).await,
+        Command::Team(team::TeamCommand::Init(args)) => team::init(args, json).await,
         Command::Restore(args) => {
             // Restore must not hold the library open while it swaps the file.
             let path = cli.db.unwrap_or_else(redline::db::default_path);
@@ -278,7 +286,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,
                 Command::Reextract(args) => reextract::run(args, &db, json).await,
+                Command::Team(c) => team::run(c, &db, json).await,
                 Command::Extract(_)
+                | Command::Serve(_)
                 | Command::VerifyBundle(_)
                 | Command::Verify(_)
                 | Command::Restore(_)

@@ -26,6 +26,7 @@ mod notes;
 mod organise;
 mod read;
 mod scheduler;
+mod team;
 mod watch;
 
 use std::future::Future;

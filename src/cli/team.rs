@@ -1,0 +1,214 @@
+//! `redline serve` (the team sync service) and `redline team …` (a
+//! desktop library's link to a team library, and member management).
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use clap::{Args, Subcommand};
+use redline::team::protocol::Role;
+use redline::team::server::{self, RateLimit, ServeConfig};
+use redline::team::sync;
+use redline::{Error, Notebook};
+
+use super::print_json;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// PostgreSQL URL of the team store (postgres://… or postgres:///db?host=/socket/dir).
+    #[arg(long, env = "REDLINE_DATABASE_URL")]
+    pub database_url: String,
+    /// Address to listen on (plain HTTP: keep it on loopback behind a TLS proxy).
+    #[arg(long, default_value = "127.0.0.1:8750")]
+    pub listen: SocketAddr,
+    /// Print the bound address on stdout once listening (with port 0: the port picked).
+    #[arg(long)]
+    pub print_port: bool,
+    /// Requests one token may burst.
+    #[arg(long, default_value_t = RateLimit::default().burst)]
+    pub rate_burst: f64,
+    /// Requests per second one token is refilled with.
+    #[arg(long, default_value_t = RateLimit::default().per_second)]
+    pub rate_per_second: f64,
+}
+
+/// Runs the service until interrupted.
+pub async fn serve(args: ServeArgs) -> Result<(), Error> {
+    let config = ServeConfig {
+        database_url: args.database_url,
+        listen: args.listen,
+        rate: RateLimit {
+            burst: args.rate_burst.max(1.0),
+            per_second: args.rate_per_second.max(0.001),
+        },
+    };
+    let print = args.print_port;
+    server::serve(config, |addr| {
+        if print {
+            println!("{addr}");
+            let _ = std::io::stdout().flush();
+        }
+        eprintln!("redline serve: listening on http://{addr}");
+    })
+    .await
+}
+
+#[derive(Subcommand)]
+pub enum TeamCommand {
+    /// Create a team library in PostgreSQL and print its owner's token (once).
+    Init(InitArgs),
+    /// Link this library to a team library with an invitation token.
+    Join { url: String, token: String },
+    /// Share a project (by id or name) with the team.
+    Share { project: String },
+    /// Pull what the team changed, push what changed here.
+    Sync,
+    /// The link, shared projects, last sync, conflicts and deleted notes.
+    Status,
+    /// Invite a member (owners only); prints their token once.
+    Invite {
+        name: String,
+        #[arg(long, value_parser = role, default_value = "editor")]
+        role: Role,
+    },
+    /// Revoke a member's token (owners only): their next request is refused.
+    Revoke { name: String },
+    /// List the members of the team library.
+    Members,
+    /// Bring back a shared note a member deleted (its key from `team status`).
+    Undelete { key: String },
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// PostgreSQL URL of the team store.
+    #[arg(long, env = "REDLINE_DATABASE_URL")]
+    pub database_url: String,
+    /// The team library's name.
+    pub name: String,
+    /// The owner's member name.
+    #[arg(long, default_value = "owner")]
+    pub owner: String,
+}
+
+fn role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "must be owner, editor or viewer".to_string())
+}
+
+/// `team init` talks to PostgreSQL only; it needs no library.
+pub async fn init(args: InitArgs, json: bool) -> Result<(), Error> {
+    let token = server::init_library(&args.database_url, &args.name, &args.owner).await?;
+    if json {
+        return print_json(
+            &serde_json::json!({ "library": args.name, "owner": args.owner, "token": token }),
+        );
+    }
+    println!("{token}");
+    eprintln!(
+        "Team library {:?} created; the line above is {}'s token (shown once).",
+        args.name, args.owner
+    );
+    Ok(())
+}
+
+pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), Error> {
+    match command {
+        TeamCommand::Init(_) => unreachable!("handled without a library"),
+        TeamCommand::Join { url, token } => {
+            let link = sync::join(nb, &url, &token).await?;
+            if json {
+                return print_json(&link);
+            }
+            println!(
+                "Joined team library {} as {} ({}).",
+                link.library_name, link.member, link.role
+            );
+        }
+        TeamCommand::Share { project } => {
+            let key = sync::share(nb, &project).await?;
+            if json {
+                return print_json(&serde_json::json!({ "key": key }));
+            }
+            println!("Shared; the next `redline team sync` sends it.");
+        }
+        TeamCommand::Sync => {
+            let report = sync::sync(nb).await?;
+            if json {
+                return print_json(&report);
+            }
+            println!(
+                "Synced to version {}: {} objects in, {} out ({} bytes down, {} up).",
+                report.version, report.pulled, report.pushed, report.bytes_down, report.bytes_up
+            );
+            for id in &report.conflicts {
+                println!("Conflict in note {id}: both texts are in it; edit and save to resolve.");
+            }
+        }
+        TeamCommand::Status => {
+            let status = sync::status(nb).await?;
+            if json {
+                return print_json(&status);
+            }
+            let l = &status.link;
+            println!(
+                "{} at {} as {} ({}); version {}, last sync {}",
+                l.library_name,
+                l.server_url,
+                l.member,
+                l.role,
+                l.since_version,
+                l.last_sync_at.as_deref().unwrap_or("never")
+            );
+            println!("Shared projects: {}", status.projects.join(", "));
+            for c in &status.conflicts {
+                println!(
+                    "Conflict: note {} {:?}",
+                    c.note_id.map(|i| i.to_string()).unwrap_or_default(),
+                    c.title
+                );
+            }
+            for d in &status.deleted_notes {
+                println!(
+                    "Deleted by a member: {:?} (undo: redline team undelete {})",
+                    d.title, d.key
+                );
+            }
+        }
+        TeamCommand::Invite { name, role } => {
+            let (client, link) = sync::client(nb).await?;
+            let invited = client.invite(link.library_id, &name, role).await?;
+            if json {
+                return print_json(&invited);
+            }
+            println!("{}", invited.token);
+        }
+        TeamCommand::Revoke { name } => {
+            let (client, link) = sync::client(nb).await?;
+            client.revoke(link.library_id, &name).await?;
+            if !json {
+                println!("Revoked {name}.");
+            }
+        }
+        TeamCommand::Members => {
+            let (client, link) = sync::client(nb).await?;
+            let members = client.members(link.library_id).await?;
+            if json {
+                return print_json(&members);
+            }
+            for m in members {
+                println!(
+                    "{}\t{}{}",
+                    m.name,
+                    m.role.as_str(),
+                    if m.revoked { "\trevoked" } else { "" }
+                );
+            }
+        }
+        TeamCommand::Undelete { key } => {
+            sync::undelete_note(nb, &key).await?;
+            if !json {
+                println!("The note comes back for everyone with the next sync.");
+            }
+        }
+    }
+    Ok(())
+}

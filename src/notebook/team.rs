@@ -1,0 +1,26 @@
+//! Team sync as a use-case family: the sync engine ([`crate::team::sync`])
+//! applies what it pulls through this notebook's write path, so the open app
+//! refreshes from the same signal as for any other write.
+
+use sqlx::SqliteConnection;
+
+use super::{ChangeKind, Notebook};
+use crate::error::Result;
+
+impl Notebook {
+    /// One write transaction of the sync engine (a page of changes),
+    /// announced as a change to anything.
+    pub(crate) async fn team_write<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T>,
+    ) -> Result<T> {
+        self.write(ChangeKind::Library, f).await
+    }
+
+    pub(crate) async fn team_read<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T>,
+    ) -> Result<T> {
+        self.read(f).await
+    }
+}

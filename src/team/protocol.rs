@@ -1,0 +1,298 @@
+//! The sync protocol: what desktops and `redline serve` exchange, shared by
+//! both sides so they cannot drift apart.
+//!
+//! A team library has one counter, its *version*, that every write moves on
+//! (as Zotero's library version does). Each object carries the version that
+//! last wrote it, so `changes?since=N` returns exactly what changed after N,
+//! and a push names the version it was built on: a library that moved past
+//! it answers 412 and the desktop pulls first. Objects are keyed by stable
+//! names that two devices reach independently (a source by its URL key, a
+//! version by its source and text hash), so independent clips of one story
+//! merge as a union instead of duplicating.
+
+use serde::{Deserialize, Serialize};
+
+use crate::article::Block;
+
+/// The header a push names its base version in (Zotero's name).
+pub const BASE_VERSION_HEADER: &str = "if-unmodified-since-version";
+/// The header every answer carries the library's current version in.
+pub const LIBRARY_VERSION_HEADER: &str = "last-modified-version";
+/// Most objects in one page of changes.
+pub const PAGE_LIMIT: i64 = 500;
+/// Largest raw capture accepted (the fetch limit is 50 MiB) plus slack.
+pub const MAX_BLOB_BYTES: usize = 56 << 20;
+/// Largest push body (a page of objects with their texts).
+pub const MAX_PUSH_BYTES: usize = 48 << 20;
+/// Largest version text or note body, in bytes.
+pub const MAX_TEXT_BYTES: usize = 8 << 20;
+
+/// A member's role in a team library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Invites and revokes members; writes.
+    Owner,
+    /// Writes.
+    Editor,
+    /// Reads only.
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "owner" => Some(Role::Owner),
+            "editor" => Some(Role::Editor),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    pub fn can_write(self) -> bool {
+        self != Role::Viewer
+    }
+}
+
+/// Who a token belongs to (`GET /v1/me`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Me {
+    pub library_id: i64,
+    pub library_name: String,
+    pub member: String,
+    pub role: Role,
+}
+
+/// One synced object: its key, the library version that last wrote it, who
+/// wrote it, and what it is.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Object {
+    pub key: String,
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    pub item: Item,
+}
+
+/// What an object is. Versions, captures and note revisions never change
+/// once written (the server keeps the first copy); the rest are replaced
+/// whole by the last push (last writer by library version).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Item {
+    Project(ProjectBody),
+    Source(SourceBody),
+    Version(VersionBody),
+    Capture(CaptureBody),
+    /// A source in a project: an add/remove register, last writer wins.
+    Membership(MembershipBody),
+    Note(NoteBody),
+    NoteRevision(NoteRevisionBody),
+}
+
+impl Item {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Item::Project(_) => "project",
+            Item::Source(_) => "source",
+            Item::Version(_) => "version",
+            Item::Capture(_) => "capture",
+            Item::Membership(_) => "membership",
+            Item::Note(_) => "note",
+            Item::NoteRevision(_) => "note_revision",
+        }
+    }
+
+    /// True for kinds whose objects are never rewritten.
+    pub fn immutable(&self) -> bool {
+        matches!(
+            self,
+            Item::Version(_) | Item::Capture(_) | Item::NoteRevision(_)
+        )
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ProjectBody {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SourceBody {
+    pub url_key: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A version's article; its key is `{source key}/{text_sha256}`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct VersionBody {
+    pub source: String,
+    pub created_at: String,
+    pub title: String,
+    pub byline: Option<String>,
+    pub site_name: Option<String>,
+    pub lang: Option<String>,
+    pub dir: String,
+    pub published_at: Option<String>,
+    pub modified_at: Option<String>,
+    pub excerpt: Option<String>,
+    pub blocks: Vec<Block>,
+    /// `normalize::fingerprint(title, blocks)`; the server recomputes it.
+    pub text_sha256: String,
+}
+
+/// A capture's facts; its raw bytes travel once, as the blob `raw_sha256`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CaptureBody {
+    pub source: String,
+    pub captured_at: String,
+    pub method: String,
+    pub requested_url: Option<String>,
+    pub final_url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub http_status: Option<i64>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    pub raw_size: i64,
+    pub raw_sha256: String,
+    pub outcome: String,
+    /// The text hash of the version the capture made or matched.
+    pub version_sha256: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MembershipBody {
+    pub project: String,
+    pub source: String,
+    /// False: removed (a tombstone; adding again sets it back).
+    pub present: bool,
+}
+
+/// A note: which projects hold it, its current revisions, and whether it is
+/// deleted. More than one head is a conflict the reporter resolves.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct NoteBody {
+    pub projects: Vec<String>,
+    /// The revisions no later revision names as parent (the server's). In a
+    /// push: the heads the desktop stood on; a deletion that had not seen
+    /// every head is not applied (an edit wins over a deletion unaware of it).
+    #[serde(default)]
+    pub heads: Vec<String>,
+    pub deleted: bool,
+}
+
+/// One saved state of a note; `parents` are the heads it was written on.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct NoteRevisionBody {
+    pub note: String,
+    pub parents: Vec<String>,
+    pub title: String,
+    pub body: String,
+    pub saved_at: String,
+}
+
+/// `GET /v1/libraries/{id}/changes?since=N`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Changes {
+    pub objects: Vec<Object>,
+    /// Pull again from here; the library version when `more` is false.
+    pub next: i64,
+    pub more: bool,
+}
+
+/// `POST /v1/libraries/{id}/push`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Push {
+    pub objects: Vec<Object>,
+}
+
+/// The answer to a push.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pushed {
+    /// The library's version after the push.
+    pub version: i64,
+    /// Notes as the server now holds them (their heads may differ from what
+    /// the desktop knew: a conflict).
+    pub notes: Vec<Object>,
+    /// Keys of notes that now have more than one head.
+    pub conflicts: Vec<String>,
+}
+
+/// An invitation (`POST /v1/libraries/{id}/members`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Invite {
+    pub name: String,
+    pub role: Role,
+}
+
+/// The token of a new member: shown once, stored by the server only as a hash.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Invited {
+    pub name: String,
+    pub role: Role,
+    pub token: String,
+}
+
+/// A member as the owner sees them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub name: String,
+    pub role: Role,
+    pub revoked: bool,
+}
+
+/// An error answer: a stable code and a sentence.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+/// The key of a source: its URL key when it has one (two desks clipping one
+/// story meet on it), else an id made when it was first shared.
+pub fn source_key(url_key: Option<&str>, id: &str) -> String {
+    match url_key {
+        Some(k) => format!("url:{k}"),
+        None => format!("id:{id}"),
+    }
+}
+
+/// The key of a version: its source and text hash.
+pub fn version_key(source: &str, text_sha256: &str) -> String {
+    format!("{source}#{text_sha256}")
+}
+
+/// The key of a capture: its source, raw hash and time.
+pub fn capture_key(source: &str, raw_sha256: &str, captured_at: &str) -> String {
+    format!("{source}#{raw_sha256}#{captured_at}")
+}
+
+/// The key of a source's membership in a project.
+pub fn membership_key(project: &str, source: &str) -> String {
+    format!("{project}#{source}")
+}
+
+impl Item {
+    /// The key this item must have when its body determines it.
+    pub fn derived_key(&self) -> Option<String> {
+        match self {
+            Item::Version(v) => Some(version_key(&v.source, &v.text_sha256)),
+            Item::Capture(c) => Some(capture_key(&c.source, &c.raw_sha256, &c.captured_at)),
+            Item::Membership(m) => Some(membership_key(&m.project, &m.source)),
+            Item::Source(s) => s.url_key.as_deref().map(|k| source_key(Some(k), "")),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,520 @@
+//! The service's SQL (PostgreSQL) and the checks every pushed object passes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::http::StatusCode;
+use sqlx::postgres::PgPool;
+use sqlx::{PgConnection, Row};
+
+use super::Failure;
+use crate::error::{Error, Result};
+use crate::team::protocol::{
+    Changes, Invited, Item, Me, MemberInfo, NoteBody, Object, Push, Pushed, Role, MAX_TEXT_BYTES,
+};
+
+/// Most objects in one push.
+const MAX_PUSH_OBJECTS: usize = 5000;
+/// Longest object key.
+const MAX_KEY_BYTES: usize = 4096;
+
+/// The member a token belongs to.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    pub member_id: i64,
+    pub library_id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+pub(super) async fn create_library(pool: &PgPool, name: &str, owner: &str) -> Result<String> {
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar("INSERT INTO libraries (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
+            Some(c) if c == "23505" => {
+                Error::Invalid(format!("a team library named {name:?} exists"))
+            }
+            _ => Error::Database(e),
+        })?;
+    let token = crate::team::random_id();
+    add_member(&mut tx, id, owner, Role::Owner, &token).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+async fn add_member(
+    conn: &mut PgConnection,
+    library_id: i64,
+    name: &str,
+    role: Role,
+    token: &str,
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO members (library_id, name, role, token_sha256) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(library_id)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(crate::hash::sha256_hex(token.as_bytes()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn caller(
+    pool: &PgPool,
+    token_sha: &str,
+) -> std::result::Result<Option<Caller>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, library_id, name, role FROM members \
+         WHERE token_sha256 = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_sha)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Caller {
+        member_id: r.get("id"),
+        library_id: r.get("library_id"),
+        name: r.get("name"),
+        role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Viewer),
+    }))
+}
+
+pub(super) async fn me(pool: &PgPool, caller: &Caller) -> std::result::Result<Me, sqlx::Error> {
+    let name: String = sqlx::query_scalar("SELECT name FROM libraries WHERE id = $1")
+        .bind(caller.library_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(Me {
+        library_id: caller.library_id,
+        library_name: name,
+        member: caller.name.clone(),
+        role: caller.role,
+    })
+}
+
+pub(super) async fn changes(
+    pool: &PgPool,
+    library_id: i64,
+    since: i64,
+    limit: i64,
+) -> std::result::Result<Changes, Failure> {
+    let rows = sqlx::query(
+        "SELECT o.key, o.version, o.body::text AS body, m.name AS author \
+         FROM objects o LEFT JOIN members m ON m.id = o.author \
+         WHERE o.library_id = $1 AND o.version > $2 ORDER BY o.version LIMIT $3",
+    )
+    .bind(library_id)
+    .bind(since)
+    .bind(limit + 1)
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let mut objects = Vec::with_capacity(rows.len());
+    for r in rows.into_iter().take(limit as usize) {
+        objects.push(decode(r)?);
+    }
+    let next = match (more, objects.last()) {
+        (true, Some(last)) => last.version,
+        _ => {
+            sqlx::query_scalar("SELECT version FROM libraries WHERE id = $1")
+                .bind(library_id)
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    Ok(Changes {
+        objects,
+        next,
+        more,
+    })
+}
+
+fn decode(r: sqlx::postgres::PgRow) -> std::result::Result<Object, Failure> {
+    let body: String = r.get("body");
+    let item: Item = serde_json::from_str(&body).map_err(|e| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "corrupt_object",
+            e.to_string(),
+        )
+    })?;
+    Ok(Object {
+        key: r.get("key"),
+        version: r.get("version"),
+        author: r.get("author"),
+        item,
+    })
+}
+
+pub(super) enum PushError {
+    /// The library is past the push's base version (now at this one).
+    Moved(i64),
+    Failed(Failure),
+}
+
+impl From<sqlx::Error> for PushError {
+    fn from(e: sqlx::Error) -> Self {
+        PushError::Failed(e.into())
+    }
+}
+
+impl From<Failure> for PushError {
+    fn from(f: Failure) -> Self {
+        PushError::Failed(f)
+    }
+}
+
+fn too_big(what: &str, text: &str) -> std::result::Result<(), Failure> {
+    if text.len() > MAX_TEXT_BYTES {
+        Err(Failure::invalid(format!(
+            "{what} is larger than {MAX_TEXT_BYTES} bytes"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+fn is_sha(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Checks one object on its own: key, sizes, and that its hashes are true.
+fn validate(object: &Object) -> std::result::Result<(), Failure> {
+    if object.key.is_empty() || object.key.len() > MAX_KEY_BYTES {
+        return Err(Failure::invalid("an object key is empty or too long"));
+    }
+    if let Some(key) = object.item.derived_key() {
+        if key != object.key {
+            return Err(Failure::invalid(format!(
+                "object {:?} should be keyed {key:?}",
+                object.key
+            )));
+        }
+    }
+    match &object.item {
+        Item::Version(v) => {
+            too_big("a version", &crate::article::join_blocks(&v.blocks))?;
+            too_big("a version title", &v.title)?;
+            if crate::normalize::fingerprint(&v.title, &v.blocks) != v.text_sha256 {
+                return Err(Failure::invalid(format!(
+                    "version {:?}: its text does not hash to {}",
+                    object.key, v.text_sha256
+                )));
+            }
+        }
+        Item::Capture(c) => {
+            if !is_sha(&c.raw_sha256) {
+                return Err(Failure::invalid("a capture names its bytes by SHA-256"));
+            }
+        }
+        Item::NoteRevision(r) => {
+            too_big("a note", &r.body)?;
+            too_big("a note title", &r.title)?;
+        }
+        Item::Project(p) => {
+            too_big("a project", &p.description)?;
+        }
+        Item::Source(_) | Item::Membership(_) | Item::Note(_) => {}
+    }
+    Ok(())
+}
+
+/// Applies a push in one transaction, if the library is still at `base`.
+pub(super) async fn push(
+    pool: &PgPool,
+    caller: &Caller,
+    base: i64,
+    push: Push,
+) -> std::result::Result<Pushed, PushError> {
+    if push.objects.len() > MAX_PUSH_OBJECTS {
+        return Err(
+            Failure::invalid(format!("at most {MAX_PUSH_OBJECTS} objects in one push")).into(),
+        );
+    }
+    for o in &push.objects {
+        validate(o)?;
+    }
+    let lib = caller.library_id;
+    let mut tx = pool.begin().await?;
+    // The row lock serialises pushes to one library; reads never wait on it.
+    let mut version: i64 =
+        sqlx::query_scalar("SELECT version FROM libraries WHERE id = $1 FOR UPDATE")
+            .bind(lib)
+            .fetch_one(&mut *tx)
+            .await?;
+    if version != base {
+        return Err(PushError::Moved(version));
+    }
+    // Captures must arrive after their bytes: checked in the transaction.
+    let mut notes: BTreeMap<String, NoteBody> = BTreeMap::new();
+    let mut revisions = Vec::new();
+    for o in &push.objects {
+        if let Item::Capture(c) = &o.item {
+            let uploaded = blob_exists_in(&mut tx, &c.raw_sha256).await?;
+            if !uploaded {
+                return Err(Failure::invalid(format!(
+                    "capture {:?}: its bytes ({}) were not uploaded",
+                    o.key, c.raw_sha256
+                ))
+                .into());
+            }
+        }
+        match &o.item {
+            Item::Note(n) => {
+                notes.insert(o.key.clone(), n.clone());
+                continue;
+            }
+            Item::NoteRevision(r) => revisions.push((o.key.clone(), r.clone())),
+            _ => {}
+        }
+        write(&mut tx, caller, &mut version, o).await?;
+    }
+    // Notes last: their heads follow from the revisions of this push.
+    let mut touched: BTreeSet<String> = notes.keys().cloned().collect();
+    touched.extend(revisions.iter().map(|(_, r)| r.note.clone()));
+    let mut out = Vec::new();
+    let mut conflicts = Vec::new();
+    for key in touched {
+        let stored = stored_note(&mut tx, lib, &key).await?;
+        let pushed = notes.get(&key);
+        let mut note = stored.clone().unwrap_or(NoteBody {
+            projects: Vec::new(),
+            heads: Vec::new(),
+            deleted: false,
+        });
+        if let Some(p) = pushed {
+            note.projects = p.projects.clone();
+            if !p.deleted {
+                note.deleted = false;
+            } else if same_set(&p.heads, &note.heads) {
+                note.deleted = true;
+            }
+        }
+        for (rev, body) in revisions.iter().filter(|(_, r)| r.note == key) {
+            note.heads.retain(|h| !body.parents.contains(h));
+            if !note.heads.contains(rev) {
+                note.heads.push(rev.clone());
+            }
+            // An edit that had not seen the deletion wins over it.
+            note.deleted = false;
+        }
+        if note.heads.len() > 1 {
+            conflicts.push(key.clone());
+        }
+        let object = Object {
+            key: key.clone(),
+            version: 0,
+            author: Some(caller.name.clone()),
+            item: Item::Note(note),
+        };
+        if stored.map(Item::Note).as_ref() != Some(&object.item) {
+            write(&mut tx, caller, &mut version, &object).await?;
+        }
+        out.push(object);
+    }
+    sqlx::query("UPDATE libraries SET version = $2 WHERE id = $1")
+        .bind(lib)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    for o in &mut out {
+        o.version = version;
+    }
+    Ok(Pushed {
+        version,
+        notes: out,
+        conflicts,
+    })
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    let a: BTreeSet<&String> = a.iter().collect();
+    let b: BTreeSet<&String> = b.iter().collect();
+    a == b
+}
+
+async fn stored_note(
+    conn: &mut PgConnection,
+    lib: i64,
+    key: &str,
+) -> std::result::Result<Option<NoteBody>, Failure> {
+    let body: Option<String> = sqlx::query_scalar(
+        "SELECT body::text FROM objects WHERE library_id = $1 AND kind = 'note' AND key = $2",
+    )
+    .bind(lib)
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    match body.map(|b| serde_json::from_str::<Item>(&b)) {
+        Some(Ok(Item::Note(n))) => Ok(Some(n)),
+        None => Ok(None),
+        Some(_) => Err(Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "corrupt_object",
+            format!("note {key:?} is stored as something else"),
+        )),
+    }
+}
+
+/// Writes one object at the next library version. Immutable kinds keep the
+/// first copy (an equal key means equal content: it names its hash).
+async fn write(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    version: &mut i64,
+    o: &Object,
+) -> std::result::Result<(), Failure> {
+    let body = serde_json::to_string(&o.item).expect("items serialise");
+    let kind = o.item.kind();
+    if o.item.immutable() {
+        let exists: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM objects WHERE library_id = $1 AND kind = $2 AND key = $3",
+        )
+        .bind(caller.library_id)
+        .bind(kind)
+        .bind(&o.key)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if exists.is_some() {
+            return Ok(());
+        }
+    }
+    *version += 1;
+    sqlx::query(
+        "INSERT INTO objects (library_id, kind, key, version, body, author) \
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6) \
+         ON CONFLICT (library_id, kind, key) DO UPDATE \
+         SET version = excluded.version, body = excluded.body, author = excluded.author, \
+             updated_at = now()",
+    )
+    .bind(caller.library_id)
+    .bind(kind)
+    .bind(&o.key)
+    .bind(*version)
+    .bind(body)
+    .bind(caller.member_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn blob_exists_in(
+    conn: &mut PgConnection,
+    sha: &str,
+) -> std::result::Result<bool, sqlx::Error> {
+    let n: Option<i32> = sqlx::query_scalar("SELECT 1 FROM blobs WHERE sha256 = $1")
+        .bind(sha)
+        .fetch_optional(conn)
+        .await?;
+    Ok(n.is_some())
+}
+
+pub(super) async fn blob_exists(
+    pool: &PgPool,
+    sha: &str,
+) -> std::result::Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    blob_exists_in(&mut conn, sha).await
+}
+
+/// A blob's bytes, if a capture of this library names it (a member of one
+/// library cannot read another's captures by guessing hashes).
+pub(super) async fn blob(
+    pool: &PgPool,
+    library_id: i64,
+    sha: &str,
+) -> std::result::Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT b.bytes FROM blobs b WHERE b.sha256 = $2 AND EXISTS ( \
+           SELECT 1 FROM objects o WHERE o.library_id = $1 AND o.kind = 'capture' \
+             AND o.body->>'raw_sha256' = $2)",
+    )
+    .bind(library_id)
+    .bind(sha)
+    .fetch_optional(pool)
+    .await
+}
+
+pub(super) async fn put_blob(
+    pool: &PgPool,
+    sha: &str,
+    bytes: &[u8],
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha)
+    .bind(bytes.len() as i64)
+    .bind(bytes)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn members(
+    pool: &PgPool,
+    library_id: i64,
+) -> std::result::Result<Vec<MemberInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT name, role, revoked_at IS NOT NULL AS revoked FROM members \
+         WHERE library_id = $1 ORDER BY id",
+    )
+    .bind(library_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MemberInfo {
+            name: r.get("name"),
+            role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Viewer),
+            revoked: r.get("revoked"),
+        })
+        .collect())
+}
+
+pub(super) async fn invite(
+    pool: &PgPool,
+    library_id: i64,
+    name: &str,
+    role: Role,
+) -> std::result::Result<Invited, Failure> {
+    let token = crate::team::random_id();
+    let mut conn = pool.acquire().await?;
+    add_member(&mut conn, library_id, name, role, &token)
+        .await
+        .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
+            Some(c) if c == "23505" => Failure::new(
+                StatusCode::CONFLICT,
+                "member_exists",
+                format!("{name:?} is already a member"),
+            ),
+            _ => e.into(),
+        })?;
+    Ok(Invited {
+        name: name.to_string(),
+        role,
+        token,
+    })
+}
+
+/// Revokes a member's token at once (the next request is refused).
+pub(super) async fn revoke(
+    pool: &PgPool,
+    library_id: i64,
+    name: &str,
+) -> std::result::Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "UPDATE members SET revoked_at = now() WHERE library_id = $1 AND name = $2 \
+         AND revoked_at IS NULL",
+    )
+    .bind(library_id)
+    .bind(name)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}

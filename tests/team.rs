@@ -1,0 +1,935 @@
+//! Team libraries end to end: a private PostgreSQL, a real `redline serve`,
+//! and three desktop libraries driven by the real `redline` binary. After
+//! every scenario the libraries and the server agree, checked by hash.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use common::server::{Response, TestServer};
+use serde_json::Value;
+use sqlx::Row;
+
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// A private PostgreSQL in a temporary directory, reached by a Unix socket
+/// there; stopped and removed on drop. `initdb` refuses to run as root, so
+/// as root the cluster belongs to `nobody`.
+struct Postgres {
+    dir: tempfile::TempDir,
+    as_nobody: bool,
+}
+
+impl Postgres {
+    fn start() -> Self {
+        assert!(
+            Path::new(PG_BIN).join("initdb").exists(),
+            "PostgreSQL 15's server binaries are missing: run scripts/install-deps"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("redline-pg")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let as_nobody = unsafe_is_root();
+        if as_nobody {
+            chown_nobody(dir.path());
+        }
+        let pg = Postgres { dir, as_nobody };
+        let data = pg.dir.path().join("data");
+        pg.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "redline",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        );
+        let opts = format!(
+            "-k {} -c listen_addresses='' -c fsync=off -c max_connections=100",
+            pg.dir.path().display()
+        );
+        let log = pg.dir.path().join("log");
+        pg.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &opts,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        );
+        pg
+    }
+
+    fn run(&self, bin: &str, args: &[&str]) {
+        let path = Path::new(PG_BIN).join(bin);
+        let mut cmd = if self.as_nobody {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        let out = cmd.args(args).output().expect("run a PostgreSQL tool");
+        assert!(
+            out.status.success(),
+            "{bin} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn url(&self) -> String {
+        format!(
+            "postgres://redline@localhost/postgres?host={}",
+            self.dir.path().display()
+        )
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let path = Path::new(PG_BIN).join("pg_ctl");
+        let mut cmd = if self.as_nobody {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        let _ = cmd
+            .args(["-D", data.to_str().unwrap(), "-m", "fast", "-w", "stop"])
+            .output();
+    }
+}
+
+fn unsafe_is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().expect("id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+fn chown_nobody(path: &Path) {
+    let out = Command::new("chown")
+        .arg("nobody")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+/// A running `redline serve`; killed on drop.
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Serve {
+    fn start(pg: &Postgres, listen: &str) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
+            .args(["serve", "--database-url", &pg.url(), "--listen", listen])
+            .arg("--print-port")
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start redline serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line.trim().to_string();
+        assert!(!addr.is_empty(), "redline serve printed no address");
+        Serve { child, addr }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the service the hard way (SIGKILL): no graceful anything.
+    fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.addr.clone()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn redline(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run redline")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "redline failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(out: Output) -> Value {
+    serde_json::from_str(&ok(out)).expect("JSON on stdout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// An invented wire story as a news site serves it: page noise around the
+/// article, a byline, a caption and attributed quotes.
+fn story(headline: &str, byline: &str, paragraphs: &[&str]) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{headline} | The Courier</title></head>\
+         <body><nav><a href=\"/\">Home</a> <a href=\"/world\">World</a> <a href=\"/subscribe\">Subscribe</a></nav>\
+         <article><h1>{headline}</h1><p class=\"byline\">By {byline}</p>\
+         <figure><img src=\"/p.jpg\" alt=\"\"><figcaption>Rescue workers at the site on Tuesday. (Photo: Courier staff)</figcaption></figure>\
+         {body}</article><footer>© 2026 The Courier. All rights reserved. Cookie settings.</footer></body></html>"
+    )
+}
+
+fn storm_story(extra: &str) -> String {
+    story(
+        "Storm surge floods coastal districts, 14 dead",
+        "Mara Lindqvist",
+        &[
+            "Officials said on Tuesday that at least 14 people had died after a storm surge swept through three coastal districts overnight, forcing thousands from their homes.",
+            "\u{201c}We have never seen water this high,\u{201d} said Teodor Vasquez, the regional emergency coordinator, speaking at a briefing in the port city.",
+            "The national weather service said wind gusts reached 160 kilometres an hour before the storm weakened over land early on Wednesday.",
+            extra,
+        ],
+    )
+}
+
+/// One desktop library in a temp dir.
+struct Desk {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Desk {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("library.db");
+        Desk { _dir: dir, db }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        redline(&self.db, args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        ok(self.run(args))
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        json(self.run(&all))
+    }
+
+    fn sync(&self) -> Value {
+        self.json(&["team", "sync"])
+    }
+
+    fn clip(&self, url: &str) -> i64 {
+        self.json(&["clip", url])["sourceId"].as_i64().unwrap()
+    }
+
+    /// (URL key, text hash) of every version in the library.
+    fn versions(&self) -> BTreeSet<(String, String)> {
+        query(
+            &self.db,
+            |row| {
+                (
+                    row.get::<Option<String>, _>(0).unwrap_or_default(),
+                    row.get::<String, _>(1),
+                )
+            },
+            "SELECT s.url_key, v.text_sha256 FROM versions v JOIN sources s ON s.id = v.source_id",
+        )
+    }
+
+    /// Raw hashes of every capture with bytes, checked against the bytes.
+    fn captures(&self) -> BTreeSet<String> {
+        let rows: BTreeSet<(String, Vec<u8>)> = query(
+            &self.db,
+            |row| (row.get::<String, _>(0), row.get::<Vec<u8>, _>(1)),
+            "SELECT raw_sha256, raw_zstd FROM captures WHERE raw_zstd IS NOT NULL",
+        );
+        rows.into_iter()
+            .map(|(sha, z)| {
+                let raw = zstd::stream::decode_all(&z[..]).unwrap();
+                assert_eq!(redline::hash::sha256_hex(&raw), sha, "stored bytes changed");
+                sha
+            })
+            .collect()
+    }
+
+    fn note_body(&self, id: i64) -> String {
+        self.json(&["note", "show", &id.to_string()])["body"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| self.ok(&["note", "show", &id.to_string()]))
+    }
+
+    /// Notes by title → (id, body).
+    fn notes(&self) -> Vec<(i64, String, String)> {
+        query(
+            &self.db,
+            |row| {
+                (
+                    row.get::<i64, _>(0),
+                    row.get::<String, _>(1),
+                    row.get::<String, _>(2),
+                )
+            },
+            "SELECT id, title, body FROM notes",
+        )
+        .into_iter()
+        .collect()
+    }
+}
+
+fn query<T: Ord>(db: &Path, f: impl Fn(&sqlx::sqlite::SqliteRow) -> T, sql: &str) -> BTreeSet<T> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+            .await
+            .unwrap();
+        let rows = sqlx::query(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows.iter().map(f).collect()
+    })
+}
+
+/// What the server holds: (URL key, text hash) of every version, and every
+/// capture's blob hash, with the blob's bytes checked against it.
+fn server_state(pg: &Postgres) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(&pg.url()).await.unwrap();
+        let versions = sqlx::query(
+            "SELECT key, body->>'text_sha256' FROM objects WHERE kind = 'version'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let key: String = r.get(0);
+            let source = key.rsplit_once('#').unwrap().0;
+            (
+                source.strip_prefix("url:").unwrap_or_default().to_string(),
+                r.get::<String, _>(1),
+            )
+        })
+        .collect();
+        let blobs = sqlx::query(
+            "SELECT b.sha256, b.bytes FROM objects o JOIN blobs b ON b.sha256 = o.body->>'raw_sha256' \
+             WHERE o.kind = 'capture'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let sha: String = r.get(0);
+            let bytes: Vec<u8> = r.get(1);
+            assert_eq!(redline::hash::sha256_hex(&bytes), sha);
+            sha
+        })
+        .collect();
+        pool.close().await;
+        (versions, blobs)
+    })
+}
+
+/// A team library with an owner (A), two editors (B, C): all joined.
+struct Team {
+    pg: Postgres,
+    serve: Option<Serve>,
+    web: TestServer,
+    a: Desk,
+    b: Desk,
+    c: Desk,
+}
+
+impl Team {
+    fn new() -> Self {
+        let pg = Postgres::start();
+        let serve = Serve::start(&pg, "127.0.0.1:0");
+        let owner = ok(redline(
+            Path::new("/nonexistent/unused.db"),
+            &[
+                "team",
+                "init",
+                "--database-url",
+                &pg.url(),
+                "Foreign desk",
+                "--owner",
+                "ana",
+            ],
+        ));
+        let owner = owner.trim().to_string();
+        let (a, b, c) = (Desk::new(), Desk::new(), Desk::new());
+        a.ok(&["team", "join", &serve.url(), &owner]);
+        for (desk, name) in [(&b, "ben"), (&c, "chloe")] {
+            let token = a.ok(&["team", "invite", name, "--role", "editor"]);
+            desk.ok(&["team", "join", &serve.url(), token.trim()]);
+        }
+        Team {
+            pg,
+            serve: Some(serve),
+            web: TestServer::start_in_thread(),
+            a,
+            b,
+            c,
+        }
+    }
+
+    fn url(&self) -> String {
+        self.serve.as_ref().unwrap().url()
+    }
+
+    /// A note in the shared project, synced to everyone; its id on A, B, C.
+    fn shared_note(&self, title: &str, body: &str) -> (i64, i64, i64) {
+        self.a.ok(&["project", "new", "Desk notes"]);
+        self.a.ok(&["team", "share", "Desk notes"]);
+        let id = self.a.json(&["note", "new", title, "--body", body])["id"]
+            .as_i64()
+            .unwrap();
+        let project = self.a.json(&["project", "list"])[0]["id"].as_i64().unwrap();
+        self.a
+            .ok(&["note", "projects", &id.to_string(), &project.to_string()]);
+        self.sync_all();
+        let find = |d: &Desk| {
+            d.notes()
+                .into_iter()
+                .find(|(_, t, _)| t == title)
+                .expect("the shared note arrived")
+                .0
+        };
+        (id, find(&self.b), find(&self.c))
+    }
+
+    fn sync_all(&self) {
+        for d in [&self.a, &self.b, &self.c, &self.a, &self.b, &self.c] {
+            d.sync();
+        }
+    }
+
+    fn assert_agree(&self) {
+        let (versions, blobs) = server_state(&self.pg);
+        for d in [&self.a, &self.b, &self.c] {
+            assert_eq!(d.versions(), versions, "a library and the server differ");
+            assert_eq!(
+                d.captures(),
+                blobs,
+                "a library's captures and the server differ"
+            );
+        }
+    }
+}
+
+#[test]
+fn shared_project_reaches_everyone_and_offline_clips_merge() {
+    let mut t = Team::new();
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let storm = t.a.clip(&t.web.url("/world/storm"));
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story(
+            "Power was cut to 120,000 homes, the utility said in a revised statement.",
+        )),
+    );
+    t.a.ok(&["check", &storm.to_string()]);
+    t.a.ok(&["project", "new", "Storm coverage"]);
+    t.a.ok(&["project", "add", "Storm coverage", &storm.to_string()]);
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+    assert_eq!(t.a.versions().len(), 2);
+    t.assert_agree();
+    let projects = t.b.json(&["project", "list"]);
+    assert_eq!(projects[0]["name"], "Storm coverage");
+    assert_eq!(projects[0]["sourceCount"], 1);
+
+    // The server goes away; B and C keep clipping into the shared project.
+    let addr = t.serve.take().unwrap().kill();
+    t.web.set(
+        "/world/ferry",
+        Response::html(story(
+            "Ferry service suspended as rivers rise",
+            "Jonas Aalto",
+            &[
+                "The ferry operator said crossings would stay suspended until Friday.",
+                "\u{201c}Safety comes first,\u{201d} a spokeswoman said.",
+            ],
+        )),
+    );
+    t.web.set(
+        "/world/aid",
+        Response::html(story(
+            "Aid convoy reaches cut-off villages",
+            "Priya Raman",
+            &[
+                "A convoy of 40 trucks reached the villages on Thursday, the Red Cross said.",
+                "Residents described three days without clean water.",
+            ],
+        )),
+    );
+    let ferry = t.b.clip(&t.web.url("/world/ferry"));
+    t.b.ok(&["project", "add", "Storm coverage", &ferry.to_string()]);
+    let aid = t.c.clip(&t.web.url("/world/aid"));
+    t.c.ok(&["project", "add", "Storm coverage", &aid.to_string()]);
+    let offline = t.b.run(&["team", "sync"]);
+    assert!(!offline.status.success());
+    assert!(
+        stderr(&offline).contains("cannot reach the team server"),
+        "{}",
+        stderr(&offline)
+    );
+
+    t.serve = Some(Serve::start(&t.pg, &addr));
+    t.sync_all();
+    assert_eq!(
+        t.a.versions().len(),
+        4,
+        "the offline clips of B and C are everywhere"
+    );
+    t.assert_agree();
+    for d in [&t.a, &t.b, &t.c] {
+        assert_eq!(d.json(&["project", "list"])[0]["sourceCount"], 3);
+    }
+}
+
+#[test]
+fn concurrent_note_edits_keep_both_texts_as_a_visible_conflict() {
+    let t = Team::new();
+    let (a, b, _) = t.shared_note("Casualty figures", "Officials: 14 dead (Tuesday briefing).");
+    // A and B edit the same note before either syncs again.
+    t.a.ok(&[
+        "note",
+        "save",
+        &a.to_string(),
+        "--body",
+        "Officials: 14 dead; hospital says 17 (Ana, 10:40).",
+    ]);
+    t.b.ok(&[
+        "note",
+        "save",
+        &b.to_string(),
+        "--body",
+        "Officials: 14 dead; coastguard reports 2 missing (Ben, 10:42).",
+    ]);
+    t.a.sync();
+    let report = t.b.sync();
+    assert_eq!(report["conflicts"].as_array().unwrap().len(), 1, "{report}");
+    t.a.sync();
+    for (desk, id) in [(&t.a, a), (&t.b, b)] {
+        let body = desk.note_body(id);
+        assert!(body.contains("hospital says 17"), "A's text lost: {body}");
+        assert!(
+            body.contains("coastguard reports 2 missing"),
+            "B's text lost: {body}"
+        );
+        assert!(body.contains("CONFLICT"), "{body}");
+        let status = desk.json(&["team", "status"]);
+        assert_eq!(status["conflicts"].as_array().unwrap().len(), 1, "{status}");
+    }
+    // B resolves by saving; everyone gets the resolution and the flag clears.
+    t.b.ok(&[
+        "note",
+        "save",
+        &b.to_string(),
+        "--body",
+        "Officials: 14 dead; hospital says 17; 2 missing.",
+    ]);
+    t.sync_all();
+    for (desk, id) in [(&t.a, a), (&t.b, b)] {
+        assert_eq!(
+            desk.note_body(id),
+            "Officials: 14 dead; hospital says 17; 2 missing."
+        );
+        let status = desk.json(&["team", "status"]);
+        assert!(
+            status["conflicts"].as_array().unwrap().is_empty(),
+            "{status}"
+        );
+    }
+}
+
+#[test]
+fn an_edit_wins_over_a_deletion_that_had_not_seen_it_and_deletions_can_be_undone() {
+    let t = Team::new();
+    let (a, b, c) = t.shared_note("Ferry timeline", "06:10 first call to coastguard.");
+    // A deletes the note while B, not knowing, adds to it.
+    t.a.ok(&["note", "delete", &a.to_string()]);
+    t.b.ok(&[
+        "note",
+        "save",
+        &b.to_string(),
+        "--body",
+        "06:10 first call to coastguard.\n06:45 ferry grounded.",
+    ]);
+    // B's edit reaches the server first; A's deletion, made on the text
+    // before it, arrives after and must not remove it.
+    t.b.sync();
+    t.a.sync();
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        let notes = d.notes();
+        let note = notes.iter().find(|(_, title, _)| title == "Ferry timeline");
+        assert!(
+            note.is_some_and(|(_, _, body)| body.contains("06:45 ferry grounded")),
+            "B's edit was lost: {notes:?}"
+        );
+    }
+    // A deletion everyone had seen the latest text for goes through; it is
+    // listed and can be undone.
+    let c_now =
+        t.c.notes()
+            .into_iter()
+            .find(|(_, title, _)| title == "Ferry timeline")
+            .unwrap()
+            .0;
+    assert_eq!(c_now, c);
+    t.c.ok(&["note", "delete", &c.to_string()]);
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        assert!(d
+            .notes()
+            .iter()
+            .all(|(_, title, _)| title != "Ferry timeline"));
+    }
+    let status = t.a.json(&["team", "status"]);
+    let deleted = status["deletedNotes"].as_array().unwrap();
+    assert_eq!(deleted.len(), 1, "{status}");
+    assert_eq!(deleted[0]["title"], "Ferry timeline");
+    let key = deleted[0]["key"].as_str().unwrap().to_string();
+    t.a.ok(&["team", "undelete", &key]);
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        let notes = d.notes();
+        assert!(
+            notes
+                .iter()
+                .any(|(_, title, body)| title == "Ferry timeline" && body.contains("06:45")),
+            "undelete did not bring the note back: {notes:?}"
+        );
+    }
+}
+
+#[test]
+fn viewers_cannot_write_and_a_revoked_member_is_refused_at_once() {
+    let t = Team::new();
+    let viewer = Desk::new();
+    let token = t.a.ok(&["team", "invite", "vera", "--role", "viewer"]);
+    viewer.ok(&["team", "join", &t.url(), token.trim()]);
+    let (_, b, _) = t.shared_note("Sources to call", "Harbour master; Red Cross press desk.");
+    viewer.sync();
+    let note = viewer.notes()[0].0;
+    viewer.ok(&[
+        "note",
+        "save",
+        &note.to_string(),
+        "--body",
+        "Vera was here.",
+    ]);
+    let refused = viewer.run(&["team", "sync"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("viewers cannot write"),
+        "{}",
+        stderr(&refused)
+    );
+
+    // An editor's token stops working the moment the owner revokes it.
+    t.a.ok(&["team", "revoke", "ben"]);
+    t.b.ok(&[
+        "note",
+        "save",
+        &b.to_string(),
+        "--body",
+        "Harbour master; Red Cross; mayor's office.",
+    ]);
+    let revoked = t.b.run(&["team", "sync"]);
+    assert!(!revoked.status.success());
+    assert!(
+        stderr(&revoked).contains("refused the token"),
+        "{}",
+        stderr(&revoked)
+    );
+    // The note is still in B's library: nothing here is lost by the revocation.
+    assert!(t.b.note_body(b).contains("mayor's office"));
+    let members = t.a.json(&["team", "members"]);
+    let ben = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "ben")
+        .unwrap();
+    assert_eq!(ben["revoked"], true);
+}
+
+#[test]
+fn the_server_refuses_objects_whose_hashes_lie() {
+    let t = Team::new();
+    let token = t.a.ok(&["team", "invite", "mallory", "--role", "editor"]);
+    let token = token.trim().to_string();
+    let url = t.url();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let me: Value = http.get(format!("{url}/v1/me")).bearer_auth(&token).send().await.unwrap().bytes().await.map(|b| serde_json::from_slice(&b).unwrap()).unwrap();
+        let lib = me["library_id"].as_i64().unwrap();
+        let page = b"<html><body><h1>Genuine page</h1></body></html>".to_vec();
+        let real = redline::hash::sha256_hex(&page);
+        let fake = redline::hash::sha256_hex(b"another page");
+        // Bytes that do not hash to the name they are sent under.
+        let res = http.put(format!("{url}/v1/libraries/{lib}/blobs/{fake}")).bearer_auth(&token).body(page.clone()).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 422);
+        // A capture whose bytes never arrived.
+        let capture = serde_json::json!({"objects": [{
+            "key": format!("url:example.org/a#{fake}#2026-11-30T10:00:00.000Z"),
+            "item": {"kind": "capture", "source": "url:example.org/a", "captured_at": "2026-11-30T10:00:00.000Z",
+                     "method": "fetch", "requested_url": null, "final_url": null, "canonical_url": null,
+                     "http_status": 200, "etag": null, "last_modified": null, "content_type": "text/html",
+                     "charset": "utf-8", "raw_size": 12, "raw_sha256": fake, "outcome": "new_version",
+                     "version_sha256": null}}]});
+        let res = http.post(format!("{url}/v1/libraries/{lib}/push")).bearer_auth(&token)
+            .header("If-Unmodified-Since-Version", "0").header("content-type", "application/json").body(serde_json::to_vec(&capture).unwrap()).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 422);
+        // A version whose text does not hash to its claimed hash.
+        let version = serde_json::json!({"objects": [{
+            "key": format!("url:example.org/a#{real}"),
+            "item": {"kind": "version", "source": "url:example.org/a", "created_at": "2026-11-30T10:00:00.000Z",
+                     "title": "Genuine page", "byline": null, "site_name": null, "lang": "en", "dir": "ltr",
+                     "published_at": null, "modified_at": null, "excerpt": null,
+                     "blocks": [{"kind": "paragraph", "text": "Altered after the fact."}],
+                     "text_sha256": real}}]});
+        let res = http.post(format!("{url}/v1/libraries/{lib}/push")).bearer_auth(&token)
+            .header("If-Unmodified-Since-Version", "0").header("content-type", "application/json").body(serde_json::to_vec(&version).unwrap()).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 422);
+        // A push on a stale version is refused with the version to pull from.
+        let res = http.post(format!("{url}/v1/libraries/{lib}/push")).bearer_auth(&token)
+            .header("If-Unmodified-Since-Version", "-1").header("content-type", "application/json").body(serde_json::to_vec(&serde_json::json!({"objects": []})).unwrap()).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 412);
+        // Someone with no token, or another library's id, reads nothing.
+        let res = http.get(format!("{url}/v1/libraries/{lib}/changes?since=0")).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 401);
+        let res = http.get(format!("{url}/v1/libraries/{}/changes?since=0", lib + 1)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 403);
+    });
+    let (versions, blobs) = server_state(&t.pg);
+    assert!(versions.is_empty() && blobs.is_empty());
+    // A desktop never sends an insecure URL a token.
+    let d = Desk::new();
+    let out = d.run(&["team", "join", "http://team.example.org", &token]);
+    assert!(
+        stderr(&out).contains("refusing plain http://"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_server_killed_mid_push_loses_nothing() {
+    let mut t = Team::new();
+    // A large capture (about 4 MB of page) makes the upload take a while.
+    let mut noise = String::with_capacity(4 << 20);
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    while noise.len() < 4 << 20 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.push_str(&format!("{x:016x}"));
+    }
+    let page = storm_story("The full list of shelters is below.").replace(
+        "</body>",
+        &format!("<script>var tracking = \"{noise}\";</script></body>"),
+    );
+    t.web.set("/world/storm-live", Response::html(page));
+    let live = t.a.clip(&t.web.url("/world/storm-live"));
+    t.a.ok(&["project", "new", "Storm live"]);
+    t.a.ok(&["project", "add", "Storm live", &live.to_string()]);
+    t.a.ok(&["team", "share", "Storm live"]);
+    let mut interrupted = 0;
+    for delay in [20, 60, 150, 400] {
+        let mut sync = Command::new(env!("CARGO_BIN_EXE_redline"))
+            .arg("--db")
+            .arg(&t.a.db)
+            .args(["team", "sync"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let addr = t.serve.take().unwrap().kill();
+        if !sync.wait().unwrap().success() {
+            interrupted += 1;
+        }
+        t.serve = Some(Serve::start(&t.pg, &addr));
+    }
+    assert!(interrupted > 0, "no kill landed during a sync");
+    t.sync_all();
+    assert_eq!(t.b.versions().len(), 1);
+    t.assert_agree();
+    assert_eq!(t.c.captures().len(), 1);
+}
+
+#[test]
+fn a_token_past_its_rate_is_refused_then_served_again() {
+    let pg = Postgres::start();
+    let owner = ok(redline(
+        Path::new("/nonexistent/unused.db"),
+        &["team", "init", "--database-url", &pg.url(), "Night desk"],
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
+        .args([
+            "serve",
+            "--database-url",
+            &pg.url(),
+            "--listen",
+            "127.0.0.1:0",
+            "--print-port",
+        ])
+        .args(["--rate-burst", "5", "--rate-per-second", "10"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut addr = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut addr)
+        .unwrap();
+    let serve = Serve {
+        child,
+        addr: addr.trim().to_string(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let statuses: Vec<u16> = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let mut out = Vec::new();
+        for _ in 0..8 {
+            let res = http
+                .get(format!("{}/v1/me", serve.url()))
+                .bearer_auth(owner.trim())
+                .send()
+                .await
+                .unwrap();
+            out.push(res.status().as_u16());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let res = http
+            .get(format!("{}/v1/me", serve.url()))
+            .bearer_auth(owner.trim())
+            .send()
+            .await
+            .unwrap();
+        out.push(res.status().as_u16());
+        out
+    });
+    assert_eq!(&statuses[..5], &[200; 5]);
+    assert!(statuses[5..8].iter().all(|s| *s == 429), "{statuses:?}");
+    assert_eq!(statuses[8], 200, "the bucket refills");
+}
+
+/// Incremental sync cost (BENCHMARKS.md): B, in sync, pulls 100 new
+/// versions A clipped into a shared project. Run with
+/// `cargo test --test team bench_ -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_incremental_sync_of_100_versions() {
+    let t = Team::new();
+    t.a.ok(&["project", "new", "Elections"]);
+    t.a.ok(&["team", "share", "Elections"]);
+    let clip_batch = |from: usize| {
+        let mut ids = Vec::new();
+        for i in from..from + 100 {
+            let path = format!("/politics/district-{i}");
+            t.web.set(&path, Response::html(story(
+                &format!("District {i} count: turnout at {}%", 40 + i % 30),
+                "Elena Marsh",
+                &[
+                    &format!("Counting in district {i} finished shortly after midnight, the electoral commission said."),
+                    "\u{201c}The count was orderly,\u{201d} said observer Luis Ortega, who watched from the gallery.",
+                    &format!("Turnout rose {} points from the last election; {} ballots were spoiled.", i % 7, 100 + i),
+                ],
+            )));
+            ids.push(t.a.clip(&t.web.url(&path)).to_string());
+        }
+        t.a.ok(&["project", "add", "Elections", &ids.join(",")]);
+    };
+    clip_batch(0);
+    t.sync_all();
+    clip_batch(100);
+    let started = std::time::Instant::now();
+    let push = t.a.sync();
+    let push_time = started.elapsed();
+    let started = std::time::Instant::now();
+    let pull = t.b.sync();
+    let pull_time = started.elapsed();
+    println!(
+        "push of 100 new versions: {:.0} ms, {} bytes up ({} objects); \
+         pull: {:.0} ms, {} bytes down ({} objects)",
+        push_time.as_secs_f64() * 1000.0,
+        push["bytesUp"],
+        push["pushed"],
+        pull_time.as_secs_f64() * 1000.0,
+        pull["bytesDown"],
+        pull["pulled"],
+    );
+    t.sync_all();
+    t.assert_agree();
+    let started = std::time::Instant::now();
+    let idle = t.b.sync();
+    println!(
+        "sync with nothing new: {:.0} ms, {} bytes down, {} up",
+        started.elapsed().as_secs_f64() * 1000.0,
+        idle["bytesDown"],
+        idle["bytesUp"]
+    );
+}
