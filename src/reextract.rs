@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use crate::clip;
+use crate::derived;
 use crate::error::Result;
 use crate::extract::LowConfidence;
 use crate::highlights::{self, Anchor};
@@ -130,7 +130,7 @@ pub async fn reextract_version(
         None
     };
     let url = capture.final_url.as_deref();
-    let derived = match clip::derive(&raw, clip::format_of(content_type), served, url) {
+    let derived = match derived::derive(&raw, derived::format_of(content_type), served, url) {
         Ok(d) => d,
         Err(e) => {
             report.outcome = ReextractOutcome::Failed;
