@@ -26,7 +26,7 @@
 //! escaped ones (`\[@h12]`) and link texts (`[@h12](…)`) are left alone.
 //!
 //! When the source has a newer version, each quoted highlight is re-anchored in
-//! it ([`crate::highlights::anchor`]); if the passage was edited or removed the
+//! it ([`crate::highlights::anchor()`]); if the passage was edited or removed the
 //! rendered note says "changed after you cited it" and shows a word-level diff.
 
 use crate::html;

@@ -16,7 +16,7 @@
 //! (see `clip::record_version`).
 //!
 //! Highlights are offsets into a version's text, so each is re-anchored by
-//! its quoted text and context ([`highlights::anchor`]). A version holding a
+//! its quoted text and context ([`highlights::anchor()`]). A version holding a
 //! highlight that is not found exactly once in the new text is left as it
 //! was and reported: every highlight and citation keeps resolving.
 //!
