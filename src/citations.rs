@@ -36,6 +36,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
+use crate::diff::{self, SpanOp};
 use crate::error::{Error, Result};
 use crate::highlights::{self, Anchor};
 use crate::markdown;
@@ -360,27 +361,20 @@ fn describe(v: &Version, url: Option<&str>) -> CitedVersion {
     }
 }
 
-/// Word-level diff of a passage (Unicode word boundaries, so CJK works too).
+/// Word-level diff of a passage: the compare view's own ([`diff::passage_spans`]),
+/// so a cited passage and its paragraph in a compare are marked up alike.
 pub fn word_diff(old: &str, new: &str) -> Vec<PassageChange> {
-    let diff = similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Patience)
-        .diff_unicode_words(old, new);
-    let mut spans: Vec<PassageChange> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let kind = match change.tag() {
-            similar::ChangeTag::Equal => PassageChangeKind::Equal,
-            similar::ChangeTag::Delete => PassageChangeKind::Delete,
-            similar::ChangeTag::Insert => PassageChangeKind::Insert,
-        };
-        match spans.last_mut() {
-            Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => spans.push(PassageChange {
-                kind,
-                text: change.value().to_string(),
-            }),
-        }
-    }
-    spans
+    diff::passage_spans(old, new)
+        .into_iter()
+        .map(|span| PassageChange {
+            kind: match span.op {
+                SpanOp::Equal => PassageChangeKind::Equal,
+                SpanOp::Delete => PassageChangeKind::Delete,
+                SpanOp::Insert => PassageChangeKind::Insert,
+            },
+            text: span.text,
+        })
+        .collect()
 }
 
 const OPEN: char = '\u{E000}';
