@@ -357,6 +357,72 @@ pub async fn list_versions(
     .await?)
 }
 
+/// The columns an extraction writes into a version row, in the order
+/// [`Extracted::bind`] binds them: one list for the INSERT of a new version
+/// and the UPDATE of an extractor revision, so the two cannot drift apart.
+const EXTRACTED_COLUMNS: [&str; 13] = [
+    "title",
+    "byline",
+    "site_name",
+    "lang",
+    "dir",
+    "published_at",
+    "modified_at",
+    "excerpt",
+    "blocks",
+    "text",
+    "text_sha256",
+    "extractor",
+    "low_confidence",
+];
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// One extraction as a version row stores it (blocks as JSON, the joined text).
+struct Extracted<'a> {
+    article: &'a Article,
+    blocks: String,
+    text: String,
+    text_sha256: &'a str,
+    low_confidence: Option<LowConfidence>,
+}
+
+impl<'a> Extracted<'a> {
+    fn new(
+        article: &'a Article,
+        low_confidence: Option<LowConfidence>,
+        text_sha256: &'a str,
+    ) -> Self {
+        Extracted {
+            article,
+            blocks: serde_json::to_string(&article.blocks).expect("blocks serialise"),
+            text: article.text(),
+            text_sha256,
+            low_confidence,
+        }
+    }
+
+    /// Binds the values of [`EXTRACTED_COLUMNS`], in order, after whatever
+    /// `query` has bound already.
+    fn bind<'q>(&'q self, query: SqliteQuery<'q>) -> SqliteQuery<'q> {
+        let a = self.article;
+        query
+            .bind(&a.title)
+            .bind(&a.byline)
+            .bind(&a.site_name)
+            .bind(&a.lang)
+            .bind(a.dir.as_str())
+            .bind(&a.published_at)
+            .bind(&a.modified_at)
+            .bind(&a.excerpt)
+            .bind(&self.blocks)
+            .bind(&self.text)
+            .bind(self.text_sha256)
+            .bind(EXTRACTOR)
+            .bind(self.low_confidence.map(LowConfidence::as_str))
+    }
+}
+
 /// Stores a new version as the next in the source's sequence, extracted by
 /// the current [`EXTRACTOR`] with no doubt about it.
 pub async fn insert_version(
@@ -383,39 +449,23 @@ pub async fn insert_extracted_version(
             .bind(source_id)
             .fetch_one(&mut *conn)
             .await?;
-    let blocks = serde_json::to_string(&article.blocks).expect("blocks serialise");
-    let text = article.text();
-    let id = sqlx::query(
-        "INSERT INTO versions (source_id, seq, created_at, title, byline, site_name, lang, dir, \
-            published_at, modified_at, excerpt, blocks, text, text_sha256, extractor, \
-            low_confidence) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(source_id)
-    .bind(seq)
-    .bind(now)
-    .bind(&article.title)
-    .bind(&article.byline)
-    .bind(&article.site_name)
-    .bind(&article.lang)
-    .bind(article.dir.as_str())
-    .bind(&article.published_at)
-    .bind(&article.modified_at)
-    .bind(&article.excerpt)
-    .bind(&blocks)
-    .bind(&text)
-    .bind(text_sha256)
-    .bind(EXTRACTOR)
-    .bind(low_confidence.map(LowConfidence::as_str))
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
+    let row = Extracted::new(article, low_confidence, text_sha256);
+    let sql = format!(
+        "INSERT INTO versions (source_id, seq, created_at, {}) VALUES (?, ?, ?, {})",
+        EXTRACTED_COLUMNS.join(", "),
+        ["?"; EXTRACTED_COLUMNS.len()].join(", ")
+    );
+    let id = row
+        .bind(sqlx::query(&sql).bind(source_id).bind(seq).bind(now))
+        .execute(&mut *conn)
+        .await?
+        .last_insert_rowid();
     crate::search::index_cjk(
         conn,
         crate::search::HitKind::Source,
         id,
         &article.title,
-        &text,
+        &row.text,
     )
     .await?;
     get_version(conn, id).await
@@ -565,37 +615,22 @@ pub async fn revise_extraction(
     .bind(version.id)
     .execute(&mut *conn)
     .await?;
-    let blocks = serde_json::to_string(&article.blocks).expect("blocks serialise");
-    let text = article.text();
-    sqlx::query(
-        "UPDATE versions SET title = ?, byline = ?, site_name = ?, lang = ?, dir = ?, \
-            published_at = ?, modified_at = ?, excerpt = ?, blocks = ?, text = ?, \
-            text_sha256 = ?, extractor = ?, low_confidence = ? \
-         WHERE id = ?",
-    )
-    .bind(&article.title)
-    .bind(&article.byline)
-    .bind(&article.site_name)
-    .bind(&article.lang)
-    .bind(article.dir.as_str())
-    .bind(&article.published_at)
-    .bind(&article.modified_at)
-    .bind(&article.excerpt)
-    .bind(&blocks)
-    .bind(&text)
-    .bind(text_sha256)
-    .bind(EXTRACTOR)
-    .bind(low_confidence.map(LowConfidence::as_str))
-    .bind(version.id)
-    .execute(&mut *conn)
-    .await?;
+    let row = Extracted::new(article, low_confidence, text_sha256);
+    let sql = format!(
+        "UPDATE versions SET {} = ? WHERE id = ?",
+        EXTRACTED_COLUMNS.join(" = ?, ")
+    );
+    row.bind(sqlx::query(&sql))
+        .bind(version.id)
+        .execute(&mut *conn)
+        .await?;
     // The update triggers removed the version's bigram and stem entries.
     crate::search::index_cjk(
         conn,
         crate::search::HitKind::Source,
         version.id,
         &article.title,
-        &text,
+        &row.text,
     )
     .await?;
     get_version(conn, version.id).await
