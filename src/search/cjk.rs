@@ -3,8 +3,8 @@
 
 use sqlx::SqliteConnection;
 
-use super::index::{Mode, Table};
-use super::HitKind;
+use super::index::Table;
+use super::{HitKind, Mode};
 use crate::error::Result;
 
 pub(super) use crate::script::is_cjk;

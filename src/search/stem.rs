@@ -29,9 +29,9 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use sqlx::SqliteConnection;
 
-use super::index::{Mode, Table};
+use super::index::Table;
 use super::words::{fold, words_of};
-use super::HitKind;
+use super::{HitKind, Mode};
 use crate::error::Result;
 use crate::script::{self, Alphabet};
 
