@@ -14,7 +14,7 @@
 
 use url::Url;
 
-use crate::fetch::FetchError;
+use crate::fetch_error::FetchError;
 
 /// Parses a URL the reporter gave; only http(s) with a host is accepted, so a
 /// clip can never read a local file (`file:`) or run script (`javascript:`).

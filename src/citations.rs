@@ -26,7 +26,7 @@
 //! escaped ones (`\[@h12]`) and link texts (`[@h12](…)`) are left alone.
 //!
 //! When the source has a newer version, each quoted highlight is re-anchored in
-//! it ([`crate::highlights::anchor`]); if the passage was edited or removed the
+//! it ([`crate::highlights::anchor()`]); if the passage was edited or removed the
 //! rendered note says "changed after you cited it" and shows a word-level diff.
 
 use crate::html;
@@ -36,8 +36,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use crate::error::Result;
+use crate::diff::{self, SpanOp};
+use crate::error::{Error, Result};
 use crate::highlights::{self, Anchor};
+use crate::markdown;
 use crate::versions::{self, Version};
 use crate::Db;
 
@@ -92,18 +94,7 @@ fn citation_regex() -> &'static Regex {
 /// Every citation in `md`, in order, skipping code spans, code blocks, escaped
 /// brackets and bracketed link texts.
 pub fn parse(md: &str) -> Vec<CitationRef> {
-    use pulldown_cmark::{Event, Options, Parser, Tag};
-    let mut code: Vec<(usize, usize)> = Vec::new();
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    for (event, range) in Parser::new_ext(md, options).into_offset_iter() {
-        match event {
-            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => code.push((range.start, range.end)),
-            _ => {}
-        }
-    }
+    let code = markdown::code_ranges(md);
     let bytes = md.as_bytes();
     citation_regex()
         .captures_iter(md)
@@ -159,7 +150,7 @@ impl CitedVersion {
             self.outlet,
             self.title,
             self.seq,
-            human_time(&self.captured_at)
+            crate::time::human(&self.captured_at)
         )
     }
 
@@ -238,8 +229,14 @@ pub struct CitationStatus {
 
 /// Checks every citation of note `note_id` against the latest versions.
 pub async fn check(db: &Db, note_id: i64) -> Result<Vec<CitationStatus>> {
-    let note = crate::notes::get(db, note_id).await?;
-    check_markdown(db, &note.body).await
+    // Only the body is needed; reading it here rather than through
+    // `notes::get` keeps `notes` (which renders with citations) above this module.
+    let body: Option<String> = sqlx::query_scalar("SELECT body FROM notes WHERE id = ?")
+        .bind(note_id)
+        .fetch_optional(db.pool())
+        .await?;
+    let body = body.ok_or_else(|| Error::not_found("note", note_id))?;
+    check_markdown(db, &body).await
 }
 
 /// [`check`] for Markdown that is not (yet) a stored note, e.g. the live preview.
@@ -364,35 +361,20 @@ fn describe(v: &Version, url: Option<&str>) -> CitedVersion {
     }
 }
 
-/// "2026-11-26 23:05 UTC" from a stored time.
-fn human_time(t: &str) -> String {
-    match crate::time::parse(t) {
-        Some(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
-        None => t.to_string(),
-    }
-}
-
-/// Word-level diff of a passage (Unicode word boundaries, so CJK works too).
+/// Word-level diff of a passage: the compare view's own ([`diff::passage_spans`]),
+/// so a cited passage and its paragraph in a compare are marked up alike.
 pub fn word_diff(old: &str, new: &str) -> Vec<PassageChange> {
-    let diff = similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Patience)
-        .diff_unicode_words(old, new);
-    let mut spans: Vec<PassageChange> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let kind = match change.tag() {
-            similar::ChangeTag::Equal => PassageChangeKind::Equal,
-            similar::ChangeTag::Delete => PassageChangeKind::Delete,
-            similar::ChangeTag::Insert => PassageChangeKind::Insert,
-        };
-        match spans.last_mut() {
-            Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => spans.push(PassageChange {
-                kind,
-                text: change.value().to_string(),
-            }),
-        }
-    }
-    spans
+    diff::passage_spans(old, new)
+        .into_iter()
+        .map(|span| PassageChange {
+            kind: match span.op {
+                SpanOp::Equal => PassageChangeKind::Equal,
+                SpanOp::Delete => PassageChangeKind::Delete,
+                SpanOp::Insert => PassageChangeKind::Insert,
+            },
+            text: span.text,
+        })
+        .collect()
 }
 
 const OPEN: char = '\u{E000}';
@@ -419,7 +401,7 @@ pub fn render_with(md: &str, statuses: &[CitationStatus]) -> String {
         at = e;
     }
     src.push_str(&strip(&md[at..]));
-    let mut html = crate::notes::markdown_html(&src);
+    let mut html = markdown::to_html(&src);
     for (i, st) in statuses.iter().enumerate() {
         let token = format!("{OPEN}{i}{CLOSE}");
         let alone = format!("<p>{token}</p>");
@@ -428,7 +410,7 @@ pub fn render_with(md: &str, statuses: &[CitationStatus]) -> String {
         }
         html = html.replace(&token, &inline_html(st));
     }
-    crate::notes::sanitize(&html)
+    markdown::sanitize(&html)
 }
 
 fn href(st: &CitationStatus, cited: &CitedVersion) -> String {
@@ -472,7 +454,7 @@ fn change_note(st: &CitationStatus) -> Option<(&'static str, String)> {
     let when = format!(
         "version {} captured {}",
         latest.seq,
-        human_time(&latest.captured_at)
+        crate::time::human(&latest.captured_at)
     );
     match &st.state {
         CitationState::ChangedAfterCite { spans, .. } => Some((

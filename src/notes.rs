@@ -441,53 +441,5 @@ pub async fn render(db: &Db, note_id: i64) -> Result<RenderedNote> {
 /// Markdown (tables, footnotes, strikethrough, task lists) to sanitised HTML,
 /// with no citation resolution: `[@h12]` stays as written.
 pub fn render_markdown(md: &str) -> String {
-    sanitize(&markdown_html(md))
-}
-
-/// Markdown to raw (unsanitised) HTML with the extensions notes use.
-pub(crate) fn markdown_html(md: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    let mut out = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(md, options));
-    out
-}
-
-/// Sanitises HTML for the webview: ammonia's safe defaults, plus what notes
-/// need (task-list checkboxes, footnote ids, our classes, `redline:` links).
-pub(crate) fn sanitize(html: &str) -> String {
-    let mut b = ammonia::Builder::default();
-    b.add_url_schemes(["redline"])
-        .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("div", ["id"])
-        .add_tag_attributes("li", ["id"])
-        .id_prefix(Some("note-"))
-        .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
-        .add_allowed_classes("div", ["footnote-definition"])
-        .add_allowed_classes(
-            "blockquote",
-            [
-                "redline-quote",
-                "redline-quote-changed",
-                "redline-quote-gone",
-            ],
-        )
-        .add_allowed_classes(
-            "p",
-            ["redline-attribution", "redline-changed", "redline-gone"],
-        )
-        .add_allowed_classes("a", ["redline-cite"])
-        .add_allowed_classes("q", ["redline-quote"])
-        .add_allowed_classes("span", ["redline-cite-missing", "redline-cite-note"])
-        .add_allowed_classes("del", ["redline-diff"])
-        .add_allowed_classes("ins", ["redline-diff"]);
-    // Ids get a prefix so a footnote label cannot clobber a name in the page;
-    // in-note links follow them.
-    b.clean(html)
-        .to_string()
-        .replace("href=\"#", "href=\"#note-")
+    crate::markdown::render(md)
 }

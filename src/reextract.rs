@@ -16,7 +16,7 @@
 //! (see `clip::record_version`).
 //!
 //! Highlights are offsets into a version's text, so each is re-anchored by
-//! its quoted text and context ([`highlights::anchor`]). A version holding a
+//! its quoted text and context ([`highlights::anchor()`]). A version holding a
 //! highlight that is not found exactly once in the new text is left as it
 //! was and reported: every highlight and citation keeps resolving.
 //!
@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use crate::clip;
+use crate::derived;
 use crate::error::Result;
 use crate::extract::LowConfidence;
 use crate::highlights::{self, Anchor};
@@ -131,7 +131,7 @@ pub async fn reextract_version(
         None
     };
     let url = capture.final_url.as_deref();
-    let derived = match clip::derive(&raw, clip::format_of(content_type), served, url) {
+    let derived = match derived::derive(&raw, derived::format_of(content_type), served, url) {
         Ok(d) => d,
         Err(e) => {
             report.outcome = ReextractOutcome::Failed;

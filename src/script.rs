@@ -5,8 +5,9 @@
 //! One place for these ranges, so the diff, the quote finder, search and
 //! extraction agree on what "CJK" or "right-to-left" means.
 
-/// Han, kana and other scripts written without spaces between words (Thai):
-/// their text is compared by characters, not by words.
+/// Han, kana and the other scripts written without spaces between words
+/// (Thai, Lao, Khmer): their text is compared, and scored, by characters,
+/// not by words.
 pub fn is_unspaced(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF   // Hiragana, Katakana
@@ -14,7 +15,22 @@ pub fn is_unspaced(c: char) -> bool {
         | 0x4E00..=0x9FFF // CJK Unified
         | 0xF900..=0xFAFF // CJK Compatibility
         | 0x20000..=0x2FFFF
-        | 0x0E00..=0x0E7F // Thai
+        | 0x0E00..=0x0EFF // Thai, Lao
+        | 0x1780..=0x17FF // Khmer
+    )
+}
+
+/// Characters a reader sees as two columns wide: Han, kana, Hangul and the
+/// full-width forms (，：（）). Extraction weighs text by this, so a Chinese
+/// or Korean paragraph weighs about what its English one does.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF   // Hangul jamo
+        | 0x2E80..=0x9FFF // CJK radicals, punctuation, kana, Han
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0xF900..=0xFAFF // CJK Compatibility
+        | 0xFF01..=0xFF60 // Full-width forms
+        | 0xFFE0..=0xFFE6 // Full-width signs
     )
 }
 
@@ -44,6 +60,32 @@ pub fn is_rtl(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
+/// The alphabets search has word forms for (stemming, Korean particles).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alphabet {
+    Latin,
+    Cyrillic,
+    Greek,
+    Arabic,
+    Hangul,
+    Other,
+}
+
+/// The alphabet of one letter. Arabic here is the Arabic script only (Persian
+/// and Urdu included); Hebrew is right to left but has no forms.
+pub fn alphabet(c: char) -> Alphabet {
+    if is_hangul(c) {
+        return Alphabet::Hangul;
+    }
+    match c as u32 {
+        0x41..=0x24F | 0x1E00..=0x1EFF => Alphabet::Latin,
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Alphabet::Greek,
+        0x400..=0x52F => Alphabet::Cyrillic,
+        0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Alphabet::Arabic,
+        _ => Alphabet::Other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,10 +97,26 @@ mod tests {
         assert!(!"서울".chars().any(is_unspaced));
         assert!("서울".chars().all(is_hangul));
         assert!("ｿｳﾙ".chars().all(is_cjk) && !"ｿｳﾙ".chars().any(is_unspaced));
+        assert!("ພາສາລາວ".chars().all(is_unspaced));
+        assert!("ខ្មែរ".chars().all(is_unspaced));
+        assert!("北京，서울：".chars().all(is_wide) && !"Seoul,".chars().any(is_wide));
         assert!("الخرطوم".chars().all(is_rtl));
         assert!("ירושלים".chars().all(is_rtl));
         assert!(!"Seoul"
             .chars()
             .any(|c| is_unspaced(c) || is_hangul(c) || is_rtl(c)));
+    }
+
+    #[test]
+    fn alphabets_for_word_forms() {
+        assert_eq!(alphabet('S'), Alphabet::Latin);
+        assert_eq!(alphabet('ş'), Alphabet::Latin);
+        assert_eq!(alphabet('Α'), Alphabet::Greek);
+        assert_eq!(alphabet('К'), Alphabet::Cyrillic);
+        assert_eq!(alphabet('خ'), Alphabet::Arabic);
+        assert_eq!(alphabet('پ'), Alphabet::Arabic);
+        assert_eq!(alphabet('서'), Alphabet::Hangul);
+        assert_eq!(alphabet('א'), Alphabet::Other);
+        assert_eq!(alphabet('東'), Alphabet::Other);
     }
 }

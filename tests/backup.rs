@@ -388,13 +388,7 @@ async fn a_finished_command_leaves_no_wal_or_shm_behind() {
     // `sources` reads through several pooled connections at once; every one
     // must be closed (and the WAL checkpointed away) before the process exits.
     for run in 0..30 {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
-            .arg("--db")
-            .arg(&path)
-            .arg("sources")
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
+        let out = common::cli::redline(&path, &["sources"]);
         assert!(
             out.status.success(),
             "{}",

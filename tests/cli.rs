@@ -5,28 +5,9 @@ mod common;
 
 use std::process::{Command, Output};
 
+use common::cli::{json, redline, redline_stdin};
 use common::server::{Response, TestServer};
 use common::wire;
-use serde_json::Value;
-
-fn redline(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run redline")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "redline failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON on stdout")
-}
 
 /// Errors are one clear line on stderr and a failing exit status, never a panic.
 fn assert_clean_error(out: &Output, needle: &str) {
@@ -94,31 +75,19 @@ fn bad_arguments_give_one_clear_line() {
 
 #[test]
 fn stdin_is_clipped_with_an_attributed_url() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(&db)
-        .args([
+    let out = redline_stdin(
+        &db,
+        &[
             "clip",
             "-",
             "--url",
             "https://news.example.org/world/summit",
             "--json",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(wire::page(&wire::story_v1(), 4).as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        wire::page(&wire::story_v1(), 4).as_bytes(),
+    );
     let clip = json(&out);
     assert_eq!(clip["title"], wire::story_v1().title.as_str());
     let versions = json(&redline(&db, &["versions", "1", "--json"]));

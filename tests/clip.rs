@@ -18,8 +18,7 @@ struct Lib {
 }
 
 async fn library() -> Lib {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
+    let (dir, db) = common::seed::library().await;
     let limits = FetchLimits {
         connect_timeout: Duration::from_secs(2),
         total_timeout: Duration::from_secs(3),

@@ -4,44 +4,14 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::cli::{redline, redline_stdin};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
-
-fn redline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run redline")
-}
-
-/// Runs redline with `input` on standard input.
-fn redline_stdin(db: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    // The refusal may come before all of it is read: a broken pipe is fine.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().unwrap()
-}
 
 /// One line on stderr, starting `redline: `, naming `needle`, no panic.
 fn assert_one_line(out: &Output, needle: &str) {

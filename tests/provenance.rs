@@ -4,36 +4,17 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
+use common::cli::{self, json};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
 
+/// `redline … --json` with `stdin` (empty if None); its JSON, or a failed test.
 fn redline(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Value {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .arg("--json")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(pipe);
-    let out: Output = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let args = [args, &["--json"]].concat();
+    json(&cli::redline_stdin(db, &args, stdin.unwrap_or_default()))
 }
 
 /// A different story that claims the fetched story's address as its own.
@@ -112,13 +93,7 @@ fn an_address_the_reporter_gives_files_the_clip_and_shows_its_method() {
     assert_eq!(saved["sourceId"], 1);
     assert_eq!(saved["versionSeq"], 2);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(&db)
-        .args(["versions", "1", "--captures"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = cli::ok(cli::redline(&db, &["versions", "1", "--captures"]));
     let lines: Vec<&str> = text.lines().filter(|l| l.contains("new version")).collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[0].contains(" fetch "), "{text}");

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::seed::library;
 use common::wire;
 use redline::article::{join_blocks, Block};
 use redline::quotes::{self, find_quotes, Quote, QuoteFilter};
@@ -154,12 +155,6 @@ fn scare_quotes_are_not_quotes() {
         "State media called the visit “historic” and “very friendly”."
     )])
     .is_empty());
-}
-
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
 }
 
 async fn add_version(db: &Db, url: &str, story: &wire::Story, now: &str) -> versions::Version {

@@ -7,31 +7,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use redline::article::{Article, Block};
 use redline::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 use redline::Db;
-use serde_json::Value;
 
-fn redline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run redline")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "redline failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON on stdout")
-}
+use common::cli::{json, redline};
 
 /// A story page from the extraction corpus, copied where the test clips it.
 fn page(dir: &Path, name: &str) -> PathBuf {

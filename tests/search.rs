@@ -6,6 +6,10 @@
 //! Rust, not by triggers). Projects, tags and one Latin-script quote are
 //! written with plain SQL here (the word indexes follow by trigger).
 
+mod common;
+
+use common::cli::redline;
+use common::seed;
 use redline::article::{Article, Block, Dir};
 use redline::search::{search, Hit, HitKind, SearchQuery};
 use redline::{highlights, notes, quotes, versions, Db, Error};
@@ -17,8 +21,7 @@ struct Library {
 }
 
 async fn library() -> Library {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
+    let (dir, db) = seed::library().await;
     Library { _dir: dir, db }
 }
 
@@ -1379,14 +1382,7 @@ fn the_cli_refuses_a_hostile_query_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("library.db");
     for query in ["(".repeat(15_000), "((((((((((((((((((grain".into()] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
-            .arg("--db")
-            .arg(&db)
-            .args(["search", "--"])
-            .arg(&query)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
+        let out = redline(&db, &["search", "--", &query]);
         assert_eq!(out.status.code(), Some(1), "{out:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
@@ -1737,15 +1733,7 @@ fn the_cli_finds_inflected_forms() {
         lib.close().await;
     });
     // Off by default: the stemmed-only form is not found until turned on.
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| redline(&db, args);
     let off = run(&["search", "санкции"]);
     assert!(off.status.success(), "{off:?}");
     assert!(!String::from_utf8_lossy(&off.stdout).contains("санкциями"));
@@ -1754,13 +1742,7 @@ fn the_cli_finds_inflected_forms() {
     assert!(String::from_utf8_lossy(&on.stderr).contains("stem search is on"));
     for (query, marked) in [("Лавров", "«Лаврова»"), ("санкции", "«санкциями»")]
     {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
-            .arg("--db")
-            .arg(&db)
-            .args(["search", query])
-            .env_remove("RUST_LOG")
-            .output()
-            .unwrap();
+        let out = redline(&db, &["search", query]);
         assert!(out.status.success(), "{out:?}");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains(marked), "{query}: {text}");

@@ -77,20 +77,7 @@ fn the_cli_diff_reports_the_same_summary_in_json() {
     );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("library.db");
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_redline"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let run = |args: &[&str]| common::cli::ok(common::cli::redline(&db, args)).into_bytes();
     run(&["clip", &server.url("/world/pact")]);
     server.set(
         "/world/pact",

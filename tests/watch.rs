@@ -4,7 +4,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::seed::library;
 use redline::watch::{due_sources, next_check_at, record_check, set_watched, HostGate};
 use redline::{time, versions, Db};
 
@@ -39,12 +42,6 @@ fn back_off_doubles_with_each_failure_up_to_a_day() {
             "failures {failures}, base {base}"
         );
     }
-}
-
-async fn library() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(dir.path().join("library.db")).await.unwrap();
-    (dir, db)
 }
 
 async fn add_source(db: &Db, url: &str) -> i64 {

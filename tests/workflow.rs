@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::server::{Response, TestServer};
 use common::wire;
@@ -17,12 +16,7 @@ struct Cli {
 
 impl Cli {
     fn run(&self, args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_redline"))
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .output()
-            .unwrap()
+        common::cli::redline(&self.db, args)
     }
 
     fn ok(&self, args: &[&str]) -> String {

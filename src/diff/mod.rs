@@ -177,6 +177,13 @@ pub fn diff_articles(old: &Article, new: &Article) -> Diff {
     }
 }
 
+/// The word-level changes between two passages (characters for Chinese and
+/// Japanese), exactly as a paragraph pair shows them in a compare; a cited
+/// passage that changed is shown with the same markup.
+pub fn passage_spans(old: &str, new: &str) -> Vec<Span> {
+    inline::spans(old, new)
+}
+
 fn text_change(from: &str, to: &str) -> Option<TextChange> {
     (normalize(from) != normalize(to)).then(|| TextChange {
         from: from.to_string(),

@@ -143,14 +143,7 @@ impl Weight {
 pub(super) fn width(text: &str) -> usize {
     text.chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| {
-            if matches!(c, '\u{1100}'..='\u{11FF}' | '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF01}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}')
-            {
-                2
-            } else {
-                1
-            }
-        })
+        .map(|c| if crate::script::is_wide(c) { 2 } else { 1 })
         .sum()
 }
 

@@ -238,8 +238,7 @@ pub(super) fn script_dir(title: &str, blocks: &[Block]) -> Dir {
     let texts = std::iter::once(title).chain(blocks.iter().map(|b| b.text.as_str()));
     for c in texts.flat_map(str::chars).filter(|c| c.is_alphabetic()) {
         all += 1;
-        if matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-        {
+        if crate::script::is_rtl(c) {
             rtl += 1;
         }
     }

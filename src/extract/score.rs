@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use crate::script::is_unspaced;
+
 /// Length of a shingle in tokens.
 const SHINGLE: usize = 4;
 
@@ -80,18 +82,6 @@ pub fn tokens(text: &str) -> Vec<String> {
         out.push(word);
     }
     out
-}
-
-/// Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer.
-fn is_unspaced(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30FF}' // hiragana, katakana
-        | '\u{3400}'..='\u{4DBF}' // Han extension A
-        | '\u{4E00}'..='\u{9FFF}' // Han
-        | '\u{F900}'..='\u{FAFF}' // Han compatibility
-        | '\u{0E00}'..='\u{0EFF}' // Thai, Lao
-        | '\u{1780}'..='\u{17FF}' // Khmer
-        | '\u{20000}'..='\u{2FA1F}')
 }
 
 /// The multiset of `SHINGLE`-token windows; a text shorter than one window

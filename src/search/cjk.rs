@@ -3,16 +3,11 @@
 
 use sqlx::SqliteConnection;
 
-use super::index::{Mode, Table};
-use super::HitKind;
+use super::index::Table;
+use super::{HitKind, Mode};
 use crate::error::Result;
 
-/// Han (with extensions and compatibility forms), hiragana, katakana.
-pub(super) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xFF66..=0xFF9F | 0x20000..=0x2FFFF)
-}
+pub(super) use crate::script::is_cjk;
 
 /// Han or kana that takes part in bigrams: letters only, so CJK punctuation
 /// such as the katakana middle dot ends a run like any other punctuation.

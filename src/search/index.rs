@@ -7,25 +7,8 @@ use sqlx::{Row, SqliteConnection};
 use super::filters::{Arg, Filters};
 use super::query::Lowered;
 use super::snippet::{cut_snippet, cut_word_snippet, to_html, WordNeedle};
-use super::{HitKind, EXACT, PHRASE_WINDOW, RANK_WINDOW};
+use super::{HitKind, Mode, EXACT, PHRASE_WINDOW, RANK_WINDOW};
 use crate::error::Result;
-
-/// Which index a query goes to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Mode {
-    /// No Han or kana: the word index.
-    Words,
-    /// Han or kana, some term shorter than three characters: the bigram index.
-    Cjk,
-    /// Han or kana, every term three characters or more: the trigram index,
-    /// where a three-character term is one token and a longer one a phrase
-    /// of short posting lists (faster than a phrase of bigrams, measured in
-    /// BENCHMARKS-search.md).
-    Trigram,
-    /// The stem index: words by their forms (`stem.rs`); queried beside the
-    /// word index, never instead of it.
-    Stem,
-}
 
 /// Only versions that no later version of the same source follows.
 pub(super) const LATEST_ONLY: &str =

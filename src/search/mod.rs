@@ -111,7 +111,7 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::error::{Error, Result};
 use filters::{Arg, Filters};
-use index::{Mode, Table};
+use index::Table;
 use query::lower;
 
 pub use cjk::{bigram_text, index_cjk};
@@ -121,6 +121,23 @@ pub use snippet::snippet_plain;
 pub use stem::{
     reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, Reindex,
 };
+
+/// Which index a query goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// No Han or kana: the word index.
+    Words,
+    /// Han or kana, some term shorter than three characters: the bigram index.
+    Cjk,
+    /// Han or kana, every term three characters or more: the trigram index,
+    /// where a three-character term is one token and a longer one a phrase
+    /// of short posting lists (faster than a phrase of bigrams, measured in
+    /// BENCHMARKS-search.md).
+    Trigram,
+    /// The stem index: words by their forms (`stem.rs`); queried beside the
+    /// word index, never instead of it.
+    Stem,
+}
 
 /// Most matches of one kind that are ranked. FTS5 computes bm25 for every
 /// row it returns, so a common word in a large library would be ranked over

@@ -3,10 +3,9 @@
 //! rebuilt as a quoted FTS5 string, so nothing typed is FTS5 syntax.
 
 use super::cjk::{bigram_query, is_cjk_letter};
-use super::index::Mode;
 use super::snippet::WordNeedle;
 use super::words::{fold, words_of};
-use super::{MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS};
+use super::{Mode, MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS};
 use crate::error::{Error, Result};
 
 /// A parsed user query.

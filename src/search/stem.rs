@@ -29,34 +29,19 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use sqlx::SqliteConnection;
 
-use super::index::{Mode, Table};
+use super::index::Table;
 use super::words::{fold, words_of};
-use super::HitKind;
+use super::{HitKind, Mode};
 use crate::error::Result;
+use crate::script::{self, Alphabet};
 
 /// The writing system of a word, from its first letter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Script {
-    Latin,
-    Cyrillic,
-    Greek,
-    Arabic,
-    Hangul,
-    Other,
-}
+pub(super) type Script = Alphabet;
 
 pub(super) fn script_of(word: &str) -> Script {
-    let Some(c) = word.chars().find(|c| c.is_alphabetic()) else {
-        return Script::Other;
-    };
-    match c as u32 {
-        0x41..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
-        0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
-        0x400..=0x52F => Script::Cyrillic,
-        0x600..=0x6FF | 0x750..=0x77F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Arabic,
-        0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => Script::Hangul,
-        _ => Script::Other,
-    }
+    word.chars()
+        .find(|c| c.is_alphabetic())
+        .map_or(Alphabet::Other, script::alphabet)
 }
 
 /// The languages with forms, as stored in `search_lang`.

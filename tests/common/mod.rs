@@ -1,3 +1,4 @@
+pub mod cli;
 pub mod seed;
 pub mod server;
 pub mod wire;

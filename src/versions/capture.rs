@@ -1,0 +1,363 @@
+//! Captures: every attempt to read a source (fetch, file, paste), kept as
+//! evidence with its raw bytes compressed, whether or not it made a version.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::get_version;
+use crate::error::{Error, Result};
+
+/// How a capture reached the library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CaptureMethod {
+    Fetch,
+    File,
+    Paste,
+    Browser,
+    Feed,
+}
+
+impl CaptureMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureMethod::Fetch => "fetch",
+            CaptureMethod::File => "file",
+            CaptureMethod::Paste => "paste",
+            CaptureMethod::Browser => "browser",
+            CaptureMethod::Feed => "feed",
+        }
+    }
+}
+
+/// What a capture attempt led to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CaptureOutcome {
+    /// The text or title changed (or it is the first capture): a version was made.
+    NewVersion,
+    /// Fetched, but the normalised text and title equal the latest version.
+    Unchanged,
+    /// The server answered 304 Not Modified.
+    NotModified,
+    /// Nothing usable was received; no version was touched.
+    Failed,
+}
+
+impl CaptureOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureOutcome::NewVersion => "new_version",
+            CaptureOutcome::Unchanged => "unchanged",
+            CaptureOutcome::NotModified => "not_modified",
+            CaptureOutcome::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "new_version" => CaptureOutcome::NewVersion,
+            "unchanged" => CaptureOutcome::Unchanged,
+            "not_modified" => CaptureOutcome::NotModified,
+            _ => CaptureOutcome::Failed,
+        }
+    }
+}
+
+/// The facts of one capture attempt, before it is stored.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureRecord {
+    pub method: Option<CaptureMethod>,
+    pub requested_url: Option<String>,
+    pub final_url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub http_status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    /// The bytes as served; kept compressed as evidence.
+    pub raw: Option<Vec<u8>>,
+}
+
+/// One stored capture attempt (without its raw bytes; see [`capture_raw`]).
+#[derive(Clone, Debug, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Capture {
+    pub id: i64,
+    pub source_id: i64,
+    pub captured_at: String,
+    pub method: String,
+    pub requested_url: Option<String>,
+    pub final_url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub http_status: Option<i64>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    pub raw_size: Option<i64>,
+    pub raw_sha256: Option<String>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub version_id: Option<i64>,
+}
+
+impl Capture {
+    pub fn outcome(&self) -> CaptureOutcome {
+        CaptureOutcome::parse(&self.outcome)
+    }
+}
+
+const CAPTURE_COLUMNS: &str = "id, source_id, captured_at, method, requested_url, final_url, \
+     canonical_url, http_status, etag, last_modified, content_type, charset, raw_size, \
+     raw_sha256, outcome, error, version_id";
+
+/// Records one capture attempt with its raw bytes (compressed) and their hash.
+pub async fn insert_capture(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    record: &CaptureRecord,
+    outcome: CaptureOutcome,
+    error: Option<&str>,
+    version_id: Option<i64>,
+    now: &str,
+) -> Result<Capture> {
+    let (raw_zstd, raw_size, raw_sha256) = match &record.raw {
+        Some(raw) => (
+            Some(zstd::bulk::compress(raw, 3).map_err(|e| Error::Invalid(e.to_string()))?),
+            Some(raw.len() as i64),
+            Some(crate::hash::sha256_hex(raw)),
+        ),
+        None => (None, None, None),
+    };
+    let id = sqlx::query(
+        "INSERT INTO captures (source_id, captured_at, method, requested_url, final_url, \
+            canonical_url, http_status, etag, last_modified, content_type, charset, raw_zstd, \
+            raw_size, raw_sha256, outcome, error, version_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(source_id)
+    .bind(now)
+    .bind(record.method.unwrap_or(CaptureMethod::Fetch).as_str())
+    .bind(&record.requested_url)
+    .bind(&record.final_url)
+    .bind(&record.canonical_url)
+    .bind(record.http_status.map(i64::from))
+    .bind(&record.etag)
+    .bind(&record.last_modified)
+    .bind(&record.content_type)
+    .bind(&record.charset)
+    .bind(raw_zstd)
+    .bind(raw_size)
+    .bind(raw_sha256)
+    .bind(outcome.as_str())
+    .bind(error)
+    .bind(version_id)
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid();
+    get_capture(conn, id).await
+}
+
+async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
+    let sql = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE id = ?");
+    sqlx::query_as(&sql)
+        .bind(capture_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found("capture", capture_id))
+}
+
+/// Who sent a browser capture: the browser and the extension, as they
+/// reported themselves, the tab title and the browser's own capture time.
+/// Evidence beside the capture row; nothing is filed by it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BrowserProvenance {
+    pub browser: String,
+    pub browser_version: String,
+    pub extension_version: String,
+    pub tab_title: String,
+    /// RFC 3339, by the browser's clock.
+    pub rendered_at: String,
+}
+
+/// Records who sent capture `capture_id` (in the transaction that stored it).
+pub async fn insert_browser_provenance(
+    conn: &mut SqliteConnection,
+    capture_id: i64,
+    p: &BrowserProvenance,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO browser_captures (capture_id, browser, browser_version, \
+            extension_version, tab_title, rendered_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(capture_id)
+    .bind(&p.browser)
+    .bind(&p.browser_version)
+    .bind(&p.extension_version)
+    .bind(&p.tab_title)
+    .bind(&p.rendered_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Who sent a capture, if the browser extension did.
+pub async fn browser_provenance(
+    conn: &mut SqliteConnection,
+    capture_id: i64,
+) -> Result<Option<BrowserProvenance>> {
+    Ok(sqlx::query_as(
+        "SELECT browser, browser_version, extension_version, tab_title, rendered_at \
+         FROM browser_captures WHERE capture_id = ?",
+    )
+    .bind(capture_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Every capture attempt of a source, oldest first: the source's timeline.
+pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<Capture>> {
+    let sql = format!(
+        "SELECT {CAPTURE_COLUMNS} FROM captures WHERE source_id = ? ORDER BY captured_at, id"
+    );
+    Ok(sqlx::query_as(&sql).bind(source_id).fetch_all(conn).await?)
+}
+
+/// The raw bytes of a capture, decompressed.
+pub async fn capture_raw(conn: &mut SqliteConnection, capture_id: i64) -> Result<Option<Vec<u8>>> {
+    let blob: Option<Option<Vec<u8>>> =
+        sqlx::query_scalar("SELECT raw_zstd FROM captures WHERE id = ?")
+            .bind(capture_id)
+            .fetch_optional(conn)
+            .await?;
+    match blob {
+        None => Err(Error::not_found("capture", capture_id)),
+        Some(None) => Ok(None),
+        Some(Some(z)) => Ok(Some(
+            zstd::stream::decode_all(&z[..]).map_err(|e| Error::Invalid(e.to_string()))?,
+        )),
+    }
+}
+
+/// The validators (ETag, Last-Modified) of the newest successful capture, for a
+/// conditional re-check.
+pub async fn last_validators(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+) -> Result<(Option<String>, Option<String>)> {
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT etag, last_modified FROM captures \
+         WHERE source_id = ? AND outcome IN ('new_version', 'unchanged') \
+         ORDER BY captured_at DESC, id DESC LIMIT 1",
+    )
+    .bind(source_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.unwrap_or((None, None)))
+}
+
+/// The URL to re-fetch a source from: the last requested URL that worked, else the source URL.
+pub async fn fetch_url(conn: &mut SqliteConnection, source_id: i64) -> Result<Option<String>> {
+    let url: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT COALESCE(k.requested_url, s.url) FROM sources s \
+         LEFT JOIN captures k ON k.source_id = s.id AND k.requested_url IS NOT NULL \
+         WHERE s.id = ? ORDER BY k.id DESC LIMIT 1",
+    )
+    .bind(source_id)
+    .fetch_optional(conn)
+    .await?;
+    match url {
+        None => Err(Error::not_found("source", source_id)),
+        Some(u) => Ok(u),
+    }
+}
+
+/// The capture a version was made from: the first that stored it, with its
+/// raw bytes.
+pub async fn origin_capture(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Option<Capture>> {
+    let sql = format!(
+        "SELECT {CAPTURE_COLUMNS} FROM captures \
+         WHERE version_id = ? AND outcome = 'new_version' AND raw_zstd IS NOT NULL \
+         ORDER BY id LIMIT 1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Most bytes of a capture's text [`captured_page`] returns: enough for any
+/// article page, and a bound on what the reader is handed.
+pub const CAPTURED_TEXT_MAX: usize = 1 << 20;
+
+/// A capture's raw bytes decoded to text, to show as text (never as HTML)
+/// when the extraction may have missed the article.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CapturedPage {
+    pub capture_id: i64,
+    pub captured_at: String,
+    pub content_type: Option<String>,
+    /// The encoding the text was decoded in (as the clip decoded it).
+    pub charset: Option<String>,
+    /// Size of the raw bytes as served.
+    pub raw_size: i64,
+    /// The decoded page, markup and all, cut at [`CAPTURED_TEXT_MAX`] bytes.
+    pub text: String,
+    /// The text was cut.
+    pub truncated: bool,
+}
+
+/// The page as captured for version `version_id`: the raw bytes of the
+/// capture that made it, decoded in the charset the clip used. None when
+/// that capture kept no bytes.
+pub async fn captured_page(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Option<CapturedPage>> {
+    get_version(conn, version_id).await?;
+    let Some(capture) = origin_capture(conn, version_id).await? else {
+        return Ok(None);
+    };
+    let Some(raw) = capture_raw(conn, capture.id).await? else {
+        return Ok(None);
+    };
+    let text = match capture
+        .charset
+        .as_deref()
+        .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+    {
+        Some(enc) => enc.decode(&raw).0.into_owned(),
+        None => crate::charset::decode_html(&raw, capture.content_type.as_deref(), None).text,
+    };
+    let truncated = text.len() > CAPTURED_TEXT_MAX;
+    let text = if truncated {
+        let mut end = CAPTURED_TEXT_MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].to_string()
+    } else {
+        text
+    };
+    Ok(Some(CapturedPage {
+        capture_id: capture.id,
+        captured_at: capture.captured_at,
+        content_type: capture.content_type,
+        charset: capture.charset,
+        raw_size: capture.raw_size.unwrap_or(raw.len() as i64),
+        text,
+        truncated,
+    }))
+}

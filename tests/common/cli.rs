@@ -1,0 +1,62 @@
+//! The real `redline` binary on a library file, as a reporter runs it.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// `redline --db DB ARGS…`. Logging and backtraces are switched off so that
+/// stderr holds only what the reporter would read.
+pub fn redline(db: &Path, args: &[&str]) -> Output {
+    command(db, args).output().expect("run redline")
+}
+
+/// [`redline`] with `input` on standard input.
+pub fn redline_stdin(db: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = command(db, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run redline");
+    let mut stdin = child.stdin.take().unwrap();
+    // A refusal may come before all of it is read: a broken pipe is fine.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// The JSON a successful command printed (fails the test, with its stderr,
+/// when the command failed).
+pub fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "redline failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON on stdout")
+}
+
+/// What a successful command printed (fails the test, with its stderr and
+/// stdout, when the command failed).
+pub fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn command(db: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
