@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use common::cli::{ok, redline};
 use common::server::{Response, TestServer};
 use serde_json::Value;
 use sqlx::Row;
@@ -175,27 +176,8 @@ impl Drop for Serve {
     }
 }
 
-fn redline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run redline")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "redline failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn json(out: Output) -> Value {
-    serde_json::from_str(&ok(out)).expect("JSON on stdout")
+    common::cli::json(&out)
 }
 
 fn stderr(out: &Output) -> String {

@@ -11,33 +11,14 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
+use common::cli::{ok, redline};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
-
-fn redline(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run redline")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
