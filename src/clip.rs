@@ -595,19 +595,7 @@ fn from_content(
         None => None,
     };
     let derived = derived::derive(&bytes, format, None, url.as_deref())?;
-    let article = &derived.article;
-    if article.title.trim().is_empty() && article.blocks.is_empty() {
-        return Err(Error::Extract("the content has no text".into()));
-    }
-    // What the content says its address is, kept as evidence of the capture.
-    // Redline did not fetch it from there, so it files nothing: filed under
-    // its canonical link, a pasted page became "version 2" of an unrelated
-    // fetched story. Only the address the reporter gives is a key.
-    let canonical = article
-        .canonical_url
-        .as_deref()
-        .and_then(|u| address::parse_clip_url(u).ok())
-        .map(|u| u.to_string());
+    let canonical = declared_canonical(&derived.article, "the content")?;
     let record = CaptureRecord {
         method: Some(method),
         requested_url: url.clone(),
@@ -645,6 +633,23 @@ fn from_content(
     })
 }
 
+/// For content Redline did not fetch itself (a paste, a file, a browser's
+/// DOM): refuses one with no text, and returns the address it declares as
+/// canonical, kept as evidence only. Redline did not fetch it from there,
+/// so it files nothing: filed under its canonical link, a pasted page became
+/// "version 2" of an unrelated story. Only the address the reporter (or the
+/// browser tab) gives is a key.
+fn declared_canonical(article: &Article, what: &str) -> Result<Option<String>> {
+    if article.title.trim().is_empty() && article.blocks.is_empty() {
+        return Err(Error::Extract(format!("{what} has no text")));
+    }
+    Ok(article
+        .canonical_url
+        .as_deref()
+        .and_then(|u| address::parse_clip_url(u).ok())
+        .map(|u| u.to_string()))
+}
+
 /// The type a browser capture is stored and read with: the extension sends
 /// the DOM as JSON text, so the bytes are UTF-8 whatever `<meta charset>` the
 /// page still carries (a windows-1251 page's meta must not re-decode them).
@@ -658,17 +663,7 @@ fn from_rendered(dom: Vec<u8>, url: &str, provenance: BrowserProvenance) -> Resu
         Some(RENDERED_CONTENT_TYPE),
         Some(&url),
     )?;
-    let article = &derived.article;
-    if article.title.trim().is_empty() && article.blocks.is_empty() {
-        return Err(Error::Extract("the page has no text".into()));
-    }
-    // The declared canonical is evidence only, as for a paste: the page
-    // could claim another story's address.
-    let canonical = article
-        .canonical_url
-        .as_deref()
-        .and_then(|u| address::parse_clip_url(u).ok())
-        .map(|u| u.to_string());
+    let canonical = declared_canonical(&derived.article, "the page")?;
     let record = CaptureRecord {
         method: Some(CaptureMethod::Browser),
         requested_url: None,

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use common::cli::{ok, redline};
+use common::cli::{ok, redline, verify};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
@@ -162,20 +162,6 @@ fn serve_tsa(dir: PathBuf) -> String {
         }
     });
     url
-}
-
-fn verify(file: &Path, extra: &[&str]) -> (bool, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--json")
-        .arg("verify")
-        .arg(file)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_ne!(out.status.code(), Some(101), "panicked");
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.success(), report)
 }
 
 /// The WACZ with `datapackage-digest.json`'s `signedData` edited by `edit`.

@@ -7,27 +7,13 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use common::cli::{ok, redline};
+use common::cli::{ok, redline, verify};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
-
-fn verify(file: &Path, extra: &[&str]) -> (bool, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
-        .arg("--json")
-        .arg("verify")
-        .arg(file)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_ne!(out.status.code(), Some(101), "panicked");
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.success(), report)
-}
 
 /// A library with a fetched story in two versions plus an unchanged
 /// re-check, a second story in Chinese, and a paste; exported as `out.wacz`.

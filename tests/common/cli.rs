@@ -51,6 +51,22 @@ pub fn ok(out: Output) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `redline --json verify FILE EXTRA…` (no library): whether it passed, and
+/// its report. A panic fails the test; a refusal is an answer.
+pub fn verify(file: &Path, extra: &[&str]) -> (bool, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_redline"))
+        .arg("--json")
+        .arg("verify")
+        .arg(file)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(101), "panicked");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.success(), report)
+}
+
 fn command(db: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
     cmd.arg("--db")
