@@ -49,21 +49,6 @@ pub fn next_check_at(now: DateTime<Utc>, failures: u32, base: Duration) -> DateT
     now + delay
 }
 
-/// Ids of the sources due for a check at `now`: watched, not archived, and
-/// never scheduled or scheduled at or before `now`. The longest-waiting first.
-pub async fn due_sources(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<i64>> {
-    let ids: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM sources \
-         WHERE watched = 1 AND archived = 0 \
-           AND (next_check_at IS NULL OR next_check_at <= ?1) \
-         ORDER BY next_check_at IS NOT NULL, next_check_at, id",
-    )
-    .bind(time::format(now))
-    .fetch_all(conn)
-    .await?;
-    Ok(ids.into_iter().map(|(id,)| id).collect())
-}
-
 /// Records the result of one check: a success clears the failure count, a
 /// failure adds one; either way the next check is scheduled by
 /// [`next_check_at`]. Returns that time. Runs two statements, so pass a

@@ -3,10 +3,12 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::server::{Response, TestServer};
-use redline::notebook::{ChangeKind, ChangeOrigin, Settings};
+use redline::notebook::{ChangeKind, ChangeOrigin, SchedulerSettings, Settings};
+use redline::schedule::SimClock;
 use redline::Notebook;
 use tokio::sync::broadcast::error::TryRecvError;
 
@@ -85,10 +87,10 @@ async fn one_gate_per_site_paces_rechecks_without_doubling_up() {
 
     // The first request to the site does not wait at all.
     let started = Instant::now();
-    nb.check_watched(clip.source_id).await.unwrap();
+    nb.check(clip.source_id).await.unwrap();
     assert!(started.elapsed() < gap, "{:?}", started.elapsed());
 
-    // "Re-check now" right after the watch loop's check waits its turn, once.
+    // A second "Re-check now" right after waits its turn, once.
     let started = Instant::now();
     nb.check(clip.source_id).await.unwrap();
     let waited = started.elapsed();
@@ -97,15 +99,26 @@ async fn one_gate_per_site_paces_rechecks_without_doubling_up() {
 }
 
 #[tokio::test]
-async fn the_watch_loop_rechecks_what_is_due_and_says_which_story_changed() {
+async fn the_scheduler_rechecks_what_is_due_and_says_which_story_changed() {
     let (_dir, nb) = notebook(Duration::from_millis(10)).await;
     let server = TestServer::start().await;
     server.set("/africa/jeddah", Response::html(DISPATCH));
     let clip = nb.clip_url(&server.url("/africa/jeddah")).await.unwrap();
-    assert!(
-        nb.check_due().await.unwrap().is_empty(),
-        "unwatched: never due"
-    );
+    let start = chrono::Utc::now();
+    let clock = SimClock::new(start);
+    let settings = SchedulerSettings {
+        max_idle: chrono::Duration::minutes(1),
+        ..SchedulerSettings::default()
+    };
+    let mut scheduler = nb
+        .start_scheduler(Arc::new(clock.clone()), settings)
+        .await
+        .unwrap();
+    scheduler
+        .run_until(Some(start + chrono::Duration::minutes(1)))
+        .await
+        .unwrap();
+    assert_eq!(scheduler.report.story_checks, 0, "unwatched: never due");
 
     nb.set_watched(&[clip.source_id], true).await.unwrap();
     server.set(
@@ -113,11 +126,15 @@ async fn the_watch_loop_rechecks_what_is_due_and_says_which_story_changed() {
         Response::html(DISPATCH.replace("25,000 people", "40,000 people")),
     );
     let mut changes = nb.subscribe();
-    let turn = nb.check_due().await.unwrap();
-    assert_eq!(turn.len(), 1);
-    let change = changes.try_recv().unwrap();
-    assert_eq!(change.origin, ChangeOrigin::Watch);
-    let found = change.new_version.expect("a new version is named");
+    scheduler
+        .run_until(Some(start + chrono::Duration::minutes(2)))
+        .await
+        .unwrap();
+    assert_eq!(scheduler.report.story_checks, 1, "{:?}", scheduler.report);
+    let found = std::iter::from_fn(|| changes.try_recv().ok())
+        .filter(|c| c.origin == ChangeOrigin::Watch)
+        .find_map(|c| c.new_version)
+        .expect("a watch change names the new version");
     assert_eq!((found.source_id, found.version_seq), (clip.source_id, 2));
-    assert!(nb.check_due().await.unwrap().is_empty(), "next turn later");
+    scheduler.stop().await.unwrap();
 }

@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::seed::library;
-use redline::watch::{due_sources, next_check_at, record_check, set_watched, HostGate};
+use redline::watch::{next_check_at, record_check, set_watched, HostGate};
 use redline::{time, versions, Db};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -42,6 +42,19 @@ fn back_off_doubles_with_each_failure_up_to_a_day() {
             "failures {failures}, base {base}"
         );
     }
+}
+
+/// The scheduler's own "what is due" (the one rule since the app runs it),
+/// as ids.
+async fn due_sources(
+    conn: &mut sqlx::SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> redline::Result<Vec<i64>> {
+    Ok(redline::schedule::due(conn, now, 1000)
+        .await?
+        .into_iter()
+        .map(|d| d.source_id)
+        .collect())
 }
 
 async fn add_source(db: &Db, url: &str) -> i64 {

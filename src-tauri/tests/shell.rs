@@ -282,63 +282,6 @@ async fn fund_clipped() -> (
     (server, dir, app, clip)
 }
 
-/// Watches a source, as the reader's Watch button does.
-async fn watch(app: &Notebook, source_id: i64) {
-    app.set_watched(&[source_id], true).await.unwrap();
-}
-
-#[tokio::test]
-async fn a_watched_source_is_rechecked_when_due_and_then_rescheduled() {
-    let (server, _dir, app, clip) = fund_clipped().await;
-    let source_id = clip.source_id;
-    assert!(
-        app.due().await.unwrap().is_empty(),
-        "an unwatched source is never due"
-    );
-    watch(&app, source_id).await;
-    assert_eq!(app.due().await.unwrap(), [source_id]);
-
-    server.set(
-        "/asia/fund",
-        Response::html(WIRE.replace("60% of the fund", "70% of the fund")),
-    );
-    let out = app.check_watched(source_id).await.unwrap();
-    assert_eq!(out.status, redline::clip::CheckStatus::NewVersion);
-    assert!(
-        app.due().await.unwrap().is_empty(),
-        "checked sources wait for their next turn"
-    );
-}
-
-#[tokio::test]
-async fn a_failed_background_recheck_backs_off_once_not_twice() {
-    let (server, _dir, app, clip) = fund_clipped().await;
-    let source_id = clip.source_id;
-    watch(&app, source_id).await;
-
-    server.set(
-        "/asia/fund",
-        Response::new(503, "text/html", "<h1>Service unavailable</h1>"),
-    );
-    let before = chrono::Utc::now();
-    let out = app.check_watched(source_id).await.unwrap();
-    assert_eq!(out.status, redline::clip::CheckStatus::Failed);
-
-    // One failure waits twice the interval; a failure counted twice would
-    // wait four times it.
-    let once = redline::watch::next_check_at(before, 1, redline::watch::DEFAULT_INTERVAL);
-    let due_after_once = app
-        .due_at(once + chrono::Duration::minutes(1))
-        .await
-        .unwrap();
-    assert_eq!(due_after_once, [source_id]);
-    let due_before = app
-        .due_at(once - chrono::Duration::minutes(1))
-        .await
-        .unwrap();
-    assert!(due_before.is_empty(), "{due_before:?}");
-}
-
 #[test]
 fn every_command_is_registered_and_permitted_from_its_one_definition() {
     let commands = redline_app::command_table::read(include_str!("../src/commands.rs"));
