@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use common::cli::{ok, redline, verify};
+use common::cli::{ok, problems, redline, verify};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
@@ -184,16 +184,6 @@ fn with_signed_data(wacz: &Path, out: &Path, edit: impl Fn(&mut Value)) {
         writer.write_all(&bytes).unwrap();
     }
     writer.finish().unwrap();
-}
-
-fn problems(report: &Value) -> String {
-    report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

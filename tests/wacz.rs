@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use common::cli::{ok, redline, verify};
+use common::cli::{ok, problems, redline, verify};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
@@ -196,16 +196,6 @@ fn forge(
         files[dig_at].1 = serde_json::to_vec_pretty(&dig).unwrap();
     }
     zip_of(&files)
-}
-
-fn problems(report: &Value) -> String {
-    report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Rewrites one header of the first record of `kind`.

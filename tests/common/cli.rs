@@ -76,3 +76,14 @@ fn command(db: &Path, args: &[&str]) -> Command {
         .env_remove("RUST_BACKTRACE");
     cmd
 }
+
+/// The problems a `verify` report lists, one per line (for assertion messages).
+pub fn problems(report: &Value) -> String {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
