@@ -523,3 +523,33 @@ fn inline_html(st: &CitationStatus) -> String {
         None => format!("({link}){note}"),
     }
 }
+
+/// The passages of `source_id` that some note quotes (`[@h…]`), each once.
+/// The Changed inbox asks this of a story that just got a new version.
+pub async fn cited_passages(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<String>> {
+    let passages: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, text FROM highlights WHERE source_id = ?")
+            .bind(source_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    if passages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM notes WHERE body LIKE '%[@h%'")
+        .fetch_all(&mut *conn)
+        .await?;
+    let cited: std::collections::HashSet<i64> = bodies
+        .iter()
+        .flat_map(|b| parse(b))
+        .filter(|c| c.kind == CitationKind::Highlight)
+        .map(|c| c.id)
+        .collect();
+    let mut out: Vec<String> = passages
+        .into_iter()
+        .filter(|(id, _)| cited.contains(id))
+        .map(|(_, text)| text)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

@@ -2,6 +2,7 @@
 //! them. No UI and no Tauri here; the CLI and the desktop app are thin shells.
 
 pub mod address;
+pub mod alerts;
 pub mod article;
 pub mod browser;
 pub mod charset;

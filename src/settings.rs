@@ -79,3 +79,16 @@ pub async fn watch_paused(conn: &mut SqliteConnection) -> Result<bool> {
 pub async fn set_watch_paused(conn: &mut SqliteConnection, paused: bool) -> Result<()> {
     set(conn, WATCH_PAUSED, paused.then_some("on")).await
 }
+
+/// The alert kinds whose desktop notifications the reporter switched off,
+/// comma-separated (see [`crate::alerts`], which owns the kinds); None
+/// until the reporter first chooses, so the defaults can still evolve.
+const NOTIFY_OFF: &str = "notify_off";
+
+pub async fn notify_off(conn: &mut SqliteConnection) -> Result<Option<String>> {
+    get(conn, NOTIFY_OFF).await
+}
+
+pub async fn set_notify_off(conn: &mut SqliteConnection, kinds: &str) -> Result<()> {
+    set(conn, NOTIFY_OFF, Some(kinds)).await
+}

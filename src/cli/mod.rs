@@ -18,6 +18,7 @@ mod export;
 mod extract;
 mod feed;
 mod highlight;
+mod inbox;
 mod note;
 mod project;
 mod quotes;
@@ -82,6 +83,11 @@ pub enum Command {
     /// Watch sources (re-check them on a schedule), or stop watching with --off;
     /// `watch run` runs the scheduler, `watch status` shows who runs it.
     Watch(tag::WatchArgs),
+    /// The Changed inbox: what background re-checks and feeds found.
+    Inbox {
+        #[command(subcommand)]
+        command: Option<inbox::InboxCommand>,
+    },
     /// Feeds, news sitemaps and section fronts: subscribe, list, OPML.
     #[command(subcommand)]
     Feed(feed::FeedCommand),
@@ -282,6 +288,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     None => tag::watch(args, &db, json).await,
                 },
                 Command::Feed(c) => feed::run(c, &db, json).await,
+                Command::Inbox { command } => inbox::run(command, &db, json).await,
                 Command::Archive(args) => tag::archive(args, &db, json).await,
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,

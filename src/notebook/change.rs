@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::Alert;
+
 /// Who changed the library: this process, another process (the CLI while the
 /// app is open), or a background re-check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -30,6 +32,8 @@ pub enum ChangeKind {
     Tags,
     /// Feeds, their rules and the items they listed.
     Feeds,
+    /// The Changed inbox and its notification settings.
+    Alerts,
     Library,
 }
 
@@ -44,6 +48,20 @@ pub struct LibraryChange {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_version: Option<SourceChanged>,
+    /// Set when a background check or feed recorded an alert in the inbox.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<AlertRaised>,
+}
+
+/// An alert just recorded, and whether the reporter wants to be notified of
+/// its kind (the app groups the notifications it shows).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AlertRaised {
+    pub alert: Alert,
+    pub notify: bool,
 }
 
 impl LibraryChange {
@@ -52,6 +70,7 @@ impl LibraryChange {
             origin,
             what,
             new_version: None,
+            alert: None,
         }
     }
 }

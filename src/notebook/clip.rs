@@ -118,6 +118,7 @@ impl Notebook {
             origin,
             what: ChangeKind::Sources,
             new_version,
+            alert: None,
         });
     }
 

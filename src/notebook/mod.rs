@@ -15,6 +15,7 @@
 //! `organise` (lists, flags, projects, tags), `find` (search and quotes) and
 //! `export` (citations, bundles, notes, backups).
 
+mod alerts;
 mod browser;
 mod change;
 mod clip;
@@ -42,8 +43,9 @@ use crate::error::Result;
 use crate::fetch::FetchLimits;
 use crate::watch::HostGate;
 
+pub use alerts::INBOX_PAGE;
 pub use browser::{BrowserClip, PageStatus, RenderedPage, SelectionResult};
-pub use change::{ChangeKind, ChangeOrigin, LibraryChange, SourceChanged};
+pub use change::{AlertRaised, ChangeKind, ChangeOrigin, LibraryChange, SourceChanged};
 pub use compare::CompareView;
 pub use export::{ExportFormat, SavedFile};
 pub use feeds::OpmlImport;

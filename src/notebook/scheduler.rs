@@ -610,7 +610,23 @@ async fn perform(nb: &Notebook, clock: &dyn Clock, w: Work, site: String) -> Res
                 nb.clip_item(&item, now, ChangeOrigin::Watch).await
             };
             match clipped {
-                Ok(o) => done.source_id = o.map(|o| o.source_id),
+                Ok(o) => {
+                    done.source_id = o.as_ref().map(|o| o.source_id);
+                    if let Some(o) = o {
+                        let told = nb
+                            .alert_on_feed_story(
+                                item.feed_id,
+                                o.source_id,
+                                Some(o.version_id),
+                                &o.title,
+                                clock.now(),
+                            )
+                            .await;
+                        if let Err(e) = told {
+                            tracing::warn!("no inbox alert for feed item {}: {e}", item.id);
+                        }
+                    }
+                }
                 Err(e) => {
                     tracing::debug!("feed item {} not clipped: {e}", item.id);
                     done.failed = true;
@@ -624,6 +640,11 @@ async fn perform(nb: &Notebook, clock: &dyn Clock, w: Work, site: String) -> Res
             let checked = match &out {
                 Ok(o) => {
                     nb.announce_check(ChangeOrigin::Watch, o);
+                    // The inbox is told after the check's own write: an alert
+                    // that fails to record never costs the version.
+                    if let Err(e) = nb.alert_on_check(o, clock.now()).await {
+                        tracing::warn!("no inbox alert for source {id}: {e}");
+                    }
                     match o.status {
                         CheckStatus::NewVersion => Checked::Changed,
                         CheckStatus::Unchanged => Checked::Unchanged,
