@@ -391,6 +391,48 @@ pub fn notifies(alert: &Alert, settings: &[NotifySetting]) -> bool {
         .any(|k| settings.iter().any(|s| s.kind == *k && s.on))
 }
 
+/// One desktop notification for a burst of alerts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notification {
+    pub title: String,
+    pub body: String,
+}
+
+/// Groups alerts that arrived together by their first kind, most important
+/// kind first: a re-check round that revised five headlines is one
+/// notification ("5 watched stories changed their headline"), not five.
+pub fn group_notifications(alerts: &[Alert]) -> Vec<Notification> {
+    let mut groups: std::collections::BTreeMap<AlertKind, Vec<&Alert>> = Default::default();
+    for a in alerts {
+        if let Some(k) = a.kinds.first() {
+            groups.entry(*k).or_default().push(a);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(kind, list)| {
+            let body = match list.as_slice() {
+                [one] => format!("{}\n{}", one.title, one.summary),
+                many => {
+                    let mut titles: Vec<String> = many
+                        .iter()
+                        .take(3)
+                        .map(|a| format!("• {}", a.title))
+                        .collect();
+                    if many.len() > 3 {
+                        titles.push(format!("and {} more in the inbox", many.len() - 3));
+                    }
+                    titles.join("\n")
+                }
+            };
+            Notification {
+                title: kind.describe(list.len()),
+                body,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +473,45 @@ mod tests {
         let (kinds, line) = revision_alert(&summary, 0);
         assert_eq!(kinds, [AlertKind::Edited]);
         assert_eq!(capitalised(&line), "Paragraphs: 1 added");
+    }
+
+    fn alert(id: i64, kinds: Vec<AlertKind>, title: &str) -> Alert {
+        Alert {
+            id,
+            created_at: String::new(),
+            kinds,
+            source_id: Some(id),
+            feed_id: None,
+            old_version_id: None,
+            new_version_id: None,
+            title: title.into(),
+            summary: "Figures 30,000 → 25,000".into(),
+            read: false,
+        }
+    }
+
+    #[test]
+    fn a_burst_of_alerts_is_one_notification_per_kind() {
+        let burst = [
+            alert(1, vec![AlertKind::Number], "Floods in Sindh"),
+            alert(
+                2,
+                vec![AlertKind::Headline, AlertKind::Number],
+                "Talks stall",
+            ),
+            alert(3, vec![AlertKind::Number], "Grain exports"),
+            alert(4, vec![AlertKind::Number], "Kharkiv strike"),
+            alert(5, vec![AlertKind::Number], "Sahel aid"),
+        ];
+        let shown = group_notifications(&burst);
+        assert_eq!(shown.len(), 2);
+        assert_eq!(shown[0].title, "A watched story changed its headline");
+        assert_eq!(shown[0].body, "Talks stall\nFigures 30,000 → 25,000");
+        assert_eq!(shown[1].title, "4 stories revised a figure");
+        assert_eq!(
+            shown[1].body,
+            "• Floods in Sindh\n• Grain exports\n• Kharkiv strike\nand 1 more in the inbox"
+        );
     }
 
     #[test]

@@ -1,16 +1,18 @@
 //! Work the app does on its own: forwarding the notebook's changes to the UI
-//! (and a desktop notification when a watched story changed), noticing
+//! (and grouped desktop notifications of the inbox's alerts), noticing
 //! writes by other processes, and running the watch scheduler.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use redline::alerts::{self, Alert};
 use redline::notebook::{ChangeKind, ChangeOrigin, LibraryChange, SchedulerSettings};
 use redline::schedule::SystemClock;
 use redline::{Error, Notebook};
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 
 /// How often the library is polled for writes made by other processes.
 /// `PRAGMA data_version` is one cheap read, so this can be frequent.
@@ -19,6 +21,10 @@ pub const EXTERNAL_POLL: Duration = Duration::from_millis(700);
 /// How long the app waits before asking again for the scheduler lock that
 /// another process (`redline watch run`) holds, or after the scheduler stopped.
 pub const SCHEDULER_RETRY: Duration = Duration::from_secs(60);
+
+/// How long alerts are gathered into one notification per kind: a
+/// scheduler turn checks many stories within a few seconds.
+const NOTIFY_GATHER: Duration = Duration::from_secs(3);
 
 pub const LIBRARY_CHANGED: &str = "library-changed";
 pub const SOURCE_CHANGED: &str = "source-changed";
@@ -31,24 +37,21 @@ pub fn start<R: Runtime>(app: AppHandle<R>, notebook: Notebook) {
 }
 
 /// Every announced change becomes one `library-changed` event; a new version
-/// found by the watch loop is also `source-changed` and a notification.
+/// found by the watch loop is also `source-changed`; an inbox alert the
+/// reporter wants notified of goes to [`notify`].
 async fn forward_changes<R: Runtime>(app: AppHandle<R>, notebook: Notebook) {
     let mut rx = notebook.subscribe();
+    let (alerts, pending) = mpsc::unbounded_channel();
+    tauri::async_runtime::spawn(notify(app.clone(), pending));
     loop {
         match rx.recv().await {
             Ok(change) => {
                 let _ = app.emit(LIBRARY_CHANGED, &change);
                 if let (ChangeOrigin::Watch, Some(changed)) = (change.origin, &change.new_version) {
                     let _ = app.emit(SOURCE_CHANGED, changed);
-                    let _ = app
-                        .notification()
-                        .builder()
-                        .title("A watched story changed")
-                        .body(format!(
-                            "{} — now at version {}",
-                            changed.title, changed.version_seq
-                        ))
-                        .show();
+                }
+                if let Some(raised) = change.alert.filter(|r| r.notify) {
+                    let _ = alerts.send(raised.alert);
                 }
             }
             // Fell behind: one refresh covers everything missed.
@@ -59,6 +62,26 @@ async fn forward_changes<R: Runtime>(app: AppHandle<R>, notebook: Notebook) {
                 );
             }
             Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+/// Desktop notifications, grouped: alerts that arrive within
+/// [`NOTIFY_GATHER`] of the first become one notification per kind.
+async fn notify<R: Runtime>(app: AppHandle<R>, mut pending: mpsc::UnboundedReceiver<Alert>) {
+    while let Some(first) = pending.recv().await {
+        let mut burst = vec![first];
+        let until = tokio::time::Instant::now() + NOTIFY_GATHER;
+        while let Ok(Some(next)) = tokio::time::timeout_at(until, pending.recv()).await {
+            burst.push(next);
+        }
+        for n in alerts::group_notifications(&burst) {
+            let _ = app
+                .notification()
+                .builder()
+                .title(n.title)
+                .body(n.body)
+                .show();
         }
     }
 }

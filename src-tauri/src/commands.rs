@@ -11,7 +11,9 @@
 
 use std::path::PathBuf;
 
+use redline::alerts::{Alert, AlertKind, NotifySetting};
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
+use redline::feeds::{Feed, FeedPoll, NewFeed};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
 use redline::notebook::{CompareView, ExportFormat, SavedFile};
@@ -423,6 +425,66 @@ pub async fn rename_tag(app: App<'_>, from: String, to: String) -> ApiResult<()>
 #[tauri::command]
 pub async fn delete_tag(app: App<'_>, tag: String) -> ApiResult<()> {
     Ok(app.delete_tag(&tag).await?)
+}
+
+// ---- the Changed inbox
+
+/// The inbox, newest first (`unreadOnly`: only what is not read yet).
+#[tauri::command]
+pub async fn list_alerts(app: App<'_>, unread_only: bool) -> ApiResult<Vec<Alert>> {
+    Ok(app.inbox(unread_only, None).await?)
+}
+
+#[tauri::command]
+pub async fn count_unread_alerts(app: App<'_>) -> ApiResult<i64> {
+    Ok(app.inbox_unread().await?)
+}
+
+/// Marks alerts read, or unread again.
+#[tauri::command]
+pub async fn mark_alerts(app: App<'_>, alert_ids: Vec<i64>, read: bool) -> ApiResult<()> {
+    Ok(app.mark_alerts(&alert_ids, read).await?)
+}
+
+#[tauri::command]
+pub async fn mark_all_alerts_read(app: App<'_>) -> ApiResult<u64> {
+    Ok(app.mark_all_alerts_read().await?)
+}
+
+/// Which kinds of alert raise a desktop notification.
+#[tauri::command]
+pub async fn notify_settings(app: App<'_>) -> ApiResult<Vec<NotifySetting>> {
+    Ok(app.notify_settings().await?)
+}
+
+#[tauri::command]
+pub async fn set_notify(app: App<'_>, kind: AlertKind, on: bool) -> ApiResult<Vec<NotifySetting>> {
+    Ok(app.set_notify(kind, on).await?)
+}
+
+// ---- feeds
+
+#[tauri::command]
+pub async fn list_feeds(app: App<'_>) -> ApiResult<Vec<Feed>> {
+    Ok(app.feeds().await?)
+}
+
+/// Subscribes to a feed, news sitemap or section front, with its rules.
+#[tauri::command]
+pub async fn add_feed(app: App<'_>, feed: NewFeed) -> ApiResult<Feed> {
+    Ok(app.add_feed(feed).await?)
+}
+
+/// Unsubscribes; what the feed clipped stays in the library.
+#[tauri::command]
+pub async fn remove_feed(app: App<'_>, feed_id: i64) -> ApiResult<()> {
+    Ok(app.remove_feed(feed_id).await?)
+}
+
+/// Polls a feed now and clips what its rules want.
+#[tauri::command]
+pub async fn poll_feed(app: App<'_>, feed_id: i64) -> ApiResult<FeedPoll> {
+    Ok(app.poll_feed(feed_id).await?)
 }
 
 // ---- export: each asks where to save in the native dialog (the page never

@@ -12,6 +12,8 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { afterFirstPaint } from "./firstpaint";
 import { commands as generated } from "../bindings/commands";
 
+import type { Alert } from "../bindings/Alert";
+import type { AlertKind } from "../bindings/AlertKind";
 import type { ApiErrorPayload } from "../bindings/ApiErrorPayload";
 import type { Capture } from "../bindings/Capture";
 import type { CapturedPage } from "../bindings/CapturedPage";
@@ -21,6 +23,10 @@ import type { ClipOutcome } from "../bindings/ClipOutcome";
 import type { CompareView } from "../bindings/CompareView";
 import type { DeletePlan } from "../bindings/DeletePlan";
 import type { FacetCount } from "../bindings/FacetCount";
+import type { Feed } from "../bindings/Feed";
+import type { FeedPoll } from "../bindings/FeedPoll";
+import type { NewFeed } from "../bindings/NewFeed";
+import type { NotifySetting } from "../bindings/NotifySetting";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Highlight } from "../bindings/Highlight";
 import type { Hit } from "../bindings/Hit";
@@ -44,6 +50,8 @@ import type { Version } from "../bindings/Version";
 import type { VersionSummary } from "../bindings/VersionSummary";
 
 export type {
+  Alert,
+  AlertKind,
   Capture,
   CheckOutcome,
   CitationStatus,
@@ -52,12 +60,16 @@ export type {
   DeletePlan,
   ExportFormat,
   FacetCount,
+  Feed,
+  FeedPoll,
   Highlight,
   Hit,
   LibraryChange,
+  NewFeed,
   Note,
   NoteFilter,
   NoteRevision,
+  NotifySetting,
   Project,
   QuoteEntry,
   QuoteFilter,
@@ -163,6 +175,16 @@ export const {
   updateHighlight,
   deleteHighlight,
   citationMarkdown,
+  listAlerts,
+  countUnreadAlerts,
+  markAlerts,
+  markAllAlertsRead,
+  notifySettings,
+  setNotify,
+  listFeeds,
+  addFeed,
+  removeFeed,
+  pollFeed,
 } = commands;
 
 /** Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address. */

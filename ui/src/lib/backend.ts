@@ -76,6 +76,18 @@ export const updateHighlight = timed(api.updateHighlight, QUICK, 'Saving the com
 export const deleteHighlight = timed(api.deleteHighlight, QUICK, 'Removing the highlight');
 export const citationMarkdown = timed(api.citationMarkdown, QUICK, 'Making the citation');
 
+export const listAlerts = timed(api.listAlerts, QUICK, 'Loading the inbox');
+export const countUnreadAlerts = timed(api.countUnreadAlerts, QUICK, 'Counting alerts');
+export const markAlerts = timed(api.markAlerts, QUICK, 'Marking alerts');
+export const markAllAlertsRead = timed(api.markAllAlertsRead, QUICK, 'Marking alerts');
+export const notifySettings = timed(api.notifySettings, QUICK, 'Loading notification settings');
+export const setNotify = timed(api.setNotify, QUICK, 'Changing notifications');
+
+export const listFeeds = timed(api.listFeeds, QUICK, 'Loading feeds');
+export const addFeed = timed(api.addFeed, NETWORK, 'Subscribing');
+export const removeFeed = timed(api.removeFeed, QUICK, 'Unsubscribing');
+export const pollFeed = timed(api.pollFeed, LONG, 'Refreshing the feed');
+
 export const listQuotes = timed(api.listQuotes, QUICK, 'Loading quotes');
 export const search = timed(api.search, QUICK, 'Searching');
 

@@ -9,7 +9,9 @@ export type Section =
   | { kind: 'tag'; name: string }
   | { kind: 'notes' }
   | { kind: 'quotes' }
-  | { kind: 'search' };
+  | { kind: 'search' }
+  | { kind: 'inbox' }
+  | { kind: 'feeds' };
 
 export type Detail =
   | { kind: 'none' }

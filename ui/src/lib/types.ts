@@ -2,6 +2,8 @@
 // via api.ts), plus a few UI-only shapes.
 
 export type {
+  Alert,
+  AlertKind,
   Capture,
   CheckOutcome,
   CitationStatus,
@@ -9,9 +11,13 @@ export type {
   CompareView,
   DeletePlan,
   ExportFormat,
+  Feed,
+  FeedPoll,
   Highlight,
   Hit,
+  NewFeed,
   Note,
+  NotifySetting,
   Project,
   QuoteEntry,
   RenderedNote,
