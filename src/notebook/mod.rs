@@ -26,6 +26,7 @@ mod notes;
 mod organise;
 mod read;
 mod scheduler;
+mod storage;
 mod team;
 mod watch;
 

@@ -112,11 +112,20 @@ impl Capture {
     }
 }
 
-const CAPTURE_COLUMNS: &str = "id, source_id, captured_at, method, requested_url, final_url, \
-     canonical_url, http_status, etag, last_modified, content_type, charset, raw_size, \
-     raw_sha256, outcome, error, version_id";
+/// Select list for [`Capture`] over `captures k LEFT JOIN blobs b` ([`CAPTURE_FROM`]):
+/// size and hash are the capture's own (rows from before the `blobs` table)
+/// or its blob's.
+const CAPTURE_COLUMNS: &str = "k.id, k.source_id, k.captured_at, k.method, k.requested_url, \
+     k.final_url, k.canonical_url, k.http_status, k.etag, k.last_modified, k.content_type, \
+     k.charset, COALESCE(k.raw_size, b.size) AS raw_size, \
+     COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, k.error, k.version_id";
 
-/// Records one capture attempt with its raw bytes (compressed) and their hash.
+/// The captures with their blobs, for [`CAPTURE_COLUMNS`].
+pub const CAPTURE_FROM: &str = "captures k LEFT JOIN blobs b ON b.id = k.blob_id";
+
+/// Records one capture attempt; its raw bytes go to their blob (stored once
+/// per SHA-256, see [`super::blob`]), so a re-check that received the same
+/// bytes adds only this row.
 pub async fn insert_capture(
     conn: &mut SqliteConnection,
     source_id: i64,
@@ -126,19 +135,18 @@ pub async fn insert_capture(
     version_id: Option<i64>,
     now: &str,
 ) -> Result<Capture> {
-    let (raw_zstd, raw_size, raw_sha256) = match &record.raw {
-        Some(raw) => (
-            Some(zstd::bulk::compress(raw, 3).map_err(|e| Error::Invalid(e.to_string()))?),
-            Some(raw.len() as i64),
-            Some(crate::hash::sha256_hex(raw)),
-        ),
-        None => (None, None, None),
+    let blob_id = match &record.raw {
+        Some(raw) => {
+            let sha = crate::hash::sha256_hex(raw);
+            Some(super::blob::store(conn, source_id, raw, &sha).await?)
+        }
+        None => None,
     };
     let id = sqlx::query(
         "INSERT INTO captures (source_id, captured_at, method, requested_url, final_url, \
-            canonical_url, http_status, etag, last_modified, content_type, charset, raw_zstd, \
-            raw_size, raw_sha256, outcome, error, version_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            canonical_url, http_status, etag, last_modified, content_type, charset, blob_id, \
+            outcome, error, version_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(source_id)
     .bind(now)
@@ -151,9 +159,7 @@ pub async fn insert_capture(
     .bind(&record.last_modified)
     .bind(&record.content_type)
     .bind(&record.charset)
-    .bind(raw_zstd)
-    .bind(raw_size)
-    .bind(raw_sha256)
+    .bind(blob_id)
     .bind(outcome.as_str())
     .bind(error)
     .bind(version_id)
@@ -164,7 +170,7 @@ pub async fn insert_capture(
 }
 
 async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
-    let sql = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE id = ?");
+    let sql = format!("SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} WHERE k.id = ?");
     sqlx::query_as(&sql)
         .bind(capture_id)
         .fetch_optional(conn)
@@ -225,24 +231,29 @@ pub async fn browser_provenance(
 /// Every capture attempt of a source, oldest first: the source's timeline.
 pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<Capture>> {
     let sql = format!(
-        "SELECT {CAPTURE_COLUMNS} FROM captures WHERE source_id = ? ORDER BY captured_at, id"
+        "SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} WHERE k.source_id = ? \
+         ORDER BY k.captured_at, k.id"
     );
     Ok(sqlx::query_as(&sql).bind(source_id).fetch_all(conn).await?)
 }
 
 /// The raw bytes of a capture, decompressed.
 pub async fn capture_raw(conn: &mut SqliteConnection, capture_id: i64) -> Result<Option<Vec<u8>>> {
-    let blob: Option<Option<Vec<u8>>> =
-        sqlx::query_scalar("SELECT raw_zstd FROM captures WHERE id = ?")
+    let row: Option<(Option<Vec<u8>>, Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT raw_zstd, raw_size, blob_id FROM captures WHERE id = ?")
             .bind(capture_id)
-            .fetch_optional(conn)
+            .fetch_optional(&mut *conn)
             .await?;
-    match blob {
+    match row {
         None => Err(Error::not_found("capture", capture_id)),
-        Some(None) => Ok(None),
-        Some(Some(z)) => Ok(Some(
-            zstd::stream::decode_all(&z[..]).map_err(|e| Error::Invalid(e.to_string()))?,
-        )),
+        // A row from before the blobs table, not yet moved.
+        Some((Some(z), size, _)) => Ok(Some(super::blob::inflate(
+            &z,
+            None,
+            size.unwrap_or(i64::MAX - 1),
+        )?)),
+        Some((None, _, Some(blob))) => Ok(Some(super::blob::read(conn, blob).await?)),
+        Some((None, _, None)) => Ok(None),
     }
 }
 
@@ -286,9 +297,10 @@ pub async fn origin_capture(
     version_id: i64,
 ) -> Result<Option<Capture>> {
     let sql = format!(
-        "SELECT {CAPTURE_COLUMNS} FROM captures \
-         WHERE version_id = ? AND outcome = 'new_version' AND raw_zstd IS NOT NULL \
-         ORDER BY id LIMIT 1"
+        "SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} \
+         WHERE k.version_id = ? AND k.outcome = 'new_version' \
+           AND (k.raw_zstd IS NOT NULL OR k.blob_id IS NOT NULL) \
+         ORDER BY k.id LIMIT 1"
     );
     Ok(sqlx::query_as(&sql)
         .bind(version_id)
