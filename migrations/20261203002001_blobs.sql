@@ -42,3 +42,8 @@ END;
 -- `versions::layout`: one letter per block kind, with char lengths only when
 -- splitting `text` on "\n\n" would not give the blocks back. The text itself
 -- is stored once, in `text`.
+--
+-- From now on `captures.final_url` is '=' when it equals `requested_url`
+-- and `canonical_url` is '=' when it equals the final URL (no URL is '='):
+-- an unchanged re-check then stores no address twice. `versions::capture`
+-- reads them back.

@@ -95,6 +95,15 @@ async fn an_unchanged_recheck_costs_a_capture_row_with_or_without_validators() {
         .unwrap();
     assert_eq!(raw, wire::page(&wire::story_v1(), 0).into_bytes());
     assert_eq!(last.raw_size, Some(raw.len() as i64));
+    // The addresses read back whole, though the row stores each only once.
+    assert_eq!(last.requested_url, Some(server.url("/plain")));
+    assert_eq!(last.final_url, last.requested_url);
+    let stored: Option<String> = sqlx::query_scalar("SELECT final_url FROM captures WHERE id = ?")
+        .bind(last.id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some("="));
     assert_eq!(
         last.raw_sha256.as_deref(),
         Some(redline::hash::sha256_hex(&raw).as_str())

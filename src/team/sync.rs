@@ -1009,7 +1009,11 @@ async fn source_of(
         );
     }
     let new_captures = sqlx::query(
-        "SELECT k.id, k.captured_at, k.method, k.requested_url, k.final_url, k.canonical_url, \
+        "SELECT k.id, k.captured_at, k.method, k.requested_url, \
+           CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END AS final_url, \
+           CASE k.canonical_url WHEN '=' THEN \
+             CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END \
+           ELSE k.canonical_url END AS canonical_url, \
            k.http_status, k.etag, k.last_modified, k.content_type, k.charset, \
            COALESCE(k.raw_size, b.size) AS raw_size, \
            COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, v.text_sha256 \

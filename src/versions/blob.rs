@@ -11,9 +11,11 @@ use sqlx::SqliteConnection;
 
 use crate::error::{Error, Result};
 
-/// zstd level of stored bytes. Measured on generated news pages (BENCHMARKS.md,
-/// "Storage"): level 9 gives 11 % less than 3 for 0.3 ms more per 17 KB page.
-pub const LEVEL: i32 = 9;
+/// zstd level of stored bytes. On 41 generated 17 KB news pages
+/// (`zstd -b3 -e19`): level 9 is 3.4 % smaller than 3 but 4× slower (28 vs
+/// 121 MB/s, +0.45 ms a page), level 19 5.5 % at 2.8 MB/s: not worth a
+/// batch import's time, where deltas save far more.
+pub const LEVEL: i32 = 3;
 
 /// A delta is kept only when it is at most this fraction of the full frame:
 /// otherwise the page is a different one and the full frame is a better base

@@ -115,10 +115,27 @@ impl Capture {
 /// Select list for [`Capture`] over `captures k LEFT JOIN blobs b` ([`CAPTURE_FROM`]):
 /// size and hash are the capture's own (rows from before the `blobs` table)
 /// or its blob's.
-const CAPTURE_COLUMNS: &str = "k.id, k.source_id, k.captured_at, k.method, k.requested_url, \
-     k.final_url, k.canonical_url, k.http_status, k.etag, k.last_modified, k.content_type, \
-     k.charset, COALESCE(k.raw_size, b.size) AS raw_size, \
-     COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, k.error, k.version_id";
+const CAPTURE_COLUMNS: &str = concat!(
+    "k.id, k.source_id, k.captured_at, k.method, k.requested_url, ",
+    "CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END AS final_url, ",
+    "CASE k.canonical_url WHEN '=' THEN ",
+    "CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END ",
+    "ELSE k.canonical_url END AS canonical_url, ",
+    "k.http_status, k.etag, k.last_modified, k.content_type, k.charset, ",
+    "COALESCE(k.raw_size, b.size) AS raw_size, ",
+    "COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, k.error, k.version_id"
+);
+
+/// A capture's final URL as stored: `=` when it is the requested URL (no
+/// redirect, the usual case), so a re-check does not store the address
+/// again. No URL is `=`. The canonical URL likewise, `=` for the final URL.
+/// [`CAPTURE_COLUMNS`] reads them back (`captures k`).
+fn same_or<'a>(url: &'a Option<String>, like: &Option<String>) -> Option<&'a str> {
+    match url {
+        Some(u) if Some(u) == like.as_ref() => Some("="),
+        u => u.as_deref(),
+    }
+}
 
 /// The captures with their blobs, for [`CAPTURE_COLUMNS`].
 pub const CAPTURE_FROM: &str = "captures k LEFT JOIN blobs b ON b.id = k.blob_id";
@@ -152,8 +169,8 @@ pub async fn insert_capture(
     .bind(now)
     .bind(record.method.unwrap_or(CaptureMethod::Fetch).as_str())
     .bind(&record.requested_url)
-    .bind(&record.final_url)
-    .bind(&record.canonical_url)
+    .bind(same_or(&record.final_url, &record.requested_url))
+    .bind(same_or(&record.canonical_url, &record.final_url))
     .bind(record.http_status.map(i64::from))
     .bind(&record.etag)
     .bind(&record.last_modified)
