@@ -45,6 +45,7 @@ use crate::watch::HostGate;
 
 pub use browser::{BrowserClip, PageStatus, RenderedPage, SelectionResult};
 pub use change::{ChangeKind, ChangeOrigin, LibraryChange, SourceChanged};
+pub use clip::CheckPlan;
 pub use compare::CompareView;
 pub use export::{ExportFormat, SavedFile};
 pub use feeds::OpmlImport;
