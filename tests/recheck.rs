@@ -88,3 +88,57 @@ fn check_all_says_how_long_it_will_take_and_shows_progress() {
     assert_eq!(outcomes.as_array().map(Vec::len), Some(3));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[tokio::test]
+async fn a_site_that_ignores_conditional_get_is_asked_head_first() {
+    use redline::clip::{CheckStatus, ClipInput, Clipper};
+    use redline::versions::{self, CaptureOutcome};
+    use std::sync::{Arc, Mutex};
+
+    let (_dir, db) = common::seed::library().await;
+    let clipper = Clipper::new(db.clone(), redline::fetch::FetchLimits::default()).unwrap();
+    let server = TestServer::start().await;
+    // The page and its ETag; the server sends the whole page whatever the
+    // request's If-None-Match says.
+    let page = Arc::new(Mutex::new((wire::page(&wire::story_v1(), 0), "\"a1\"")));
+    let served = page.clone();
+    server.set_handler("/story", move |_| {
+        let (html, etag) = served.lock().unwrap().clone();
+        Response::html(html).header("ETag", etag)
+    });
+    let clip = clipper
+        .clip(ClipInput::Url(server.url("/story")))
+        .await
+        .unwrap();
+    let methods =
+        || -> Vec<String> { server.requests().iter().map(|r| r.method.clone()).collect() };
+    // The first re-check asks conditionally and gets the whole page back.
+    let first = clipper.check(clip.source_id).await.unwrap();
+    assert_eq!(first.status, CheckStatus::Unchanged);
+    assert_eq!(methods(), ["GET", "GET"]);
+
+    // From now on: headers first, and no body when they match.
+    for _ in 0..3 {
+        let again = clipper.check(clip.source_id).await.unwrap();
+        assert_eq!(again.status, CheckStatus::Unchanged);
+    }
+    assert_eq!(methods(), ["GET", "GET", "HEAD", "HEAD", "HEAD"]);
+    let mut conn = db.pool().acquire().await.unwrap();
+    let captures = versions::list_captures(&mut conn, clip.source_id)
+        .await
+        .unwrap();
+    let last = captures.last().unwrap();
+    assert_eq!(last.outcome(), CaptureOutcome::NotModified);
+    assert_eq!(last.etag.as_deref(), Some("\"a1\""));
+    assert_eq!(last.raw_size, None);
+    drop(conn);
+
+    // The story is edited: the HEAD's ETag differs, so the page is fetched.
+    *page.lock().unwrap() = (wire::page(&wire::story_v2(), 1), "\"b2\"");
+    let edited = clipper.check(clip.source_id).await.unwrap();
+    assert_eq!(edited.status, CheckStatus::NewVersion);
+    assert_eq!(
+        methods(),
+        ["GET", "GET", "HEAD", "HEAD", "HEAD", "HEAD", "GET"]
+    );
+}

@@ -40,7 +40,8 @@ pub enum CaptureOutcome {
     NewVersion,
     /// Fetched, but the normalised text and title equal the latest version.
     Unchanged,
-    /// The server answered 304 Not Modified.
+    /// The server answered 304 Not Modified, or (a site that ignores
+    /// conditional GET) a HEAD showed the validators of the page last served.
     NotModified,
     /// Nothing usable was received; no version was touched.
     Failed,
@@ -289,6 +290,64 @@ pub async fn last_validators(
     .fetch_optional(conn)
     .await?;
     Ok(row.unwrap_or((None, None)))
+}
+
+/// What a HEAD must show for a re-check to skip the download: the site
+/// answered our last conditional GET with the whole page under the same
+/// validators (it ignores If-None-Match / If-Modified-Since), so asking for
+/// headers first is the only way to spare both sides the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadExpectation {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Size of the bytes last served.
+    pub raw_size: Option<i64>,
+}
+
+impl HeadExpectation {
+    /// The HEAD's answer matches the page last served: a 2xx with the same
+    /// ETag, or the same Last-Modified; a plain Content-Length that differs
+    /// vetoes either. Length alone is never enough (an edited figure keeps
+    /// the length).
+    pub fn matches(&self, head: &crate::fetch::Head) -> bool {
+        let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+        let length_differs = match (head.content_length, self.raw_size, head.encoded) {
+            (Some(n), Some(size), false) => n as i64 != size,
+            _ => false,
+        };
+        (200..300).contains(&head.status)
+            && (same(&head.etag, &self.etag) || same(&head.last_modified, &self.last_modified))
+            && !length_differs
+    }
+}
+
+/// [`HeadExpectation`] for a source whose site ignores conditional GET (its
+/// latest fetched capture was `unchanged` under the validators of the one
+/// before), else None.
+pub async fn head_expectation(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+) -> Result<Option<HeadExpectation>> {
+    type Row = (String, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT k.outcome, k.etag, k.last_modified, COALESCE(k.raw_size, b.size) \
+         FROM {CAPTURE_FROM} WHERE k.source_id = ? AND k.method = 'fetch' \
+           AND k.outcome IN ('new_version', 'unchanged') \
+         ORDER BY k.captured_at DESC, k.id DESC LIMIT 2"
+    ))
+    .bind(source_id)
+    .fetch_all(conn)
+    .await?;
+    let [(outcome, etag, last_modified, raw_size), (_, prev_etag, prev_lm, _)] = &rows[..] else {
+        return Ok(None);
+    };
+    let kept = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    let ignored = outcome == "unchanged" && (kept(etag, prev_etag) || kept(last_modified, prev_lm));
+    Ok(ignored.then(|| HeadExpectation {
+        etag: etag.clone(),
+        last_modified: last_modified.clone(),
+        raw_size: *raw_size,
+    }))
 }
 
 /// The URL to re-fetch a source from: the last requested URL that worked, else the source URL.
