@@ -257,7 +257,9 @@ pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Resul
 
 /// The raw bytes of a capture, decompressed.
 pub async fn capture_raw(conn: &mut SqliteConnection, capture_id: i64) -> Result<Option<Vec<u8>>> {
-    let row: Option<(Option<Vec<u8>>, Option<i64>, Option<i64>)> =
+    /// The capture's own compressed bytes (old rows), their size, its blob.
+    type Row = (Option<Vec<u8>>, Option<i64>, Option<i64>);
+    let row: Option<Row> =
         sqlx::query_as("SELECT raw_zstd, raw_size, blob_id FROM captures WHERE id = ?")
             .bind(capture_id)
             .fetch_optional(&mut *conn)
