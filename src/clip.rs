@@ -312,12 +312,13 @@ impl Clipper {
     /// every version as it was.
     #[instrument(skip(self))]
     pub async fn check(&self, source_id: i64) -> Result<CheckOutcome> {
-        let (url, validators, latest) = {
+        let (url, validators, latest, head_first) = {
             let mut conn = self.db.pool().acquire().await?;
             versions::get_source(&mut conn, source_id).await?;
             let url = versions::fetch_url(&mut conn, source_id).await?;
             let (etag, last_modified) = versions::last_validators(&mut conn, source_id).await?;
             let latest = versions::latest_version(&mut conn, source_id).await?;
+            let head_first = versions::head_expectation(&mut conn, source_id).await?;
             (
                 url,
                 Validators {
@@ -325,6 +326,7 @@ impl Clipper {
                     last_modified,
                 },
                 latest,
+                head_first,
             )
         };
         let Some(url) = url else {
@@ -332,6 +334,40 @@ impl Clipper {
                 "source {source_id} has no URL to re-check (it was pasted or imported)"
             )));
         };
+        // HEAD before GET, where the site ignores conditional GET: headers
+        // that match the last page record an unchanged check without the
+        // body. Any doubt (an error, a redirect, a mismatch) fetches in full.
+        if let Some(expected) = head_first {
+            if let Ok(head) = self.fetcher.head(&url).await {
+                if expected.matches(&head) {
+                    let record = CaptureRecord {
+                        method: Some(CaptureMethod::Fetch),
+                        requested_url: Some(url.clone()),
+                        final_url: Some(head.url.clone()),
+                        http_status: Some(head.status),
+                        etag: head.etag.clone(),
+                        last_modified: head.last_modified.clone(),
+                        content_type: head.content_type.clone(),
+                        ..CaptureRecord::default()
+                    };
+                    let capture = self
+                        .record_only(
+                            source_id,
+                            &record,
+                            CaptureOutcome::NotModified,
+                            None,
+                            latest.as_ref(),
+                        )
+                        .await?;
+                    return Ok(CheckOutcome::at(
+                        source_id,
+                        CheckStatus::Unchanged,
+                        capture.id,
+                        latest.as_ref(),
+                    ));
+                }
+            }
+        }
         let fetched = self.fetcher.get(&url, &validators).await;
         match fetched {
             Ok(fetched) if fetched.not_modified => {

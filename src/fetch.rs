@@ -69,6 +69,22 @@ pub struct Fetched {
     pub not_modified: bool,
 }
 
+/// What a HEAD request said about a page: its validators and length,
+/// without its body.
+#[derive(Clone, Debug)]
+pub struct Head {
+    pub url: String,
+    pub status: u16,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    /// Content-Length of the body as it would be sent.
+    pub content_length: Option<u64>,
+    /// The body would come encoded (gzip, br): its length says nothing
+    /// about the page's own size.
+    pub encoded: bool,
+}
+
 /// Served types that are readable pages. Anything else is refused before its
 /// body is read; a missing type is decided by sniffing the bytes.
 const PAGE_TYPES: &[&str] = &[
@@ -134,6 +150,37 @@ impl Fetcher {
     /// answer is an error.
     pub async fn get(&self, url: &str, validators: &Validators) -> Result<Fetched, FetchError> {
         self.get_typed(url, validators, PAGE_TYPES).await
+    }
+
+    /// A HEAD request for `url`, redirects not followed (a page that moved
+    /// is fetched in full), within the total time limit.
+    pub async fn head(&self, url: &str) -> Result<Head, FetchError> {
+        let url = parse_clip_url(url)?;
+        let host = host_of(&url);
+        let limit = self.limits.total_timeout;
+        let sent = tokio::time::timeout(limit, self.client.head(url.clone()).send()).await;
+        let response = match sent {
+            Err(_) => return Err(FetchError::Timeout { host, limit }),
+            Ok(Err(e)) => {
+                return Err(FetchError::Network {
+                    host,
+                    reason: root_cause(&e),
+                })
+            }
+            Ok(Ok(r)) => r,
+        };
+        let headers = response.headers();
+        Ok(Head {
+            url: url.to_string(),
+            status: response.status().as_u16(),
+            etag: header_text(headers, header::ETAG),
+            last_modified: header_text(headers, header::LAST_MODIFIED),
+            content_type: header_text(headers, header::CONTENT_TYPE),
+            content_length: header_text(headers, header::CONTENT_LENGTH)
+                .and_then(|v| v.trim().parse().ok()),
+            encoded: header_text(headers, header::CONTENT_ENCODING)
+                .is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity")),
+        })
     }
 
     /// [`Fetcher::get`] for an RSS, Atom or JSON feed: the same limits, but

@@ -15,6 +15,14 @@ const TSA_URL: &str = "tsa_url";
 /// a decision, not a session's state).
 const WATCH_PAUSED: &str = "watch_paused";
 
+/// Least milliseconds between two requests to one site when re-checking
+/// (`check`, `check --all`, the watch scheduler's default). Unset: the
+/// built-in polite gap.
+const HOST_GAP_MS: &str = "host_gap_ms";
+
+/// The shortest per-site gap a library may set: politeness has a floor.
+pub const MIN_HOST_GAP: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn get(conn: &mut SqliteConnection, name: &str) -> Result<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT value FROM library_settings WHERE name = ?")
@@ -78,6 +86,31 @@ pub async fn watch_paused(conn: &mut SqliteConnection) -> Result<bool> {
 /// Pauses or resumes watching.
 pub async fn set_watch_paused(conn: &mut SqliteConnection, paused: bool) -> Result<()> {
     set(conn, WATCH_PAUSED, paused.then_some("on")).await
+}
+
+/// The library's per-site gap, if the reporter set one.
+pub async fn host_gap(conn: &mut SqliteConnection) -> Result<Option<std::time::Duration>> {
+    Ok(get(conn, HOST_GAP_MS)
+        .await?
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis))
+}
+
+/// Sets (or, with `None`, clears) the per-site gap; below [`MIN_HOST_GAP`] is refused.
+pub async fn set_host_gap(
+    conn: &mut SqliteConnection,
+    gap: Option<std::time::Duration>,
+) -> Result<()> {
+    if let Some(g) = gap {
+        if g < MIN_HOST_GAP {
+            return Err(Error::Invalid(format!(
+                "a site is asked at most once a second: {:.1} s is too short a gap",
+                g.as_secs_f64()
+            )));
+        }
+    }
+    let value = gap.map(|g| g.as_millis().to_string());
+    set(conn, HOST_GAP_MS, value.as_deref()).await
 }
 
 /// The alert kinds whose desktop notifications the reporter switched off,

@@ -103,7 +103,10 @@ pub async fn set_watched(conn: &mut SqliteConnection, source_id: i64, watched: b
 /// Requests to different hosts do not wait for each other.
 #[derive(Clone, Debug)]
 pub struct HostGate {
-    min_gap: StdDuration,
+    /// The gap the gate was made with, and the one in force (the library's
+    /// setting, once read; shared by the gate's clones).
+    default_gap: StdDuration,
+    min_gap: Arc<Mutex<StdDuration>>,
     hosts: Arc<Mutex<HashMap<String, HostSlot>>>,
 }
 
@@ -126,9 +129,20 @@ impl Drop for HostPermit {
 impl HostGate {
     pub fn new(min_gap: StdDuration) -> Self {
         HostGate {
-            min_gap,
+            default_gap: min_gap,
+            min_gap: Arc::new(Mutex::new(min_gap)),
             hosts: Arc::default(),
         }
+    }
+
+    /// The gap in force between two requests to one host.
+    pub fn gap(&self) -> StdDuration {
+        *self.min_gap.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sets the gap in force; None returns to the gap the gate was made with.
+    pub fn set_gap(&self, gap: Option<StdDuration>) {
+        *self.min_gap.lock().unwrap_or_else(|e| e.into_inner()) = gap.unwrap_or(self.default_gap);
     }
 
     /// Waits for this host's turn. `host` is compared case-insensitively;
@@ -140,7 +154,7 @@ impl HostGate {
         };
         let finished = slot.lock_owned().await;
         if let Some(last) = *finished {
-            tokio::time::sleep_until(last + self.min_gap).await;
+            tokio::time::sleep_until(last + self.gap()).await;
         }
         HostPermit { finished }
     }

@@ -260,15 +260,28 @@ impl Desk {
     }
 
     /// Raw hashes of every capture with bytes, checked against the bytes.
+    /// The SHA-256 of every capture's bytes, each checked against the bytes
+    /// stored (a blob, or a delta on its base blob).
     fn captures(&self) -> BTreeSet<String> {
-        let rows: BTreeSet<(String, Vec<u8>)> = query(
+        type Row = (String, i64, Vec<u8>, Option<Vec<u8>>);
+        let rows: BTreeSet<Row> = query(
             &self.db,
-            |row| (row.get::<String, _>(0), row.get::<Vec<u8>, _>(1)),
-            "SELECT raw_sha256, raw_zstd FROM captures WHERE raw_zstd IS NOT NULL",
+            |row| (row.get(0), row.get(1), row.get(2), row.get(3)),
+            "SELECT b.sha256, b.size, b.zstd, base.zstd FROM captures k \
+             JOIN blobs b ON b.id = k.blob_id LEFT JOIN blobs base ON base.id = b.base_id",
         );
         rows.into_iter()
-            .map(|(sha, z)| {
-                let raw = zstd::stream::decode_all(&z[..]).unwrap();
+            .map(|(sha, size, z, base)| {
+                let raw = match base {
+                    None => zstd::stream::decode_all(&z[..]).unwrap(),
+                    Some(base) => {
+                        let base = zstd::stream::decode_all(&base[..]).unwrap();
+                        zstd::bulk::Decompressor::with_dictionary(&base)
+                            .unwrap()
+                            .decompress(&z, size as usize)
+                            .unwrap()
+                    }
+                };
                 assert_eq!(redline::hash::sha256_hex(&raw), sha, "stored bytes changed");
                 sha
             })

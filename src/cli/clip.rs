@@ -113,15 +113,47 @@ pub struct CheckArgs {
 }
 
 pub async fn check(args: CheckArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
-    let outcomes = if args.all {
-        nb.check_all().await?
+    let ids = if args.all {
+        nb.checkable_sources().await?
     } else if args.source_ids.is_empty() {
         return Err(Error::Invalid(
             "name the sources to check, or use --all".into(),
         ));
     } else {
-        nb.check_many(&args.source_ids).await
+        args.source_ids.clone()
     };
+    // Many sources: say up front how long politeness makes it take, then
+    // keep one progress line on stderr (stdout and JSON stay clean).
+    let talk = !json && ids.len() > 1;
+    if talk {
+        let plan = nb.check_plan(&ids).await?;
+        eprintln!(
+            "Re-checking {} source(s) on {} site(s), one request per site every {}: at least {}.",
+            plan.sources,
+            plan.sites,
+            span(plan.gap_secs),
+            span(plan.at_least_secs)
+        );
+    }
+    let (mut new, mut failed) = (0, 0);
+    let outcomes = nb
+        .check_many_with(&ids, |o, done| {
+            match o.status {
+                CheckStatus::NewVersion => new += 1,
+                CheckStatus::Failed => failed += 1,
+                _ => {}
+            }
+            if talk {
+                eprint!(
+                    "\rchecked {done}/{}: {new} new version(s), {failed} failed\x1b[K",
+                    ids.len()
+                );
+                if done == ids.len() {
+                    eprintln!();
+                }
+            }
+        })
+        .await;
     if json {
         print_json(&outcomes)?;
     } else {
@@ -170,5 +202,16 @@ impl FetchArgs {
             l.max_bytes = (m * 1024.0 * 1024.0) as u64;
         }
         l
+    }
+}
+
+/// A duration as a reporter reads it: "5 s", "2 min 30 s", "2 h 47 min".
+fn span(secs: f64) -> String {
+    let s = secs.round() as u64;
+    match s {
+        0..60 if secs < 10.0 && secs.fract() != 0.0 => format!("{secs:.1} s"),
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
     }
 }

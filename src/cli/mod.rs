@@ -25,6 +25,7 @@ mod quotes;
 mod reextract;
 mod schedule;
 mod search;
+mod storage;
 mod tag;
 mod team;
 mod versions;
@@ -64,6 +65,8 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Read stored captures again with this build's extractor (extractor revisions, not new versions).
     Reextract(reextract::ReextractArgs),
+    /// Move a library written by an older Redline to content-addressed storage (resumable).
+    UpgradeStorage,
     /// Write, list, render and restore notes.
     Note(note::NoteArgs),
     /// Mark passages of a version.
@@ -293,6 +296,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 Command::Export(c) => export::run(c, &db, json).await,
                 Command::Backup(args) => backup::run(args, &db, json).await,
                 Command::Reextract(args) => reextract::run(args, &db, json).await,
+                Command::UpgradeStorage => storage::upgrade(&db, json).await,
                 Command::Team(c) => team::run(c, &db, json).await,
                 Command::Extract(_)
                 | Command::Serve(_)

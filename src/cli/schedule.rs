@@ -17,9 +17,10 @@ pub enum WatchCommand {
         /// Most requests per hour, every site together.
         #[arg(long, default_value_t = 720)]
         budget: usize,
-        /// Least seconds between two requests to one site.
-        #[arg(long, default_value_t = 5)]
-        gap: u32,
+        /// Least seconds between two requests to one site (default: the
+        /// library's, see `redline watch gap`).
+        #[arg(long)]
+        gap: Option<u32>,
         /// Stop after this many seconds (default: run until interrupted).
         #[arg(long = "for", value_name = "SECONDS")]
         duration: Option<u64>,
@@ -31,6 +32,14 @@ pub enum WatchCommand {
     Pause,
     /// Resume watching.
     Resume,
+    /// Show or set the least seconds between two requests to one site, for
+    /// re-checks and watching (kept in the library; at least 1).
+    Gap {
+        seconds: Option<f64>,
+        /// Back to the built-in polite gap.
+        #[arg(long, conflicts_with = "seconds")]
+        default: bool,
+    },
     /// Show a story's schedule, or pin it, stop it, or return it to the decay.
     Schedule {
         source: i64,
@@ -62,9 +71,13 @@ pub async fn run(command: WatchCommand, nb: &Notebook, json: bool) -> Result<(),
             gap,
             duration,
         } => {
+            let gap = match gap {
+                Some(g) => std::time::Duration::from_secs(u64::from(g)),
+                None => nb.host_gap().await?,
+            };
             let settings = SchedulerSettings {
                 budget_per_hour: budget.max(1),
-                host_gap: chrono::Duration::seconds(i64::from(gap)),
+                host_gap: chrono::Duration::from_std(gap).unwrap_or(chrono::Duration::seconds(5)),
                 ..SchedulerSettings::default()
             };
             let mut scheduler = nb.start_scheduler(Arc::new(SystemClock), settings).await?;
@@ -100,6 +113,25 @@ pub async fn run(command: WatchCommand, nb: &Notebook, json: bool) -> Result<(),
                 return print_json(&serde_json::json!({ "paused": paused }));
             }
             println!("Watching {}.", if paused { "paused" } else { "resumed" });
+            Ok(())
+        }
+        WatchCommand::Gap { seconds, default } => {
+            let gap = if default {
+                nb.set_host_gap(None).await?
+            } else if let Some(s) = seconds {
+                let gap = std::time::Duration::try_from_secs_f64(s)
+                    .map_err(|_| Error::Invalid(format!("not a gap in seconds: {s}")))?;
+                nb.set_host_gap(Some(gap)).await?
+            } else {
+                nb.host_gap().await?
+            };
+            if json {
+                return print_json(&serde_json::json!({ "gapSecs": gap.as_secs_f64() }));
+            }
+            println!(
+                "One request per site every {} s when re-checking and watching.",
+                gap.as_secs_f64()
+            );
             Ok(())
         }
         WatchCommand::Status => {

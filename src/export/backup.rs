@@ -188,33 +188,65 @@ async fn check_library(conn: &mut SqliteConnection, backup: &Path) -> Result<(i6
     .map_err(|e| not_ours(e.to_string()))
 }
 
-/// Decompresses every raw capture (one at a time, streaming into the hash)
-/// and checks its size and SHA-256 against the row: the raw bytes are the
-/// evidence, and a restore must not launder a forged hash into the library.
+/// Decompresses every capture's raw bytes (each shared blob once, bounded
+/// by its recorded size) and checks their size and SHA-256 against what the
+/// capture claims: the raw bytes are the evidence, and a restore must not
+/// launder a forged hash into the library.
 async fn check_raw_hashes(conn: &mut SqliteConnection) -> std::result::Result<(), String> {
-    use futures_util::TryStreamExt;
-    use sha2::{Digest, Sha256};
-    let mut rows = sqlx::query_as::<_, (i64, Vec<u8>, Option<i64>, Option<String>)>(
-        "SELECT id, raw_zstd, raw_size, raw_sha256 FROM captures WHERE raw_zstd IS NOT NULL",
+    use std::collections::HashMap;
+    type Row = (
+        i64,
+        Option<Vec<u8>>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+    );
+    // Captures from before the blobs table carry their own bytes and claims;
+    // the others claim what their blob records. A backup made by an older
+    // Redline has no blobs table at all.
+    let blobs: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'blobs'",
     )
-    .fetch(&mut *conn);
-    while let Some((id, zstd, size, sha)) = rows.try_next().await.map_err(|e| e.to_string())? {
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    let sql = if blobs == 0 {
+        "SELECT id, raw_zstd, raw_size, raw_sha256, NULL FROM captures WHERE raw_zstd IS NOT NULL"
+    } else {
+        "SELECT k.id, k.raw_zstd, COALESCE(k.raw_size, b.size), \
+                COALESCE(k.raw_sha256, b.sha256), k.blob_id \
+         FROM captures k LEFT JOIN blobs b ON b.id = k.blob_id \
+         WHERE k.raw_zstd IS NOT NULL OR k.blob_id IS NOT NULL"
+    };
+    let rows: Vec<Row> = sqlx::query_as(sql)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Blob id -> (size, SHA-256) of the bytes it really holds.
+    let mut read: HashMap<i64, Option<(i64, String)>> = HashMap::new();
+    for (id, zstd, size, sha, blob) in rows {
         let bad = || format!("the raw bytes of capture {id} do not match their recorded hash");
         let (Some(size), Some(sha)) = (size, sha) else {
             return Err(bad());
         };
-        let mut hasher = Sha256::new();
-        let decoder = zstd::stream::read::Decoder::new(&zstd[..]).map_err(|_| bad())?;
-        // One byte past the recorded size is enough to tell a mismatch, and
-        // stops a small forged blob from inflating without limit.
-        let mut limited = std::io::Read::take(decoder, size.max(0) as u64 + 1);
-        let n = std::io::copy(&mut limited, &mut hasher).map_err(|_| bad())?;
-        let digest: String = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        if n != size as u64 || digest != sha.to_ascii_lowercase() {
+        let actual = match (zstd, blob) {
+            (Some(zstd), _) => crate::versions::blob::inflate(&zstd, None, size)
+                .ok()
+                .map(|raw| (raw.len() as i64, crate::hash::sha256_hex(&raw))),
+            (None, Some(blob)) => match read.get(&blob) {
+                Some(known) => known.clone(),
+                None => {
+                    let got = crate::versions::blob::read(conn, blob)
+                        .await
+                        .ok()
+                        .map(|raw| (raw.len() as i64, crate::hash::sha256_hex(&raw)));
+                    read.insert(blob, got.clone());
+                    got
+                }
+            },
+            (None, None) => None,
+        };
+        if actual != Some((size, sha.to_ascii_lowercase())) {
             return Err(bad());
         }
     }

@@ -1,6 +1,8 @@
 //! Clipping and re-checking: content enters the library here.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 
@@ -9,7 +11,21 @@ use crate::clip::{CheckOutcome, CheckStatus, ClipInput, ClipOutcome, TextFormat}
 use crate::error::Result;
 use crate::extract::EXTRACTOR;
 use crate::reextract::{self, ReextractOutcome, ReextractReport};
+use crate::settings;
 use crate::versions::{self, CaptureMethod};
+
+/// What a batch of re-checks will take, said before it starts.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckPlan {
+    pub sources: usize,
+    pub sites: usize,
+    /// Sources on the site with the most of them: they go one by one.
+    pub busiest_site_sources: usize,
+    pub gap_secs: f64,
+    /// The least time the batch takes: the busiest site's gaps.
+    pub at_least_secs: f64,
+}
 
 /// How many re-checks run at once (to different sites: one site waits its turn).
 const PARALLEL_CHECKS: usize = 4;
@@ -71,6 +87,17 @@ impl Notebook {
     /// a source that cannot be checked at all (no URL, unknown) becomes a
     /// failed outcome. Results come in the order of `source_ids`.
     pub async fn check_many(&self, source_ids: &[i64]) -> Vec<CheckOutcome> {
+        self.check_many_with(source_ids, |_, _| {}).await
+    }
+
+    /// [`Notebook::check_many`], calling `progress` with each outcome and how
+    /// many are done, in order.
+    pub async fn check_many_with(
+        &self,
+        source_ids: &[i64],
+        mut progress: impl FnMut(&CheckOutcome, usize),
+    ) -> Vec<CheckOutcome> {
+        let mut done = 0;
         stream::iter(source_ids.iter().copied())
             .map(|id| async move {
                 self.check(id)
@@ -78,23 +105,84 @@ impl Notebook {
                     .unwrap_or_else(|e| CheckOutcome::failed_before_capture(id, &e))
             })
             .buffered(PARALLEL_CHECKS)
+            .inspect(|o| {
+                done += 1;
+                progress(o, done);
+            })
             .collect()
             .await
     }
 
+    /// What re-checking `source_ids` will take: per site one request at a
+    /// time, [`Notebook::host_gap`] apart, so the busiest site sets the least
+    /// time (fetching itself comes on top).
+    pub async fn check_plan(&self, source_ids: &[i64]) -> Result<CheckPlan> {
+        let gap = self.host_gap().await?;
+        let mut sites: HashMap<String, usize> = HashMap::new();
+        self.read(async |c| {
+            for &id in source_ids {
+                let url = versions::fetch_url(c, id).await.ok().flatten();
+                let site = url
+                    .as_deref()
+                    .and_then(|u| url::Url::parse(u).ok())
+                    .and_then(|u| {
+                        u.host_str()
+                            .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+                    })
+                    .unwrap_or_default();
+                *sites.entry(site).or_default() += 1;
+            }
+            Ok(())
+        })
+        .await?;
+        let busiest = sites.values().copied().max().unwrap_or(0);
+        Ok(CheckPlan {
+            sources: source_ids.len(),
+            sites: sites.len(),
+            busiest_site_sources: busiest,
+            gap_secs: gap.as_secs_f64(),
+            at_least_secs: busiest.saturating_sub(1) as f64 * gap.as_secs_f64(),
+        })
+    }
+
+    /// The least time between two requests to one site: the library's
+    /// setting, else this notebook's default. Puts it in force.
+    pub async fn host_gap(&self) -> Result<Duration> {
+        let set = self.read(async |c| settings::host_gap(c).await).await?;
+        self.gate.set_gap(set);
+        Ok(self.gate.gap())
+    }
+
+    /// Sets (or, with None, clears) the library's per-site gap (at least
+    /// [`settings::MIN_HOST_GAP`]); returns the gap now in force.
+    pub async fn set_host_gap(&self, gap: Option<Duration>) -> Result<Duration> {
+        self.write(ChangeKind::Library, async |c| {
+            settings::set_host_gap(c, gap).await
+        })
+        .await?;
+        self.host_gap().await
+    }
+
     /// Re-checks every source that is not archived.
     pub async fn check_all(&self) -> Result<Vec<CheckOutcome>> {
-        let ids = self
-            .read(async |c| versions::all_source_ids(c).await)
-            .await?;
+        let ids = self.checkable_sources().await?;
         Ok(self.check_many(&ids).await)
+    }
+
+    /// The sources `check --all` re-checks: every one not archived.
+    pub async fn checkable_sources(&self) -> Result<Vec<i64>> {
+        self.read(async |c| versions::all_source_ids(c).await).await
     }
 
     /// [`crate::clip::Clipper::check`] behind this notebook's one politeness gate.
     pub(super) async fn check_politely(&self, source_id: i64) -> Result<CheckOutcome> {
-        let url = self
-            .read(async |c| versions::fetch_url(c, source_id).await)
+        let (url, gap) = self
+            .read(async |c| {
+                let url = versions::fetch_url(c, source_id).await?;
+                Ok((url, settings::host_gap(c).await?))
+            })
             .await?;
+        self.gate.set_gap(gap);
         let _turn = match url.as_deref().map(url::Url::parse) {
             Some(Ok(u)) => Some(self.gate.enter_url(&u).await),
             _ => None,

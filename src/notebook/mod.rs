@@ -27,6 +27,7 @@ mod notes;
 mod organise;
 mod read;
 mod scheduler;
+mod storage;
 mod team;
 mod watch;
 
@@ -46,6 +47,7 @@ use crate::watch::HostGate;
 pub use alerts::INBOX_PAGE;
 pub use browser::{BrowserClip, PageStatus, RenderedPage, SelectionResult};
 pub use change::{AlertRaised, ChangeKind, ChangeOrigin, LibraryChange, SourceChanged};
+pub use clip::CheckPlan;
 pub use compare::CompareView;
 pub use export::{ExportFormat, SavedFile};
 pub use feeds::OpmlImport;

@@ -159,6 +159,8 @@ impl Notebook {
             host,
         };
         let stale = settings.stale_after;
+        // The library's per-site gap holds for the scheduler's requests too.
+        self.host_gap().await?;
         self.write_as(ChangeOrigin::Watch, super::ChangeKind::Library, async |c| {
             schedule::acquire_lock(c, &holder, now, stale).await
         })

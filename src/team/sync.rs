@@ -456,7 +456,9 @@ async fn capture_here(
     c: &CaptureBody,
 ) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM captures WHERE source_id = ? AND raw_sha256 = ? AND captured_at = ? LIMIT 1",
+        "SELECT k.id FROM captures k LEFT JOIN blobs b ON b.id = k.blob_id \
+         WHERE k.source_id = ? AND COALESCE(k.raw_sha256, b.sha256) = ? AND k.captured_at = ? \
+         LIMIT 1",
     )
     .bind(source)
     .bind(&c.raw_sha256)
@@ -1007,11 +1009,18 @@ async fn source_of(
         );
     }
     let new_captures = sqlx::query(
-        "SELECT k.id, k.captured_at, k.method, k.requested_url, k.final_url, k.canonical_url, \
-           k.http_status, k.etag, k.last_modified, k.content_type, k.charset, k.raw_size, \
-           k.raw_sha256, k.outcome, v.text_sha256 \
+        "SELECT k.id, k.captured_at, k.method, k.requested_url, \
+           CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END AS final_url, \
+           CASE k.canonical_url WHEN '=' THEN \
+             CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END \
+           ELSE k.canonical_url END AS canonical_url, \
+           k.http_status, k.etag, k.last_modified, k.content_type, k.charset, \
+           COALESCE(k.raw_size, b.size) AS raw_size, \
+           COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, v.text_sha256 \
          FROM captures k LEFT JOIN versions v ON v.id = k.version_id \
-         WHERE k.source_id = ? AND k.raw_sha256 IS NOT NULL AND k.raw_zstd IS NOT NULL \
+           LEFT JOIN blobs b ON b.id = k.blob_id \
+         WHERE k.source_id = ? AND COALESCE(k.raw_sha256, b.sha256) IS NOT NULL \
+           AND (k.raw_zstd IS NOT NULL OR k.blob_id IS NOT NULL) \
            AND NOT EXISTS (SELECT 1 FROM team_objects t WHERE t.kind = 'capture' \
                            AND t.local_id = k.id) \
          ORDER BY k.id",

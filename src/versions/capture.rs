@@ -40,7 +40,8 @@ pub enum CaptureOutcome {
     NewVersion,
     /// Fetched, but the normalised text and title equal the latest version.
     Unchanged,
-    /// The server answered 304 Not Modified.
+    /// The server answered 304 Not Modified, or (a site that ignores
+    /// conditional GET) a HEAD showed the validators of the page last served.
     NotModified,
     /// Nothing usable was received; no version was touched.
     Failed,
@@ -112,11 +113,37 @@ impl Capture {
     }
 }
 
-const CAPTURE_COLUMNS: &str = "id, source_id, captured_at, method, requested_url, final_url, \
-     canonical_url, http_status, etag, last_modified, content_type, charset, raw_size, \
-     raw_sha256, outcome, error, version_id";
+/// Select list for [`Capture`] over `captures k LEFT JOIN blobs b` ([`CAPTURE_FROM`]):
+/// size and hash are the capture's own (rows from before the `blobs` table)
+/// or its blob's.
+const CAPTURE_COLUMNS: &str = concat!(
+    "k.id, k.source_id, k.captured_at, k.method, k.requested_url, ",
+    "CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END AS final_url, ",
+    "CASE k.canonical_url WHEN '=' THEN ",
+    "CASE k.final_url WHEN '=' THEN k.requested_url ELSE k.final_url END ",
+    "ELSE k.canonical_url END AS canonical_url, ",
+    "k.http_status, k.etag, k.last_modified, k.content_type, k.charset, ",
+    "COALESCE(k.raw_size, b.size) AS raw_size, ",
+    "COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, k.error, k.version_id"
+);
 
-/// Records one capture attempt with its raw bytes (compressed) and their hash.
+/// A capture's final URL as stored: `=` when it is the requested URL (no
+/// redirect, the usual case), so a re-check does not store the address
+/// again. No URL is `=`. The canonical URL likewise, `=` for the final URL.
+/// [`CAPTURE_COLUMNS`] reads them back (`captures k`).
+fn same_or<'a>(url: &'a Option<String>, like: &Option<String>) -> Option<&'a str> {
+    match url {
+        Some(u) if Some(u) == like.as_ref() => Some("="),
+        u => u.as_deref(),
+    }
+}
+
+/// The captures with their blobs, for [`CAPTURE_COLUMNS`].
+pub const CAPTURE_FROM: &str = "captures k LEFT JOIN blobs b ON b.id = k.blob_id";
+
+/// Records one capture attempt; its raw bytes go to their blob (stored once
+/// per SHA-256, see [`super::blob`]), so a re-check that received the same
+/// bytes adds only this row.
 pub async fn insert_capture(
     conn: &mut SqliteConnection,
     source_id: i64,
@@ -126,34 +153,31 @@ pub async fn insert_capture(
     version_id: Option<i64>,
     now: &str,
 ) -> Result<Capture> {
-    let (raw_zstd, raw_size, raw_sha256) = match &record.raw {
-        Some(raw) => (
-            Some(zstd::bulk::compress(raw, 3).map_err(|e| Error::Invalid(e.to_string()))?),
-            Some(raw.len() as i64),
-            Some(crate::hash::sha256_hex(raw)),
-        ),
-        None => (None, None, None),
+    let blob_id = match &record.raw {
+        Some(raw) => {
+            let sha = crate::hash::sha256_hex(raw);
+            Some(super::blob::store(conn, source_id, raw, &sha).await?)
+        }
+        None => None,
     };
     let id = sqlx::query(
         "INSERT INTO captures (source_id, captured_at, method, requested_url, final_url, \
-            canonical_url, http_status, etag, last_modified, content_type, charset, raw_zstd, \
-            raw_size, raw_sha256, outcome, error, version_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            canonical_url, http_status, etag, last_modified, content_type, charset, blob_id, \
+            outcome, error, version_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(source_id)
     .bind(now)
     .bind(record.method.unwrap_or(CaptureMethod::Fetch).as_str())
     .bind(&record.requested_url)
-    .bind(&record.final_url)
-    .bind(&record.canonical_url)
+    .bind(same_or(&record.final_url, &record.requested_url))
+    .bind(same_or(&record.canonical_url, &record.final_url))
     .bind(record.http_status.map(i64::from))
     .bind(&record.etag)
     .bind(&record.last_modified)
     .bind(&record.content_type)
     .bind(&record.charset)
-    .bind(raw_zstd)
-    .bind(raw_size)
-    .bind(raw_sha256)
+    .bind(blob_id)
     .bind(outcome.as_str())
     .bind(error)
     .bind(version_id)
@@ -164,7 +188,7 @@ pub async fn insert_capture(
 }
 
 async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
-    let sql = format!("SELECT {CAPTURE_COLUMNS} FROM captures WHERE id = ?");
+    let sql = format!("SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} WHERE k.id = ?");
     sqlx::query_as(&sql)
         .bind(capture_id)
         .fetch_optional(conn)
@@ -225,24 +249,31 @@ pub async fn browser_provenance(
 /// Every capture attempt of a source, oldest first: the source's timeline.
 pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<Capture>> {
     let sql = format!(
-        "SELECT {CAPTURE_COLUMNS} FROM captures WHERE source_id = ? ORDER BY captured_at, id"
+        "SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} WHERE k.source_id = ? \
+         ORDER BY k.captured_at, k.id"
     );
     Ok(sqlx::query_as(&sql).bind(source_id).fetch_all(conn).await?)
 }
 
 /// The raw bytes of a capture, decompressed.
 pub async fn capture_raw(conn: &mut SqliteConnection, capture_id: i64) -> Result<Option<Vec<u8>>> {
-    let blob: Option<Option<Vec<u8>>> =
-        sqlx::query_scalar("SELECT raw_zstd FROM captures WHERE id = ?")
+    /// The capture's own compressed bytes (old rows), their size, its blob.
+    type Row = (Option<Vec<u8>>, Option<i64>, Option<i64>);
+    let row: Option<Row> =
+        sqlx::query_as("SELECT raw_zstd, raw_size, blob_id FROM captures WHERE id = ?")
             .bind(capture_id)
-            .fetch_optional(conn)
+            .fetch_optional(&mut *conn)
             .await?;
-    match blob {
+    match row {
         None => Err(Error::not_found("capture", capture_id)),
-        Some(None) => Ok(None),
-        Some(Some(z)) => Ok(Some(
-            zstd::stream::decode_all(&z[..]).map_err(|e| Error::Invalid(e.to_string()))?,
-        )),
+        // A row from before the blobs table, not yet moved.
+        Some((Some(z), size, _)) => Ok(Some(super::blob::inflate(
+            &z,
+            None,
+            size.unwrap_or(i64::MAX - 1),
+        )?)),
+        Some((None, _, Some(blob))) => Ok(Some(super::blob::read(conn, blob).await?)),
+        Some((None, _, None)) => Ok(None),
     }
 }
 
@@ -261,6 +292,64 @@ pub async fn last_validators(
     .fetch_optional(conn)
     .await?;
     Ok(row.unwrap_or((None, None)))
+}
+
+/// What a HEAD must show for a re-check to skip the download: the site
+/// answered our last conditional GET with the whole page under the same
+/// validators (it ignores If-None-Match / If-Modified-Since), so asking for
+/// headers first is the only way to spare both sides the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadExpectation {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Size of the bytes last served.
+    pub raw_size: Option<i64>,
+}
+
+impl HeadExpectation {
+    /// The HEAD's answer matches the page last served: a 2xx with the same
+    /// ETag, or the same Last-Modified; a plain Content-Length that differs
+    /// vetoes either. Length alone is never enough (an edited figure keeps
+    /// the length).
+    pub fn matches(&self, head: &crate::fetch::Head) -> bool {
+        let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+        let length_differs = match (head.content_length, self.raw_size, head.encoded) {
+            (Some(n), Some(size), false) => n as i64 != size,
+            _ => false,
+        };
+        (200..300).contains(&head.status)
+            && (same(&head.etag, &self.etag) || same(&head.last_modified, &self.last_modified))
+            && !length_differs
+    }
+}
+
+/// [`HeadExpectation`] for a source whose site ignores conditional GET (its
+/// latest fetched capture was `unchanged` under the validators of the one
+/// before), else None.
+pub async fn head_expectation(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+) -> Result<Option<HeadExpectation>> {
+    type Row = (String, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT k.outcome, k.etag, k.last_modified, COALESCE(k.raw_size, b.size) \
+         FROM {CAPTURE_FROM} WHERE k.source_id = ? AND k.method = 'fetch' \
+           AND k.outcome IN ('new_version', 'unchanged') \
+         ORDER BY k.captured_at DESC, k.id DESC LIMIT 2"
+    ))
+    .bind(source_id)
+    .fetch_all(conn)
+    .await?;
+    let [(outcome, etag, last_modified, raw_size), (_, prev_etag, prev_lm, _)] = &rows[..] else {
+        return Ok(None);
+    };
+    let kept = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    let ignored = outcome == "unchanged" && (kept(etag, prev_etag) || kept(last_modified, prev_lm));
+    Ok(ignored.then(|| HeadExpectation {
+        etag: etag.clone(),
+        last_modified: last_modified.clone(),
+        raw_size: *raw_size,
+    }))
 }
 
 /// The URL to re-fetch a source from: the last requested URL that worked, else the source URL.
@@ -286,9 +375,10 @@ pub async fn origin_capture(
     version_id: i64,
 ) -> Result<Option<Capture>> {
     let sql = format!(
-        "SELECT {CAPTURE_COLUMNS} FROM captures \
-         WHERE version_id = ? AND outcome = 'new_version' AND raw_zstd IS NOT NULL \
-         ORDER BY id LIMIT 1"
+        "SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} \
+         WHERE k.version_id = ? AND k.outcome = 'new_version' \
+           AND (k.raw_zstd IS NOT NULL OR k.blob_id IS NOT NULL) \
+         ORDER BY k.id LIMIT 1"
     );
     Ok(sqlx::query_as(&sql)
         .bind(version_id)

@@ -2,12 +2,16 @@
 //! revision history. All SQL about these three tables lives here; the
 //! captures (the evidence: every attempt, its raw bytes) in [`capture`].
 
+pub mod blob;
 pub mod capture;
+pub mod layout;
+pub mod upgrade;
 
 pub use capture::{
-    browser_provenance, capture_raw, captured_page, fetch_url, insert_browser_provenance,
-    insert_capture, last_validators, list_captures, origin_capture, BrowserProvenance, Capture,
-    CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage, CAPTURED_TEXT_MAX,
+    browser_provenance, capture_raw, captured_page, fetch_url, head_expectation,
+    insert_browser_provenance, insert_capture, last_validators, list_captures, origin_capture,
+    BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage,
+    HeadExpectation, CAPTURED_TEXT_MAX, CAPTURE_FROM,
 };
 
 use serde::{Deserialize, Serialize};
@@ -52,7 +56,12 @@ const VERSION_COLUMNS: &str = "id, source_id, seq, created_at, title, byline, si
 
 impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for Version {
     fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
-        let blocks: String = row.try_get("blocks")?;
+        let stored: String = row.try_get("blocks")?;
+        let text: String = row.try_get("text")?;
+        let blocks = layout::decode(&stored, &text).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "blocks".into(),
+            source: "the block layout does not fit the version's text".into(),
+        })?;
         let dir: String = row.try_get("dir")?;
         Ok(Version {
             id: row.try_get("id")?,
@@ -67,11 +76,8 @@ impl<'r> FromRow<'r, sqlx::sqlite::SqliteRow> for Version {
             published_at: row.try_get("published_at")?,
             modified_at: row.try_get("modified_at")?,
             excerpt: row.try_get("excerpt")?,
-            blocks: serde_json::from_str(&blocks).map_err(|e| sqlx::Error::ColumnDecode {
-                index: "blocks".into(),
-                source: Box::new(e),
-            })?,
-            text: row.try_get("text")?,
+            blocks,
+            text,
             text_sha256: row.try_get("text_sha256")?,
             extractor: row.try_get("extractor")?,
             low_confidence: row
@@ -278,7 +284,8 @@ const EXTRACTED_COLUMNS: [&str; 13] = [
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
-/// One extraction as a version row stores it (blocks as JSON, the joined text).
+/// One extraction as a version row stores it: the joined text, and the
+/// blocks as their [`layout`] (the text is not stored twice).
 struct Extracted<'a> {
     article: &'a Article,
     blocks: String,
@@ -295,7 +302,7 @@ impl<'a> Extracted<'a> {
     ) -> Self {
         Extracted {
             article,
-            blocks: serde_json::to_string(&article.blocks).expect("blocks serialise"),
+            blocks: layout::encode(&article.blocks),
             text: article.text(),
             text_sha256,
             low_confidence,
