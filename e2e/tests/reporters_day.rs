@@ -190,5 +190,54 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     let kinds: Vec<String> = serde_json::from_value(kinds)?;
     assert!(kinds.contains(&"note".to_string()), "{kinds:?}");
     app.screenshot("search").await?;
+
+    // The reporter follows the outlet's Asia feed; the app's own watch
+    // scheduler polls it, clips the new story, and the inbox tells of it.
+    let summit = "/asia/2026/11/27/seoul-summit-opens";
+    server.set(summit, Response::html(summit_story()));
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Asia — The Daily Ledger</title>\
+         <link>{base}/asia</link><description>Asia news</description>\
+         <item><title>Seoul summit opens under the shadow of the launch</title>\
+         <link>{base}{summit}</link><guid>{base}{summit}</guid></item></channel></rss>",
+        base = server.url("").trim_end_matches('/'),
+    );
+    server.set(
+        "/asia/rss.xml",
+        Response::new(200, "application/rss+xml", feed),
+    );
+    app.click("nav-feeds").await?;
+    app.testid("feed-url")
+        .await?
+        .send_keys(&server.url("/asia/rss.xml"))
+        .await?;
+    app.click("feed-subscribe").await?;
+    app.wait_css("[data-testid=\"feed-item\"]", UI_TIMEOUT).await?;
+    app.click("nav-inbox").await?;
+    let item = app
+        .wait_css("[data-testid=\"inbox-item\"]", Duration::from_secs(120))
+        .await?;
+    let text = item.text().await?;
+    assert!(text.contains("Seoul summit opens"), "{text}");
+    app.wait_css("[data-testid=\"inbox-unread\"]", UI_TIMEOUT)
+        .await?;
+    app.screenshot("inbox").await?;
     Ok(())
+}
+
+/// A second story of the same outlet, for its feed.
+fn summit_story() -> String {
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+     <title>Seoul summit opens under the shadow of the launch | The Daily Ledger</title></head><body>\
+     <nav><a href=\"/\">Home</a> <a href=\"/asia\">Asia</a></nav><article>\
+     <h1>Seoul summit opens under the shadow of the launch</h1><p class=\"byline\">By Min-ji Seo in Seoul</p>\
+     <p>SEOUL — Leaders of South Korea, Japan and the United States opened a two-day summit in Seoul on \
+     Friday, a day after North Korea fired a ballistic missile over northern Japan.</p>\
+     <p>“We will answer provocation with unity,” President Lee Jae-myung said in his opening remarks, \
+     according to a pool report.</p>\
+     <p>Officials said the three governments would discuss sharing missile-warning data in real time and \
+     a joint exercise planned for the spring, involving about 12,000 personnel.</p>\
+     <p>The summit is the first of its kind held in Seoul since 2023.</p></article>\
+     <footer>© 2026 The Daily Ledger</footer></body></html>"
+        .to_string()
 }

@@ -1,6 +1,8 @@
 // The shell's commands as typed calls, written from src-tauri/src/commands.rs
 // by `cargo test -p redline-app export_bindings`. Do not edit: change the command.
 
+import type { Alert } from "./Alert";
+import type { AlertKind } from "./AlertKind";
 import type { Capture } from "./Capture";
 import type { CapturedPage } from "./CapturedPage";
 import type { CheckOutcome } from "./CheckOutcome";
@@ -9,11 +11,15 @@ import type { CompareView } from "./CompareView";
 import type { DeletePlan } from "./DeletePlan";
 import type { ExportFormat } from "./ExportFormat";
 import type { FacetCount } from "./FacetCount";
+import type { Feed } from "./Feed";
+import type { FeedPoll } from "./FeedPoll";
 import type { Highlight } from "./Highlight";
 import type { Hit } from "./Hit";
+import type { NewFeed } from "./NewFeed";
 import type { Note } from "./Note";
 import type { NoteFilter } from "./NoteFilter";
 import type { NoteRevision } from "./NoteRevision";
+import type { NotifySetting } from "./NotifySetting";
 import type { Project } from "./Project";
 import type { QuoteEntry } from "./QuoteEntry";
 import type { QuoteFilter } from "./QuoteFilter";
@@ -110,6 +116,22 @@ export const commands = (call: Call) => ({
   untagNotes: (noteIds: number[], tag: string) => call<void>("untag_notes", { noteIds, tag }),
   renameTag: (from: string, to: string) => call<void>("rename_tag", { from, to }),
   deleteTag: (tag: string) => call<void>("delete_tag", { tag }),
+  /** The inbox, newest first (`unreadOnly`: only what is not read yet). */
+  listAlerts: (unreadOnly: boolean) => call<Alert[]>("list_alerts", { unreadOnly }),
+  countUnreadAlerts: () => call<number>("count_unread_alerts"),
+  /** Marks alerts read, or unread again. */
+  markAlerts: (alertIds: number[], read: boolean) => call<void>("mark_alerts", { alertIds, read }),
+  markAllAlertsRead: () => call<number>("mark_all_alerts_read"),
+  /** Which kinds of alert raise a desktop notification. */
+  notifySettings: () => call<NotifySetting[]>("notify_settings"),
+  setNotify: (kind: AlertKind, on: boolean) => call<NotifySetting[]>("set_notify", { kind, on }),
+  listFeeds: () => call<Feed[]>("list_feeds"),
+  /** Subscribes to a feed, news sitemap or section front, with its rules. */
+  addFeed: (feed: NewFeed) => call<Feed>("add_feed", { feed }),
+  /** Unsubscribes; what the feed clipped stays in the library. */
+  removeFeed: (feedId: number) => call<void>("remove_feed", { feedId }),
+  /** Polls a feed now and clips what its rules want. */
+  pollFeed: (feedId: number) => call<FeedPoll>("poll_feed", { feedId }),
   exportSources: (sourceIds: number[], format: ExportFormat) => call<SavedFile | null>("export_sources", { sourceIds, format }),
   /** A zip with every capture's raw bytes, every version's text, hashes and a manifest. */
   exportBundle: (sourceId: number) => call<SavedFile | null>("export_bundle", { sourceId }),
