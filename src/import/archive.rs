@@ -147,8 +147,8 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
         // Same payload as an earlier record: that record is the capture.
         return Some(Item::Skipped);
     }
-    if let Some(problem) = r.problems.first() {
-        return failed("invalid", problem.clone());
+    if !r.problems.is_empty() {
+        return failed("invalid", r.problems.join("; "));
     }
     let Some(date) = r
         .header("warc-date")
