@@ -483,6 +483,10 @@ fn a_wget_warc_keeps_capture_times_and_payload_hashes_and_refuses_a_tampered_rec
     assert_eq!(report["imported"], 1, "{report}");
 }
 
+/// A source's address, its versions (title, text hash, time) and the raw
+/// hashes of the captures that made them.
+type History = (String, Vec<(Value, Value, Value)>, Vec<Value>);
+
 #[test]
 fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() {
     let (dir, db) = library();
@@ -530,7 +534,7 @@ fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() 
     );
 
     // Per source (by address): the same versions, texts, times and raw bytes.
-    let summary = |db: &Path| -> Vec<(String, Vec<(Value, Value, Value)>, Vec<Value>)> {
+    let summary = |db: &Path| -> Vec<History> {
         let mut out: Vec<_> = sources(db, &[])
             .iter()
             .map(|s| {

@@ -68,6 +68,11 @@ impl ImportFrom {
         let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
         if head.contains("netscape-bookmark-file") {
             Ok(ImportFrom::Bookmarks(path.to_path_buf()))
+        } else if is_saved_page(path) {
+            Err(Error::Invalid(format!(
+                "{} is one page, not a list: clip it (redline clip FILE), or import its folder",
+                path.display()
+            )))
         } else {
             Ok(ImportFrom::UrlList(path.to_path_buf()))
         }
@@ -201,16 +206,23 @@ impl Outcome {
 
 /// What the library already holds: (source key, raw SHA-256) of every
 /// capture with bytes, and every source key. Loaded once per import (one
-/// scan), then kept up to date as items are stored.
+/// scan), then kept up to date as items are stored. Shared between the
+/// batch being read and the one being stored, each holding the lock only
+/// for a lookup.
 #[derive(Default)]
 pub(crate) struct Known {
+    sets: std::sync::RwLock<KnownSets>,
+}
+
+#[derive(Default)]
+struct KnownSets {
     captures: HashSet<(String, String)>,
     sources: HashSet<String>,
 }
 
 impl Known {
     pub async fn load(conn: &mut SqliteConnection) -> Result<Self> {
-        let mut known = Known::default();
+        let mut sets = KnownSets::default();
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(
             "SELECT s.url_key, c.raw_sha256 FROM sources s \
              LEFT JOIN captures c ON c.source_id = s.id AND c.raw_sha256 IS NOT NULL \
@@ -220,29 +232,37 @@ impl Known {
         .await?;
         for (key, sha) in rows {
             if let Some(sha) = sha {
-                known.captures.insert((key.clone(), sha));
+                sets.captures.insert((key.clone(), sha));
             }
-            known.sources.insert(key);
+            sets.sources.insert(key);
         }
-        Ok(known)
+        Ok(Known {
+            sets: std::sync::RwLock::new(sets),
+        })
+    }
+
+    fn sets(&self) -> std::sync::RwLockReadGuard<'_, KnownSets> {
+        self.sets.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A capture under one of `keys` with these bytes is already stored.
     pub fn holds(&self, keys: &[String], raw_sha256: &str) -> bool {
+        let sets = self.sets();
         keys.iter()
-            .any(|k| self.captures.contains(&(k.clone(), raw_sha256.to_string())))
+            .any(|k| sets.captures.contains(&(k.clone(), raw_sha256.to_string())))
     }
 
     /// A source is filed under `key`.
     pub fn has_source(&self, key: &str) -> bool {
-        self.sources.contains(key)
+        self.sets().sources.contains(key)
     }
 
     /// Remembers a capture just stored under the source key `key`.
-    pub fn add(&mut self, key: &str, raw_sha256: &str) {
-        self.captures
+    pub fn add(&self, key: &str, raw_sha256: &str) {
+        let mut sets = self.sets.write().unwrap_or_else(|e| e.into_inner());
+        sets.captures
             .insert((key.to_string(), raw_sha256.to_string()));
-        self.sources.insert(key.to_string());
+        sets.sources.insert(key.to_string());
     }
 }
 
@@ -298,6 +318,36 @@ fn file_key(url: &url::Url) -> String {
     format!("file://{}", url.path())
 }
 
+/// The keys of the addresses a page's head declares (`rel=canonical`
+/// links, `og:url`), found by a plain scan of its bytes. Only used to
+/// recognise bytes already stored under one of them, so a scan that finds
+/// more than the extractor would is harmless.
+fn declared_addresses(bytes: &[u8]) -> Vec<String> {
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    let text = String::from_utf8_lossy(head);
+    let lower = text.to_ascii_lowercase();
+    let mut keys = Vec::new();
+    for marker in ["canonical", "og:url"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(marker) {
+            let at = from + i;
+            from = at + marker.len();
+            // The tag around the marker, and the first http(s) address in it.
+            let start = lower[..at].rfind('<').unwrap_or(at);
+            let end = lower[at..].find('>').map_or(lower.len(), |e| at + e);
+            let tag = &text[start..end];
+            if let Some(u) = tag.find("http").map(|s| &tag[s..]) {
+                let u = u.split(['"', '\'', ' ', '>']).next().unwrap_or_default();
+                let u = crate::extract::decode_entities(u);
+                if let Ok(url) = address::parse_clip_url(&u) {
+                    keys.push(address::url_key(&url));
+                }
+            }
+        }
+    }
+    keys
+}
+
 /// Reads a saved page. The page's canonical link (or `og:url`) is the
 /// address it is filed under: a page saved from the browser is that page,
 /// and filing it there lets a later clip or re-check continue its history.
@@ -317,8 +367,12 @@ pub(crate) fn prepare_file(path: &Path, max_bytes: u64, known: &Known) -> Outcom
         );
     };
     let own_key = file_key(&file_url);
-    // A re-run: the same bytes already filed under this file's own address.
-    if known.holds(std::slice::from_ref(&own_key), &raw_sha256) {
+    // A re-run: the same bytes already filed under this file's own address,
+    // or under an address they declare (looked up before any parsing: an
+    // extraction costs a hundred times more than the hash).
+    let mut quick = declared_addresses(&bytes);
+    quick.push(own_key.clone());
+    if known.holds(&quick, &raw_sha256) {
         return Outcome::Duplicate;
     }
     let derived = match derived::derive(&bytes, TextFormat::Html, None, None) {

@@ -100,7 +100,7 @@ impl Notebook {
             }
         };
 
-        let (mut known, project) = {
+        let (known, project) = {
             let mut tx = self.db.write().await?;
             let known = Arc::new(Known::load(&mut tx).await?);
             let project = match options.project.as_deref().map(str::trim) {
@@ -122,32 +122,51 @@ impl Notebook {
             ..ImportProgress::default()
         };
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let size = options.batch.max(1);
+        // One batch is stored (one core, the library's writer) while the
+        // next is read and extracted (the other cores): the writes no
+        // longer wait for the reading, nor the reading for the writes.
+        let mut stored: Option<(Vec<Outcome>, u64)> = None;
         loop {
-            let mut batch = Vec::with_capacity(options.batch.max(1));
-            while batch.len() < options.batch.max(1) {
+            let mut batch = Vec::with_capacity(size);
+            while batch.len() < size {
                 match items.next().await {
                     Some(item) => batch.push(item),
                     None => break,
                 }
             }
-            if batch.is_empty() {
-                break;
-            }
             let n = batch.len() as u64;
-            let outcomes: Vec<Outcome> = stream::iter(batch)
+            let read = stream::iter(batch)
                 .map(|item| self.prepare(item, max_bytes, Arc::clone(&known)))
                 .buffered(workers.max(PARALLEL_FETCHES))
-                .collect()
-                .await;
-            // Every reader of the batch is done: the set is ours again.
-            let known = Arc::get_mut(&mut known).expect("no batch holds the set any more");
-            self.store_batch(outcomes, project.as_ref().map(|p| p.id), known, &mut report)
-                .await?;
-            state.done += n;
-            state.imported = report.imported;
-            state.duplicates = report.duplicates;
-            state.failed = report.failed.len() as u32;
-            progress(&state);
+                .collect::<Vec<Outcome>>();
+            let store = async {
+                match stored.take() {
+                    Some((outcomes, done)) => self
+                        .store_batch(
+                            outcomes,
+                            project.as_ref().map(|p| p.id),
+                            &known,
+                            &mut report,
+                        )
+                        .await
+                        .map(|()| done),
+                    None => Ok(0),
+                }
+            };
+            let (outcomes, done) = tokio::join!(read, store);
+            let done = done?;
+            if done > 0 {
+                state.done += done;
+                state.imported = report.imported;
+                state.duplicates = report.duplicates;
+                state.failed = report.failed.len() as u32;
+                progress(&state);
+            }
+            if n == 0 {
+                break;
+            }
+            stored = Some((outcomes, n));
         }
         if report.imported > 0 {
             self.announce_app(ChangeKind::Sources);
@@ -218,7 +237,7 @@ impl Notebook {
         &self,
         outcomes: Vec<Outcome>,
         project: Option<i64>,
-        known: &mut Known,
+        known: &Known,
         report: &mut ImportReport,
     ) -> Result<()> {
         let mut tx = self.db.write().await?;
