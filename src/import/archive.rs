@@ -157,11 +157,6 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
     else {
         return failed("invalid", "no readable WARC-Date".into());
     };
-    let record_id = r.header("warc-record-id").unwrap_or_default().to_string();
-    let payload_digest = r
-        .header("warc-payload-digest")
-        .map(str::to_string)
-        .unwrap_or_else(|| r.payload_sha256.clone());
     let (status, headers) = if kind == "response" {
         match parse_http_head(&r.http_head) {
             Some(h) => h,
@@ -214,8 +209,6 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
         etag: header("etag"),
         last_modified: header("last-modified"),
         body,
-        record_id,
-        payload_digest,
     })))
 }
 

@@ -155,10 +155,6 @@ pub(crate) struct ArchivedPage {
     pub last_modified: Option<String>,
     /// The payload, de-chunked and decompressed.
     pub body: Vec<u8>,
-    #[allow(dead_code)]
-    pub record_id: String,
-    #[allow(dead_code)]
-    pub payload_digest: String,
 }
 
 /// One thing to import, before it is read.

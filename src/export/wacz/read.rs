@@ -29,8 +29,6 @@ pub(crate) struct WarcRecord {
     pub payload: Option<Vec<u8>>,
     /// Bytes in the payload, kept or not.
     pub payload_len: u64,
-    /// `sha256:` hex of the payload.
-    pub payload_sha256: String,
     /// What is wrong with the record (digests, layout); the record was read.
     pub problems: Vec<String>,
 }
@@ -290,7 +288,6 @@ pub(crate) fn read_record(r: &mut impl BufRead, keep: Option<u64>) -> std::io::R
         http_head,
         payload: kept,
         payload_len,
-        payload_sha256: format!("sha256:{}", hex(&payload_sha256)),
         problems,
     })
 }
