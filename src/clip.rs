@@ -146,18 +146,18 @@ pub struct Clipper {
 }
 
 /// Content ready to be stored: the article and the facts of its capture.
-struct Captured {
-    derived: Derived,
-    record: CaptureRecord,
+pub(crate) struct Captured {
+    pub(crate) derived: Derived,
+    pub(crate) record: CaptureRecord,
     /// The URL to file the capture under (canonical, else final, else requested).
-    url: Option<String>,
+    pub(crate) url: Option<String>,
     /// Keys under which an earlier clip of the same story may be filed. Only
     /// addresses Redline fetched from, or that the reporter gave, are keys.
-    keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// See [`ClipOutcome::suggested_url`].
-    suggested_url: Option<String>,
+    pub(crate) suggested_url: Option<String>,
     /// Who sent a browser capture (stored with the capture, same transaction).
-    browser: Option<BrowserProvenance>,
+    pub(crate) browser: Option<BrowserProvenance>,
 }
 
 impl Clipper {
@@ -243,68 +243,10 @@ impl Clipper {
     }
 
     async fn store(&self, captured: Captured) -> Result<ClipOutcome> {
-        let Captured {
-            derived,
-            record,
-            url,
-            keys,
-            suggested_url,
-            browser,
-        } = captured;
-        let now = time::now();
         let mut tx = self.db.write().await?;
-        let mut existing = None;
-        for key in &keys {
-            if let Some(id) = versions::find_source_by_key(&mut tx, key).await? {
-                existing = Some(id);
-                break;
-            }
-        }
-        let new_source = existing.is_none();
-        let source_id = match existing {
-            Some(id) => {
-                if let Some(u) = &url {
-                    versions::set_source_url(&mut tx, id, u).await?;
-                }
-                id
-            }
-            None => {
-                versions::insert_source(
-                    &mut tx,
-                    keys.first().map(String::as_str),
-                    url.as_deref(),
-                    &now,
-                )
-                .await?
-            }
-        };
-        let (version, new_version) = record_version(&mut tx, source_id, &derived, &now).await?;
-        let capture = versions::insert_capture(
-            &mut tx,
-            source_id,
-            &record,
-            capture_outcome(new_version),
-            None,
-            Some(version.id),
-            &now,
-        )
-        .await?;
-        if let Some(p) = &browser {
-            versions::insert_browser_provenance(&mut tx, capture.id, p).await?;
-        }
+        let out = store_captured(&mut tx, captured, &time::now()).await?;
         tx.commit().await?;
-        Ok(ClipOutcome {
-            source_id,
-            version_id: version.id,
-            version_seq: version.seq,
-            capture_id: capture.id,
-            new_source,
-            new_version,
-            title: version.title,
-            url,
-            low_confidence: version.low_confidence,
-            suggested_url,
-        })
+        Ok(out)
     }
 
     /// Re-fetches a source with its validators. 304 and identical text are
@@ -512,6 +454,76 @@ fn capture_outcome(new_version: bool) -> CaptureOutcome {
     }
 }
 
+/// Stores a capture (and its version, if the text changed) in the caller's
+/// transaction, as captured at `now`: one clip commits it alone, a batch
+/// import commits many at once, and an archive import gives the record's
+/// original capture time.
+pub(crate) async fn store_captured(
+    tx: &mut SqliteConnection,
+    captured: Captured,
+    now: &str,
+) -> Result<ClipOutcome> {
+    let Captured {
+        derived,
+        record,
+        url,
+        keys,
+        suggested_url,
+        browser,
+    } = captured;
+    let mut existing = None;
+    for key in &keys {
+        if let Some(id) = versions::find_source_by_key(&mut *tx, key).await? {
+            existing = Some(id);
+            break;
+        }
+    }
+    let new_source = existing.is_none();
+    let source_id = match existing {
+        Some(id) => {
+            if let Some(u) = &url {
+                versions::set_source_url(&mut *tx, id, u).await?;
+            }
+            id
+        }
+        None => {
+            versions::insert_source(
+                &mut *tx,
+                keys.first().map(String::as_str),
+                url.as_deref(),
+                now,
+            )
+            .await?
+        }
+    };
+    let (version, new_version) = record_version(&mut *tx, source_id, &derived, now).await?;
+    let capture = versions::insert_capture(
+        &mut *tx,
+        source_id,
+        &record,
+        capture_outcome(new_version),
+        None,
+        Some(version.id),
+        now,
+    )
+    .await?;
+    if let Some(p) = &browser {
+        versions::insert_browser_provenance(&mut *tx, capture.id, p).await?;
+    }
+    Ok(ClipOutcome {
+        source_id,
+        version_id: version.id,
+        version_seq: version.seq,
+        capture_id: capture.id,
+        new_source,
+        new_version,
+        title: version.title,
+        url,
+        low_confidence: version.low_confidence,
+        suggested_url,
+    })
+}
+
 /// Stores `derived` as the source's next version unless its fingerprint equals
 /// the latest version's. Returns the version the source now stands at.
 ///
@@ -594,7 +606,7 @@ fn record_of(fetched: &Fetched, method: CaptureMethod, charset: Option<&str>) ->
     }
 }
 
-fn from_fetch(fetched: &Fetched) -> Result<Captured> {
+pub(crate) fn from_fetch(fetched: &Fetched) -> Result<Captured> {
     let format = derived::format_of(fetched.content_type.as_deref());
     let derived = derived::derive(
         &fetched.body,
@@ -620,7 +632,7 @@ fn from_fetch(fetched: &Fetched) -> Result<Captured> {
     })
 }
 
-fn from_content(
+pub(crate) fn from_content(
     bytes: Vec<u8>,
     format: TextFormat,
     url: Option<&str>,
@@ -752,7 +764,7 @@ fn too_large(what: &str, max: u64) -> Error {
 
 /// Reads a local file to clip. Only regular files: opening a FIFO or a
 /// device would block or never end.
-fn read_file(path: &Path, max: u64) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let io = |e: std::io::Error| Error::Io {
         path: path.display().to_string(),

@@ -20,6 +20,7 @@ mod fetch_error;
 pub mod hash;
 pub mod highlights;
 pub mod html;
+pub mod import;
 pub mod library;
 mod markdown;
 pub mod normalize;

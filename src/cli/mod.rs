@@ -18,6 +18,7 @@ mod export;
 mod extract;
 mod feed;
 mod highlight;
+mod import;
 mod inbox;
 mod note;
 mod project;
@@ -53,6 +54,8 @@ pub enum Command {
     Clip(clip::ClipArgs),
     /// Re-check sources for new versions (conditional requests; 304 is unchanged).
     Check(clip::CheckArgs),
+    /// Import saved pages, a URL list, bookmarks, or a WARC/WACZ archive, in batches.
+    Import(import::ImportArgs),
     /// List the sources in the library, filtered and sorted.
     Sources(versions::SourcesArgs),
     /// List the versions (and captures) of a source.
@@ -265,6 +268,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let limits = match &command {
                 Command::Clip(args) => args.fetch.limits(),
                 Command::Check(args) => args.fetch.limits(),
+                Command::Import(args) => args.fetch.limits(),
                 _ => Default::default(),
             };
             let settings = Settings {
@@ -275,6 +279,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let result = match command {
                 Command::Clip(args) => clip::clip(args, &db, json).await,
                 Command::Check(args) => clip::check(args, &db, json).await,
+                Command::Import(args) => import::run(args, &db, json).await,
                 Command::Sources(args) => versions::sources(args, &db, json).await,
                 Command::Versions(args) => versions::list(args, &db, json).await,
                 Command::Show(args) => versions::show(args, &db, json).await,

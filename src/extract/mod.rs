@@ -299,7 +299,7 @@ pub(super) fn collapse_ws(s: &str) -> String {
 
 /// Meta contents and JSON-LD strings sometimes carry escaped entities
 /// (`&amp;`, `&#39;`); the HTML parser already decoded one level.
-pub(super) fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }

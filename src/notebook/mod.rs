@@ -23,6 +23,7 @@ mod compare;
 mod export;
 mod feeds;
 mod find;
+mod import;
 mod notes;
 mod organise;
 mod read;

@@ -8,6 +8,7 @@
 //! fails — and [`verify_wacz`] names which.
 
 mod cdxj;
+pub(crate) mod read;
 mod sign;
 pub mod timestamp;
 mod verify;

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use base64::Engine;
 use x509_cert::Certificate;
 
+use super::read::{clean, label, read_record, Counting, WarcRecord};
 use super::{sign, timestamp, DataPackage, DigestFile, SignedData};
 use crate::error::{Error, Result};
 
@@ -44,31 +45,12 @@ pub struct WaczCheck {
 }
 
 const MAX_SMALL_FILE: u64 = 16 << 20;
-const MAX_HEAD: usize = 64 << 10;
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Io {
         path: path.display().to_string(),
         reason: e.to_string(),
     }
-}
-
-fn label(hasher: Sha256) -> String {
-    let d = hasher.finalize();
-    let mut s = String::with_capacity(71);
-    s.push_str("sha256:");
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
-/// Printable form of a name taken from the file (no control characters).
-fn clean(s: &str) -> String {
-    s.chars()
-        .take(300)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }
 
 pub fn verify_wacz(path: &Path, tsa_ca: &[Certificate]) -> Result<WaczCheck> {
@@ -335,50 +317,6 @@ struct Seen {
     payload: Option<String>,
 }
 
-/// A BufRead that counts what its consumer took: where each gzip member
-/// starts in the compressed file.
-struct Counting<R> {
-    inner: R,
-    taken: u64,
-}
-
-impl<R: BufRead> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.taken += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Counting<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, amt: usize) {
-        self.taken += amt as u64;
-        self.inner.consume(amt)
-    }
-}
-
-/// Reads one line ending in CRLF (or LF), at most `MAX_HEAD` bytes.
-fn read_line(r: &mut impl BufRead, budget: &mut usize) -> std::io::Result<Option<String>> {
-    let mut line = Vec::new();
-    let n = r.take(*budget as u64).read_until(b'\n', &mut line)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    *budget = budget.saturating_sub(n);
-    if !line.ends_with(b"\n") {
-        return Err(std::io::Error::other(
-            "a header line is too long or cut off",
-        ));
-    }
-    while matches!(line.last(), Some(b'\n' | b'\r')) {
-        line.pop();
-    }
-    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
-}
-
 /// Walks the gzip members of one WARC, checking each record.
 fn read_records(file: impl Read, name: &str, problems: &mut Vec<String>) -> HashMap<u64, Seen> {
     let mut seen = HashMap::new();
@@ -401,16 +339,18 @@ fn read_records(file: impl Read, name: &str, problems: &mut Vec<String>) -> Hash
         n += 1;
         let start = src.taken;
         let at = |what: String| format!("{name} record {n}: {what}");
-        let mut gz = flate2::bufread::GzDecoder::new(&mut src);
-        let record = read_one(&mut gz);
+        let mut gz =
+            std::io::BufReader::with_capacity(1 << 16, flate2::bufread::GzDecoder::new(&mut src));
+        let record = read_record(&mut gz, None).map(Parsed::from);
         // Whatever is left of this member (a record must end with it).
         let rest = std::io::copy(&mut gz, &mut std::io::sink());
         drop(gz);
         let record = match (record, rest) {
             (Ok(r), Ok(0)) => r,
-            (Ok(_), Ok(_)) => {
-                problems.push(at("bytes after the record in its gzip member".into()));
-                continue;
+            (Ok(mut r), Ok(_)) => {
+                r.problems
+                    .push("bytes after the record in its gzip member".into());
+                r
             }
             (Err(why), _) | (Ok(_), Err(why)) => {
                 problems.push(at(why.to_string()));
@@ -456,6 +396,7 @@ fn read_records(file: impl Read, name: &str, problems: &mut Vec<String>) -> Hash
     seen
 }
 
+/// What the sequence and index checks need of a record.
 struct Parsed {
     kind: String,
     id: String,
@@ -466,121 +407,19 @@ struct Parsed {
     problems: Vec<String>,
 }
 
-/// Parses one record from a decompressed member, streaming its block
-/// through the digests.
-fn read_one(r: &mut impl Read) -> std::io::Result<Parsed> {
-    let mut r = std::io::BufReader::with_capacity(1 << 16, r);
-    let mut budget = MAX_HEAD;
-    let version = read_line(&mut r, &mut budget)?
-        .ok_or_else(|| std::io::Error::other("an empty gzip member"))?;
-    if version != "WARC/1.1" && version != "WARC/1.0" {
-        return Err(std::io::Error::other(format!(
-            "not a WARC record (starts {:?})",
-            clean(&version)
-        )));
-    }
-    let mut headers: Vec<(String, String)> = Vec::new();
-    loop {
-        let line = read_line(&mut r, &mut budget)?
-            .ok_or_else(|| std::io::Error::other("the record's headers are cut off"))?;
-        if line.is_empty() {
-            break;
-        }
-        let Some((k, v)) = line.split_once(':') else {
-            return Err(std::io::Error::other("a malformed header line"));
-        };
-        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-    }
-    let get = |k: &str| {
-        headers
-            .iter()
-            .find(|(name, _)| name == k)
-            .map(|(_, v)| v.clone())
-    };
-    let mut problems = Vec::new();
-    let kind = get("warc-type").unwrap_or_default();
-    let id = get("warc-record-id").unwrap_or_default();
-    for required in ["warc-type", "warc-record-id", "warc-date", "content-length"] {
-        if get(required).is_none() {
-            problems.push(format!("no {required} header"));
+impl From<WarcRecord> for Parsed {
+    fn from(r: WarcRecord) -> Self {
+        let get = |k: &str| r.header(k).map(str::to_string);
+        Parsed {
+            kind: r.kind().to_string(),
+            id: get("warc-record-id").unwrap_or_default(),
+            target: get("warc-target-uri"),
+            payload: get("warc-payload-digest").map(|p| p.to_ascii_lowercase()),
+            refers_to: get("warc-refers-to"),
+            concurrent_to: get("warc-concurrent-to"),
+            problems: r.problems,
         }
     }
-    let length: u64 = get("content-length")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| std::io::Error::other("no usable Content-Length"))?;
-    let is_http = get("content-type").is_some_and(|ct| ct.starts_with("application/http"))
-        && matches!(kind.as_str(), "response" | "revisit");
-
-    // Block digest over everything; payload digest over the HTTP body (or
-    // the whole block for a resource).
-    let mut block = Sha256::new();
-    let mut payload = Sha256::new();
-    let mut body = (&mut r).take(length);
-    if is_http {
-        let mut head_budget = MAX_HEAD;
-        loop {
-            let mut line = Vec::new();
-            let got = (&mut body)
-                .take(head_budget as u64)
-                .read_until(b'\n', &mut line)?;
-            block.update(&line);
-            head_budget = head_budget.saturating_sub(got);
-            if got == 0 || line == b"\r\n" || line == b"\n" || head_budget == 0 {
-                break;
-            }
-        }
-    }
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = body.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        block.update(&buf[..n]);
-        payload.update(&buf[..n]);
-    }
-    if body.limit() > 0 {
-        return Err(std::io::Error::other(
-            "the block is shorter than Content-Length",
-        ));
-    }
-    let mut tail = [0u8; 4];
-    r.read_exact(&mut tail)
-        .map_err(|_| std::io::Error::other("the record does not end with CRLF CRLF"))?;
-    if &tail != b"\r\n\r\n" {
-        problems.push("the record does not end with CRLF CRLF".into());
-    }
-    if std::io::copy(&mut r, &mut std::io::sink())? > 0 {
-        problems.push("bytes after the record in its gzip member".into());
-    }
-    let block = label(block);
-    let payload_label = label(payload);
-    if let Some(expected) = get("warc-block-digest") {
-        if expected.to_ascii_lowercase().starts_with("sha256:")
-            && expected.to_ascii_lowercase() != block
-        {
-            problems.push("its block digest does not match".into());
-        }
-    }
-    let recorded_payload = get("warc-payload-digest");
-    if let Some(expected) = &recorded_payload {
-        // A revisit carries no payload: its digest names the record it revisits.
-        if kind != "revisit"
-            && expected.to_ascii_lowercase().starts_with("sha256:")
-            && expected.to_ascii_lowercase() != payload_label
-        {
-            problems.push("its payload digest does not match".into());
-        }
-    }
-    Ok(Parsed {
-        target: get("warc-target-uri"),
-        payload: recorded_payload.map(|p| p.to_ascii_lowercase()),
-        refers_to: get("warc-refers-to"),
-        concurrent_to: get("warc-concurrent-to"),
-        kind,
-        id,
-        problems,
-    })
 }
 
 /// Every index line must point at a record that is there, with its URL and

@@ -1,0 +1,307 @@
+//! WARC and WACZ files made elsewhere (wget, Browsertrix, ArchiveWeb.page,
+//! another Redline): each HTML page an archive holds — a `response` record
+//! with a 2xx answer, or a `resource` record of an http(s) address — becomes
+//! an item to import with its original capture time (`WARC-Date`).
+//!
+//! Records are read with the WACZ checker's reader
+//! ([`crate::export::wacz::read`]), so digests are checked the same way: a
+//! record whose payload does not match its `WARC-Payload-Digest` is a
+//! failure of that record, never of the archive.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::{ArchivedPage, Item};
+use crate::export::wacz::read::{clean, each_record, WarcRecord};
+
+/// What kind of archive a file is, by its name.
+pub(crate) fn is_archive(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    name.ends_with(".warc") || name.ends_with(".warc.gz") || name.ends_with(".wacz")
+}
+
+/// Reads `path` (WARC, gzipped WARC or WACZ) and hands each item to `send`
+/// until it answers false (the importer went away). Runs on a blocking
+/// thread: reading is plain file I/O and decompression.
+pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Item) -> bool) {
+    let fail = |reason: String| Item::Failed {
+        origin: path.display().to_string(),
+        code: "io",
+        reason,
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            send(fail(e.to_string()));
+            return;
+        }
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if name.ends_with(".wacz") {
+        let mut zip = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
+            Ok(z) => z,
+            Err(e) => {
+                send(fail(format!("not a WACZ (zip) file: {e}")));
+                return;
+            }
+        };
+        let mut warcs: Vec<String> = zip
+            .file_names()
+            .filter(|n| {
+                n.starts_with("archive/") && (n.ends_with(".warc") || n.ends_with(".warc.gz"))
+            })
+            .map(str::to_string)
+            .collect();
+        warcs.sort();
+        for warc in warcs {
+            let entry = match zip.by_name(&warc) {
+                Ok(e) => e,
+                Err(e) => {
+                    if !send(fail(format!("{warc}: {e}"))) {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let base = warc.rsplit('/').next().unwrap_or(&warc).to_string();
+            if !read_warc(entry, &base, warc.ends_with(".gz"), max_bytes, &mut send) {
+                return;
+            }
+        }
+    } else {
+        let base = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("archive")
+            .to_string();
+        read_warc(file, &base, name.ends_with(".gz"), max_bytes, &mut send);
+    }
+}
+
+/// One WARC file's records; false when `send` asked to stop.
+fn read_warc(
+    file: impl Read,
+    name: &str,
+    gzipped: bool,
+    max_bytes: u64,
+    send: &mut impl FnMut(Item) -> bool,
+) -> bool {
+    let mut n = 0usize;
+    let mut going = true;
+    each_record(file, gzipped, Some(max_bytes), |record| {
+        n += 1;
+        let origin = format!("{name} record {n}");
+        let item = match record {
+            Err(e) => Item::Failed {
+                origin: format!("{name} after record {}", n - 1),
+                code: "invalid",
+                reason: format!("unreadable: {e}"),
+            },
+            Ok(r) => match page_of(r, &origin) {
+                Some(item) => item,
+                None => return true,
+            },
+        };
+        going = send(item);
+        going
+    });
+    going
+}
+
+/// The page a record holds, a failure, a skip (a response that is not an
+/// HTML page), or None for records that never hold one (warcinfo, request,
+/// metadata).
+fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
+    let kind = r.kind().to_string();
+    if !matches!(kind.as_str(), "response" | "resource" | "revisit") {
+        return None;
+    }
+    let target = r
+        .header("warc-target-uri")
+        .unwrap_or_default()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string();
+    let http = target.starts_with("http://") || target.starts_with("https://");
+    if !http {
+        // Redline's own exports carry version texts as `urn:` resources.
+        return None;
+    }
+    let origin = format!("{origin} ({})", clean(&target));
+    let failed = |code: &'static str, reason: String| {
+        Some(Item::Failed {
+            origin: origin.clone(),
+            code,
+            reason,
+        })
+    };
+    if kind == "revisit" {
+        // Same payload as an earlier record: that record is the capture.
+        return Some(Item::Skipped);
+    }
+    if !r.problems.is_empty() {
+        return failed("invalid", r.problems.join("; "));
+    }
+    let Some(date) = r
+        .header("warc-date")
+        .and_then(crate::time::parse)
+        .map(crate::time::format)
+    else {
+        return failed("invalid", "no readable WARC-Date".into());
+    };
+    let (status, headers) = if kind == "response" {
+        match parse_http_head(&r.http_head) {
+            Some(h) => h,
+            None => return failed("invalid", "no HTTP status line".into()),
+        }
+    } else {
+        let ct = r.header("content-type").unwrap_or("text/html").to_string();
+        (200, vec![("content-type".to_string(), ct)])
+    };
+    if !(200..300).contains(&status) {
+        return Some(Item::Skipped);
+    }
+    let content_type = headers
+        .iter()
+        .find(|(n, _)| n == "content-type")
+        .map(|(_, v)| v.clone());
+    let Some(payload) = r.payload else {
+        return failed(
+            "too_large",
+            format!(
+                "its page is larger than the limit ({} bytes)",
+                r.payload_len
+            ),
+        );
+    };
+    let body = match decode_body(payload, &headers) {
+        Ok(b) => b,
+        Err(why) => return failed("invalid", why),
+    };
+    let is_page = match content_type.as_deref().map(str::to_ascii_lowercase) {
+        Some(ct) => ct.starts_with("text/html") || ct.starts_with("application/xhtml"),
+        None => crate::derived::TextFormat::sniff(&body) == crate::derived::TextFormat::Html,
+    };
+    if !is_page {
+        return Some(Item::Skipped);
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    Some(Item::Page(Box::new(ArchivedPage {
+        origin,
+        target,
+        captured_at: date,
+        response: kind == "response",
+        status,
+        content_type,
+        etag: header("etag"),
+        last_modified: header("last-modified"),
+        body,
+    })))
+}
+
+/// The status and headers (names lowercased) of an HTTP response head.
+fn parse_http_head(head: &[u8]) -> Option<(u16, Vec<(String, String)>)> {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.lines();
+    let status_line = lines.next()?;
+    if !status_line.starts_with("HTTP/") {
+        return None;
+    }
+    let status: u16 = status_line.split_whitespace().nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Some((status, headers))
+}
+
+/// The body as the page was meant to be read: de-chunked, and
+/// decompressed when the archive kept it as sent (wget keeps `gzip`).
+fn decode_body(payload: Vec<u8>, headers: &[(String, String)]) -> Result<Vec<u8>, String> {
+    let has = |name: &str, value: &str| {
+        headers
+            .iter()
+            .any(|(n, v)| n == name && v.to_ascii_lowercase().contains(value))
+    };
+    let mut body = if has("transfer-encoding", "chunked") {
+        dechunk(&payload).ok_or("its chunked body is cut off or malformed")?
+    } else {
+        payload
+    };
+    let encoding = headers
+        .iter()
+        .find(|(n, _)| n == "content-encoding")
+        .map(|(_, v)| v.trim().to_ascii_lowercase());
+    let limit = body.len() as u64 * 64 + (1 << 20);
+    match encoding.as_deref() {
+        None | Some("") | Some("identity") => {}
+        Some("gzip" | "x-gzip") => {
+            let mut out = Vec::new();
+            flate2::read::MultiGzDecoder::new(&body[..])
+                .take(limit)
+                .read_to_end(&mut out)
+                .map_err(|e| format!("its gzip body does not inflate: {e}"))?;
+            body = out;
+        }
+        Some("deflate") => {
+            let mut out = Vec::new();
+            flate2::read::ZlibDecoder::new(&body[..])
+                .take(limit)
+                .read_to_end(&mut out)
+                .map_err(|e| format!("its deflate body does not inflate: {e}"))?;
+            body = out;
+        }
+        Some(other) => {
+            return Err(format!(
+                "its body is {other}-encoded, which Redline does not read"
+            ))
+        }
+    }
+    Ok(body)
+}
+
+/// HTTP/1.1 chunked transfer coding, undone.
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len());
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        if data.len() < size + 2 {
+            return None;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[size + 2..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_bodies_are_joined() {
+        assert_eq!(
+            dechunk(b"5\r\nhello\r\n6; ext=1\r\n world\r\n0\r\n\r\n").as_deref(),
+            Some(&b"hello world"[..])
+        );
+        assert_eq!(dechunk(b"5\r\nhel"), None);
+    }
+}
