@@ -212,7 +212,8 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
         .send_keys(&server.url("/asia/rss.xml"))
         .await?;
     app.click("feed-subscribe").await?;
-    app.wait_css("[data-testid=\"feed-item\"]", UI_TIMEOUT).await?;
+    app.wait_css("[data-testid=\"feed-item\"]", UI_TIMEOUT)
+        .await?;
     app.click("nav-inbox").await?;
     let item = app
         .wait_css("[data-testid=\"inbox-item\"]", Duration::from_secs(120))
