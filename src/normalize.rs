@@ -418,7 +418,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             let len = (state >> 59) as usize;
             let s: String = (0..len)
-                .map(|k| ALPHABET[((state >> (k % 48)) as usize ^ k * 7) % ALPHABET.len()])
+                .map(|k| ALPHABET[((state >> (k % 48)) as usize ^ (k * 7)) % ALPHABET.len()])
                 .collect();
             let quick = is_nfkc_quick(s.chars()) == IsNormalized::Yes;
             assert_eq!(nfkc_quick_yes(&s), quick, "{s:?}");
