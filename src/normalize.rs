@@ -34,9 +34,22 @@ pub fn normalize(s: &str) -> String {
 /// check, and a run can be checked on its own. News text is mostly ASCII
 /// with a few curly quotes and dashes: this skips nearly every character.
 fn nfkc_quick_yes(s: &str) -> bool {
-    s.split(|c: char| c.is_ascii())
-        .filter(|run| !run.is_empty())
-        .all(|run| is_nfkc_quick(run.chars()) == IsNormalized::Yes)
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii() {
+            i += 1;
+        }
+        if is_nfkc_quick(s[start..i].chars()) != IsNormalized::Yes {
+            return false;
+        }
+    }
+    true
 }
 
 /// [`clean`] for text already in NFKC form, copying ASCII bytes as they are
@@ -50,16 +63,24 @@ fn clean_mostly_ascii(s: &str) -> String {
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            i += 1;
             if b.is_ascii_whitespace() || b == 0x0b {
                 space = !out.is_empty();
+                i += 1;
                 continue;
+            }
+            // A run of visible ASCII is copied as one slice.
+            let start = i;
+            while i < bytes.len()
+                && bytes[i].is_ascii()
+                && !(bytes[i].is_ascii_whitespace() || bytes[i] == 0x0b)
+            {
+                i += 1;
             }
             if space {
                 out.push(' ');
                 space = false;
             }
-            out.push(b as char);
+            out.push_str(&s[start..i]);
             continue;
         }
         let c = s[i..].chars().next().expect("a char starts here");
