@@ -161,19 +161,36 @@ static AFTER_VERB_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     .expect("pattern")
 });
 
+// The speaker runs are written `(.+?)` and their length checked after the
+// match ([`SPEAKER_CHARS`], [`LABEL_CHARS`]) rather than as `.{1,100}?`: a
+// bounded repetition of Unicode `.` compiled into a hundred copies of its
+// automaton, most of a short diff's CPU (issue 16). For these patterns,
+// anchored at the start, the lazy run is the shortest that matches, so
+// "shortest is too long" is exactly "no match within the bound".
+
+/// Longest speaker run before a verb, in chars.
+const SPEAKER_CHARS: usize = 100;
+/// Longest label before a colon ("Prime Minister Ana Ribeiro:"), in chars.
+const LABEL_CHARS: usize = 80;
+
+/// Group 1 of a match when it is at most `max` chars long.
+fn bounded<'h>(c: regex::Captures<'h>, max: usize) -> Option<regex::Captures<'h>> {
+    (c[1].chars().count() <= max).then_some(c)
+}
+
 static AFTER_SPEAKER_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^\s*[,.!?]?\s*(.{{1,100}}?)\s+(?:{VERBS})\b")).expect("pattern")
+    Regex::new(&format!(r"^\s*[,.!?]?\s*(.+?)\s+(?:{VERBS})\b")).expect("pattern")
 });
 
 static BEFORE_SPEAKER_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(.{{1,100}}?)\s+(?:{VERBS}|сказал|сказала|заявил|заявила|a\s+déclaré|a\s+dit|sagte|erklärte)\b[^“”«»„]{{0,40}}?[:,]?\s*(?:that|que|dass|что)?\s*$"
+        r"^(.+?)\s+(?:{VERBS}|сказал|сказала|заявил|заявила|a\s+déclaré|a\s+dit|sagte|erklärte)\b[^“”«»„]{{0,40}}?[:,]?\s*(?:that|que|dass|что)?\s*$"
     ))
     .expect("pattern")
 });
 
 static BEFORE_COLON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.{1,80}?)\s*:\s*$").expect("pattern"));
+    LazyLock::new(|| Regex::new(r"^(.+?)\s*:\s*$").expect("pattern"));
 
 static BEFORE_ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i:according\s+to|selon)\s+(.{1,80}?)\s*[:,]?\s*$").expect("pattern")
@@ -205,13 +222,19 @@ fn attribution(before: &str, after: &str) -> Option<String> {
             return Some(name);
         }
     }
-    if let Some(c) = AFTER_SPEAKER_FIRST.captures(after_sentence) {
+    if let Some(c) = AFTER_SPEAKER_FIRST
+        .captures(after_sentence)
+        .and_then(|c| bounded(c, SPEAKER_CHARS))
+    {
         if let Some(name) = c[1].split(", ").map(str::trim).find(|s| valid_speaker(s)) {
             return Some(name.to_string());
         }
     }
     let sentence = last_sentence(before);
-    if let Some(c) = BEFORE_SPEAKER_VERB.captures(sentence) {
+    if let Some(c) = BEFORE_SPEAKER_VERB
+        .captures(sentence)
+        .and_then(|c| bounded(c, SPEAKER_CHARS))
+    {
         let cand = c[1].trim_start_matches(|ch: char| ch == '—' || ch.is_whitespace());
         let cand = cand
             .strip_prefix("And ")
@@ -226,7 +249,10 @@ fn attribution(before: &str, after: &str) -> Option<String> {
             return Some(name);
         }
     }
-    if let Some(c) = BEFORE_COLON.captures(sentence) {
+    if let Some(c) = BEFORE_COLON
+        .captures(sentence)
+        .and_then(|c| bounded(c, LABEL_CHARS))
+    {
         let cand = c[1].trim();
         if valid_speaker(cand) && cand.split_whitespace().count() <= 8 {
             return Some(cand.to_string());

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use redline::db::Connections;
 use redline::notebook::{Notebook, Settings};
 use redline::{Db, Error};
 
@@ -178,10 +179,18 @@ pub fn main() -> ExitCode {
             .with_writer(std::io::stderr)
             .init();
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One thread for a command that does one thing and exits: starting a
+    // worker per core cost more than most commands (BENCHMARKS.md, start-up).
+    // Commands that serve, watch or fetch many pages keep the worker pool.
+    let mut builder = match &cli.command {
+        Command::Serve(_)
+        | Command::Watch(_)
+        | Command::Check(_)
+        | Command::Feed(_)
+        | Command::Team(_) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let rt = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("redline: cannot start: {e}");
@@ -229,10 +238,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
 async fn open(
     db: Option<PathBuf>,
     reads_only: bool,
+    connections: Connections,
     settings: Settings,
 ) -> Result<Notebook, Error> {
     let db = match db {
-        Some(path) if reads_only => Db::open_existing(path).await?,
+        Some(path) if reads_only => Db::open_existing_with(path, connections).await?,
         Some(path) => Db::open(path).await?,
         None => Db::open(redline::db::default_path()).await?,
     };
@@ -275,7 +285,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 limits,
                 ..Settings::default()
             };
-            let db = open(cli.db, reads_only, settings).await?;
+            // A short reading command runs one query after another: one
+            // connection, so the schema is parsed once (see `Connections`).
+            let connections = match command {
+                Command::Sources(_)
+                | Command::Versions(_)
+                | Command::Show(_)
+                | Command::Diff(_)
+                | Command::Quotes(_)
+                | Command::Search(_) => Connections::One,
+                _ => Connections::Pool,
+            };
+            let db = open(cli.db, reads_only, connections, settings).await?;
             let result = match command {
                 Command::Clip(args) => clip::clip(args, &db, json).await,
                 Command::Check(args) => clip::check(args, &db, json).await,

@@ -9,6 +9,7 @@
 //!    edit; any other pair is a move. So a paragraph that travelled is always
 //!    reported as moved (and possibly edited), never as deleted plus added.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -107,6 +108,8 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
     let new_tokens: HashMap<usize, Vec<u64>> =
         free_new.iter().map(|&n| (n, tokens(&nn[n]))).collect();
 
+    let rivals = Rivals::new(&on, &old_pair);
+
     let mut by_gap: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for &o in &free_old {
         by_gap.entry(old_gap[o]).or_default().0.push(o);
@@ -121,7 +124,7 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
         if os.is_empty() || ns.is_empty() {
             continue;
         }
-        let matched = best_matches(os, ns, &old_tokens, &new_tokens, usize::MAX);
+        let matched = best_matches(os, ns, &old_tokens, &new_tokens, &rivals, usize::MAX);
         for (o, n) in matched {
             old_pair[o] = Some(n);
             new_pair[n] = Some((o, Placement::Moved));
@@ -144,6 +147,7 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
             &rest_new,
             &old_tokens,
             &new_tokens,
+            &rivals,
             MAX_GLOBAL_COMPARISONS,
         );
         for (o, n) in matched {
@@ -273,12 +277,14 @@ fn paired(
     }
 }
 
-/// Greedy best-first pairing of `os` with `ns` by [`similarity`] above the threshold.
+/// Greedy best-first pairing of `os` with `ns` by [`dice`] above the threshold,
+/// unless the document's settled paragraphs are as alike (see [`Rivals`]).
 fn best_matches(
     os: &[usize],
     ns: &[usize],
     ot: &HashMap<usize, Vec<u64>>,
     nt: &HashMap<usize, Vec<u64>>,
+    rivals: &Rivals,
     budget: usize,
 ) -> Vec<(usize, usize)> {
     if os.len().saturating_mul(ns.len()) > budget {
@@ -308,8 +314,11 @@ fn best_matches(
     let mut used_o = std::collections::HashSet::new();
     let mut used_n = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for (_, o, n) in cands {
+    for (s, o, n) in cands {
         if used_o.contains(&o) || used_n.contains(&n) {
+            continue;
+        }
+        if rivals.any(&ot[&o], s) || rivals.any(&nt[&n], s) {
             continue;
         }
         used_o.insert(o);
@@ -317,6 +326,82 @@ fn best_matches(
         out.push((o, n));
     }
     out
+}
+
+/// How many settled paragraphs, at most, stand for the document's ordinary
+/// likeness (enough that the likeliest look-alike among them is found).
+const RIVAL_SAMPLE: usize = 256;
+
+/// Settled paragraphs (unchanged, or moved unchanged) of the old version,
+/// evenly spread: what two paragraphs that are *not* one another look like
+/// in this document.
+///
+/// Sharing half its words with a removed paragraph makes an added one its
+/// revision in ordinary prose, where unrelated paragraphs share a fifth. In
+/// template-like prose (a live blog, results written out, a long report)
+/// unrelated paragraphs share half their words through the template alone,
+/// and were paired at the threshold as moved-and-edited, with invented
+/// figure changes. So a pair must be more alike than either paragraph is
+/// with any settled one, which it certainly is not the revision of.
+struct Rivals<'a> {
+    texts: Vec<&'a str>,
+    /// Tokenised on first use: most diffs pair nothing by similarity.
+    tokens: OnceCell<Vec<Vec<u64>>>,
+}
+
+impl<'a> Rivals<'a> {
+    fn new(on: &'a [String], old_pair: &[Option<usize>]) -> Self {
+        let settled: Vec<&str> = (0..on.len())
+            .filter(|&o| old_pair[o].is_some())
+            .map(|o| on[o].as_str())
+            .collect();
+        let stride = settled.len().div_ceil(RIVAL_SAMPLE).max(1);
+        Rivals {
+            texts: settled.into_iter().step_by(stride).collect(),
+            tokens: OnceCell::new(),
+        }
+    }
+
+    /// True when some settled paragraph is at least `s` alike with `t`.
+    fn any(&self, t: &[u64], s: f64) -> bool {
+        let sample = self
+            .tokens
+            .get_or_init(|| self.texts.iter().map(|x| tokens(x)).collect());
+        sample.iter().any(|x| dice_at_least(t, x, s))
+    }
+}
+
+/// Whether [`dice`]`(a, b) >= s`, stopping as soon as the answer is known
+/// (most settled paragraphs are far from a candidate pair's likeness).
+fn dice_at_least(a: &[u64], b: &[u64], s: f64) -> bool {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return true;
+    }
+    // Shared tokens needed: 2·common / total >= s.
+    let need = (s * total as f64 / 2.0).ceil().max(0.0) as usize;
+    if a.len().min(b.len()) < need {
+        return false;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        if common >= need {
+            return true;
+        }
+        if common + (a.len() - i).min(b.len() - j) < need {
+            return false;
+        }
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common >= need
 }
 
 /// Indices of one longest strictly increasing subsequence of `xs`.
