@@ -292,21 +292,7 @@ impl Clipper {
                         content_type: head.content_type.clone(),
                         ..CaptureRecord::default()
                     };
-                    let capture = self
-                        .record_only(
-                            source_id,
-                            &record,
-                            CaptureOutcome::NotModified,
-                            None,
-                            latest.as_ref(),
-                        )
-                        .await?;
-                    return Ok(CheckOutcome::at(
-                        source_id,
-                        CheckStatus::Unchanged,
-                        capture.id,
-                        latest.as_ref(),
-                    ));
+                    return self.not_modified(source_id, &record, latest.as_ref()).await;
                 }
             }
         }
@@ -314,21 +300,7 @@ impl Clipper {
         match fetched {
             Ok(fetched) if fetched.not_modified => {
                 let record = record_of(&fetched, CaptureMethod::Fetch, None);
-                let capture = self
-                    .record_only(
-                        source_id,
-                        &record,
-                        CaptureOutcome::NotModified,
-                        None,
-                        latest.as_ref(),
-                    )
-                    .await?;
-                Ok(CheckOutcome::at(
-                    source_id,
-                    CheckStatus::Unchanged,
-                    capture.id,
-                    latest.as_ref(),
-                ))
+                self.not_modified(source_id, &record, latest.as_ref()).await
             }
             // The failure record (and its copy of the body) is made only on failure.
             Ok(fetched) => match from_fetch(&fetched) {
@@ -409,6 +381,25 @@ impl Clipper {
             error: Some(message),
             ..CheckOutcome::at(source_id, CheckStatus::Failed, capture.id, latest.as_ref())
         })
+    }
+
+    /// A check answered without the body (304, or a HEAD showing the last
+    /// validators): an unchanged capture of `record`, the source stays at `latest`.
+    async fn not_modified(
+        &self,
+        source_id: i64,
+        record: &CaptureRecord,
+        latest: Option<&Version>,
+    ) -> Result<CheckOutcome> {
+        let capture = self
+            .record_only(source_id, record, CaptureOutcome::NotModified, None, latest)
+            .await?;
+        Ok(CheckOutcome::at(
+            source_id,
+            CheckStatus::Unchanged,
+            capture.id,
+            latest,
+        ))
     }
 
     async fn record_only(
