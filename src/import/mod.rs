@@ -219,15 +219,7 @@ struct KnownSets {
 impl Known {
     pub async fn load(conn: &mut SqliteConnection) -> Result<Self> {
         let mut sets = KnownSets::default();
-        // A capture's hash is its own (older rows) or its blob's.
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT s.url_key, COALESCE(c.raw_sha256, b.sha256) FROM sources s \
-             LEFT JOIN captures c ON c.source_id = s.id \
-             LEFT JOIN blobs b ON b.id = c.blob_id \
-             WHERE s.url_key IS NOT NULL",
-        )
-        .fetch_all(conn)
-        .await?;
+        let rows = crate::versions::raw_hashes_by_url_key(conn).await?;
         for (key, sha) in rows {
             if let Some(sha) = sha {
                 sets.captures.insert((key.clone(), sha));

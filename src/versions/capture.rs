@@ -141,6 +141,22 @@ fn same_or<'a>(url: &'a Option<String>, like: &Option<String>) -> Option<&'a str
 /// The captures with their blobs, for [`CAPTURE_COLUMNS`].
 pub const CAPTURE_FROM: &str = "captures k LEFT JOIN blobs b ON b.id = k.blob_id";
 
+/// Every source's URL key with the raw SHA-256 of each of its captures
+/// (`None` for a source with no capture): what a batch import checks, once,
+/// to skip bytes the library already holds. The hash is read through
+/// [`CAPTURE_COLUMNS`], the one place that knows it is the capture's own or
+/// its blob's.
+pub async fn raw_hashes_by_url_key(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(String, Option<String>)>> {
+    let sql = format!(
+        "SELECT s.url_key, c.raw_sha256 FROM sources s \
+         LEFT JOIN (SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM}) c ON c.source_id = s.id \
+         WHERE s.url_key IS NOT NULL"
+    );
+    Ok(sqlx::query_as(&sql).fetch_all(conn).await?)
+}
+
 /// Records one capture attempt; its raw bytes go to their blob (stored once
 /// per SHA-256, see [`super::blob`]), so a re-check that received the same
 /// bytes adds only this row.
@@ -187,7 +203,8 @@ pub async fn insert_capture(
     get_capture(conn, id).await
 }
 
-async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
+/// One capture by id.
+pub async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {
     let sql = format!("SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} WHERE k.id = ?");
     sqlx::query_as(&sql)
         .bind(capture_id)
@@ -253,6 +270,27 @@ pub async fn list_captures(conn: &mut SqliteConnection, source_id: i64) -> Resul
          ORDER BY k.captured_at, k.id"
     );
     Ok(sqlx::query_as(&sql).bind(source_id).fetch_all(conn).await?)
+}
+
+/// The latest capture of `this` one's source before it that got an answer
+/// (a status, or a final address from a browser): what a check compares
+/// with to tell a new redirect or a newly gone page from a repeated one.
+pub async fn last_answer_before(
+    conn: &mut SqliteConnection,
+    this: &Capture,
+) -> Result<Option<Capture>> {
+    let sql = format!(
+        "SELECT {CAPTURE_COLUMNS} FROM {CAPTURE_FROM} WHERE k.source_id = ? \
+         AND (k.captured_at, k.id) < (?, ?) \
+         AND (k.http_status IS NOT NULL OR k.final_url IS NOT NULL) \
+         ORDER BY k.captured_at DESC, k.id DESC LIMIT 1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(this.source_id)
+        .bind(&this.captured_at)
+        .bind(this.id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// The raw bytes of a capture, decompressed.
