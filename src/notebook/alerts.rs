@@ -30,17 +30,11 @@ impl Notebook {
         };
         let found = self
             .read(async |c| {
-                let captures = versions::list_captures(c, out.source_id).await?;
-                let Some(at) = captures.iter().position(|k| k.id == capture_id) else {
-                    return Ok(None);
-                };
-                let this = &captures[at];
-                let earlier = &captures[..at];
-                let source = versions::get_source(c, out.source_id).await?;
-                let redirect = new_redirect(this, earlier);
+                let this = versions::get_capture(c, capture_id).await?;
+                let before = versions::last_answer_before(c, &this).await?;
+                let redirect = new_redirect(&this, before.as_ref());
                 let mut alert = NewAlert {
                     source_id: Some(out.source_id),
-                    title: source.title.clone(),
                     ..NewAlert::default()
                 };
                 match out.status {
@@ -72,20 +66,18 @@ impl Notebook {
                     CheckStatus::Unchanged if redirect.is_some() => {
                         alert.kinds = vec![AlertKind::Redirected];
                         alert.summary = "the text is unchanged".to_string();
+                        alert.title = versions::get_source(c, out.source_id).await?.title;
                         alert.new_version_id = out.version_id;
                     }
                     CheckStatus::Failed => {
                         let status = this.http_status.unwrap_or_default();
-                        let gone_before = earlier
-                            .iter()
-                            .rev()
-                            .find(|k| k.http_status.is_some())
-                            .is_some_and(|k| is_gone(k.http_status.unwrap_or_default()));
+                        let gone_before = before.and_then(|k| k.http_status).is_some_and(is_gone);
                         if !is_gone(status) || gone_before {
                             return Ok(None);
                         }
                         let last = versions::list_versions(c, out.source_id).await?.pop();
                         alert.kinds = vec![AlertKind::Gone];
+                        alert.title = versions::get_source(c, out.source_id).await?.title;
                         alert.summary = match &last {
                             Some(v) => format!(
                                 "the address answers {status}; version {} stays in your library",
@@ -208,9 +200,8 @@ fn is_gone(status: i64) -> bool {
 /// Where `this` capture was redirected, when that is news: its address led
 /// somewhere materially different (not just https or a trailing slash), and
 /// the last capture that got an answer did not already end there.
-fn new_redirect(this: &Capture, earlier: &[Capture]) -> Option<String> {
+fn new_redirect(this: &Capture, before: Option<&Capture>) -> Option<String> {
     let target = redirect_target(this)?;
-    let before = earlier.iter().rev().find(|k| k.final_url.is_some());
     match before.and_then(redirect_target) {
         Some(t) if same_place(&t, &target) => None,
         _ => Some(target),
