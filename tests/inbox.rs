@@ -8,13 +8,13 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use common::cli::{json, redline};
 use common::server::{Response, TestServer};
+use common::watching::{notebook, scheduler_settings};
 use redline::alerts::AlertKind;
-use redline::notebook::{AlertRaised, Notebook, SchedulerSettings, Settings};
+use redline::notebook::AlertRaised;
 use redline::schedule::SimClock;
 
 const STORY: &str = "/world/middle-east/2026/11/30/doha-ceasefire-talks";
@@ -85,13 +85,8 @@ async fn background_findings_land_in_the_inbox_once_each() {
         _ => Response::new(410, "text/html", "<h1>Gone</h1>"),
     });
     server.set(LIVE, Response::html(live_page()));
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, nb) = notebook().await;
     let db = dir.path().join("library.db");
-    let settings = Settings {
-        polite_gap: StdDuration::ZERO,
-        ..Settings::default()
-    };
-    let nb = Notebook::open(&db, settings).await.unwrap();
     let clip = nb.clip_url(&server.url(STORY)).await.unwrap();
     nb.set_watched(&[clip.source_id], true).await.unwrap();
     // The reporter quoted the proposal in a note.
@@ -113,13 +108,7 @@ async fn background_findings_land_in_the_inbox_once_each() {
     let start = Utc::now();
     let clock = SimClock::new(start);
     let mut s = nb
-        .start_scheduler(
-            Arc::new(clock),
-            SchedulerSettings {
-                max_idle: Duration::days(30),
-                ..SchedulerSettings::default()
-            },
-        )
+        .start_scheduler(Arc::new(clock), scheduler_settings(Duration::days(30)))
         .await
         .unwrap();
     let mut at = start;
@@ -260,14 +249,7 @@ async fn a_feed_that_clips_a_story_tells_the_inbox() {
             ),
         ),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        polite_gap: StdDuration::ZERO,
-        ..Settings::default()
-    };
-    let nb = Notebook::open(dir.path().join("library.db"), settings)
-        .await
-        .unwrap();
+    let (_dir, nb) = notebook().await;
     let feed = nb
         .add_feed(redline::feeds::NewFeed {
             url: server.url("/world/rss.xml"),
@@ -283,10 +265,7 @@ async fn a_feed_that_clips_a_story_tells_the_inbox() {
     let mut s = nb
         .start_scheduler(
             Arc::new(SimClock::new(start)),
-            SchedulerSettings {
-                max_idle: Duration::days(30),
-                ..SchedulerSettings::default()
-            },
+            scheduler_settings(Duration::days(30)),
         )
         .await
         .unwrap();

@@ -9,31 +9,15 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use common::server::{Response, TestServer};
+use common::watching::{notebook, scheduler_settings};
 use redline::notebook::{Notebook, RequestKind, RequestLog, SchedulerSettings, Settings};
 use redline::schedule::{Cadence, Pin, SimClock, STEPS};
 
-async fn notebook() -> (tempfile::TempDir, Notebook) {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        polite_gap: StdDuration::ZERO,
-        ..Settings::default()
-    };
-    let nb = Notebook::open(dir.path().join("library.db"), settings)
-        .await
-        .unwrap();
-    (dir, nb)
-}
-
 fn settings() -> SchedulerSettings {
-    SchedulerSettings {
-        max_idle: Duration::days(400),
-        record: true,
-        ..SchedulerSettings::default()
-    }
+    scheduler_settings(Duration::days(400))
 }
 
 /// Serves `w`'s page at its path; its revision is read from `rev` on each
