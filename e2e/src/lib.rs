@@ -89,6 +89,12 @@ impl AppSession {
     /// As [`AppSession::start`], on a library first seeded with `sources`
     /// sources (see [`seed_library`]).
     pub async fn start_seeded(name: &str, sources: usize) -> Result<Self> {
+        Self::start_with(name, sources, &[]).await
+    }
+
+    /// As [`AppSession::start_seeded`], the app started with `args` on its
+    /// command line (as the desktop entry passes a `redline://` link).
+    pub async fn start_with(name: &str, sources: usize, args: &[&str]) -> Result<Self> {
         let bin = app_binary();
         if !bin.exists() {
             return Err(format!(
@@ -131,7 +137,7 @@ impl AppSession {
             child: Some(driver),
             log: dir.path().join("tauri-driver.log"),
         };
-        let client = match connect(port, &bin, &driver).await {
+        let client = match connect(port, &bin, args, &driver).await {
             Ok(c) => c,
             Err(e) => {
                 driver.terminate();
@@ -316,12 +322,12 @@ fn tracing_note(msg: &str) {
     }
 }
 
-async fn connect(port: u16, bin: &Path, driver: &DriverProcess) -> Result<Client> {
+async fn connect(port: u16, bin: &Path, args: &[&str], driver: &DriverProcess) -> Result<Client> {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("wry"));
     caps.insert(
         "tauri:options".into(),
-        json!({ "application": bin.display().to_string() }),
+        json!({ "application": bin.display().to_string(), "args": args }),
     );
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + SESSION_TIMEOUT;

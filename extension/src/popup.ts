@@ -16,8 +16,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 let sourceId: number | null = null;
 
-/** What a clip did, in the reporter's words. The app has no link handler
- * (`redline://`) for other programs yet, so the source is named by its id. */
+/** What a clip did, in the reporter's words. */
 function describe(reply: BrowserReply): { text: string; error: boolean } {
   if (reply.type === "error") return { text: reply.message, error: true };
   if (reply.type !== "clipped") return { text: "", error: false };
@@ -28,7 +27,7 @@ function describe(reply: BrowserReply): { text: string; error: boolean } {
       : reply.status === "new_version"
         ? `New version #${reply.versionSeq} of source #${reply.sourceId}`
         : `Unchanged: source #${reply.sourceId} is at version #${reply.versionSeq}`;
-  const lines = [`${what} — “${reply.title}”. Open Redline and find source #${reply.sourceId}.`];
+  const lines = [`${what} — “${reply.title}”.`];
   if (reply.highlightId !== null) lines.push(`Selection highlighted (#${reply.highlightId}).`);
   if (reply.selectionError) lines.push(reply.selectionError.message);
   return { text: lines.join(" "), error: false };
@@ -39,7 +38,13 @@ function show(reply: BrowserReply) {
   const out = $("result");
   out.textContent = text;
   out.className = error ? "error" : "";
-  if (sourceId !== null) void loadLists();
+  if (sourceId !== null) sourceKnown();
+}
+
+/** The source is in the library: offer to open it in the app and to file it. */
+function sourceKnown() {
+  $("open").hidden = false;
+  void loadLists();
 }
 
 async function loadLists() {
@@ -69,7 +74,7 @@ async function main() {
       `In Redline as source #${s.sourceId}: ${s.versionCount} version(s)` +
       (s.watched ? ", watched" : "") +
       (s.changedSinceViewed ? ", changed since you last viewed it" : "");
-    void loadLists();
+    sourceKnown();
   } else if (page?.type === "error") {
     $("page").textContent = page.message;
     $("page").className = "error";
@@ -86,6 +91,11 @@ async function main() {
   $("clip").addEventListener("click", async () => {
     $("result").textContent = "Clipping…";
     show(await call("clip", tabId));
+  });
+  // The desktop entry registers redline:// with the system, which starts
+  // the app (or hands the link to the running one) on the source's page.
+  $("open").addEventListener("click", () => {
+    if (sourceId !== null) void api.tabs.create({ url: `redline://source/${sourceId}` });
   });
   $("add-project").addEventListener("click", async () => {
     if (sourceId === null) return;

@@ -30,6 +30,7 @@ use tauri::{AppHandle, Runtime, State};
 use crate::chosen::{self, ChosenFiles};
 use crate::dialogs;
 use crate::error::ApiResult;
+use crate::links::PendingLink;
 
 type App<'a> = State<'a, Notebook>;
 
@@ -575,6 +576,15 @@ pub async fn backup_library<R: Runtime>(
     };
     app.backup(&path).await?;
     Ok(Some(SavedFile::at(&path)?))
+}
+
+// ---- links from other programs
+
+/// The `redline://` link Redline was launched with, once (the page asks
+/// when it has loaded; later links arrive as the `open-link` event).
+#[tauri::command]
+pub fn take_opened_link(pending: State<'_, PendingLink>) -> ApiResult<Option<String>> {
+    Ok(pending.take())
 }
 
 /// A title made safe as a file name: no path separators or characters that

@@ -11,6 +11,7 @@ pub mod command_table;
 pub mod commands;
 pub mod dialogs;
 pub mod error;
+pub mod links;
 pub mod state;
 pub mod tray;
 
@@ -40,11 +41,16 @@ pub fn run() {
     };
 
     tauri::Builder::default()
-        // First, so a second launch only focuses the running window.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        // First, so a second launch only focuses the running window (and
+        // hands over a `redline://` link it was started with).
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             if let Some(w) = app.get_webview_window("main") {
+                let _ = w.show();
                 let _ = w.unminimize();
                 let _ = w.set_focus();
+            }
+            if let Some(link) = links::from_args(argv) {
+                links::deliver(app, link);
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
@@ -53,6 +59,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(notebook.clone())
         .manage(ChosenFiles::default())
+        .manage(links::PendingLink::default())
         // Files dropped on the window count as chosen (the page only gets
         // their paths after this has run, on the same event-loop turn).
         .on_window_event(|window, event| {
@@ -72,6 +79,9 @@ pub fn run() {
         .setup(move |app| {
             if let Err(e) = tray::install(app.handle(), notebook.clone()) {
                 tracing::warn!("no tray icon: {e}");
+            }
+            if let Some(link) = links::from_args(std::env::args()) {
+                links::deliver(app.handle(), link);
             }
             background::start(app.handle().clone(), notebook);
             Ok(())

@@ -139,4 +139,6 @@ export const commands = (call: Call) => ({
   exportNote: (noteId: number) => call<SavedFile | null>("export_note", { noteId }),
   /** A consistent copy of the whole library, taken while it is in use. */
   backupLibrary: () => call<SavedFile | null>("backup_library"),
+  /** The `redline://` link Redline was launched with, once (the page asks when it has loaded; later links arrive as the `open-link` event). */
+  takeOpenedLink: () => call<string | null>("take_opened_link"),
 });

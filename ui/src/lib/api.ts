@@ -185,6 +185,7 @@ export const {
   addFeed,
   removeFeed,
   pollFeed,
+  takeOpenedLink,
 } = commands;
 
 /** Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address. */
@@ -225,3 +226,11 @@ export const onLibraryChanged = (handler: (change: LibraryChange) => void): Prom
 /** A watched source got a new version in a background re-check. */
 export const onSourceChanged = (handler: (change: SourceChanged) => void): Promise<UnlistenFn> =>
   listen<SourceChanged>("source-changed", (e) => handler(e.payload));
+
+/**
+ * A `redline://` link from another program (the browser extension's popup,
+ * a link in an exported note) while the app runs; the one the app was
+ * launched with is fetched once with `takeOpenedLink`.
+ */
+export const onOpenLink = (handler: (link: string) => void): Promise<UnlistenFn> =>
+  listen<string>("open-link", (e) => handler(e.payload));

@@ -98,3 +98,5 @@ export const backupWithDialog = timed(api.backupWithDialog, LONG, 'The backup');
 
 export const onLibraryChanged = api.onLibraryChanged;
 export const onSourceChanged = api.onSourceChanged;
+export const onOpenLink = api.onOpenLink;
+export const takeOpenedLink = timed(api.takeOpenedLink, QUICK, 'Opening the link');
