@@ -81,6 +81,9 @@ pub struct CaptureRecord {
     pub charset: Option<String>,
     /// The bytes as served; kept compressed as evidence.
     pub raw: Option<Vec<u8>>,
+    /// The HTTP request and response heads of a fetch (see
+    /// [`crate::fetch::HttpHeads`]), kept beside the capture.
+    pub heads: Option<crate::fetch::HttpHeads>,
 }
 
 /// One stored capture attempt (without its raw bytes; see [`capture_raw`]).
@@ -184,7 +187,29 @@ pub async fn insert_capture(
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
+    if let Some(heads) = &record.heads {
+        sqlx::query("INSERT INTO capture_heads (capture_id, request, response) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(&heads.request)
+            .bind(&heads.response)
+            .execute(&mut *conn)
+            .await?;
+    }
     get_capture(conn, id).await
+}
+
+/// The HTTP heads recorded with a capture; None for captures that have
+/// none (not fetched, or stored before heads were kept).
+pub async fn capture_heads(
+    conn: &mut SqliteConnection,
+    capture_id: i64,
+) -> Result<Option<crate::fetch::HttpHeads>> {
+    let row: Option<(Vec<u8>, Vec<u8>)> =
+        sqlx::query_as("SELECT request, response FROM capture_heads WHERE capture_id = ?")
+            .bind(capture_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(request, response)| crate::fetch::HttpHeads { request, response }))
 }
 
 async fn get_capture(conn: &mut SqliteConnection, capture_id: i64) -> Result<Capture> {

@@ -8,7 +8,7 @@ pub mod layout;
 pub mod upgrade;
 
 pub use capture::{
-    browser_provenance, capture_raw, captured_page, fetch_url, head_expectation,
+    browser_provenance, capture_heads, capture_raw, captured_page, fetch_url, head_expectation,
     insert_browser_provenance, insert_capture, last_validators, list_captures, origin_capture,
     BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage,
     HeadExpectation, CAPTURED_TEXT_MAX, CAPTURE_FROM,
