@@ -696,8 +696,7 @@ fn a_capture_from_before_heads_were_kept_exports_as_reconstructed() {
     let newest = again
         .iter()
         .map(|r| String::from_utf8_lossy(r).into_owned())
-        .filter(|r| r.contains("WARC-Type: revisit\r\n"))
-        .last()
+        .rfind(|r| r.contains("WARC-Type: revisit\r\n"))
         .unwrap();
     assert!(newest.contains("WARC-Redline-Headers: recorded\r\n"));
 }
@@ -759,4 +758,31 @@ fn tampering_with_a_recorded_header_is_caught() {
         "request, response, revisit: {report}"
     );
     assert_eq!(report["headsReconstructed"], 0);
+}
+
+#[test]
+fn a_head_over_the_bound_is_not_kept_and_exports_as_reconstructed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.db");
+    let server = TestServer::start_in_thread();
+    // A cookie wall's 70 KB of Set-Cookie: over the 64 KiB a head may take.
+    server.set(
+        "/asia/cookies",
+        Response::html(wire::page(&wire::story_v2(), 1))
+            .header("X-Story-Desk", "Asia")
+            .header("Set-Cookie", &format!("consent={}", "y".repeat(70_000))),
+    );
+    let url = server.url("/asia/cookies");
+    ok(redline(&db, &["clip", &url]));
+    let wacz_path = dir.path().join("cookies.wacz");
+    let recs = records(&warc_in(&export(&db, &wacz_path)));
+    let response = record_for(&recs, "response", &url);
+    assert!(
+        response.contains("WARC-Redline-Headers: reconstructed\r\n"),
+        "{}",
+        &response[..600]
+    );
+    assert!(!response.contains("consent="));
+    let (passed, report) = verify(&wacz_path, &[]);
+    assert!(passed, "{report}");
 }
