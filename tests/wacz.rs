@@ -662,6 +662,7 @@ fn a_capture_from_before_heads_were_kept_exports_as_reconstructed() {
         &d.db,
         &[
             "DROP TABLE capture_heads",
+            "DROP TABLE http_heads",
             "DELETE FROM _sqlx_migrations WHERE description = 'capture heads'",
         ],
     );

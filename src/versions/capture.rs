@@ -188,14 +188,36 @@ pub async fn insert_capture(
     .await?
     .last_insert_rowid();
     if let Some(heads) = &record.heads {
-        sqlx::query("INSERT INTO capture_heads (capture_id, request, response) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(&heads.request)
-            .bind(&heads.response)
-            .execute(&mut *conn)
-            .await?;
+        let request = store_head(conn, &heads.request).await?;
+        let response = store_head(conn, &heads.response).await?;
+        sqlx::query(
+            "INSERT INTO capture_heads (capture_id, request_id, response_id) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(request)
+        .bind(response)
+        .execute(&mut *conn)
+        .await?;
     }
     get_capture(conn, id).await
+}
+
+/// Stores an HTTP head once per SHA-256 and returns its id.
+async fn store_head(conn: &mut SqliteConnection, head: &[u8]) -> Result<i64> {
+    let sha = crate::hash::sha256_hex(head);
+    sqlx::query(
+        "INSERT INTO http_heads (sha256, head) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(head)
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM http_heads WHERE sha256 = ?")
+            .bind(&sha)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 /// The HTTP heads recorded with a capture; None for captures that have
@@ -204,11 +226,14 @@ pub async fn capture_heads(
     conn: &mut SqliteConnection,
     capture_id: i64,
 ) -> Result<Option<crate::fetch::HttpHeads>> {
-    let row: Option<(Vec<u8>, Vec<u8>)> =
-        sqlx::query_as("SELECT request, response FROM capture_heads WHERE capture_id = ?")
-            .bind(capture_id)
-            .fetch_optional(conn)
-            .await?;
+    let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT q.head, r.head FROM capture_heads k \
+             JOIN http_heads q ON q.id = k.request_id \
+             JOIN http_heads r ON r.id = k.response_id WHERE k.capture_id = ?",
+    )
+    .bind(capture_id)
+    .fetch_optional(conn)
+    .await?;
     Ok(row.map(|(request, response)| crate::fetch::HttpHeads { request, response }))
 }
 
