@@ -594,6 +594,7 @@ fn record_of(fetched: &Fetched, method: CaptureMethod, charset: Option<&str>) ->
         } else {
             Some(fetched.body.clone())
         },
+        heads: fetched.heads.clone(),
     }
 }
 
@@ -653,6 +654,7 @@ pub(crate) fn from_content(
         ),
         charset: Some(derived.encoding.to_string()),
         raw: Some(bytes),
+        heads: None,
     };
     let keys = url
         .as_deref()
@@ -713,6 +715,7 @@ fn from_rendered(dom: Vec<u8>, url: &str, provenance: BrowserProvenance) -> Resu
         last_modified: None,
         content_type: Some(RENDERED_CONTENT_TYPE.to_string()),
         charset: Some(derived.encoding.to_string()),
+        heads: None,
         raw: Some(dom),
     };
     let key = keys_of(&url);

@@ -67,7 +67,43 @@ pub struct Fetched {
     /// The body, decompressed. Empty for a 304.
     pub body: Vec<u8>,
     pub not_modified: bool,
+    /// The request and response heads of the exchange that answered (the
+    /// last hop); None when one was larger than [`HEAD_MAX`].
+    pub heads: Option<HttpHeads>,
 }
+
+/// Longest request or response head kept with a capture: real heads are a
+/// few KiB; a server that sends more is not kept verbatim (the WARC export
+/// then rebuilds the head, and says so).
+pub const HEAD_MAX: usize = 64 * 1024;
+
+/// The HTTP heads of one exchange, kept as evidence beside the body so an
+/// archive (WARC) can carry what was really said, each ending with the
+/// blank line (`\r\n\r\n`), so head + body is the HTTP message.
+///
+/// reqwest does not expose the bytes on the wire, so these are rebuilt from
+/// what it does expose, as close to the wire as it lets us see:
+/// - the request: the request line, then the headers hyper sends, in its
+///   order: ours (conditional headers), reqwest's defaults (Accept,
+///   User-Agent, Accept-Language), the Accept-Encoding its decompressor adds
+///   and the Host hyper adds. Names are lowercase, as hyper writes them.
+///   Over HTTP/2 the host goes as `:authority`; it is written as `host`.
+/// - the response: the status line with the HTTP version and the standard
+///   reason phrase (hyper keeps a non-standard one out of reach), then every
+///   header as received, lowercased by hyper, repeated names next to each
+///   other. Where reqwest decoded a compressed body it has removed
+///   Content-Encoding and Content-Length, which then no longer describe the
+///   stored (decoded) body; the header that was last may have moved into
+///   their place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpHeads {
+    pub request: Vec<u8>,
+    pub response: Vec<u8>,
+}
+
+/// What reqwest's decompressor asks for (tower-http, with the gzip, brotli
+/// and deflate features this crate enables).
+const ACCEPT_ENCODING: &str = "gzip,deflate,br";
 
 /// What a HEAD request said about a page: its validators and length,
 /// without its body.
@@ -300,6 +336,7 @@ impl Fetcher {
                 content_type,
                 body: Vec::new(),
                 not_modified: true,
+                heads: heads_of(&url, validators, &response),
             });
         }
         if !status.is_success() {
@@ -323,6 +360,7 @@ impl Fetcher {
                 limit: self.limits.max_bytes,
             });
         }
+        let heads = heads_of(&url, validators, &response);
         let body = self.read_body(&mut response, &host, declared).await?;
         if content_type.is_none() {
             if let Some(kind) = sniff_binary(&body) {
@@ -338,6 +376,7 @@ impl Fetcher {
             content_type,
             body,
             not_modified: false,
+            heads,
         })
     }
 
@@ -412,6 +451,53 @@ fn redirect_target(current: &Url, headers: &HeaderMap) -> Result<Option<Url>, Fe
             scheme: scheme.to_string(),
         }),
     }
+}
+
+/// The heads of the request sent to `url` with `validators` and of its
+/// `response` (see [`HttpHeads`] for how close to the wire they are).
+fn heads_of(url: &Url, validators: &Validators, response: &reqwest::Response) -> Option<HttpHeads> {
+    let version = format!("{:?}", response.version());
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    let mut request = format!("GET {target} {version}\r\n").into_bytes();
+    let line = |out: &mut Vec<u8>, name: &str, value: &[u8]| {
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value);
+        out.extend_from_slice(b"\r\n");
+    };
+    if let Some(etag) = &validators.etag {
+        line(&mut request, "if-none-match", etag.as_bytes());
+    }
+    if let Some(lm) = &validators.last_modified {
+        line(&mut request, "if-modified-since", lm.as_bytes());
+    }
+    // reqwest's client map starts with its own Accept (ours replaces its
+    // value in place), then the User-Agent, then the other defaults.
+    line(&mut request, "accept", ACCEPT.as_bytes());
+    line(&mut request, "user-agent", USER_AGENT.as_bytes());
+    line(&mut request, "accept-language", ACCEPT_LANGUAGE.as_bytes());
+    line(&mut request, "accept-encoding", ACCEPT_ENCODING.as_bytes());
+    line(&mut request, "host", host_of(url).as_bytes());
+    request.extend_from_slice(b"\r\n");
+
+    let status = response.status();
+    let mut head = format!(
+        "{version} {} {}\r\n",
+        status.as_str(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .into_bytes();
+    for (name, value) in response.headers() {
+        line(&mut head, name.as_str(), value.as_bytes());
+    }
+    head.extend_from_slice(b"\r\n");
+    (request.len() <= HEAD_MAX && head.len() <= HEAD_MAX).then_some(HttpHeads {
+        request,
+        response: head,
+    })
 }
 
 fn host_of(url: &Url) -> String {

@@ -328,6 +328,7 @@ async fn revised_story(db: &Db) -> (i64, Vec<Vec<u8>>) {
         content_type: Some("text/html; charset=utf-8".into()),
         charset: Some("utf-8".into()),
         raw: raw.cloned(),
+        heads: None,
     };
     versions::insert_capture(
         &mut tx,

@@ -457,3 +457,333 @@ fn independent_tools_validate_read_and_replay_the_export() {
         f.v2_page.len()
     );
 }
+
+/// The record of `kind` whose target is `url`, decompressed.
+fn record_for(recs: &[Vec<u8>], kind: &str, url: &str) -> String {
+    let found = recs
+        .iter()
+        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .find(|r| {
+            r.contains(&format!("WARC-Type: {kind}\r\n"))
+                && r.contains(&format!("WARC-Target-URI: {url}\r\n"))
+        });
+    found.unwrap_or_else(|| panic!("no {kind} record for {url}"))
+}
+
+/// The HTTP part of a WARC record: its block, between the WARC headers and
+/// the record's closing blank lines.
+fn http_part(record: &str) -> &str {
+    let block = record.split_once("\r\n\r\n").unwrap().1;
+    block.strip_suffix("\r\n\r\n").unwrap()
+}
+
+/// Runs SQL on a library file directly (what an older build left behind).
+fn sql(db: &std::path::Path, statements: &[&str]) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        for s in statements {
+            sqlx::query(s).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    });
+}
+
+/// A desk's story served with the site's own headers, clipped, re-checked
+/// unchanged and answered 304, then exported.
+struct Desk {
+    dir: tempfile::TempDir,
+    server: TestServer,
+    db: PathBuf,
+    url: String,
+    page: String,
+}
+
+fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.db");
+    let server = TestServer::start_in_thread();
+    let page = wire::page(&wire::story_v1(), 3);
+    server.set(
+        "/asia/pact",
+        Response::html(page.clone())
+            .header("X-Story-Desk", "Asia")
+            .header("Cache-Control", "max-age=60, public")
+            .header("ETag", "\"pact-1\""),
+    );
+    let url = server.url("/asia/pact");
+    ok(redline(&db, &["clip", &url]));
+    ok(redline(&db, &["check", "1"]));
+    Desk {
+        dir,
+        server,
+        db,
+        url,
+        page,
+    }
+}
+
+fn export(db: &std::path::Path, to: &std::path::Path) -> Vec<u8> {
+    ok(redline(
+        db,
+        &[
+            "export",
+            "wacz",
+            "--all",
+            "--title",
+            "Asia desk",
+            "-o",
+            to.to_str().unwrap(),
+        ],
+    ));
+    std::fs::read(to).unwrap()
+}
+
+fn warc_in(wacz: &[u8]) -> Vec<u8> {
+    entries(wacz)
+        .into_iter()
+        .find(|(n, _)| n == "archive/data.warc.gz")
+        .unwrap()
+        .1
+}
+
+#[test]
+fn a_fetched_page_exports_with_the_heads_it_was_served_and_sent_with() {
+    let d = desk();
+    // A third check the server answers 304 (after a HEAD it also answers
+    // 304, which is no reason to skip the GET): a revisit with its own head.
+    d.server.set_handler("/asia/pact", |_| {
+        Response::new(304, "text/html", "")
+            .header("X-Story-Desk", "Asia")
+            .header("ETag", "\"pact-1\"")
+    });
+    ok(redline(&d.db, &["check", "1"]));
+    let wacz_path = d.dir.path().join("desk.wacz");
+    let wacz = export(&d.db, &wacz_path);
+    let (passed, report) = verify(&wacz_path, &[]);
+    assert!(passed, "{report}");
+
+    let recs = records(&warc_in(&wacz));
+    let response = record_for(&recs, "response", &d.url);
+    assert!(
+        response.contains("WARC-Redline-Headers: recorded\r\n"),
+        "{response}"
+    );
+    let http = http_part(&response);
+    assert!(http.starts_with("HTTP/1.1 200 OK\r\n"), "{http}");
+    for line in [
+        "x-story-desk: Asia\r\n",
+        "cache-control: max-age=60, public\r\n",
+        "etag: \"pact-1\"\r\n",
+        &format!("content-length: {}\r\n", d.page.len()),
+    ] {
+        assert!(http.contains(line), "{line:?} missing from:\n{http}");
+    }
+    assert!(http.ends_with(&format!("\r\n\r\n{}", d.page)));
+
+    // The request record holds what the server received, header for header.
+    let request = record_for(&recs, "request", &d.url);
+    assert!(request.contains("WARC-Redline-Headers: recorded\r\n"));
+    let sent = http_part(&request);
+    let first = &d.server.requests()[0];
+    assert_eq!(
+        sent.lines().next().unwrap(),
+        format!("GET {} HTTP/1.1", first.path)
+    );
+    let sent_headers: Vec<(String, String)> = sent
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let (n, v) = l.split_once(": ").unwrap();
+            (n.to_string(), v.to_string())
+        })
+        .collect();
+    let received: Vec<(String, String)> = first
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+        .collect();
+    assert_eq!(sent_headers, received);
+
+    // The unchanged re-check and the 304 are revisits carrying their own heads.
+    let revisits: Vec<String> = recs
+        .iter()
+        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .filter(|r| r.contains("WARC-Type: revisit\r\n"))
+        .collect();
+    assert_eq!(revisits.len(), 2);
+    assert!(http_part(&revisits[0]).starts_with("HTTP/1.1 200 OK\r\n"));
+    assert!(http_part(&revisits[1]).starts_with("HTTP/1.1 304 Not Modified\r\n"));
+    for r in &revisits {
+        assert!(r.contains("WARC-Redline-Headers: recorded\r\n"));
+        assert!(http_part(r).contains("x-story-desk: Asia\r\n"));
+    }
+    let meta = record_for(&recs, "metadata", &d.url);
+    assert!(meta.contains("\"httpHeaders\": \"recorded\""), "{meta}");
+
+    // warcio reads the server's own header from the response record, and its
+    // digests (over the recorded head and the body) check.
+    let warc_path = d.dir.path().join("data.warc.gz");
+    std::fs::write(&warc_path, warc_in(&wacz)).unwrap();
+    let read = run_tool(
+        Command::new(pytool("python"))
+            .arg("-c")
+            .arg(
+                "import sys\n\
+                 from warcio.archiveiterator import ArchiveIterator\n\
+                 for r in ArchiveIterator(open(sys.argv[1], 'rb')):\n\
+                 \x20   if r.rec_type in ('response', 'revisit'):\n\
+                 \x20       print(r.rec_type, r.http_headers.get_statuscode(), r.http_headers.get_header('X-Story-Desk'))\n",
+            )
+            .arg(&warc_path),
+    );
+    assert_eq!(
+        read.lines().collect::<Vec<_>>(),
+        ["response 200 Asia", "revisit 200 Asia", "revisit 304 Asia"],
+        "{read}"
+    );
+    let checked = run_tool(
+        Command::new(pytool("warcio"))
+            .args(["check", "-v"])
+            .arg(&warc_path),
+    );
+    assert!(!checked.contains("failed"), "{checked}");
+}
+
+#[test]
+fn a_capture_from_before_heads_were_kept_exports_as_reconstructed() {
+    let d = desk();
+    // Take the library back to the schema before heads were kept, as an
+    // older build left it: the captures themselves are unchanged.
+    sql(
+        &d.db,
+        &[
+            "DROP TABLE capture_heads",
+            "DROP TABLE http_heads",
+            "DELETE FROM _sqlx_migrations WHERE description = 'capture heads'",
+        ],
+    );
+    let wacz_path = d.dir.path().join("old.wacz");
+    let wacz = export(&d.db, &wacz_path);
+    let (passed, report) = verify(&wacz_path, &[]);
+    assert!(passed, "{report}");
+    let recs = records(&warc_in(&wacz));
+    for kind in ["request", "response", "revisit"] {
+        let r = record_for(&recs, kind, &d.url);
+        assert!(
+            r.contains("WARC-Redline-Headers: reconstructed\r\n"),
+            "{kind}: {r}"
+        );
+        assert!(!http_part(&r).contains("X-Story-Desk"), "{r}");
+    }
+    let meta = record_for(&recs, "metadata", &d.url);
+    assert!(
+        meta.contains("\"httpHeaders\": \"reconstructed\""),
+        "{meta}"
+    );
+    // Captures from now on keep their heads again (a new ETag, so the
+    // re-check is a full GET, not a HEAD that shows the last validators).
+    d.server.set(
+        "/asia/pact",
+        Response::html(d.page.clone())
+            .header("X-Story-Desk", "Asia")
+            .header("ETag", "\"pact-2\""),
+    );
+    ok(redline(&d.db, &["check", "1"]));
+    let again = records(&warc_in(&export(&d.db, &wacz_path)));
+    let newest = again
+        .iter()
+        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .rfind(|r| r.contains("WARC-Type: revisit\r\n"))
+        .unwrap();
+    assert!(newest.contains("WARC-Redline-Headers: recorded\r\n"));
+}
+
+#[test]
+fn tampering_with_a_recorded_header_is_caught() {
+    let d = desk();
+    let wacz_path = d.dir.path().join("desk.wacz");
+    let original = export(&d.db, &wacz_path);
+    let edit = |r: &mut Vec<Vec<u8>>| set_header(r, "response", "x-story-desk", "Europe");
+    let cases = [
+        (
+            "header",
+            false,
+            "archive/data.warc.gz: its bytes do not match",
+            "files",
+        ),
+        (
+            "header-rehashed",
+            true,
+            "its block digest does not match",
+            "records",
+        ),
+    ];
+    for (name, rehash, needle, failed) in cases {
+        let path = d.dir.path().join(format!("{name}.wacz"));
+        std::fs::write(&path, forge(&original, edit, rehash, None)).unwrap();
+        let (passed, report) = verify(&path, &[]);
+        assert!(!passed, "{name}: tampering passed: {report}");
+        assert!(
+            problems(&report).contains(needle),
+            "{name}: expected {needle:?}, got:\n{}",
+            problems(&report)
+        );
+        // The app lists each check: the one the edit broke fails, with it.
+        let checks = report["checks"].as_array().unwrap();
+        let broke = checks.iter().find(|c| c["kind"] == failed).unwrap();
+        assert_eq!(broke["passed"], false, "{name}: {broke}");
+        assert!(broke["problems"].to_string().contains(needle), "{broke}");
+        let signature = checks.iter().find(|c| c["kind"] == "signature").unwrap();
+        assert_eq!(signature["passed"], !rehash, "{name}: {signature}");
+    }
+    let (passed, report) = verify(&wacz_path, &[]);
+    assert!(passed);
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 5);
+    for c in checks {
+        let expected = if c["kind"] == "timestamp" {
+            Value::Null
+        } else {
+            Value::Bool(true)
+        };
+        assert_eq!(c["passed"], expected, "{c}");
+    }
+    // The response and the unchanged re-check's revisit (a request record
+    // goes with the first response only).
+    assert_eq!(
+        report["headsRecorded"], 3,
+        "request, response, revisit: {report}"
+    );
+    assert_eq!(report["headsReconstructed"], 0);
+}
+
+#[test]
+fn a_head_over_the_bound_is_not_kept_and_exports_as_reconstructed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.db");
+    let server = TestServer::start_in_thread();
+    // A cookie wall's 70 KB of Set-Cookie: over the 64 KiB a head may take.
+    server.set(
+        "/asia/cookies",
+        Response::html(wire::page(&wire::story_v2(), 1))
+            .header("X-Story-Desk", "Asia")
+            .header("Set-Cookie", &format!("consent={}", "y".repeat(70_000))),
+    );
+    let url = server.url("/asia/cookies");
+    ok(redline(&db, &["clip", &url]));
+    let wacz_path = dir.path().join("cookies.wacz");
+    let recs = records(&warc_in(&export(&db, &wacz_path)));
+    let response = record_for(&recs, "response", &url);
+    assert!(
+        response.contains("WARC-Redline-Headers: reconstructed\r\n"),
+        "{}",
+        &response[..600]
+    );
+    assert!(!response.contains("consent="));
+    let (passed, report) = verify(&wacz_path, &[]);
+    assert!(passed, "{report}");
+}

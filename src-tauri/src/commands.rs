@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use redline::alerts::{Alert, AlertKind, NotifySetting};
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
+use redline::export::wacz::{ArchiveVerification, PublicKey};
 use redline::feeds::{Feed, FeedPoll, NewFeed};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
@@ -576,6 +577,44 @@ pub async fn backup_library<R: Runtime>(
     };
     app.backup(&path).await?;
     Ok(Some(SavedFile::at(&path)?))
+}
+
+// ---- evidence: checking a WACZ archive, and the key this library signs with
+
+/// The archives the verifier opens.
+const ARCHIVES: dialogs::Kind<'static> = dialogs::Kind {
+    name: "Web archives (WACZ)",
+    extensions: &["wacz"],
+};
+
+/// Asks for a WACZ in the native open dialog; the file picked may then be
+/// checked with [`verify_archive`] (the page cannot name another). Null when cancelled.
+#[tauri::command]
+pub async fn choose_archive_to_verify<R: Runtime>(
+    shell: AppHandle<R>,
+    chosen: State<'_, ChosenFiles>,
+) -> ApiResult<Option<String>> {
+    let picked = dialogs::open_paths(&shell, ARCHIVES).await?;
+    let first = picked.into_iter().next();
+    chosen.remember(first.iter().cloned());
+    Ok(first.map(|p| p.display().to_string()))
+}
+
+/// Checks a WACZ picked in this session: signature, timestamp, every file's hash, every record, the index.
+#[tauri::command]
+pub async fn verify_archive(
+    app: App<'_>,
+    chosen: State<'_, ChosenFiles>,
+    path: String,
+) -> ApiResult<ArchiveVerification> {
+    let path = chosen.readable(&path)?;
+    Ok(app.verify_archive(&path).await?)
+}
+
+/// This library's public signing key and its fingerprint, for the reporter to publish.
+#[tauri::command]
+pub async fn library_public_key(app: App<'_>) -> ApiResult<PublicKey> {
+    Ok(app.public_key()?)
 }
 
 // ---- links from other programs

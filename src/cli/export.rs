@@ -240,15 +240,8 @@ pub async fn verify_any(args: VerifyAnyArgs, json: bool) -> Result<(), Error> {
         None => None,
     };
     let mut check = Notebook::verify_wacz(&args.file, tsa_ca.as_deref())?;
-    if let (Some(want), Some(have)) = (&args.key, &check.public_key) {
-        if want.trim() != have.trim() {
-            check.problems.push(format!(
-                "signature: made with key {}, not the key given ({})",
-                export::wacz::fingerprint(have),
-                export::wacz::fingerprint(want)
-            ));
-            check.ok = false;
-        }
+    if let Some(want) = &args.key {
+        check.expect_key(want);
     }
     if json {
         print_json(&check)?;

@@ -395,6 +395,7 @@ pub(crate) fn prepare_file(path: &Path, max_bytes: u64, known: &Known) -> Outcom
         content_type: Some("text/html".into()),
         charset: Some(derived.encoding.to_string()),
         raw: Some(bytes),
+        heads: None,
     };
     Outcome::Ready(Box::new(Prepared {
         captured: Captured {
@@ -425,6 +426,8 @@ pub(crate) fn prepare_page(page: ArchivedPage, known: &Known) -> Outcome {
             content_type: page.content_type,
             body: page.body,
             not_modified: false,
+            // Another tool's exchange, not ours: exported as reconstructed.
+            heads: None,
         };
         clip::from_fetch(&fetched)
     } else {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Notebook;
 use crate::error::{Error, Result};
 use crate::export::bundle::Manifest;
-use crate::export::wacz::{self, Signer, WaczCheck, WaczReport};
+use crate::export::wacz::{self, ArchiveVerification, PublicKey, Signer, WaczCheck, WaczReport};
 use crate::export::{self, BackupReport, CitedSource, RestoreReport};
 use crate::library::{self, SourceFilter, SourceSort};
 use crate::settings;
@@ -184,6 +184,33 @@ impl Notebook {
             settings::set_tsa_url(c, url).await
         })
         .await
+    }
+
+    /// The library's public key and its fingerprint, for the reporter to
+    /// publish (the key is made on first use).
+    pub fn public_key(&self) -> Result<PublicKey> {
+        Ok(PublicKey::of(&self.signing_key()?))
+    }
+
+    /// Checks the WACZ at `path` (off the async threads: it reads and hashes
+    /// the whole file) and says whether this library signed it.
+    pub async fn verify_archive(&self, path: &Path) -> Result<ArchiveVerification> {
+        let own = self.signing_key().ok().map(|s| s.public_key());
+        let owned = path.to_path_buf();
+        let check = tokio::task::spawn_blocking(move || wacz::verify_wacz(&owned, &[]))
+            .await
+            .map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                reason: format!("the check stopped: {e}"),
+            })??;
+        Ok(ArchiveVerification {
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            own_key: own.is_some() && check.public_key == own,
+            check,
+        })
     }
 
     /// Checks a WACZ (needs no library): signature, timestamp, hashes,

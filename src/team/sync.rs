@@ -502,6 +502,7 @@ async fn apply_capture(
                 content_type: c.content_type.clone(),
                 charset: c.charset.clone(),
                 raw: Some(raw.clone()),
+                heads: None,
             };
             versions::insert_capture(
                 conn,

@@ -81,6 +81,9 @@ pub struct CaptureRecord {
     pub charset: Option<String>,
     /// The bytes as served; kept compressed as evidence.
     pub raw: Option<Vec<u8>>,
+    /// The HTTP request and response heads of a fetch (see
+    /// [`crate::fetch::HttpHeads`]), kept beside the capture.
+    pub heads: Option<crate::fetch::HttpHeads>,
 }
 
 /// One stored capture attempt (without its raw bytes; see [`capture_raw`]).
@@ -200,7 +203,54 @@ pub async fn insert_capture(
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
+    if let Some(heads) = &record.heads {
+        let request = store_head(conn, &heads.request).await?;
+        let response = store_head(conn, &heads.response).await?;
+        sqlx::query(
+            "INSERT INTO capture_heads (capture_id, request_id, response_id) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(request)
+        .bind(response)
+        .execute(&mut *conn)
+        .await?;
+    }
     get_capture(conn, id).await
+}
+
+/// Stores an HTTP head once per SHA-256 and returns its id.
+async fn store_head(conn: &mut SqliteConnection, head: &[u8]) -> Result<i64> {
+    let sha = crate::hash::sha256_hex(head);
+    sqlx::query(
+        "INSERT INTO http_heads (sha256, head) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(head)
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM http_heads WHERE sha256 = ?")
+            .bind(&sha)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// The HTTP heads recorded with a capture; None for captures that have
+/// none (not fetched, or stored before heads were kept).
+pub async fn capture_heads(
+    conn: &mut SqliteConnection,
+    capture_id: i64,
+) -> Result<Option<crate::fetch::HttpHeads>> {
+    let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT q.head, r.head FROM capture_heads k \
+             JOIN http_heads q ON q.id = k.request_id \
+             JOIN http_heads r ON r.id = k.response_id WHERE k.capture_id = ?",
+    )
+    .bind(capture_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(request, response)| crate::fetch::HttpHeads { request, response }))
 }
 
 /// One capture by id.

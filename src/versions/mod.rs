@@ -8,10 +8,11 @@ pub mod layout;
 pub mod upgrade;
 
 pub use capture::{
-    browser_provenance, capture_raw, captured_page, fetch_url, get_capture, head_expectation,
-    insert_browser_provenance, insert_capture, last_answer_before, last_validators, list_captures,
-    origin_capture, raw_hashes_by_url_key, BrowserProvenance, Capture, CaptureMethod,
-    CaptureOutcome, CaptureRecord, CapturedPage, HeadExpectation, CAPTURED_TEXT_MAX, CAPTURE_FROM,
+    browser_provenance, capture_heads, capture_raw, captured_page, fetch_url, get_capture,
+    head_expectation, insert_browser_provenance, insert_capture, last_answer_before,
+    last_validators, list_captures, origin_capture, raw_hashes_by_url_key, BrowserProvenance,
+    Capture, CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage, HeadExpectation,
+    CAPTURED_TEXT_MAX, CAPTURE_FROM,
 };
 
 use serde::{Deserialize, Serialize};

@@ -17,8 +17,10 @@ mod write;
 
 use serde::{Deserialize, Serialize};
 
-pub use sign::{fingerprint, key_path, Signer};
-pub use verify::{verify_wacz, verify_wacz_from, WaczCheck};
+pub use sign::{fingerprint, key_path, PublicKey, Signer};
+pub use verify::{
+    verify_wacz, verify_wacz_from, ArchiveVerification, WaczCheck, WaczCheckItem, WaczCheckKind,
+};
 pub use write::{write_wacz, WaczReport};
 
 /// The WACZ version written.

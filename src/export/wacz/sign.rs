@@ -188,3 +188,25 @@ mod tests {
         assert!(verify(&p256_public, b"sha256:abd", &der).is_err());
     }
 }
+
+/// A library's public key as a reporter publishes it (on a website, in a
+/// byline), so anyone can check that an archive was signed by this library.
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PublicKey {
+    /// Base64 SubjectPublicKeyInfo, as `signedData.publicKey` carries it.
+    pub public_key: String,
+    /// The short form people compare ([`fingerprint`]).
+    pub fingerprint: String,
+}
+
+impl PublicKey {
+    pub fn of(signer: &Signer) -> Self {
+        let public_key = signer.public_key();
+        PublicKey {
+            fingerprint: fingerprint(&public_key),
+            public_key,
+        }
+    }
+}

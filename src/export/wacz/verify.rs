@@ -20,7 +20,7 @@ use super::{sign, timestamp, DataPackage, DigestFile, SignedData};
 use crate::error::{Error, Result};
 
 /// The outcome of a check: `ok` only when `problems` is empty.
-#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[derive(Clone, Debug, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct WaczCheck {
@@ -40,8 +40,162 @@ pub struct WaczCheck {
     pub files: usize,
     pub records: usize,
     pub index_lines: usize,
+    /// HTTP records whose heads the fetch recorded, and those rebuilt from
+    /// the library's columns (older captures), by their
+    /// `WARC-Redline-Headers` field.
+    pub heads_recorded: usize,
+    pub heads_reconstructed: usize,
     /// Each failure, naming the file or record and what is wrong.
     pub problems: Vec<String>,
+    /// The checks one by one, each with its own problems: what a reporter
+    /// reads in the app. The same problems as `problems`, grouped.
+    pub checks: Vec<WaczCheckItem>,
+}
+
+/// A verification as the app shows it: the file, the checks, and whether
+/// the key that signed it is this library's own.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ArchiveVerification {
+    /// The file's name (not its folder).
+    pub file_name: String,
+    pub check: WaczCheck,
+    /// Signed with this library's key; false for an archive from elsewhere
+    /// (which may still be sound: compare its key with the one published).
+    pub own_key: bool,
+}
+
+/// The kinds of check a verification makes, in the order they are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum WaczCheckKind {
+    Signature,
+    Timestamp,
+    Files,
+    Records,
+    Index,
+}
+
+/// One check of a verification and how it went.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WaczCheckItem {
+    pub kind: WaczCheckKind,
+    /// What was checked, in a reporter's words, with what was found.
+    pub label: String,
+    /// None when there was nothing to check (an export without a timestamp).
+    pub passed: Option<bool>,
+    pub problems: Vec<String>,
+}
+
+impl WaczCheck {
+    /// Requires the signature to be made with `public_key` (the one the
+    /// library's owner published): a self-consistent archive re-signed by
+    /// someone else then fails.
+    pub fn expect_key(&mut self, public_key: &str) {
+        if let Some(have) = &self.public_key {
+            if public_key.trim() != have.trim() {
+                self.problems.push(format!(
+                    "signature: made with key {}, not the key given ({})",
+                    sign::fingerprint(have),
+                    sign::fingerprint(public_key)
+                ));
+            }
+        }
+        let done = std::mem::take(self);
+        *self = finish(done);
+    }
+}
+
+/// Which check a problem belongs to, by the name it starts with: the
+/// signature's files, `timestamp:`, an index line, a record of a WARC (named
+/// by its file name alone), else a file of the package.
+fn kind_of(problem: &str) -> WaczCheckKind {
+    let head = problem.split([' ', ':']).next().unwrap_or_default();
+    if problem.starts_with("timestamp:") {
+        WaczCheckKind::Timestamp
+    } else if problem.starts_with("signature:")
+        || problem.starts_with("datapackage-digest.json")
+        || problem.starts_with("datapackage.json: its hash")
+    {
+        WaczCheckKind::Signature
+    } else if problem.starts_with("index line") {
+        WaczCheckKind::Index
+    } else if !head.contains('/') && (head.ends_with(".warc.gz") || head.ends_with(".warc")) {
+        WaczCheckKind::Records
+    } else {
+        WaczCheckKind::Files
+    }
+}
+
+fn checks_of(c: &WaczCheck) -> Vec<WaczCheckItem> {
+    let of = |kind| -> Vec<String> {
+        c.problems
+            .iter()
+            .filter(|p| kind_of(p) == kind)
+            .cloned()
+            .collect()
+    };
+    let item = |kind, label: String, passed: Option<bool>| {
+        let problems = of(kind);
+        WaczCheckItem {
+            kind,
+            label,
+            passed: passed.map(|p| p && problems.is_empty()),
+            problems,
+        }
+    };
+    let key = c.key_fingerprint.as_deref().unwrap_or("none");
+    let timestamp = match (&c.timestamp, &c.timestamp_authority) {
+        (Some(at), Some(by)) => format!(
+            "Trusted timestamp {at} by {by}{}",
+            if c.timestamp_trusted {
+                " (CA given)"
+            } else {
+                ""
+            }
+        ),
+        (Some(at), None) => format!("Trusted timestamp {at}"),
+        _ => "Trusted timestamp".to_string(),
+    };
+    let stamped = c.timestamp.is_some() || !of(WaczCheckKind::Timestamp).is_empty();
+    vec![
+        item(
+            WaczCheckKind::Signature,
+            format!("Signature over datapackage.json, key {key}"),
+            Some(c.signed),
+        ),
+        item(
+            WaczCheckKind::Timestamp,
+            if stamped {
+                timestamp
+            } else {
+                "No trusted timestamp (none was requested at export)".into()
+            },
+            stamped.then_some(true),
+        ),
+        item(
+            WaczCheckKind::Files,
+            format!("{} files against their hashes and sizes", c.files),
+            Some(c.files > 0),
+        ),
+        item(
+            WaczCheckKind::Records,
+            format!(
+                "{} WARC records: digests and sequence ({} with recorded HTTP headers, {} reconstructed)",
+                c.records, c.heads_recorded, c.heads_reconstructed
+            ),
+            Some(c.records > 0),
+        ),
+        item(
+            WaczCheckKind::Index,
+            format!("{} index lines point at their records", c.index_lines),
+            Some(true),
+        ),
+    ]
 }
 
 const MAX_SMALL_FILE: u64 = 16 << 20;
@@ -76,7 +230,10 @@ pub fn verify_wacz_from<R: Read + Seek>(
         files: 0,
         records: 0,
         index_lines: 0,
+        heads_recorded: 0,
+        heads_reconstructed: 0,
         problems: Vec::new(),
+        checks: Vec::new(),
     };
     let not_zip = |e: zip::result::ZipError| {
         Error::Invalid(format!("{} is not a WACZ (zip) file: {e}", path.display()))
@@ -236,7 +393,10 @@ pub fn verify_wacz_from<R: Read + Seek>(
             continue;
         };
         let file_name = r.path.rsplit('/').next().unwrap_or(&r.path).to_string();
-        let mut seen = read_records(f, &file_name, &mut check.problems);
+        let mut heads = (0, 0);
+        let mut seen = read_records(f, &file_name, &mut check.problems, &mut heads);
+        check.heads_recorded += heads.0;
+        check.heads_reconstructed += heads.1;
         check.records += seen.len();
         for (offset, s) in seen.drain() {
             records.insert(offset_key(&file_name, offset), s);
@@ -299,6 +459,7 @@ fn check_timestamp(signed: &SignedData, tsa_ca: &[Certificate], check: &mut Wacz
 
 fn finish(mut check: WaczCheck) -> WaczCheck {
     check.ok = check.problems.is_empty() && check.signed;
+    check.checks = checks_of(&check);
     check
 }
 
@@ -318,7 +479,13 @@ struct Seen {
 }
 
 /// Walks the gzip members of one WARC, checking each record.
-fn read_records(file: impl Read, name: &str, problems: &mut Vec<String>) -> HashMap<u64, Seen> {
+/// `heads` counts the records whose HTTP head was recorded, and rebuilt.
+fn read_records(
+    file: impl Read,
+    name: &str,
+    problems: &mut Vec<String>,
+    heads: &mut (usize, usize),
+) -> HashMap<u64, Seen> {
     let mut seen = HashMap::new();
     let mut src = Counting {
         inner: std::io::BufReader::with_capacity(1 << 16, file),
@@ -364,6 +531,11 @@ fn read_records(file: impl Read, name: &str, problems: &mut Vec<String>) -> Hash
         for p in record.problems {
             problems.push(at(p));
         }
+        match record.heads.as_deref() {
+            Some("recorded") => heads.0 += 1,
+            Some("reconstructed") => heads.1 += 1,
+            _ => {}
+        }
         if ids
             .insert(record.id.clone(), record.payload.clone())
             .is_some()
@@ -404,6 +576,7 @@ struct Parsed {
     payload: Option<String>,
     refers_to: Option<String>,
     concurrent_to: Option<String>,
+    heads: Option<String>,
     problems: Vec<String>,
 }
 
@@ -417,6 +590,7 @@ impl From<WarcRecord> for Parsed {
             payload: get("warc-payload-digest").map(|p| p.to_ascii_lowercase()),
             refers_to: get("warc-refers-to"),
             concurrent_to: get("warc-concurrent-to"),
+            heads: get("warc-redline-headers"),
             problems: r.problems,
         }
     }

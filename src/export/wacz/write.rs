@@ -92,6 +92,35 @@ fn with_charset(mime: &str, c: &Capture) -> String {
     }
 }
 
+/// The WARC header that says whether a record's HTTP head is the one the
+/// fetch recorded or one rebuilt from the capture's columns (captures from
+/// before heads were kept, imports, and HEAD-only re-checks).
+const HEADERS_FIELD: &str = "WARC-Redline-Headers";
+
+fn headers_field(recorded: bool) -> (String, String) {
+    let how = if recorded {
+        "recorded"
+    } else {
+        "reconstructed"
+    };
+    (HEADERS_FIELD.to_string(), how.to_string())
+}
+
+/// A recorded response head as the WARC carries it: the stored body is
+/// de-chunked (and decoded), so a `Transfer-Encoding` line would make replay
+/// tools de-chunk it again; it is kept under another name.
+fn archived_head(head: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(head.len() + 16);
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with(b"transfer-encoding:") {
+            out.extend_from_slice(b"x-redline-orig-");
+        }
+        out.extend_from_slice(line);
+    }
+    out
+}
+
 /// A revisit (identical payload) of the record `refers` names
 /// (id, target URI, date): an unchanged re-check, or a 304.
 fn revisit(
@@ -101,6 +130,7 @@ fn revisit(
     refers: (String, String, String),
     block: Vec<u8>,
     payload: String,
+    recorded: bool,
 ) -> Record {
     let (ref_id, ref_uri, ref_date) = refers;
     Record {
@@ -114,6 +144,7 @@ fn revisit(
             ("WARC-Refers-To".into(), ref_id),
             ("WARC-Refers-To-Target-URI".into(), ref_uri),
             ("WARC-Refers-To-Date".into(), ref_date),
+            headers_field(recorded),
         ],
         block,
         payload_digest: Some(payload),
@@ -180,23 +211,36 @@ pub async fn write_wacz(
         let mut last_response: Option<(String, String, String, String)> = None;
         for (i, c) in captures.iter().enumerate() {
             let n = i + 1;
+            let fetched = c.method == "fetch" || c.method == "feed";
+            let heads = if fetched {
+                versions::capture_heads(&mut conn, c.id).await?
+            } else {
+                None
+            };
             let Some(raw) = versions::capture_raw(&mut conn, c.id).await? else {
                 // A 304 carries no body: a revisit of the last response.
                 if let (CaptureOutcome::NotModified, Some((ref_id, ref_uri, ref_date, digest))) =
                     (c.outcome(), last_response.clone())
                 {
-                    let mut headers = Vec::new();
-                    if let Some(etag) = &c.etag {
-                        headers.push(("ETag".to_string(), etag.clone()));
-                    }
+                    let block = match &heads {
+                        Some(h) => archived_head(&h.response),
+                        None => {
+                            let mut headers = Vec::new();
+                            if let Some(etag) = &c.etag {
+                                headers.push(("ETag".to_string(), etag.clone()));
+                            }
+                            warc::http_response("HTTP/1.1 304 Not Modified", &headers, b"")
+                        }
+                    };
                     let placed = warc
                         .write(&revisit(
                             warc::record_id(&format!("source {source_id} capture {} main", c.id)),
                             &c.captured_at,
                             ref_uri.clone(),
                             (ref_id, ref_uri.clone(), ref_date),
-                            warc::http_response("HTTP/1.1 304 Not Modified", &headers, b""),
+                            block,
                             digest.clone(),
+                            heads.is_some(),
                         ))
                         .map_err(|e| io_err(path, e))?;
                     records += 1;
@@ -221,7 +265,6 @@ pub async fn write_wacz(
             let payload = warc::sha256_label(&raw);
             let mime = c.content_type.clone().unwrap_or_else(|| "text/html".into());
             let main_id = warc::record_id(&format!("source {source_id} capture {} main", c.id));
-            let fetched = c.method == "fetch" || c.method == "feed";
             let mut index_status = "200".to_string();
             let repeat = fetched
                 && matches!(
@@ -240,12 +283,13 @@ pub async fn write_wacz(
                 }
                 headers.push(("Content-Length".into(), raw.len().to_string()));
                 let status_line = format!("HTTP/1.1 {status} {}", reason_phrase(status));
-                // The request as we sent it, rebuilt: older captures did not
-                // keep it (the metadata record says so).
                 let request_id =
                     warc::record_id(&format!("source {source_id} capture {} request", c.id));
+                // The request as we sent it; rebuilt for captures that did
+                // not record it (the record and the metadata say which).
                 let url = url::Url::parse(&target).ok();
-                let request_line = format!(
+                let rebuilt_request = || {
+                    format!(
                     "GET {} HTTP/1.1\r\nHost: {}\r\nAccept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8\r\nUser-Agent: {}\r\n\r\n",
                     url.as_ref()
                         .map(|u| match u.query() {
@@ -255,7 +299,13 @@ pub async fn write_wacz(
                         .unwrap_or_else(|| "/".into()),
                     url.as_ref().and_then(|u| u.host_str()).unwrap_or(""),
                     software()
-                );
+                )
+                };
+                let (request_block, response_head) = match &heads {
+                    Some(h) => (h.request.clone(), Some(archived_head(&h.response))),
+                    None => (rebuilt_request().into_bytes(), None),
+                };
+                let recorded = heads.is_some();
                 if repeat {
                     index_status = status.to_string();
                     revisit(
@@ -263,8 +313,11 @@ pub async fn write_wacz(
                         &c.captured_at,
                         target.clone(),
                         first_seen[&payload].clone(),
-                        warc::http_response(&status_line, &headers, b""),
+                        response_head
+                            .clone()
+                            .unwrap_or_else(|| warc::http_response(&status_line, &headers, b"")),
                         payload.clone(),
+                        recorded,
                     )
                 } else {
                     warc.write(&Record {
@@ -273,8 +326,11 @@ pub async fn write_wacz(
                         date: c.captured_at.clone(),
                         target_uri: Some(target.clone()),
                         content_type: Some("application/http; msgtype=request".into()),
-                        headers: vec![("WARC-Concurrent-To".into(), main_id.clone())],
-                        block: request_line.into_bytes(),
+                        headers: vec![
+                            ("WARC-Concurrent-To".into(), main_id.clone()),
+                            headers_field(recorded),
+                        ],
+                        block: request_block,
                         payload_digest: None,
                     })
                     .map_err(|e| io_err(path, e))?;
@@ -298,12 +354,18 @@ pub async fn write_wacz(
                         date: c.captured_at.clone(),
                         target_uri: Some(target.clone()),
                         content_type: Some("application/http; msgtype=response".into()),
-                        headers: vec![],
-                        block: warc::http_response(
-                            &format!("HTTP/1.1 {status} {}", reason_phrase(status)),
-                            &headers,
-                            &raw,
-                        ),
+                        headers: vec![headers_field(recorded)],
+                        block: match response_head {
+                            Some(mut head) => {
+                                head.extend_from_slice(&raw);
+                                head
+                            }
+                            None => warc::http_response(
+                                &format!("HTTP/1.1 {status} {}", reason_phrase(status)),
+                                &headers,
+                                &raw,
+                            ),
+                        },
                         payload_digest: Some(payload.clone()),
                     }
                 }
@@ -368,10 +430,15 @@ pub async fn write_wacz(
                 "rawSize": c.raw_size,
                 "versionSeq": version.map(|v| v.0),
                 "versionTextSha256": version.map(|v| v.1.clone()),
-                // Until captures keep what was sent and received, the HTTP
-                // request and response headers here are rebuilt from what
-                // the library records (status, type, ETag, Last-Modified).
-                "httpHeaders": if fetched { "reconstructed" } else { "none" },
+                // "recorded": the heads the fetch kept; "reconstructed":
+                // rebuilt from what the library records (status, type,
+                // ETag, Last-Modified), for captures from before heads
+                // were kept, imports and HEAD-only re-checks.
+                "httpHeaders": match (fetched, heads.is_some()) {
+                    (false, _) => "none",
+                    (true, true) => "recorded",
+                    (true, false) => "reconstructed",
+                },
             });
             warc.write(&Record {
                 kind: RecordKind::Metadata,

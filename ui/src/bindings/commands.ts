@@ -3,6 +3,7 @@
 
 import type { Alert } from "./Alert";
 import type { AlertKind } from "./AlertKind";
+import type { ArchiveVerification } from "./ArchiveVerification";
 import type { Capture } from "./Capture";
 import type { CapturedPage } from "./CapturedPage";
 import type { CheckOutcome } from "./CheckOutcome";
@@ -21,6 +22,7 @@ import type { NoteFilter } from "./NoteFilter";
 import type { NoteRevision } from "./NoteRevision";
 import type { NotifySetting } from "./NotifySetting";
 import type { Project } from "./Project";
+import type { PublicKey } from "./PublicKey";
 import type { QuoteEntry } from "./QuoteEntry";
 import type { QuoteFilter } from "./QuoteFilter";
 import type { ReextractReport } from "./ReextractReport";
@@ -139,6 +141,12 @@ export const commands = (call: Call) => ({
   exportNote: (noteId: number) => call<SavedFile | null>("export_note", { noteId }),
   /** A consistent copy of the whole library, taken while it is in use. */
   backupLibrary: () => call<SavedFile | null>("backup_library"),
+  /** Asks for a WACZ in the native open dialog; the file picked may then be checked with [`verify_archive`] (the page cannot name another). Null when cancelled. */
+  chooseArchiveToVerify: () => call<string | null>("choose_archive_to_verify"),
+  /** Checks a WACZ picked in this session: signature, timestamp, every file's hash, every record, the index. */
+  verifyArchive: (path: string) => call<ArchiveVerification>("verify_archive", { path }),
+  /** This library's public signing key and its fingerprint, for the reporter to publish. */
+  libraryPublicKey: () => call<PublicKey>("library_public_key"),
   /** The `redline://` link Redline was launched with, once (the page asks when it has loaded; later links arrive as the `open-link` event). */
   takeOpenedLink: () => call<string | null>("take_opened_link"),
 });

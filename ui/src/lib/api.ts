@@ -186,6 +186,7 @@ export const {
   removeFeed,
   pollFeed,
   takeOpenedLink,
+  libraryPublicKey,
 } = commands;
 
 /** Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address. */
@@ -213,6 +214,11 @@ export const exportSourcesWithDialog = commands.exportSources;
 export const exportBundleWithDialog = commands.exportBundle;
 export const exportNoteWithDialog = commands.exportNote;
 export const backupWithDialog = commands.backupLibrary;
+
+/** Asks for a .wacz in the native dialog (null when cancelled); only that file may then be verified. */
+export const chooseArchiveToVerify = commands.chooseArchiveToVerify;
+/** Checks a WACZ picked with `chooseArchiveToVerify` (else `path_not_chosen`). */
+export const verifyArchive = commands.verifyArchive;
 
 // ---------------------------------------------------------------- events
 

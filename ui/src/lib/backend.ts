@@ -96,6 +96,12 @@ export const exportBundleWithDialog = timed(api.exportBundleWithDialog, LONG, 'T
 export const exportNoteWithDialog = timed(api.exportNoteWithDialog, LONG, 'The export');
 export const backupWithDialog = timed(api.backupWithDialog, LONG, 'The backup');
 
+/** Waits on the reporter in the native dialog, hence the long bound. */
+export const chooseArchiveToVerify = timed(api.chooseArchiveToVerify, LONG, 'Choosing an archive');
+/** Reads and hashes the whole archive: long for a large one. */
+export const verifyArchive = timed(api.verifyArchive, LONG, 'Verifying the archive');
+export const libraryPublicKey = timed(api.libraryPublicKey, QUICK, 'Loading the signing key');
+
 export const onLibraryChanged = api.onLibraryChanged;
 export const onSourceChanged = api.onSourceChanged;
 export const onOpenLink = api.onOpenLink;

@@ -19,7 +19,8 @@ export type Detail =
   | { kind: 'reader'; sourceId: number; versionId: number | null }
   | { kind: 'compare'; sourceId: number; oldId: number | null; newId: number | null }
   | { kind: 'note'; noteId: number }
-  | { kind: 'manage' };
+  | { kind: 'manage' }
+  | { kind: 'verify' };
 
 export interface Toast {
   id: number;

@@ -43,6 +43,11 @@ export type { HitKind } from '../bindings/HitKind';
 export type { Span } from '../bindings/Span';
 export type { SpanOp } from '../bindings/SpanOp';
 export type { Summary } from '../bindings/Summary';
+export type { ArchiveVerification } from '../bindings/ArchiveVerification';
+export type { PublicKey } from '../bindings/PublicKey';
+export type { WaczCheck } from '../bindings/WaczCheck';
+export type { WaczCheckItem } from '../bindings/WaczCheckItem';
+export type { WaczCheckKind } from '../bindings/WaczCheckKind';
 
 /** Errors cross from the shell as `{ code, message }`. */
 export interface AppError {
