@@ -99,6 +99,7 @@
 
 mod cjk;
 mod filters;
+mod greek;
 mod index;
 mod matcher;
 mod query;
@@ -119,7 +120,8 @@ pub use matcher::MatchText;
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
 pub use stem::{
-    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, Reindex,
+    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, transliterate,
+    Reindex,
 };
 
 /// Which index a query goes to.
@@ -287,16 +289,9 @@ async fn form_tiers(
         let mut f = stem::query_forms(w, &langs);
         // Only into a script the library has: an English-only library
         // skips the transliteration tier altogether.
-        let into = stem::transliterate(w).filter(|t| {
-            langs
-                .iter()
-                .any(|l| stem::script_of_lang(l) == stem::script_of(t))
-        });
-        if let Some(t) = into {
-            for x in stem::query_forms(&t, &langs) {
-                if !f.contains(&x) {
-                    f.push(x);
-                }
+        for x in stem::cross_forms(w, &langs) {
+            if !f.contains(&x) {
+                f.push(x);
             }
         }
         f
@@ -546,7 +541,11 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
                     .await?
                     .unwrap_or_default();
             let (title, body) = table.title_and_body(conn, row_id).await?;
-            let hit = |w: &str| stem::forms(w, &lang).iter().any(|f| form_set.contains(f));
+            let hit = |w: &str| {
+                stem::index_forms(w, &lang)
+                    .iter()
+                    .any(|f| form_set.contains(f))
+            };
             (
                 title,
                 snippet::to_html(&snippet::cut_form_snippet(&body, &hit)),
