@@ -63,11 +63,13 @@
 //! language is the version's declared one, else detected (`whatlang`) and
 //! stored in `search_lang`; the index is fed from Rust by [`index_cjk`] in
 //! the writer's transaction, like the bigram index. A word query (no quoted
-//! phrase, no Han or kana) runs three tiers side by side: the word index as
-//! before (exact forms), the stem index with each word as the OR of its
-//! forms in every language of its script present in the library, and the
-//! stem index with the forms of the word's Latin↔Cyrillic transliteration
-//! too (Lavrov ↔ Лаврова). A row found by several tiers counts once, in its
+//! phrase, no Han or kana) runs up to three tiers, one after another and
+//! each only while the page is short: the word index as before (exact
+//! forms), the stem index with each word as the OR of its forms in every
+//! language of its script present in the library (ranking its newest
+//! [`STEM_WINDOW`] matches), and the stem index with the forms of the
+//! word's transliteration too (Lavrov ↔ Лаврова; Greek names through a
+//! sound key, `greek.rs`). A row found by several tiers counts once, in its
 //! best; every exact hit ranks above every stem-only hit, and those above
 //! transliterated ones. A quoted word or phrase is matched as written
 //! (after case and accent folding) only. Snippets of stem and
