@@ -10,6 +10,9 @@
 //! per version and search latency p50/p95 per kind of query. An existing
 //! library at that path is reused (only the queries run again);
 //! `REDLINE_BENCH_ONLY=phrase,word` then runs only those latency rows.
+//! `REDLINE_BENCH_STEMS=on` builds the library with the stem index on (the
+//! library setting `redline search --stems on`), so imports pay for it and
+//! word queries run its tiers.
 //!
 //! Text is generated, not real, but shaped like news: English, Russian,
 //! Arabic and Korean with Zipf-distributed vocabularies (real frequent words,
@@ -21,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use redline::article::{Article, Block, Dir};
-use redline::search::{search, HitKind, SearchQuery};
+use redline::search::{search, set_stems, stem_text, transliterate, HitKind, SearchQuery};
 use redline::{versions, Db};
 use sqlx::SqliteConnection;
 
@@ -502,10 +505,13 @@ enum Class {
     CjkOne,
     CjkTwo,
     CjkSubstring,
+    Stemmed,
+    Translit,
+    KoreanNoun,
 }
 
 impl Class {
-    const ALL: [Class; 10] = [
+    const ALL: [Class; 13] = [
         Class::Word,
         Class::CommonWord,
         Class::TwoWords,
@@ -516,6 +522,9 @@ impl Class {
         Class::CjkOne,
         Class::CjkTwo,
         Class::CjkSubstring,
+        Class::Stemmed,
+        Class::Translit,
+        Class::KoreanNoun,
     ];
     fn name(self) -> &'static str {
         match self {
@@ -529,6 +538,9 @@ impl Class {
             Class::CjkOne => "CJK one char",
             Class::CjkTwo => "CJK two chars",
             Class::CjkSubstring => "CJK substring (3–4 chars)",
+            Class::Stemmed => "stemmed word",
+            Class::Translit => "transliterated name",
+            Class::KoreanNoun => "Korean noun",
         }
     }
     fn what(self) -> &'static str {
@@ -543,6 +555,12 @@ impl Class {
             Class::CjkOne => "1 character cut from a stored zh/ja version",
             Class::CjkTwo => "2 characters cut from a stored zh/ja version",
             Class::CjkSubstring => "3–4 characters cut from a stored zh/ja version",
+            Class::Stemmed => {
+                "another form of a rank 30–3,000 word (en +s/+ing, ru case ending, ar clitic), \
+                 found only by its stem"
+            }
+            Class::Translit => "a rank 30–3,000 Russian word written in Latin letters",
+            Class::KoreanNoun => "a rank 30–3,000 Korean noun, bare (stories glue particles)",
         }
     }
     fn prefix_len(self) -> Option<usize> {
@@ -641,6 +659,41 @@ async fn queries(
                 }
                 s
             }
+            Class::Stemmed => {
+                let (lang, v, forms): (&str, &Vocab, &[(&str, &str)]) = match rng.below(3) {
+                    0 => ("en", &corpus.en, &[("", "s"), ("", "ing"), ("", "ed")]),
+                    1 => (
+                        "ru",
+                        &corpus.ru,
+                        &[("", "ами"), ("", "ой"), ("", "ом"), ("", "е"), ("", "ах")],
+                    ),
+                    _ => ("ar", &corpus.ar, &[("و", ""), ("ب", ""), ("وال", "")]),
+                };
+                let w = &v.words[rng.range(30, 3000)];
+                let (pre, suf) = rng.pick(forms);
+                let q = format!("{pre}{w}{suf}");
+                // Only a form that shares a stem with the stored word and is
+                // not itself a word of the vocabulary: its hits are stem-only.
+                let shared = stem_text(&q, lang)
+                    .split_whitespace()
+                    .any(|f| stem_text(w, lang).split_whitespace().any(|g| g == f));
+                if !shared || v.words.iter().take(3000).any(|x| *x == q) {
+                    continue;
+                }
+                q
+            }
+            Class::Translit => {
+                let w = &corpus.ru.words[rng.range(30, 3000)];
+                let Some(latin) = transliterate(w) else {
+                    continue;
+                };
+                // Only names that come back to the same Cyrillic spelling.
+                if transliterate(&latin).as_deref() != Some(w.as_str()) {
+                    continue;
+                }
+                latin
+            }
+            Class::KoreanNoun => corpus.ko.words[rng.range(30, 3000)].clone(),
         };
         out.push(q);
     }
@@ -688,6 +741,14 @@ async fn full_scale(path: String) {
     let fresh = !std::path::Path::new(&path).exists();
     let db = Db::open(&path).await.unwrap();
     println!("# Search benchmark: {path}\n");
+    if fresh && std::env::var("REDLINE_BENCH_STEMS").is_ok_and(|v| v == "on") {
+        set_stems(db.pool(), true).await.unwrap();
+    }
+    {
+        let mut conn = db.pool().acquire().await.unwrap();
+        let on = redline::search::stems_enabled(&mut conn).await.unwrap();
+        println!("Stem index: {}.\n", if on { "on" } else { "off" });
+    }
     if fresh {
         eprintln!("building {sources} sources …");
         let import = build(&db, &corpus, sources, 5_000, true).await;

@@ -373,8 +373,11 @@ async fn russian_whole_words_fold_case() {
         "{}",
         hits[0].snippet
     );
-    // Whole words: with stems off (the default) a stem alone does not match
-    // an inflected form…
+    // Whole words: with stems off a stem alone does not match an inflected
+    // form…
+    redline::search::set_stems(lib.db.pool(), false)
+        .await
+        .unwrap();
     assert!(find(&mut conn, &sources("переговор")).await.is_empty());
     // …with stems on, the word finds its inflected form (переговорам)
     // through the stem index; quoted, it is whole words as written…
@@ -426,10 +429,13 @@ async fn korean_whole_words() {
     );
     let hits = find(&mut conn, &sources("합동참모본부는")).await;
     assert_eq!(ids(&hits), vec![(HitKind::Source, Some(korean))]);
-    // Korean is spaced but glues particles on: with stems off (the default)
-    // a particle makes another word; with stems on the bare noun finds the
-    // noun with its particle (stem index), quoted it is the word as written,
-    // and a prefix search finds the word with its particle.
+    // Korean is spaced but glues particles on: with stems off a particle
+    // makes another word; with stems on the bare noun finds the noun with
+    // its particle (stem index), quoted it is the word as written, and a
+    // prefix search finds the word with its particle.
+    redline::search::set_stems(lib.db.pool(), false)
+        .await
+        .unwrap();
     assert!(find(&mut conn, &sources("합동참모본부")).await.is_empty());
     enable_stems(&lib.db).await;
     let hits = find(&mut conn, &sources("합동참모본부")).await;
@@ -1656,6 +1662,64 @@ async fn exact_forms_rank_first_and_stems_do_not_over_match() {
     assert_eq!(got, vec![Some(exact), Some(stem)]);
 }
 
+/// Greek names meet their Latin spellings both ways (issue 10, item 4),
+/// whatever the case ending and the accents, ranked below exact-script
+/// hits; an unrelated name sharing the first letters is not pulled in.
+#[tokio::test]
+async fn greek_names_cross_to_latin_and_back() {
+    let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    let (_, greek) = clip(
+        &mut conn,
+        &story(
+            "https://example.gr/vouli",
+            "el",
+            "Αντιπαράθεση στη Βουλή για τον προϋπολογισμό",
+            &[
+                "Ο πρωθυπουργός Κυριάκος Μητσοτάκης απάντησε στον Αλέξη Τσίπρα \
+               ότι οι δαπάνες για την άμυνα θα αυξηθούν κατά 4%.",
+            ],
+        ),
+    )
+    .await;
+    let (_, english) = clip(
+        &mut conn,
+        &story(
+            "https://example.com/athens",
+            "en",
+            "Tsipras returns to parliament",
+            &["Former prime minister Alexis Tsipras spoke for twenty minutes, aides said."],
+        ),
+    )
+    .await;
+    let order = |hits: &[Hit]| hits.iter().map(|h| h.version_id).collect::<Vec<_>>();
+    // Latin → Greek: the English story by its exact word first, then the
+    // Greek one, where the name is in the genitive (Τσίπρα).
+    let hits = find(&mut conn, &sources("Tsipras")).await;
+    assert_eq!(order(&hits), vec![Some(english), Some(greek)]);
+    assert!(
+        hits[1].snippet.contains("<mark>Τσίπρα</mark>"),
+        "{}",
+        hits[1].snippet
+    );
+    let hits = find(&mut conn, &sources("Mitsotakis")).await;
+    assert_eq!(order(&hits), vec![Some(greek)]);
+    assert!(
+        hits[0].snippet.contains("<mark>Μητσοτάκης</mark>"),
+        "{}",
+        hits[0].snippet
+    );
+    // Greek → Latin: the Greek story by its form first, then the English.
+    let hits = find(&mut conn, &sources("Τσίπρας")).await;
+    assert_eq!(order(&hits), vec![Some(greek), Some(english)]);
+    // No over-matching of another name.
+    assert!(find(&mut conn, &sources("Tsakalotos")).await.is_empty());
+    assert!(find(&mut conn, &sources("Mitsos")).await.is_empty());
+}
+
 #[tokio::test]
 async fn an_upgraded_library_is_stem_indexed_in_resumable_batches() {
     let dir = tempfile::tempdir().unwrap();
@@ -1732,8 +1796,10 @@ fn the_cli_finds_inflected_forms() {
         drop(conn);
         lib.close().await;
     });
-    // Off by default: the stemmed-only form is not found until turned on.
+    // Off: the stemmed-only form is not found until turned on.
     let run = |args: &[&str]| redline(&db, args);
+    let off = run(&["search", "--stems", "off"]);
+    assert!(off.status.success(), "{off:?}");
     let off = run(&["search", "санкции"]);
     assert!(off.status.success(), "{off:?}");
     assert!(!String::from_utf8_lossy(&off.stdout).contains("санкциями"));
@@ -1749,12 +1815,15 @@ fn the_cli_finds_inflected_forms() {
     }
 }
 
-/// Stems are off by default, and off means off: nothing written to the stem
-/// index or its language tables, no backfill queued, and a form only the
-/// stem index would find (санкции → санкциями) is not found.
+/// Stems off (`redline search --stems off`) means off: nothing written to
+/// the stem index or its language tables, no backfill queued, and a form
+/// only the stem index would find (санкции → санкциями) is not found.
 #[tokio::test]
 async fn with_stems_off_no_stem_rows_are_written_and_forms_are_not_found() {
     let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), false)
+        .await
+        .unwrap();
     let mut conn = lib.db.pool().acquire().await.unwrap();
     assert!(!redline::search::stems_enabled(&mut conn).await.unwrap());
     seed_languages(&mut conn).await;

@@ -7,7 +7,7 @@ use sqlx::{Row, SqliteConnection};
 use super::filters::{Arg, Filters};
 use super::query::Lowered;
 use super::snippet::{cut_snippet, cut_word_snippet, to_html, WordNeedle};
-use super::{HitKind, Mode, EXACT, PHRASE_WINDOW, RANK_WINDOW};
+use super::{HitKind, Mode, EXACT, PHRASE_WINDOW, RANK_WINDOW, STEM_WINDOW};
 use crate::error::Result;
 
 /// Only versions that no later version of the same source follows.
@@ -255,11 +255,17 @@ impl Table {
             ),
         };
         // FTS5 walks the matches newest first and stops at the window, so
-        // bm25 is computed for at most RANK_WINDOW rows per table.
+        // bm25 is computed for at most RANK_WINDOW rows per table (the
+        // stem tiers, which only fill what the exact tier left, fewer).
+        let window = if tier == EXACT {
+            RANK_WINDOW
+        } else {
+            STEM_WINDOW
+        };
         format!(
             "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
              captured_at, row_id, {tier} AS tier \
-             FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {RANK_WINDOW})"
+             FROM ({arm} ORDER BY {idx}.rowid DESC LIMIT {window})"
         )
     }
 

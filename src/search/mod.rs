@@ -63,11 +63,13 @@
 //! language is the version's declared one, else detected (`whatlang`) and
 //! stored in `search_lang`; the index is fed from Rust by [`index_cjk`] in
 //! the writer's transaction, like the bigram index. A word query (no quoted
-//! phrase, no Han or kana) runs three tiers side by side: the word index as
-//! before (exact forms), the stem index with each word as the OR of its
-//! forms in every language of its script present in the library, and the
-//! stem index with the forms of the word's Latin↔Cyrillic transliteration
-//! too (Lavrov ↔ Лаврова). A row found by several tiers counts once, in its
+//! phrase, no Han or kana) runs up to three tiers, one after another and
+//! each only while the page is short: the word index as before (exact
+//! forms), the stem index with each word as the OR of its forms in every
+//! language of its script present in the library (ranking its newest
+//! [`STEM_WINDOW`] matches), and the stem index with the forms of the
+//! word's transliteration too (Lavrov ↔ Лаврова; Greek names through a
+//! sound key, `greek.rs`). A row found by several tiers counts once, in its
 //! best; every exact hit ranks above every stem-only hit, and those above
 //! transliterated ones. A quoted word or phrase is matched as written
 //! (after case and accent folding) only. Snippets of stem and
@@ -99,6 +101,7 @@
 
 mod cjk;
 mod filters;
+mod greek;
 mod index;
 mod matcher;
 mod query;
@@ -119,7 +122,8 @@ pub use matcher::MatchText;
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
 pub use stem::{
-    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, Reindex,
+    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, transliterate,
+    Reindex,
 };
 
 /// Which index a query goes to.
@@ -145,6 +149,11 @@ enum Mode {
 /// matches (after filters and the latest-version rule) are ranked. Queries
 /// matching fewer rows than this are ranked exactly.
 pub const RANK_WINDOW: u32 = 500;
+/// Most matches of one kind a stem tier ranks: its hits only fill what the
+/// exact tier left of the page, below every exact hit, so the newest
+/// `STEM_WINDOW` compete (each row of the window is a bm25 score and a
+/// version lookup; measured in BENCHMARKS-search.md).
+pub const STEM_WINDOW: u32 = 100;
 /// Most matches of a phrase query that are ranked: the newest
 /// `PHRASE_WINDOW` (see the module docs; smaller than [`RANK_WINDOW`]
 /// because a phrase is specific and each row of its window is a lookup).
@@ -287,16 +296,9 @@ async fn form_tiers(
         let mut f = stem::query_forms(w, &langs);
         // Only into a script the library has: an English-only library
         // skips the transliteration tier altogether.
-        let into = stem::transliterate(w).filter(|t| {
-            langs
-                .iter()
-                .any(|l| stem::script_of_lang(l) == stem::script_of(t))
-        });
-        if let Some(t) = into {
-            for x in stem::query_forms(&t, &langs) {
-                if !f.contains(&x) {
-                    f.push(x);
-                }
+        for x in stem::cross_forms(w, &langs) {
+            if !f.contains(&x) {
+                f.push(x);
             }
         }
         f
@@ -456,27 +458,39 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
         return Ok(Vec::new());
     }
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let offset = i64::from(query.offset.unwrap_or(0));
-    // One tier: the plain union, as before the stem index.
+    let offset = query.offset.unwrap_or(0);
+    // Tier by tier, each only while the page is short: every exact hit
+    // ranks above every stem hit, and those above transliterated ones, so
+    // a page the exact tier fills is the page. Each tier fetches the rows
+    // up to the end of the page, the page is cut from their concatenation.
+    let end = i64::from(offset) + i64::from(limit);
+    let order = "ORDER BY score DESC, captured_at DESC, kind, row_id";
     let sql = format!(
         "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
-         captured_at, tier FROM ({}) \
-         ORDER BY score DESC, captured_at DESC, kind, row_id LIMIT ? OFFSET ?",
+         captured_at, row_id, tier FROM ({}) {order} LIMIT ? OFFSET ?",
         parts.join(" UNION ALL ")
     );
-    let mut rows = fetch(conn, &sql, &args, i64::from(limit), offset).await?;
+    let mut rows = fetch(conn, &sql, &args, end, 0).await?;
     let mut form_set = std::collections::HashSet::new();
-    if stems && rows.len() < limit as usize {
+    if stems && (rows.len() as i64) < end {
         let (tiers, set) = form_tiers(conn, &parsed).await?;
         form_set = set;
-        for kind in &searched {
-            let table = Table::of(*kind);
-            for (tier, expr) in &tiers {
-                let forms = query::Lowered {
-                    matches: expr.clone(),
-                    rank: expr.clone(),
-                };
-                parts.push(table.select(
+        let mut seen: std::collections::HashSet<(String, i64)> = rows
+            .iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("row_id")?)))
+            .collect::<Result<_>>()?;
+        for (tier, expr) in &tiers {
+            if rows.len() as i64 >= end {
+                break;
+            }
+            let forms = query::Lowered {
+                matches: expr.clone(),
+                rank: expr.clone(),
+            };
+            let mut parts = Vec::new();
+            let mut args = Vec::new();
+            for kind in &searched {
+                parts.push(Table::of(*kind).select(
                     Mode::Stem,
                     query.all_versions,
                     &filters,
@@ -485,20 +499,23 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
                     *tier,
                 ));
             }
-        }
-        if !tiers.is_empty() {
-            // A row found by several tiers counts once, in its best.
             let sql = format!(
-                "WITH found AS MATERIALIZED ({}) \
-                 SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
-                 captured_at, max(tier) AS tier FROM found GROUP BY kind, row_id \
-                 ORDER BY tier DESC, score DESC, captured_at DESC, kind, row_id \
-                 LIMIT ? OFFSET ?",
+                "SELECT kind, source_id, version_id, note_id, highlight_id, quote_id, score, \
+                 captured_at, row_id, tier FROM ({}) {order} LIMIT ? OFFSET ?",
                 parts.join(" UNION ALL ")
             );
-            rows = fetch(conn, &sql, &args, i64::from(limit), offset).await?;
+            // Rows a higher tier found come again here: fetch enough that
+            // the page still fills after leaving them out.
+            let want = end - rows.len() as i64 + seen.len() as i64;
+            for row in fetch(conn, &sql, &args, want, 0).await? {
+                if seen.insert((row.try_get("kind")?, row.try_get("row_id")?)) {
+                    rows.push(row);
+                }
+            }
         }
     }
+    rows.truncate(end as usize);
+    let rows: Vec<_> = rows.into_iter().skip(offset as usize).collect();
 
     let needles = parsed.needles();
     // A phrase query's snippets are cut here, from the stored text: FTS5's
@@ -546,7 +563,18 @@ pub async fn search(conn: &mut SqliteConnection, query: &SearchQuery) -> Result<
                     .await?
                     .unwrap_or_default();
             let (title, body) = table.title_and_body(conn, row_id).await?;
-            let hit = |w: &str| stem::forms(w, &lang).iter().any(|f| form_set.contains(f));
+            // News repeats its words: each distinct one is stemmed once.
+            let seen = std::cell::RefCell::new(std::collections::HashMap::new());
+            let hit = |w: &str| {
+                if let Some(&known) = seen.borrow().get(w) {
+                    return known;
+                }
+                let found = stem::index_forms(w, &lang)
+                    .iter()
+                    .any(|f| form_set.contains(f));
+                seen.borrow_mut().insert(w.to_string(), found);
+                found
+            };
             (
                 title,
                 snippet::to_html(&snippet::cut_form_snippet(&body, &hit)),

@@ -24,11 +24,13 @@
 //!
 //! Names across scripts: [`transliterate`] turns a Latin word into Cyrillic
 //! and back (a simple phonetic table, not a dictionary of names), whose forms
-//! are searched as a lower tier.
+//! are searched as a lower tier; Greek names meet their Latin spellings
+//! through a sound key (`greek.rs`, [`cross_forms`]).
 
 use rust_stemmers::{Algorithm, Stemmer};
 use sqlx::SqliteConnection;
 
+use super::greek;
 use super::index::Table;
 use super::words::{fold, words_of};
 use super::{HitKind, Mode};
@@ -89,6 +91,12 @@ pub fn row_lang(declared: Option<&str>, text: &str) -> &'static str {
         };
         if let Some(l) = LANGS.iter().find(|l| **l == primary) {
             return l;
+        }
+        // Declared Chinese or Japanese: no forms, and detection would only
+        // say so again (its words of other scripts take their script's
+        // usual language in `forms`).
+        if matches!(primary.as_str(), "zh" | "ja") {
+            return "";
         }
     }
     // Detection reads trigrams: 2,000 characters decide as well as a book.
@@ -280,13 +288,63 @@ pub(super) fn forms(word: &str, lang: &str) -> Vec<String> {
 }
 
 /// What the stem index stores for a column: the forms of every word.
+/// Words with Han or kana are left out: a query with them goes to the
+/// bigram or trigram index, never to this one, so they would only make
+/// the index of Chinese and Japanese stories as large as their text.
 pub fn stem_text(s: &str, lang: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (_, w) in words_of(s) {
-        for f in forms(w, lang) {
+        if w.chars().any(super::cjk::is_cjk_letter) {
+            continue;
+        }
+        for f in index_forms(w, lang) {
             out.push_str(&f);
             out.push(' ');
         }
+    }
+    out
+}
+
+/// The forms a word is stored under in the stem index: its [`forms`], and
+/// for a Greek word its sound key too (`greek.rs`), which Latin spellings
+/// of the name look up.
+pub(super) fn index_forms(word: &str, lang: &str) -> Vec<String> {
+    let mut out = forms(word, lang);
+    if script_of(word) == Script::Greek {
+        if let Some(k) = greek::key(&greek::to_latin(word)) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// What the transliteration tier looks a query word up by: its spelling in
+/// each other script the library's languages write (Lavrov → the forms of
+/// лавров, Лавров → those of lavrov, Τσίπρας → those of tsipras) and, for
+/// a Latin word in a library with Greek, the Greek sound key.
+pub(super) fn cross_forms(word: &str, langs: &[String]) -> Vec<String> {
+    let has = |s: Script| langs.iter().any(|l| script_of_lang(l) == s);
+    let mut out = Vec::new();
+    match script_of(word) {
+        Script::Latin => {
+            if has(Script::Cyrillic) {
+                if let Some(t) = transliterate(word) {
+                    out.extend(query_forms(&t, langs));
+                }
+            }
+            if has(Script::Greek) {
+                out.extend(greek::key(word));
+            }
+        }
+        Script::Cyrillic if has(Script::Latin) => {
+            if let Some(t) = transliterate(word) {
+                out.extend(query_forms(&t, langs));
+            }
+        }
+        Script::Greek if has(Script::Latin) => {
+            out.extend(query_forms(&greek::to_latin(word), langs));
+        }
+        _ => {}
     }
     out
 }
@@ -393,7 +451,7 @@ const LATIN_TO_CYRILLIC: &[(&str, &str)] = &[
 /// A name in the other script: Latin → Cyrillic, Cyrillic → Latin (the
 /// common English spellings of Russian and Ukrainian names: Лавров ↔
 /// Lavrov, Зеленский ↔ Zelensky). None for other scripts.
-pub(super) fn transliterate(word: &str) -> Option<String> {
+pub fn transliterate(word: &str) -> Option<String> {
     // Lower case, not folded: folding would turn й into и.
     let lower = word.to_lowercase();
     match script_of(&lower) {
