@@ -33,6 +33,30 @@ type Check = (DateTime<Utc>, Option<usize>, bool);
 const ARRIVAL_DAYS: i64 = 30;
 /// Items a feed shows at once.
 const FEED_WINDOW: usize = 20;
+/// Simulated days between two progress lines (and two drains of the log).
+const STRETCH_DAYS: i64 = 10;
+
+/// One request of the log, without its strings.
+struct Row {
+    at: DateTime<Utc>,
+    site: usize,
+    kind: RequestKind,
+    source_id: Option<i64>,
+    step: Option<usize>,
+    changed: bool,
+}
+
+/// The process's peak resident memory (`VmHWM`), in MB; 0 where unknown.
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
 
 fn arg(n: usize, default: i64) -> i64 {
     std::env::args()
@@ -175,31 +199,53 @@ async fn main() {
         .await
         .unwrap();
     let wall = Instant::now();
+    // The scheduler's log is drained after every stretch into compact rows,
+    // so a year of half a million requests costs a few MB here, not the
+    // log's strings.
+    let mut sites_seen: Vec<String> = Vec::new();
+    let mut log: Vec<Row> = Vec::new();
     let mut day = 0;
     while day < days {
-        day = (day + 30).min(days);
+        day = (day + STRETCH_DAYS).min(days);
         scheduler
             .run_until(Some(start + Duration::days(day)))
             .await
             .unwrap();
+        for r in std::mem::take(&mut scheduler.log) {
+            let site = match sites_seen.iter().position(|s| *s == r.site) {
+                Some(p) => p,
+                None => {
+                    sites_seen.push(r.site);
+                    sites_seen.len() - 1
+                }
+            };
+            log.push(Row {
+                at: r.at,
+                site,
+                kind: r.kind,
+                source_id: r.source_id,
+                step: r.step,
+                changed: r.changed,
+            });
+        }
         eprintln!(
-            "day {day}: {} requests, {:.0} s",
+            "day {day}: {} requests, {:.0} s, peak RSS {} MB",
             scheduler.report.requests,
-            wall.elapsed().as_secs_f64()
+            wall.elapsed().as_secs_f64(),
+            peak_rss_mb()
         );
     }
     let took = wall.elapsed();
-    let log = std::mem::take(&mut scheduler.log);
     let report = scheduler.report.clone();
     scheduler.stop().await.unwrap();
 
     let mut by_kind: HashMap<RequestKind, usize> = HashMap::new();
     let mut per_step = vec![0usize; STEPS.len() + 1];
-    let mut by_site: HashMap<&str, Vec<DateTime<Utc>>> = HashMap::new();
+    let mut by_site: HashMap<usize, Vec<DateTime<Utc>>> = HashMap::new();
     let mut per_story: HashMap<i64, Vec<Check>> = HashMap::new();
     for r in &log {
         *by_kind.entry(r.kind).or_default() += 1;
-        by_site.entry(r.site.as_str()).or_default().push(r.at);
+        by_site.entry(r.site).or_default().push(r.at);
         if r.kind == RequestKind::Story {
             per_step[r.step.unwrap_or(STEPS.len())] += 1;
             per_story
@@ -270,6 +316,13 @@ async fn main() {
         min_gap.num_seconds(),
         gap.num_seconds(),
         3_600
+    );
+    println!("peak resident memory: {} MB", peak_rss_mb());
+    println!(
+        "load average at the end: {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
     );
     println!("report: {report:?}");
 }

@@ -4,6 +4,7 @@
 pub mod address;
 pub mod alerts;
 pub mod article;
+pub mod autostart;
 pub mod browser;
 pub mod charset;
 pub mod citations;

@@ -125,3 +125,16 @@ pub async fn notify_off(conn: &mut SqliteConnection) -> Result<Option<String>> {
 pub async fn set_notify_off(conn: &mut SqliteConnection, kinds: &str) -> Result<()> {
     set(conn, NOTIFY_OFF, Some(kinds)).await
 }
+
+/// Closing the app's window keeps Redline in the tray while watching is on
+/// ("on" unless the reporter turned it off; see
+/// [`crate::notebook::CloseAction`]).
+const CLOSE_TO_TRAY: &str = "close_to_tray";
+
+pub async fn close_to_tray(conn: &mut SqliteConnection) -> Result<bool> {
+    Ok(get(conn, CLOSE_TO_TRAY).await?.as_deref() != Some("off"))
+}
+
+pub async fn set_close_to_tray(conn: &mut SqliteConnection, on: bool) -> Result<()> {
+    set(conn, CLOSE_TO_TRAY, (!on).then_some("off")).await
+}

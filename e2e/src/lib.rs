@@ -127,6 +127,9 @@ impl AppSession {
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("REDLINE_DB", dir.path().join("redline.db"))
+            // Closing the window quits, as the session's end expects (with
+            // watching on, the app would otherwise stay in the tray).
+            .env("REDLINE_CLOSE_TO_TRAY", "0")
             // No desktop session bus: single-instance and notifications stay local.
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stdout(Stdio::null())

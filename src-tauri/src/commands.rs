@@ -12,12 +12,14 @@
 use std::path::PathBuf;
 
 use redline::alerts::{Alert, AlertKind, NotifySetting};
+use redline::autostart::Autostart;
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
 use redline::export::wacz::{ArchiveVerification, PublicKey};
-use redline::feeds::{Feed, FeedPoll, NewFeed};
+use redline::feeds::opml::FolderAs;
+use redline::feeds::{Feed, FeedPoll, FeedRules, NewFeed};
 use redline::highlights::Highlight;
 use redline::library::{FacetCount, SourceFilter};
-use redline::notebook::{CompareView, ExportFormat, SavedFile};
+use redline::notebook::{CompareView, ExportFormat, OpmlImport, SavedFile, WatchingSettings};
 use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
 use redline::quotes::{QuoteEntry, QuoteFilter};
@@ -30,7 +32,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::chosen::{self, ChosenFiles};
 use crate::dialogs;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::links::PendingLink;
 
 type App<'a> = State<'a, Notebook>;
@@ -39,6 +41,12 @@ type App<'a> = State<'a, Notebook>;
 const ARTICLES: dialogs::Kind<'static> = dialogs::Kind {
     name: "Articles",
     extensions: &["html", "htm", "txt", "md"],
+};
+
+/// Feed lists (outlines) other readers export.
+const OPML: dialogs::Kind<'static> = dialogs::Kind {
+    name: "OPML",
+    extensions: &["opml", "xml"],
 };
 
 // ---- clip
@@ -487,6 +495,80 @@ pub async fn remove_feed(app: App<'_>, feed_id: i64) -> ApiResult<()> {
 #[tauri::command]
 pub async fn poll_feed(app: App<'_>, feed_id: i64) -> ApiResult<FeedPoll> {
     Ok(app.poll_feed(feed_id).await?)
+}
+
+/// Asks for an OPML file in the native open dialog and subscribes to its
+/// feeds with `rules`; `folders` says what its folders become. Null when the reporter cancels.
+#[tauri::command]
+pub async fn import_opml<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+    folders: FolderAs,
+    rules: FeedRules,
+) -> ApiResult<Option<OpmlImport>> {
+    let picked = dialogs::open_paths(&shell, OPML).await?;
+    let Some(path) = picked.first() else {
+        return Ok(None);
+    };
+    chosen::stays_in_its_folder(path)?;
+    Ok(Some(app.import_opml_file(path, folders, rules).await?))
+}
+
+/// Every feed as OPML, where the reporter chooses to save it.
+#[tauri::command]
+pub async fn export_opml<R: Runtime>(
+    shell: AppHandle<R>,
+    app: App<'_>,
+) -> ApiResult<Option<SavedFile>> {
+    let Some(path) = save_path(&shell, "redline-feeds.opml", OPML).await? else {
+        return Ok(None);
+    };
+    Ok(Some(app.export_opml_to(&path).await?))
+}
+
+// ---- watching: pause, close to tray, start at login
+
+/// Whether watching is paused, closing the window keeps Redline in the tray, and it starts at login.
+#[tauri::command]
+pub async fn watching_settings(app: App<'_>) -> ApiResult<WatchingSettings> {
+    Ok(app
+        .watching_settings(Autostart::for_user().as_ref())
+        .await?)
+}
+
+/// Pauses or resumes watching in every process (the tray's item follows).
+#[tauri::command]
+pub async fn set_watching_paused(app: App<'_>, paused: bool) -> ApiResult<WatchingSettings> {
+    app.set_watching_paused(paused).await?;
+    Ok(app
+        .watching_settings(Autostart::for_user().as_ref())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn set_close_to_tray(app: App<'_>, on: bool) -> ApiResult<WatchingSettings> {
+    app.set_close_to_tray(on).await?;
+    Ok(app
+        .watching_settings(Autostart::for_user().as_ref())
+        .await?)
+}
+
+/// Writes or removes the login autostart entry that starts this app hidden in the tray.
+#[tauri::command]
+pub async fn set_start_at_login(app: App<'_>, on: bool) -> ApiResult<WatchingSettings> {
+    let Some(autostart) = Autostart::for_user() else {
+        return Err(ApiError::new(
+            "unsupported",
+            "starting at login is not available on this system",
+        ));
+    };
+    let exe = std::env::current_exe()
+        .map_err(|e| ApiError::new("io", format!("cannot tell where Redline is installed: {e}")))?;
+    let library = std::env::var_os("REDLINE_DB")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    autostart.set(on, &exe, library.as_deref())?;
+    Ok(app.watching_settings(Some(&autostart)).await?)
 }
 
 // ---- export: each asks where to save in the native dialog (the page never

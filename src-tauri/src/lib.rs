@@ -15,13 +15,19 @@ pub mod links;
 pub mod state;
 pub mod tray;
 
+use redline::autostart;
+use redline::notebook::CloseAction;
+use redline::Notebook;
 use tauri::{DragDropEvent, Manager, WebviewEvent, WindowEvent};
+use tauri_plugin_window_state::StateFlags;
 
 use chosen::ChosenFiles;
 
 pub use error::{ApiError, ApiResult};
 
-/// Starts the app; returns when the last window closes.
+/// Starts the app; returns when the reporter quits (closing the window may
+/// only hide it, see [`tray`]). `--hidden` (the login autostart) starts
+/// without showing the window when watching would keep Redline in the tray.
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -31,6 +37,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
+    let hidden = std::env::args().any(|a| a == autostart::HIDDEN_ARG);
     let path = state::library_path();
     let notebook = match tauri::async_runtime::block_on(state::open(&path)) {
         Ok(s) => s,
@@ -44,16 +51,23 @@ pub fn run() {
         // First, so a second launch only focuses the running window (and
         // hands over a `redline://` link it was started with).
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.show();
-                let _ = w.unminimize();
-                let _ = w.set_focus();
+            // A login's `--hidden` start finding Redline already running
+            // leaves it as it is; any other launch brings the window back.
+            if !argv.iter().any(|a| a == autostart::HIDDEN_ARG) {
+                tray::show_main(app);
             }
             if let Some(link) = links::from_args(argv) {
                 links::deliver(app, link);
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Not the window's visibility: a window hidden in the tray when the
+        // reporter quit must not start hidden next time (the app decides
+        // that, see `setup` below).
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::all() - StateFlags::VISIBLE)
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
@@ -62,12 +76,35 @@ pub fn run() {
         .manage(links::PendingLink::default())
         // Files dropped on the window count as chosen (the page only gets
         // their paths after this has run, on the same event-loop turn).
-        .on_window_event(|window, event| {
-            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+        .on_window_event(|window, event| match event {
+            WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
                 window
                     .state::<ChosenFiles>()
                     .remember(paths.iter().cloned());
             }
+            // With a tray to come back through, the core decides whether
+            // closing hides the window (watching goes on) or quits.
+            WindowEvent::CloseRequested { api, .. }
+                if window.label() == "main"
+                    && window.try_state::<tray::Tray>().is_some_and(|t| t.present) =>
+            {
+                api.prevent_close();
+                let (window, notebook) =
+                    (window.clone(), window.state::<Notebook>().inner().clone());
+                tauri::async_runtime::spawn(async move {
+                    match notebook.close_action(true).await {
+                        Ok(CloseAction::Hide) => {
+                            let _ = window.hide();
+                        }
+                        Ok(CloseAction::Quit) => window.app_handle().exit(0),
+                        Err(e) => {
+                            tracing::warn!("closing: {e}");
+                            window.app_handle().exit(0);
+                        }
+                    }
+                });
+            }
+            _ => {}
         })
         .on_webview_event(|webview, event| {
             if let WebviewEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
@@ -77,8 +114,26 @@ pub fn run() {
             }
         })
         .setup(move |app| {
-            if let Err(e) = tray::install(app.handle(), notebook.clone()) {
-                tracing::warn!("no tray icon: {e}");
+            let installed = match tray::install(app.handle(), notebook.clone()) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!("no tray icon: {e}");
+                    false
+                }
+            };
+            let present = installed && !tray::disabled_by_env();
+            app.manage(tray::Tray { present });
+            // The window starts hidden (tauri.conf.json): shown now, unless
+            // started `--hidden` (at login) while closing would hide it anyway.
+            if hidden && present {
+                let (handle, nb) = (app.handle().clone(), notebook.clone());
+                tauri::async_runtime::spawn(async move {
+                    if !matches!(nb.close_action(true).await, Ok(CloseAction::Hide)) {
+                        tray::show_main(&handle);
+                    }
+                });
+            } else {
+                tray::show_main(app.handle());
             }
             if let Some(link) = links::from_args(std::env::args()) {
                 links::deliver(app.handle(), link);

@@ -3,10 +3,12 @@
 //! queues for clipping is one more, made by the scheduler (or at once by
 //! [`Notebook::poll_feed`]) behind the same politeness as every re-check.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ChangeKind, ChangeOrigin, LibraryChange, Notebook};
+use super::{ChangeKind, ChangeOrigin, LibraryChange, Notebook, SavedFile};
 use crate::charset;
 use crate::clip::ClipOutcome;
 use crate::error::{Error, Result};
@@ -112,6 +114,30 @@ impl Notebook {
             Ok(out)
         })
         .await
+    }
+
+    /// [`Notebook::import_opml`] of the file at `path` (the app's "Import OPML…").
+    pub async fn import_opml_file(
+        &self,
+        path: &Path,
+        folders: FolderAs,
+        rules: FeedRules,
+    ) -> Result<OpmlImport> {
+        let bytes = std::fs::read(path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        self.import_opml(&bytes, folders, rules).await
+    }
+
+    /// [`Notebook::export_opml`] written to `path` (the app's "Export OPML…").
+    pub async fn export_opml_to(&self, path: &Path) -> Result<SavedFile> {
+        let opml = self.export_opml().await?;
+        std::fs::write(path, opml).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        SavedFile::at(path)
     }
 
     /// Every feed as an OPML 2.0 document, in folders named after each feed's

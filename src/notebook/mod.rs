@@ -31,6 +31,7 @@ mod scheduler;
 mod storage;
 mod team;
 mod watch;
+mod watching;
 
 use std::future::Future;
 use std::path::Path;
@@ -54,6 +55,7 @@ pub use export::{ExportFormat, SavedFile};
 pub use feeds::OpmlImport;
 pub use organise::{Counted, Membership};
 pub use scheduler::{RequestKind, RequestLog, Scheduler, SchedulerReport, SchedulerSettings};
+pub use watching::{CloseAction, WatchingSettings};
 
 /// How a notebook fetches: the fetch limits, and the least time between two
 /// requests to one site (shared by every re-check this notebook makes).

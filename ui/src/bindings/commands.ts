@@ -14,6 +14,8 @@ import type { ExportFormat } from "./ExportFormat";
 import type { FacetCount } from "./FacetCount";
 import type { Feed } from "./Feed";
 import type { FeedPoll } from "./FeedPoll";
+import type { FeedRules } from "./FeedRules";
+import type { FolderAs } from "./FolderAs";
 import type { Highlight } from "./Highlight";
 import type { Hit } from "./Hit";
 import type { NewFeed } from "./NewFeed";
@@ -21,6 +23,7 @@ import type { Note } from "./Note";
 import type { NoteFilter } from "./NoteFilter";
 import type { NoteRevision } from "./NoteRevision";
 import type { NotifySetting } from "./NotifySetting";
+import type { OpmlImport } from "./OpmlImport";
 import type { Project } from "./Project";
 import type { PublicKey } from "./PublicKey";
 import type { QuoteEntry } from "./QuoteEntry";
@@ -35,6 +38,7 @@ import type { TagCount } from "./TagCount";
 import type { TextFormat } from "./TextFormat";
 import type { Version } from "./Version";
 import type { VersionSummary } from "./VersionSummary";
+import type { WatchingSettings } from "./WatchingSettings";
 
 /** How a command is sent: api.ts passes its own (first paint, error shape). */
 export type Call = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -134,6 +138,17 @@ export const commands = (call: Call) => ({
   removeFeed: (feedId: number) => call<void>("remove_feed", { feedId }),
   /** Polls a feed now and clips what its rules want. */
   pollFeed: (feedId: number) => call<FeedPoll>("poll_feed", { feedId }),
+  /** Asks for an OPML file in the native open dialog and subscribes to its feeds with `rules`; `folders` says what its folders become. Null when the reporter cancels. */
+  importOpml: (folders: FolderAs, rules: FeedRules) => call<OpmlImport | null>("import_opml", { folders, rules }),
+  /** Every feed as OPML, where the reporter chooses to save it. */
+  exportOpml: () => call<SavedFile | null>("export_opml"),
+  /** Whether watching is paused, closing the window keeps Redline in the tray, and it starts at login. */
+  watchingSettings: () => call<WatchingSettings>("watching_settings"),
+  /** Pauses or resumes watching in every process (the tray's item follows). */
+  setWatchingPaused: (paused: boolean) => call<WatchingSettings>("set_watching_paused", { paused }),
+  setCloseToTray: (on: boolean) => call<WatchingSettings>("set_close_to_tray", { on }),
+  /** Writes or removes the login autostart entry that starts this app hidden in the tray. */
+  setStartAtLogin: (on: boolean) => call<WatchingSettings>("set_start_at_login", { on }),
   exportSources: (sourceIds: number[], format: ExportFormat) => call<SavedFile | null>("export_sources", { sourceIds, format }),
   /** A zip with every capture's raw bytes, every version's text, hashes and a manifest. */
   exportBundle: (sourceId: number) => call<SavedFile | null>("export_bundle", { sourceId }),

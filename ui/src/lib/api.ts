@@ -25,6 +25,10 @@ import type { DeletePlan } from "../bindings/DeletePlan";
 import type { FacetCount } from "../bindings/FacetCount";
 import type { Feed } from "../bindings/Feed";
 import type { FeedPoll } from "../bindings/FeedPoll";
+import type { FeedRules } from "../bindings/FeedRules";
+import type { FolderAs } from "../bindings/FolderAs";
+import type { OpmlImport } from "../bindings/OpmlImport";
+import type { WatchingSettings } from "../bindings/WatchingSettings";
 import type { NewFeed } from "../bindings/NewFeed";
 import type { NotifySetting } from "../bindings/NotifySetting";
 import type { ExportFormat } from "../bindings/ExportFormat";
@@ -62,6 +66,8 @@ export type {
   FacetCount,
   Feed,
   FeedPoll,
+  FeedRules,
+  FolderAs,
   Highlight,
   Hit,
   LibraryChange,
@@ -70,6 +76,7 @@ export type {
   NoteFilter,
   NoteRevision,
   NotifySetting,
+  OpmlImport,
   Project,
   QuoteEntry,
   QuoteFilter,
@@ -83,6 +90,7 @@ export type {
   TextFormat,
   Version,
   VersionSummary,
+  WatchingSettings,
 };
 
 /** A failed command: `code` is stable (`not_found`, `timeout`, `http_status`, …), `message` is for people. */
@@ -187,6 +195,10 @@ export const {
   pollFeed,
   takeOpenedLink,
   libraryPublicKey,
+  watchingSettings,
+  setWatchingPaused,
+  setCloseToTray,
+  setStartAtLogin,
 } = commands;
 
 /** Pasted HTML, plain text or Markdown; `format` null = sniff. `url` attributes it to a web address. */
@@ -214,6 +226,8 @@ export const exportSourcesWithDialog = commands.exportSources;
 export const exportBundleWithDialog = commands.exportBundle;
 export const exportNoteWithDialog = commands.exportNote;
 export const backupWithDialog = commands.backupLibrary;
+export const importOpmlWithDialog = commands.importOpml;
+export const exportOpmlWithDialog = commands.exportOpml;
 
 /** Asks for a .wacz in the native dialog (null when cancelled); only that file may then be verified. */
 export const chooseArchiveToVerify = commands.chooseArchiveToVerify;

@@ -87,6 +87,13 @@ export const listFeeds = timed(api.listFeeds, QUICK, 'Loading feeds');
 export const addFeed = timed(api.addFeed, NETWORK, 'Subscribing');
 export const removeFeed = timed(api.removeFeed, QUICK, 'Unsubscribing');
 export const pollFeed = timed(api.pollFeed, LONG, 'Refreshing the feed');
+/** Waits on the reporter in the native dialog, hence the long bound. */
+export const importOpmlWithDialog = timed(api.importOpmlWithDialog, LONG, 'The OPML import');
+export const exportOpmlWithDialog = timed(api.exportOpmlWithDialog, LONG, 'The OPML export');
+export const watchingSettings = timed(api.watchingSettings, QUICK, 'Loading watching settings');
+export const setWatchingPaused = timed(api.setWatchingPaused, QUICK, 'Pausing watching');
+export const setCloseToTray = timed(api.setCloseToTray, QUICK, 'Changing the tray setting');
+export const setStartAtLogin = timed(api.setStartAtLogin, QUICK, 'Changing start at login');
 
 export const listQuotes = timed(api.listQuotes, QUICK, 'Loading quotes');
 export const search = timed(api.search, QUICK, 'Searching');

@@ -13,11 +13,14 @@ export type {
   ExportFormat,
   Feed,
   FeedPoll,
+  FeedRules,
+  FolderAs,
   Highlight,
   Hit,
   NewFeed,
   Note,
   NotifySetting,
+  OpmlImport,
   Project,
   QuoteEntry,
   RenderedNote,
@@ -29,6 +32,7 @@ export type {
   TextFormat,
   Version,
   VersionSummary,
+  WatchingSettings,
 } from './api';
 export type { Block } from '../bindings/Block';
 export type { CapturedPage } from '../bindings/CapturedPage';
