@@ -11,22 +11,11 @@ use std::time::Duration;
 
 use beat::{wires, Wire};
 use common::server::{Response, TestServer};
+use common::watching::notebook;
 use redline::feeds::opml::FolderAs;
 use redline::feeds::{FeedKind, FeedRules, NewFeed};
 use redline::fetch::FetchLimits;
 use redline::notebook::{Notebook, Settings};
-
-async fn notebook() -> (tempfile::TempDir, Notebook) {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        polite_gap: Duration::ZERO,
-        ..Settings::default()
-    };
-    let nb = Notebook::open(dir.path().join("library.db"), settings)
-        .await
-        .unwrap();
-    (dir, nb)
-}
 
 /// Serves every wire item's article page.
 fn serve_pages(server: &TestServer, items: &[Wire]) {

@@ -16,6 +16,19 @@ async fn notebook(dir: &tempfile::TempDir) -> Notebook {
         .unwrap()
 }
 
+/// Runs the CLI on `db` in another process, as a reporter would; it must succeed.
+async fn cli(db: &std::path::Path, args: &'static [&'static str]) {
+    let db = db.to_path_buf();
+    let out = tokio::task::spawn_blocking(move || redline(&db, args))
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The next pause state the follower reports, within a few seconds.
 async fn next(rx: &mut mpsc::UnboundedReceiver<bool>) -> bool {
     tokio::time::timeout(Duration::from_secs(10), rx.recv())
@@ -46,40 +59,13 @@ async fn the_tray_follows_a_pause_made_by_the_cli() {
     });
     assert!(!next(&mut rx).await, "starts from the library: not paused");
 
-    let out = tokio::task::spawn_blocking({
-        let db = db.clone();
-        move || redline(&db, &["watch", "pause"])
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli(&db, &["watch", "pause"]).await;
     assert!(next(&mut rx).await, "the CLI's pause reached the tray");
 
     // A write that is not about settings does not make it report again;
     // the resume does.
-    let out = tokio::task::spawn_blocking({
-        let db = db.clone();
-        move || redline(&db, &["project", "new", "Pyongyang desk"])
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = tokio::task::spawn_blocking(move || redline(&db, &["watch", "resume"]))
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli(&db, &["project", "new", "Pyongyang desk"]).await;
+    cli(&db, &["watch", "resume"]).await;
     assert!(!next(&mut rx).await, "the resume reached the tray");
 
     // A pause made in this process (the app's own pane) too.

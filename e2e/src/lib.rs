@@ -205,6 +205,20 @@ impl AppSession {
         Ok(())
     }
 
+    /// Clips `url` through the Clip screen and waits (up to `timeout`, the
+    /// fetch included) until the screen says it is done.
+    pub async fn clip_url(&self, url: &str, timeout: Duration) -> Result<()> {
+        self.click("clip-open").await?;
+        self.testid("clip-input").await?.send_keys(url).await?;
+        self.click("clip-button").await?;
+        self.wait_css(
+            "[data-testid=\"clip-status\"][data-state=\"done\"]",
+            timeout,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Polls `check` (a JS expression returning true when ready) until it holds.
     pub async fn wait_js(&self, what: &str, expr: &str, timeout: Duration) -> Result<Value> {
         let deadline = Instant::now() + timeout;

@@ -46,14 +46,7 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     let app_title = app.client.title().await?;
     assert!(!app_title.contains("PWNED"));
 
-    app.click("clip-open").await?;
-    app.testid("clip-input").await?.send_keys(url).await?;
-    app.click("clip-button").await?;
-    app.wait_css(
-        "[data-testid=\"clip-status\"][data-state=\"done\"]",
-        NETWORK,
-    )
-    .await?;
+    app.clip_url(url, NETWORK).await?;
     app.click("nav-library").await?;
     let row = app
         .wait_css("[data-testid=\"source-row\"]", UI_TIMEOUT)

@@ -96,17 +96,8 @@ async fn walk(app: &mut AppSession, server: &TestServer) -> Result<()> {
 
     let mut failures = Vec::new();
     for (script, _, _, headline, _) in PAGES {
-        app.click("clip-open").await?;
-        app.testid("clip-input")
-            .await?
-            .send_keys(&server.url(&format!("/world/{script}")))
+        app.clip_url(&server.url(&format!("/world/{script}")), NETWORK)
             .await?;
-        app.click("clip-button").await?;
-        app.wait_css(
-            "[data-testid=\"clip-status\"][data-state=\"done\"]",
-            NETWORK,
-        )
-        .await?;
         app.click("nav-library").await?;
         let row = app
             .wait_css(

@@ -66,14 +66,7 @@ async fn walk(app: &mut AppSession, url: &str) -> Result<()> {
     {}
     db.close().await;
 
-    app.click("clip-open").await?;
-    app.testid("clip-input").await?.send_keys(url).await?;
-    app.click("clip-button").await?;
-    app.wait_css(
-        "[data-testid=\"clip-status\"][data-state=\"done\"]",
-        NETWORK,
-    )
-    .await?;
+    app.clip_url(url, NETWORK).await?;
 
     app.click("nav-search").await?;
     app.testid("search-input")

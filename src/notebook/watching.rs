@@ -48,6 +48,10 @@ pub struct WatchingSettings {
     pub start_at_login: Option<bool>,
 }
 
+/// How long the tray's pause item may lag a pause it was not told about
+/// (see [`Notebook::follow_watching_paused`]): one settings read each time.
+const PAUSE_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Notebook {
     /// Whether closing the window keeps Redline in the tray (on unless the
     /// reporter turned it off).
@@ -95,20 +99,30 @@ impl Notebook {
     /// one such as `redline watch pause`, announced as an outside write
     /// while [`Notebook::watch_external`] runs). Returns when the library
     /// closes. The tray's "Pause watching" item follows the library this way.
+    ///
+    /// It also looks every [`PAUSE_RECHECK`]: the outside-write poll folds an
+    /// outside write into this process's own announcement when both land in
+    /// one poll, so a pause from the CLI during a busy moment would otherwise
+    /// wait for the next settings write to show.
     pub async fn follow_watching_paused(&self, mut on_change: impl FnMut(bool)) -> Result<()> {
         let mut changes = self.subscribe();
         let mut paused = self.watching_paused().await?;
         on_change(paused);
         loop {
-            let look = match changes.recv().await {
+            let change = tokio::select! {
+                change = changes.recv() => Some(change),
+                () = tokio::time::sleep(PAUSE_RECHECK) => None,
+            };
+            let look = match change {
+                None => true,
                 // The pause is a library setting: only a write that may have
                 // touched settings (ours say Library; an outside write is
                 // always Library) can change it.
-                Ok(change) => {
+                Some(Ok(change)) => {
                     change.what == ChangeKind::Library || change.origin == ChangeOrigin::External
                 }
-                Err(RecvError::Lagged(_)) => true,
-                Err(RecvError::Closed) => return Ok(()),
+                Some(Err(RecvError::Lagged(_))) => true,
+                Some(Err(RecvError::Closed)) => return Ok(()),
             };
             if !look {
                 continue;
