@@ -9,6 +9,9 @@
 //! cargo run --example watch_year -- 5000 300 365 6 10
 //! ```
 //!
+//! With `REDLINE_KEEP_LIBRARY=PATH` the library is copied to PATH at the end,
+//! for measuring a real `redline watch run` idling over it.
+//!
 //! Prints requests per step, what a change did to the cadence, the least
 //! gap seen between two requests to one site, the busiest hour, and the
 //! wall time it took.
@@ -211,6 +214,9 @@ async fn main() {
             .run_until(Some(start + Duration::days(day)))
             .await
             .unwrap();
+        for server in &servers {
+            server.forget_requests();
+        }
         for r in std::mem::take(&mut scheduler.log) {
             let site = match sites_seen.iter().position(|s| *s == r.site) {
                 Some(p) => p,
@@ -238,6 +244,9 @@ async fn main() {
     let took = wall.elapsed();
     let report = scheduler.report.clone();
     scheduler.stop().await.unwrap();
+    if let Ok(keep) = std::env::var("REDLINE_KEEP_LIBRARY") {
+        nb.backup(std::path::Path::new(&keep)).await.unwrap();
+    }
 
     let mut by_kind: HashMap<RequestKind, usize> = HashMap::new();
     let mut per_step = vec![0usize; STEPS.len() + 1];

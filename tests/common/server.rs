@@ -175,6 +175,13 @@ impl TestServer {
         self.requests.lock().unwrap().clone()
     }
 
+    /// Drops the requests received so far, so a long benchmark's memory
+    /// measures the client, not this server's record of it.
+    #[allow(dead_code)]
+    pub fn forget_requests(&self) {
+        self.requests.lock().unwrap().clear();
+    }
+
     async fn serve(&self, mut stream: TcpStream) -> std::io::Result<()> {
         loop {
             let Some(request) = read_request(&mut stream).await? else {
