@@ -95,7 +95,7 @@ pub(super) fn bigram_query(term: &str, prefix: bool) -> (String, bool) {
     (out.trim().to_string(), star)
 }
 
-/// Writes a row's bigram-index entry, if it has Han or kana, and its
+/// Writes a row's trigram- and bigram-index entries, if it has Han or kana, and its
 /// stem-index entry when the library has stems on ([`super::stems_enabled`]:
 /// off, the only added cost is that one lookup). Call it in the
 /// transaction that inserts the row, and again after every update of its
@@ -113,7 +113,35 @@ pub async fn index_cjk(
     if super::stem::stems_enabled(&mut *conn).await? {
         super::stem::index_stems(conn, kind, row_id, first, second).await?;
     }
-    index_bigrams(conn, kind, row_id, first, second).await
+    if first.chars().any(is_cjk) || second.chars().any(is_cjk) {
+        index_trigrams(conn, kind, row_id, first, second).await?;
+        index_bigrams(conn, kind, row_id, first, second).await?;
+    }
+    Ok(())
+}
+
+/// The trigram half of [`index_cjk`]: each column with two trailing
+/// newlines, so that a one- or two-character term at the very end of a
+/// column still begins a trigram (the short-term lookup relies on it).
+async fn index_trigrams(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
+    let (a, b) = Table::of(kind).columns();
+    let sql = format!(
+        "INSERT INTO {} (rowid, {a}, {b}) VALUES (?, ? || char(10, 10), ? || char(10, 10))",
+        Table::of(kind).index(Mode::Trigram)
+    );
+    sqlx::query(&sql)
+        .bind(row_id)
+        .bind(first)
+        .bind(second)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// The bigram half of [`index_cjk`].
