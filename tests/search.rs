@@ -25,6 +25,15 @@ async fn library() -> Library {
     Library { _dir: dir, db }
 }
 
+/// An empty library with the stem index on, for the language tests.
+async fn stemmed_library() -> Library {
+    let lib = library().await;
+    redline::search::set_stems(lib.db.pool(), true)
+        .await
+        .unwrap();
+    lib
+}
+
 struct Story<'a> {
     url: &'a str,
     site: &'a str,
@@ -1526,10 +1535,7 @@ fn urls_of(
 
 #[tokio::test]
 async fn dictionary_forms_find_inflected_forms_in_every_language() {
-    let lib = library().await;
-    redline::search::set_stems(lib.db.pool(), true)
-        .await
-        .unwrap();
+    let lib = stemmed_library().await;
     let mut conn = lib.db.pool().acquire().await.unwrap();
     let by_url = seed_languages(&mut conn).await;
     for (query, url, marked) in [
@@ -1571,10 +1577,7 @@ async fn dictionary_forms_find_inflected_forms_in_every_language() {
 
 #[tokio::test]
 async fn exact_forms_rank_first_and_stems_do_not_over_match() {
-    let lib = library().await;
-    redline::search::set_stems(lib.db.pool(), true)
-        .await
-        .unwrap();
+    let lib = stemmed_library().await;
     let mut conn = lib.db.pool().acquire().await.unwrap();
     let by_url = seed_languages(&mut conn).await;
     // Лавров: Лаврова (Russian story, stem tier) and Lavrov's (English,
@@ -1667,10 +1670,7 @@ async fn exact_forms_rank_first_and_stems_do_not_over_match() {
 /// hits; an unrelated name sharing the first letters is not pulled in.
 #[tokio::test]
 async fn greek_names_cross_to_latin_and_back() {
-    let lib = library().await;
-    redline::search::set_stems(lib.db.pool(), true)
-        .await
-        .unwrap();
+    let lib = stemmed_library().await;
     let mut conn = lib.db.pool().acquire().await.unwrap();
     let (_, greek) = clip(
         &mut conn,

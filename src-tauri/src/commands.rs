@@ -531,6 +531,11 @@ pub async fn export_opml<R: Runtime>(
 /// Whether watching is paused, closing the window keeps Redline in the tray, and it starts at login.
 #[tauri::command]
 pub async fn watching_settings(app: App<'_>) -> ApiResult<WatchingSettings> {
+    watching_now(&app).await
+}
+
+/// The watching settings as they are now, with this user's autostart entry.
+async fn watching_now(app: &Notebook) -> ApiResult<WatchingSettings> {
     Ok(app
         .watching_settings(Autostart::for_user().as_ref())
         .await?)
@@ -540,17 +545,13 @@ pub async fn watching_settings(app: App<'_>) -> ApiResult<WatchingSettings> {
 #[tauri::command]
 pub async fn set_watching_paused(app: App<'_>, paused: bool) -> ApiResult<WatchingSettings> {
     app.set_watching_paused(paused).await?;
-    Ok(app
-        .watching_settings(Autostart::for_user().as_ref())
-        .await?)
+    watching_now(&app).await
 }
 
 #[tauri::command]
 pub async fn set_close_to_tray(app: App<'_>, on: bool) -> ApiResult<WatchingSettings> {
     app.set_close_to_tray(on).await?;
-    Ok(app
-        .watching_settings(Autostart::for_user().as_ref())
-        .await?)
+    watching_now(&app).await
 }
 
 /// Writes or removes the login autostart entry that starts this app hidden in the tray.

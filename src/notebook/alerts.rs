@@ -66,7 +66,6 @@ impl Notebook {
                     CheckStatus::Unchanged if redirect.is_some() => {
                         alert.kinds = vec![AlertKind::Redirected];
                         alert.summary = "the text is unchanged".to_string();
-                        alert.title = versions::get_source(c, out.source_id).await?.title;
                         alert.new_version_id = out.version_id;
                     }
                     CheckStatus::Failed => {
@@ -77,7 +76,6 @@ impl Notebook {
                         }
                         let last = versions::list_versions(c, out.source_id).await?.pop();
                         alert.kinds = vec![AlertKind::Gone];
-                        alert.title = versions::get_source(c, out.source_id).await?.title;
                         alert.summary = match &last {
                             Some(v) => format!(
                                 "the address answers {status}; version {} stays in your library",
@@ -88,6 +86,10 @@ impl Notebook {
                         alert.new_version_id = last.map(|v| v.id);
                     }
                     CheckStatus::Unchanged => return Ok(None),
+                }
+                // A new version names itself; otherwise the source's title.
+                if alert.title.is_empty() {
+                    alert.title = versions::get_source(c, out.source_id).await?.title;
                 }
                 Ok(Some((alert, redirect)))
             })
