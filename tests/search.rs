@@ -1874,3 +1874,84 @@ async fn with_stems_off_no_stem_rows_are_written_and_forms_are_not_found() {
         .unwrap();
     assert_eq!(rows, 0);
 }
+
+/// A library made before stems were on by default (migration
+/// 20261205000002): the upgrade turns them on and stem-indexes what is
+/// there; a library that had turned them on already keeps its index and
+/// queues nothing.
+#[tokio::test]
+async fn upgrading_turns_stems_on_and_indexes_the_existing_library() {
+    const DEFAULT_ON: i64 = 20261205000002;
+    for had_stems_on in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.db");
+        {
+            // The library as the release before the default left it.
+            let mut older = sqlx::migrate::Migrator::new(std::path::Path::new("migrations"))
+                .await
+                .unwrap();
+            older.migrations = older
+                .migrations
+                .iter()
+                .filter(|m| m.version < DEFAULT_ON)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into();
+            let pool = sqlx::SqlitePool::connect_with(
+                sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal),
+            )
+            .await
+            .unwrap();
+            older.run(&pool).await.unwrap();
+            let mut conn = pool.acquire().await.unwrap();
+            if had_stems_on {
+                sqlx::query("INSERT INTO search_settings (name, value) VALUES ('stems', 'on')")
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+            }
+            seed_languages(&mut conn).await;
+            let on = redline::search::stems_enabled(&mut conn).await.unwrap();
+            assert_eq!(on, had_stems_on);
+            assert_eq!(
+                find(&mut conn, &sources("санкции")).await.len(),
+                usize::from(had_stems_on)
+            );
+            drop(conn);
+            pool.close().await;
+        }
+        let db = Db::open(&path).await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        assert!(redline::search::stems_enabled(&mut conn).await.unwrap());
+        // Db::open indexes a small library within its first second.
+        assert_eq!(
+            redline::search::reindex_progress(&mut conn).await.unwrap(),
+            None
+        );
+        assert_eq!(find(&mut conn, &sources("санкции")).await.len(), 1);
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_stem_docsize")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            rows, 11,
+            "each version indexed once (stems on before: {had_stems_on})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_library_has_stems_on() {
+    let lib = library().await;
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    assert!(redline::search::stems_enabled(&mut conn).await.unwrap());
+    assert_eq!(
+        redline::search::reindex_progress(&mut conn).await.unwrap(),
+        None
+    );
+    seed_languages(&mut conn).await;
+    assert_eq!(find(&mut conn, &sources("Sanktion")).await.len(), 1);
+}

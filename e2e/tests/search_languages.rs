@@ -56,16 +56,6 @@ async fn a_dictionary_form_finds_the_inflected_story() -> Result<()> {
 }
 
 async fn walk(app: &mut AppSession, url: &str) -> Result<()> {
-    // The app has the library open; a second connection (WAL) switches the
-    // setting, which every writer and every search reads from the library.
-    let db = redline::Db::open(app.db_path()).await?;
-    redline::search::set_stems(db.pool(), true).await?;
-    while redline::search::reindex_step(db.pool(), redline::search::REINDEX_BATCH)
-        .await?
-        .is_some()
-    {}
-    db.close().await;
-
     app.clip_url(url, NETWORK).await?;
 
     app.click("nav-search").await?;

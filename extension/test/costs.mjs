@@ -13,7 +13,7 @@
 //   HOST_ONLY=1 skips the Chromium part)
 
 import { execFile, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -115,22 +115,33 @@ async function hostRoundTrip(label, make) {
     extensionVersion: "0.1.0",
     capturedAt: new Date().toISOString(),
   });
+  // The host's CPU time (all its threads, ns precision from schedstat):
+  // wall time on a busy machine includes waiting for a core; this does not.
+  const cpu = () =>
+    readdirSync(`/proc/${host.pid}/task`).reduce(
+      (sum, t) => sum + Number(readFileSync(`/proc/${host.pid}/task/${t}/schedstat`, "utf8").split(" ")[0]) / 1e6,
+      0,
+    );
   const timed = async (dom) => {
     const t = performance.now();
+    const c = cpu();
     const reply = await ask(clip(dom));
     if (reply.type !== "clipped") throw new Error(JSON.stringify(reply));
-    return [performance.now() - t, reply.status];
+    return [performance.now() - t, cpu() - c];
   };
   const base = make(1);
   const size = Buffer.byteLength(JSON.stringify(clip(base)));
-  const [first] = await timed(base);
+  const first = await timed(base);
   const unchanged = [];
   const changed = [];
-  for (let i = 0; i < runs; i++) unchanged.push((await timed(base))[0]);
-  for (let i = 0; i < runs; i++) changed.push((await timed(make(i + 2)))[0]);
+  for (let i = 0; i < runs; i++) unchanged.push(await timed(base));
+  for (let i = 0; i < runs; i++) changed.push(await timed(make(i + 2)));
   host.stdin.end();
+  const wall = (xs) => ms(median(xs.map((x) => x[0])));
+  const busy = (xs) => ms(median(xs.map((x) => x[1])));
   console.log(`host round trip, ${label}, ${(size / 1e6).toFixed(2)} MB message (median of ${runs}):`);
-  console.log(`  new source ${ms(first)}, unchanged ${ms(median(unchanged))}, new version ${ms(median(changed))}`);
+  console.log(`  wall: new source ${ms(first[0])}, unchanged ${wall(unchanged)}, new version ${wall(changed)}`);
+  console.log(`  host CPU: new source ${ms(first[1])}, unchanged ${busy(unchanged)}, new version ${busy(changed)}`);
 }
 
 // ---- 2. main-thread cost of capture on visit in Chromium

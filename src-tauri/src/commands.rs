@@ -24,7 +24,7 @@ use redline::notes::{Note, NoteFilter, NoteRevision, RenderedNote};
 use redline::projects::{DeletePlan, Project};
 use redline::quotes::{QuoteEntry, QuoteFilter};
 use redline::reextract::ReextractReport;
-use redline::search::{Hit, SearchQuery};
+use redline::search::{Hit, Reindex, SearchQuery};
 use redline::tags::TagCount;
 use redline::versions::{Capture, CapturedPage, Source, Version, VersionSummary};
 use redline::Notebook;
@@ -257,6 +257,13 @@ pub async fn delete_highlight(app: App<'_>, highlight_id: i64) -> ApiResult<()> 
 }
 
 // ---- find
+
+/// How far the re-index of word forms has come in a library made before
+/// stems were on; None when there is nothing to do. The search pane polls it.
+#[tauri::command]
+pub async fn search_reindex_progress(app: App<'_>) -> ApiResult<Option<Reindex>> {
+    Ok(app.search_reindex_progress().await?)
+}
 
 /// Full-text search; `query.text` accepts words, "phrases", prefix*, AND/OR/NOT.
 #[tauri::command]

@@ -12,8 +12,9 @@ pub struct SearchArgs {
     /// Chinese and Japanese find any substring.
     #[arg(required_unless_present = "stems", num_args = 1..)]
     pub query: Vec<String>,
-    /// Turn the stem index on or off for this library (off by default: it
-    /// slows import and word queries). On indexes every entry, resumably.
+    /// Turn the stem index on or off for this library (on by default; off
+    /// makes import cheaper and finds exact forms only). On indexes every
+    /// entry, resumably.
     #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
     pub stems: Option<String>,
     /// Only these kinds: source, note, highlight, quote (repeat or comma-separate).

@@ -78,14 +78,15 @@
 //! and not stems in the word index: exact forms must stay findable and rank
 //! first, and quoting must mean "as written".
 //!
-//! The stem index is a library setting, **off by default** ([`set_stems`],
-//! `redline search --stems on|off`, stored in `search_settings`): measured,
-//! it made import 2.6x slower and word queries several times dearer
-//! (BENCHMARKS-search.md). Off, a library pays one settings lookup per write
-//! and per word query and nothing else: no language detection, no stem rows,
-//! no form tiers, no backfill. Turning it on queues the backfill of every row
-//! in resumable batches ([`backfill`], [`reindex_step`],
-//! [`reindex_progress`]); off drops the stem rows.
+//! The stem index is a library setting, **on by default** ([`set_stems`],
+//! `redline search --stems on|off`, stored in `search_settings`; migration
+//! 20261205000002 turned it on once every query kind measured within the
+//! 30 ms p95 target at 300,000 versions, BENCHMARKS-search.md). Off, a
+//! library pays one settings lookup per write and per word query and
+//! nothing else: no language detection, no stem rows, no form tiers, no
+//! backfill. Turning it on queues the backfill of every row in resumable
+//! batches ([`backfill`], [`reindex_step`], [`reindex_progress`]); off drops
+//! the stem rows.
 //!
 //! The module's rooms: `query` (the language, its bounds, lowering to FTS5),
 //! `index` (which index, each table's SQL), `filters`, `snippet`, `cjk` (the

@@ -616,8 +616,9 @@ pub async fn set_stems(pool: &sqlx::SqlitePool, on: bool) -> Result<()> {
 }
 
 /// Progress of the stem index's backfill of an existing library.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Reindex {
     /// Rows indexed so far (versions, notes, highlights, quotes).
     pub done: i64,

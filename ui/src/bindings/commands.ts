@@ -29,6 +29,7 @@ import type { PublicKey } from "./PublicKey";
 import type { QuoteEntry } from "./QuoteEntry";
 import type { QuoteFilter } from "./QuoteFilter";
 import type { ReextractReport } from "./ReextractReport";
+import type { Reindex } from "./Reindex";
 import type { RenderedNote } from "./RenderedNote";
 import type { SavedFile } from "./SavedFile";
 import type { SearchQuery } from "./SearchQuery";
@@ -89,6 +90,8 @@ export const commands = (call: Call) => ({
   /** `null` leaves a field as it is. */
   updateHighlight: (highlightId: number, comment: string | null, label: string | null) => call<Highlight>("update_highlight", { highlightId, comment, label }),
   deleteHighlight: (highlightId: number) => call<void>("delete_highlight", { highlightId }),
+  /** How far the re-index of word forms has come in a library made before stems were on; None when there is nothing to do. The search pane polls it. */
+  searchReindexProgress: () => call<Reindex | null>("search_reindex_progress"),
   /** Full-text search; `query.text` accepts words, "phrases", prefix*, AND/OR/NOT. */
   search: (query: SearchQuery) => call<Hit[]>("search", { query }),
   listQuotes: (filter: QuoteFilter) => call<QuoteEntry[]>("list_quotes", { filter }),

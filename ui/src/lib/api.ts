@@ -144,6 +144,7 @@ export const {
   checkSource,
   listSites,
   listLanguages,
+  searchReindexProgress,
   getSource,
   listVersions,
   listCaptures,

@@ -27,6 +27,7 @@ export const listSources = timed(api.listSources, QUICK, 'Loading sources');
 export const countSources = timed(api.countSources, QUICK, 'Counting sources');
 export const listSites = timed(api.listSites, QUICK, 'Loading outlets');
 export const listLanguages = timed(api.listLanguages, QUICK, 'Loading languages');
+export const searchReindexProgress = timed(api.searchReindexProgress, QUICK, 'Reading the re-index');
 export const getSource = timed(api.getSource, QUICK, 'Loading the source');
 export const listVersions = timed(api.listVersions, QUICK, 'Loading versions');
 export const getVersion = timed(api.getVersion, QUICK, 'Loading the version');
