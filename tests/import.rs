@@ -582,3 +582,157 @@ fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() 
     assert_eq!(again["imported"], 0, "{again}");
     assert_eq!(again["duplicates"], 3, "{again}");
 }
+
+/// An HTTP response as a web archive keeps it: status line, headers, body.
+fn http_response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\n");
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// One WARC 1.1 record laid out as warcio writes it, with SHA-256 block
+/// and (when given) payload digests.
+fn warc_record(
+    kind: &str,
+    n: u32,
+    date: &str,
+    uri: &str,
+    extra: &[(&str, String)],
+    block: &[u8],
+    payload: Option<&[u8]>,
+) -> Vec<u8> {
+    let label = |b: &[u8]| format!("sha256:{}", redline::hash::sha256_hex(b));
+    let mut head = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:7e1d0c2a-5b8f-4c3e-9a61-{n:012}>\r\n\
+         WARC-Date: {date}\r\nWARC-Target-URI: {uri}\r\n\
+         Content-Type: application/http; msgtype=response\r\nWARC-Block-Digest: {}\r\n",
+        label(block)
+    );
+    if let Some(p) = payload {
+        head.push_str(&format!("WARC-Payload-Digest: {}\r\n", label(p)));
+    }
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
+    let mut out = head.into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+/// A `response` record of `body` served as HTML at `uri`.
+fn response_record(n: u32, date: &str, uri: &str, body: &str) -> Vec<u8> {
+    let block = http_response(
+        "200 OK",
+        &[("Content-Type", "text/html; charset=utf-8")],
+        body.as_bytes(),
+    );
+    warc_record("response", n, date, uri, &[], &block, Some(body.as_bytes()))
+}
+
+/// The versions of a source, as (seq, createdAt).
+fn version_times(db: &Path, source_id: i64) -> Vec<(i64, String)> {
+    versions(db, source_id)["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["seq"].as_i64().unwrap(),
+                v["createdAt"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn captures_an_archive_lists_newest_first_are_numbered_by_capture_time() {
+    let (dir, db) = library();
+    let url = "https://wire.example/world/korea-russia-pact";
+    let older = wire::page(&wire::story_v1(), 1);
+    let newer = wire::page(&wire::story_v2(), 2);
+    // A crawler's WARC, merged from two runs: the evening's capture first.
+    let warc = [
+        response_record(1, "2026-11-26T21:40:00Z", url, &newer),
+        response_record(2, "2026-11-26T06:15:00Z", url, &older),
+    ]
+    .concat();
+    let file = dir.path().join("merged.warc");
+    std::fs::write(&file, warc).unwrap();
+    let (report, _) = import(&db, &[file.to_str().unwrap()]);
+    assert_eq!(report["imported"], 2, "{report}");
+    assert_eq!(report["newVersions"], 2, "{report}");
+
+    let all = sources(&db, &[]);
+    assert_eq!(all.len(), 1, "{all:?}");
+    let id = all[0]["id"].as_i64().unwrap();
+    let at = |s: &str| redline::time::parse(s).unwrap();
+    let times = version_times(&db, id);
+    assert_eq!(times.len(), 2, "{times:?}");
+    assert_eq!(
+        (times[0].0, at(&times[0].1)),
+        (1, at("2026-11-26T06:15:00Z"))
+    );
+    assert_eq!(
+        (times[1].0, at(&times[1].1)),
+        (2, at("2026-11-26T21:40:00Z"))
+    );
+    let v = versions(&db, id);
+    let by_seq = |seq: i64| {
+        v["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["seq"] == seq)
+            .unwrap()["title"]
+            .clone()
+    };
+    assert_eq!(by_seq(1), wire::TITLE_V1);
+    assert_eq!(by_seq(2), wire::TITLE_V2);
+    // The captures keep their records' own times and bytes.
+    let captures: Vec<(String, String)> = v["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["capturedAt"].as_str().unwrap().to_string(),
+                c["rawSha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        captures
+            .iter()
+            .map(|(t, h)| (at(t), h.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (
+                at("2026-11-26T06:15:00Z"),
+                redline::hash::sha256_hex(older.as_bytes())
+            ),
+            (
+                at("2026-11-26T21:40:00Z"),
+                redline::hash::sha256_hex(newer.as_bytes())
+            ),
+        ]
+    );
+
+    // The comparison reads old → new: the quote as first said, then as edited.
+    let diff = ok(redline(&db, &["diff", &id.to_string()]));
+    let line = diff
+        .lines()
+        .find(|l| l.contains('→') && l.contains("intimidated"))
+        .unwrap_or_else(|| panic!("no altered quote in:\n{diff}"));
+    let (from, to) = line.split_once('→').unwrap();
+    assert!(
+        from.contains("or its vassals") && to.contains("least of all Washington"),
+        "{line}"
+    );
+}

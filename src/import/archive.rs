@@ -8,10 +8,14 @@
 //! record whose payload does not match its `WARC-Payload-Digest` is a
 //! failure of that record, never of the archive.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
+
 use super::{ArchivedPage, Item};
+use crate::address;
 use crate::export::wacz::read::{clean, each_record, WarcRecord};
 
 /// What kind of archive a file is, by its name.
@@ -24,19 +28,32 @@ pub(crate) fn is_archive(path: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz") || name.ends_with(".wacz")
 }
 
-/// Reads `path` (WARC, gzipped WARC or WACZ) and hands each item to `send`
-/// until it answers false (the importer went away). Runs on a blocking
-/// thread: reading is plain file I/O and decompression.
-pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Item) -> bool) {
-    let fail = |reason: String| Item::Failed {
-        origin: path.display().to_string(),
-        code: "io",
-        reason,
+/// One record of an archive as it is walked, numbered across all the
+/// archive's WARC files (a WACZ's in name order), or a file that cannot be
+/// read at all.
+enum Step {
+    Record {
+        seq: u64,
+        origin: String,
+        record: std::io::Result<WarcRecord>,
+    },
+    Failed(Item),
+}
+
+/// Walks every record of the archive at `path` (WARC, gzipped WARC or
+/// WACZ), payloads kept up to `keep` bytes, until `visit` answers false.
+fn walk(path: &Path, keep: Option<u64>, visit: &mut dyn FnMut(Step) -> bool) {
+    let fail = |reason: String| {
+        Step::Failed(Item::Failed {
+            origin: path.display().to_string(),
+            code: "io",
+            reason,
+        })
     };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            send(fail(e.to_string()));
+            visit(fail(e.to_string()));
             return;
         }
     };
@@ -45,11 +62,12 @@ pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Ite
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let mut seq = 0u64;
     if name.ends_with(".wacz") {
         let mut zip = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
             Ok(z) => z,
             Err(e) => {
-                send(fail(format!("not a WACZ (zip) file: {e}")));
+                visit(fail(format!("not a WACZ (zip) file: {e}")));
                 return;
             }
         };
@@ -65,14 +83,14 @@ pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Ite
             let entry = match zip.by_name(&warc) {
                 Ok(e) => e,
                 Err(e) => {
-                    if !send(fail(format!("{warc}: {e}"))) {
+                    if !visit(fail(format!("{warc}: {e}"))) {
                         return;
                     }
                     continue;
                 }
             };
             let base = warc.rsplit('/').next().unwrap_or(&warc).to_string();
-            if !read_warc(entry, &base, warc.ends_with(".gz"), max_bytes, &mut send) {
+            if !walk_warc(entry, &base, warc.ends_with(".gz"), keep, &mut seq, visit) {
                 return;
             }
         }
@@ -82,38 +100,203 @@ pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Ite
             .and_then(|n| n.to_str())
             .unwrap_or("archive")
             .to_string();
-        read_warc(file, &base, name.ends_with(".gz"), max_bytes, &mut send);
+        walk_warc(file, &base, name.ends_with(".gz"), keep, &mut seq, visit);
     }
 }
 
-/// One WARC file's records; false when `send` asked to stop.
-fn read_warc(
+/// One WARC file's records; false when `visit` asked to stop.
+fn walk_warc(
     file: impl Read,
     name: &str,
     gzipped: bool,
-    max_bytes: u64,
-    send: &mut impl FnMut(Item) -> bool,
+    keep: Option<u64>,
+    seq: &mut u64,
+    visit: &mut dyn FnMut(Step) -> bool,
 ) -> bool {
     let mut n = 0usize;
     let mut going = true;
-    each_record(file, gzipped, Some(max_bytes), |record| {
+    each_record(file, gzipped, keep, |record| {
         n += 1;
-        let origin = format!("{name} record {n}");
-        let item = match record {
-            Err(e) => Item::Failed {
-                origin: format!("{name} after record {}", n - 1),
-                code: "invalid",
-                reason: format!("unreadable: {e}"),
-            },
-            Ok(r) => match page_of(r, &origin) {
-                Some(item) => item,
-                None => return true,
-            },
+        *seq += 1;
+        let origin = match &record {
+            Ok(_) => format!("{name} record {n}"),
+            Err(_) => format!("{name} after record {}", n - 1),
         };
-        going = send(item);
+        going = visit(Step::Record {
+            seq: *seq,
+            origin,
+            record,
+        });
         going
     });
     going
+}
+
+/// Reads `path` (WARC, gzipped WARC or WACZ) and hands each item to `send`
+/// until it answers false (the importer went away). Runs on a blocking
+/// thread: reading is plain file I/O and decompression.
+///
+/// The captures of one address are handed on in capture-time order
+/// (`WARC-Date`, ties in file order), whatever order the file lists them
+/// in: the importer numbers versions in the order it stores them, and a
+/// WARC made elsewhere may list a later capture first. A first reading
+/// (headers and digests only, nothing kept) finds that order; the second
+/// holds back only a record that comes before its turn, so memory grows
+/// with the records out of order, not with the archive.
+pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Item) -> bool) {
+    let plan = Plan::read(path);
+    let mut order = InOrder::new(plan, &mut send);
+    walk(path, Some(max_bytes), &mut |step| match step {
+        Step::Failed(item) => order.emit(item),
+        Step::Record {
+            seq,
+            origin,
+            record,
+        } => {
+            let item = match record {
+                Err(e) => Some(Item::Failed {
+                    origin,
+                    code: "invalid",
+                    reason: format!("unreadable: {e}"),
+                }),
+                Ok(r) => page_of(r, &origin),
+            };
+            order.arrive(seq, item)
+        }
+    });
+    order.finish();
+}
+
+/// An archive record's address: the `WARC-Target-URI`, without the angle
+/// brackets WARC 1.0 writers put around it.
+fn target_of(r: &WarcRecord) -> String {
+    r.header("warc-target-uri")
+        .unwrap_or_default()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string()
+}
+
+/// The key captures of `target` are grouped under: the library's source
+/// key where the address parses, else the address itself.
+fn group_key(target: &str) -> String {
+    address::parse_clip_url(target)
+        .map(|u| address::url_key(&u))
+        .unwrap_or_else(|_| target.to_string())
+}
+
+/// The capture-time order of the records that may hold a capture: per
+/// address, record numbers sorted by `WARC-Date`, then by number.
+#[derive(Default)]
+struct Plan {
+    /// Record number → (its address's group, its rank there).
+    place: HashMap<u64, (usize, usize)>,
+    groups: Vec<Vec<u64>>,
+}
+
+impl Plan {
+    fn read(path: &Path) -> Plan {
+        let mut by_key: HashMap<String, Vec<(DateTime<Utc>, u64)>> = HashMap::new();
+        walk(path, Some(0), &mut |step| {
+            if let Step::Record {
+                seq, record: Ok(r), ..
+            } = step
+            {
+                let target = target_of(&r);
+                let date = r.header("warc-date").and_then(crate::time::parse);
+                let http = target.starts_with("http://") || target.starts_with("https://");
+                if let (true, true, Some(at)) = (
+                    matches!(r.kind(), "response" | "resource" | "revisit"),
+                    http,
+                    date,
+                ) {
+                    by_key
+                        .entry(group_key(&target))
+                        .or_default()
+                        .push((at, seq));
+                }
+            }
+            true
+        });
+        let mut plan = Plan::default();
+        for (_, mut records) in by_key {
+            records.sort();
+            let g = plan.groups.len();
+            for (rank, &(_, seq)) in records.iter().enumerate() {
+                plan.place.insert(seq, (g, rank));
+            }
+            plan.groups
+                .push(records.into_iter().map(|(_, seq)| seq).collect());
+        }
+        plan
+    }
+}
+
+/// Hands items on in the plan's order: a record whose address has an
+/// earlier capture still to come waits for it.
+struct InOrder<'a, F: FnMut(Item) -> bool> {
+    plan: Plan,
+    /// Per group, the rank of the next record to hand on.
+    next: Vec<usize>,
+    held: HashMap<u64, Option<Item>>,
+    send: &'a mut F,
+}
+
+impl<'a, F: FnMut(Item) -> bool> InOrder<'a, F> {
+    fn new(plan: Plan, send: &'a mut F) -> Self {
+        InOrder {
+            next: vec![0; plan.groups.len()],
+            plan,
+            held: HashMap::new(),
+            send,
+        }
+    }
+
+    fn emit(&mut self, item: Item) -> bool {
+        (self.send)(item)
+    }
+
+    fn emit_some(&mut self, item: Option<Item>) -> bool {
+        item.is_none_or(|i| self.emit(i))
+    }
+
+    /// Record `seq` has been read (`item` None: it holds nothing to hand
+    /// on, but its turn is over all the same).
+    fn arrive(&mut self, seq: u64, item: Option<Item>) -> bool {
+        let Some(&(g, rank)) = self.plan.place.get(&seq) else {
+            return self.emit_some(item);
+        };
+        if rank != self.next[g] {
+            self.held.insert(seq, item);
+            return true;
+        }
+        if !self.emit_some(item) {
+            return false;
+        }
+        self.next[g] += 1;
+        while let Some(&s) = self.plan.groups[g].get(self.next[g]) {
+            let Some(item) = self.held.remove(&s) else {
+                break;
+            };
+            if !self.emit_some(item) {
+                return false;
+            }
+            self.next[g] += 1;
+        }
+        true
+    }
+
+    /// Hands on what is still held (the second reading stopped short of
+    /// an earlier capture, at an unreadable record), in order.
+    fn finish(mut self) {
+        let mut rest: Vec<(u64, Option<Item>)> = self.held.drain().collect();
+        rest.sort_by_key(|(seq, _)| self.plan.place.get(seq).copied());
+        for (_, item) in rest {
+            if !self.emit_some(item) {
+                return;
+            }
+        }
+    }
 }
 
 /// The page a record holds, a failure, a skip (a response that is not an
@@ -124,12 +307,7 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
     if !matches!(kind.as_str(), "response" | "resource" | "revisit") {
         return None;
     }
-    let target = r
-        .header("warc-target-uri")
-        .unwrap_or_default()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .to_string();
+    let target = target_of(&r);
     let http = target.starts_with("http://") || target.starts_with("https://");
     if !http {
         // Redline's own exports carry version texts as `urn:` resources.
