@@ -3,6 +3,9 @@
 //! with a 2xx answer, or a `resource` record of an http(s) address — becomes
 //! an item to import with its original capture time (`WARC-Date`).
 //!
+//! A `revisit` record (the same payload as an earlier record, or a 304)
+//! becomes an unchanged capture of the page it repeats, at its own time.
+//!
 //! Records are read with the WACZ checker's reader
 //! ([`crate::export::wacz::read`]), so digests are checked the same way: a
 //! record whose payload does not match its `WARC-Payload-Digest` is a
@@ -14,7 +17,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::{ArchivedPage, Item};
+use super::{ArchivedPage, ArchivedRevisit, Item};
 use crate::address;
 use crate::export::wacz::read::{clean, each_record, WarcRecord};
 
@@ -154,11 +157,11 @@ pub(crate) fn read_archive(path: &Path, max_bytes: u64, mut send: impl FnMut(Ite
             record,
         } => {
             let item = match record {
-                Err(e) => Some(Item::Failed {
+                Err(e) => Some(Found::Item(Item::Failed {
                     origin,
                     code: "invalid",
                     reason: format!("unreadable: {e}"),
-                }),
+                })),
                 Ok(r) => page_of(r, &origin),
             };
             order.arrive(seq, item)
@@ -233,12 +236,15 @@ impl Plan {
 }
 
 /// Hands items on in the plan's order: a record whose address has an
-/// earlier capture still to come waits for it.
+/// earlier capture still to come waits for it. Revisits are resolved as
+/// they are handed on, against the pages handed on before them (which, in
+/// capture-time order, include the page they repeat).
 struct InOrder<'a, F: FnMut(Item) -> bool> {
     plan: Plan,
     /// Per group, the rank of the next record to hand on.
     next: Vec<usize>,
-    held: HashMap<u64, Option<Item>>,
+    held: HashMap<u64, Option<Found>>,
+    seen: Seen,
     send: &'a mut F,
 }
 
@@ -248,6 +254,7 @@ impl<'a, F: FnMut(Item) -> bool> InOrder<'a, F> {
             next: vec![0; plan.groups.len()],
             plan,
             held: HashMap::new(),
+            seen: Seen::default(),
             send,
         }
     }
@@ -256,29 +263,48 @@ impl<'a, F: FnMut(Item) -> bool> InOrder<'a, F> {
         (self.send)(item)
     }
 
-    fn emit_some(&mut self, item: Option<Item>) -> bool {
-        item.is_none_or(|i| self.emit(i))
+    fn emit_read(&mut self, read: Option<Found>) -> bool {
+        let item = match read {
+            None => return true,
+            Some(Found::Item(item)) => item,
+            Some(Found::Page { page, names }) => {
+                self.seen.note(
+                    &names,
+                    Some(Original {
+                        target: page.target.clone(),
+                        raw_sha256: page.raw_sha256.clone(),
+                    }),
+                );
+                Item::Page(page)
+            }
+            Some(Found::NotPage { item, names }) => {
+                self.seen.note(&names, None);
+                item
+            }
+            Some(Found::Revisit(r)) => self.seen.resolve(*r),
+        };
+        self.emit(item)
     }
 
-    /// Record `seq` has been read (`item` None: it holds nothing to hand
+    /// Record `seq` has been read (`read` None: it holds nothing to hand
     /// on, but its turn is over all the same).
-    fn arrive(&mut self, seq: u64, item: Option<Item>) -> bool {
+    fn arrive(&mut self, seq: u64, read: Option<Found>) -> bool {
         let Some(&(g, rank)) = self.plan.place.get(&seq) else {
-            return self.emit_some(item);
+            return self.emit_read(read);
         };
         if rank != self.next[g] {
-            self.held.insert(seq, item);
+            self.held.insert(seq, read);
             return true;
         }
-        if !self.emit_some(item) {
+        if !self.emit_read(read) {
             return false;
         }
         self.next[g] += 1;
         while let Some(&s) = self.plan.groups[g].get(self.next[g]) {
-            let Some(item) = self.held.remove(&s) else {
+            let Some(read) = self.held.remove(&s) else {
                 break;
             };
-            if !self.emit_some(item) {
+            if !self.emit_read(read) {
                 return false;
             }
             self.next[g] += 1;
@@ -289,20 +315,137 @@ impl<'a, F: FnMut(Item) -> bool> InOrder<'a, F> {
     /// Hands on what is still held (the second reading stopped short of
     /// an earlier capture, at an unreadable record), in order.
     fn finish(mut self) {
-        let mut rest: Vec<(u64, Option<Item>)> = self.held.drain().collect();
+        let mut rest: Vec<(u64, Option<Found>)> = self.held.drain().collect();
         rest.sort_by_key(|(seq, _)| self.plan.place.get(seq).copied());
-        for (_, item) in rest {
-            if !self.emit_some(item) {
+        for (_, read) in rest {
+            if !self.emit_read(read) {
                 return;
             }
         }
     }
 }
 
+/// What a record comes to once read, before its turn.
+enum Found {
+    Item(Item),
+    /// A page, with the names a later revisit may give it.
+    Page {
+        page: Box<ArchivedPage>,
+        names: Names,
+    },
+    /// A record that holds no page (an image, a 404): a revisit of it is
+    /// skipped as it was.
+    NotPage {
+        item: Item,
+        names: Names,
+    },
+    Revisit(Box<Revisit>),
+}
+
+/// How a revisit may name the record it repeats.
+struct Names {
+    id: Option<String>,
+    digest: Option<String>,
+    key: String,
+}
+
+/// A page handed on, as a revisit of it needs it.
+#[derive(Clone)]
+struct Original {
+    target: String,
+    raw_sha256: String,
+}
+
+/// The records handed on so far, by record id, payload digest and
+/// address (the latest there); None for one that holds no page.
+#[derive(Default)]
+struct Seen {
+    by_id: HashMap<String, Option<Original>>,
+    by_digest: HashMap<String, Option<Original>>,
+    by_key: HashMap<String, Option<Original>>,
+}
+
+impl Seen {
+    fn note(&mut self, names: &Names, original: Option<Original>) {
+        if let Some(id) = &names.id {
+            self.by_id.insert(id.clone(), original.clone());
+        }
+        if let Some(d) = &names.digest {
+            self.by_digest.insert(d.clone(), original.clone());
+        }
+        self.by_key.insert(names.key.clone(), original);
+    }
+
+    /// The item a revisit comes to: an unchanged capture of the page it
+    /// repeats, a plain skip when that record held no page, or a skip with
+    /// a word when it names nothing handed on before it.
+    fn resolve(&self, r: Revisit) -> Item {
+        let by_id = r.refers_id.as_ref().and_then(|id| self.by_id.get(id));
+        let by_digest = || r.digest.as_ref().and_then(|d| self.by_digest.get(d));
+        // A 304 names at most the address whose page did not change.
+        let by_address = || {
+            r.not_modified
+                .then(|| {
+                    let at = r.refers_target.as_deref().unwrap_or(&r.target);
+                    self.by_key.get(&group_key(at))
+                })
+                .flatten()
+        };
+        match by_id.or_else(by_digest).or_else(by_address) {
+            Some(None) => Item::Skipped,
+            Some(Some(original)) => Item::Revisit(Box::new(ArchivedRevisit {
+                origin: r.origin,
+                target: r.target,
+                original_target: original.target.clone(),
+                original_sha256: original.raw_sha256.clone(),
+                captured_at: r.captured_at,
+                not_modified: r.not_modified,
+                status: r.status,
+                etag: r.etag,
+                last_modified: r.last_modified,
+                content_type: r.content_type,
+            })),
+            None => Item::Noted {
+                origin: r.origin,
+                code: "revisit_unresolved",
+                reason: "a revisit of a record this archive does not hold before it \
+                         (or one that was not read): there is no page to mark unchanged"
+                    .into(),
+            },
+        }
+    }
+}
+
+/// A revisit record as read, before it is resolved.
+struct Revisit {
+    origin: String,
+    target: String,
+    captured_at: String,
+    refers_id: Option<String>,
+    refers_target: Option<String>,
+    digest: Option<String>,
+    not_modified: bool,
+    status: Option<u16>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    content_type: Option<String>,
+}
+
+/// Revisit profiles (WARC 1.1 and 1.0): the payload was the same as the
+/// record named, or the server answered "not modified".
+const IDENTICAL_PAYLOAD: [&str; 2] = [
+    "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+    "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
+];
+const SERVER_NOT_MODIFIED: [&str; 2] = [
+    "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+    "http://netpreserve.org/warc/1.0/revisit/server-not-modified",
+];
+
 /// The page a record holds, a failure, a skip (a response that is not an
-/// HTML page), or None for records that never hold one (warcinfo, request,
-/// metadata).
-fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
+/// HTML page), a revisit to resolve, or None for records that never hold
+/// one (warcinfo, request, metadata).
+fn page_of(r: WarcRecord, origin: &str) -> Option<Found> {
     let kind = r.kind().to_string();
     if !matches!(kind.as_str(), "response" | "resource" | "revisit") {
         return None;
@@ -315,16 +458,12 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
     }
     let origin = format!("{origin} ({})", clean(&target));
     let failed = |code: &'static str, reason: String| {
-        Some(Item::Failed {
+        Some(Found::Item(Item::Failed {
             origin: origin.clone(),
             code,
             reason,
-        })
+        }))
     };
-    if kind == "revisit" {
-        // Same payload as an earlier record: that record is the capture.
-        return Some(Item::Skipped);
-    }
     if !r.problems.is_empty() {
         return failed("invalid", r.problems.join("; "));
     }
@@ -335,6 +474,14 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
     else {
         return failed("invalid", "no readable WARC-Date".into());
     };
+    if kind == "revisit" {
+        return revisit_of(&r, origin, target, date);
+    }
+    let names = Names {
+        id: r.header("warc-record-id").map(str::to_string),
+        digest: r.header("warc-payload-digest").map(str::to_string),
+        key: group_key(&target),
+    };
     let (status, headers) = if kind == "response" {
         match parse_http_head(&r.http_head) {
             Some(h) => h,
@@ -344,8 +491,14 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
         let ct = r.header("content-type").unwrap_or("text/html").to_string();
         (200, vec![("content-type".to_string(), ct)])
     };
+    let not_page = |names| {
+        Some(Found::NotPage {
+            item: Item::Skipped,
+            names,
+        })
+    };
     if !(200..300).contains(&status) {
-        return Some(Item::Skipped);
+        return not_page(names);
     }
     let content_type = headers
         .iter()
@@ -369,7 +522,7 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
         None => crate::derived::TextFormat::sniff(&body) == crate::derived::TextFormat::Html,
     };
     if !is_page {
-        return Some(Item::Skipped);
+        return not_page(names);
     }
     let header = |name: &str| {
         headers
@@ -377,16 +530,63 @@ fn page_of(r: WarcRecord, origin: &str) -> Option<Item> {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
-    Some(Item::Page(Box::new(ArchivedPage {
+    Some(Found::Page {
+        page: Box::new(ArchivedPage {
+            origin,
+            raw_sha256: crate::hash::sha256_hex(&body),
+            target,
+            captured_at: date,
+            response: kind == "response",
+            status,
+            content_type,
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+            body,
+        }),
+        names,
+    })
+}
+
+/// A revisit record: "this address was captured at this time, and its
+/// payload was that of an earlier record" (identical payload), or "the
+/// server said it had not changed" (not modified, or a 304 head).
+fn revisit_of(r: &WarcRecord, origin: String, target: String, date: String) -> Option<Found> {
+    let profile = r.header("warc-profile").unwrap_or_default();
+    let head = parse_http_head(&r.http_head);
+    let status = head.as_ref().map(|(s, _)| *s);
+    let identical = IDENTICAL_PAYLOAD.contains(&profile);
+    let not_modified = SERVER_NOT_MODIFIED.contains(&profile) || status == Some(304);
+    if !identical && !not_modified {
+        return Some(Found::Item(Item::Noted {
+            origin,
+            code: "revisit_profile",
+            reason: format!(
+                "a revisit of a kind Redline does not read (profile {:?})",
+                clean(profile)
+            ),
+        }));
+    }
+    let header = |name: &str| {
+        head.as_ref().and_then(|(_, headers)| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        })
+    };
+    let unbracket = |v: &str| v.trim_start_matches('<').trim_end_matches('>').to_string();
+    Some(Found::Revisit(Box::new(Revisit {
         origin,
-        target,
         captured_at: date,
-        response: kind == "response",
+        refers_id: r.header("warc-refers-to").map(str::to_string),
+        refers_target: r.header("warc-refers-to-target-uri").map(unbracket),
+        digest: r.header("warc-payload-digest").map(str::to_string),
+        not_modified,
         status,
-        content_type,
         etag: header("etag"),
         last_modified: header("last-modified"),
-        body,
+        content_type: header("content-type"),
+        target,
     })))
 }
 
