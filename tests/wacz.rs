@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use common::cli::{ok, problems, redline, verify};
+use common::cli::{ok, problems, pytool, redline, run_tool, verify};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
@@ -384,31 +384,6 @@ fn an_export_verifies_and_every_kind_of_tampering_is_named() {
     let (passed, report) = verify(&path, &["--key", key["publicKey"].as_str().unwrap()]);
     assert!(!passed);
     assert!(problems(&report).contains("not the key given"), "{report}");
-}
-
-/// Where the PyPI tools are (`scripts/install-deps` makes this venv).
-fn pytool(name: &str) -> PathBuf {
-    let dir = std::env::var_os("REDLINE_PYTOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/opt/redline-pytools/bin"));
-    let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/install-deps (it installs wacz, warcio and pywb from PyPI)",
-        path.display()
-    );
-    path
-}
-
-fn run_tool(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
