@@ -10,6 +10,11 @@ use crate::error::{Error, Result};
 /// carries its timestamp.
 const TSA_URL: &str = "tsa_url";
 
+/// Each new capture (with bytes) is queued for its own RFC 3161 timestamp
+/// from the TSA (`on`); read by the trigger in the capture-timestamps
+/// migration, so the name is spelled there too.
+const TIMESTAMP_CAPTURES: &str = "timestamp_captures";
+
 /// The reporter paused watching: whichever process runs the scheduler
 /// makes no request until it is resumed (kept across restarts: a pause is
 /// a decision, not a session's state).
@@ -57,6 +62,17 @@ async fn set(conn: &mut SqliteConnection, name: &str, value: Option<&str>) -> Re
 /// The configured time stamping authority, if any.
 pub async fn tsa_url(conn: &mut SqliteConnection) -> Result<Option<String>> {
     get(conn, TSA_URL).await
+}
+
+/// Whether new captures are queued for their own timestamps.
+pub async fn timestamp_captures(conn: &mut SqliteConnection) -> Result<bool> {
+    Ok(get(conn, TIMESTAMP_CAPTURES).await?.as_deref() == Some("on"))
+}
+
+/// Turns per-capture timestamps on or off (off by default). Captures made
+/// while it is off are not stamped later.
+pub async fn set_timestamp_captures(conn: &mut SqliteConnection, on: bool) -> Result<()> {
+    set(conn, TIMESTAMP_CAPTURES, on.then_some("on")).await
 }
 
 /// Sets (or, with `None`, clears) the time stamping authority. Only an

@@ -487,6 +487,9 @@ fn a_wget_warc_keeps_capture_times_and_payload_hashes_and_refuses_a_tampered_rec
 /// hashes of the captures that made them.
 type History = (String, Vec<(Value, Value, Value)>, Vec<Value>);
 
+/// A source's address and its captures (time, outcome, raw hash).
+type Captures = Vec<(String, Vec<(Value, Value, Value)>)>;
+
 #[test]
 fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() {
     let (dir, db) = library();
@@ -506,6 +509,13 @@ fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() 
         Response::html(wire::page(&wire::story_v2(), 1)).header("ETag", "\"v2\""),
     );
     ok(redline(&db, &["check", "1"]));
+    // Re-checks that found the page as it was: the same bytes again, then
+    // a 304 (exported as revisit records).
+    ok(redline(&db, &["check", "1"]));
+    server.set(
+        "/world/talks",
+        Response::new(304, "text/html", "").header("ETag", "\"v2\""),
+    );
     ok(redline(&db, &["check", "1"]));
     let wacz = dir.path().join("beat.wacz");
     ok(redline(
@@ -524,13 +534,53 @@ fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() 
     let (_fresh_dir, fresh) = library();
     let (report, _) = import(&fresh, &[wacz.to_str().unwrap()]);
     assert_eq!(
-        report["imported"], 3,
-        "two versions of one story, one of the other: {report}"
+        report["imported"], 5,
+        "two versions of one story, one of the other, two unchanged re-checks: {report}"
+    );
+    assert_eq!(report["newVersions"], 3, "{report}");
+    assert_eq!(
+        report["unchanged"], 2,
+        "the unchanged re-checks are revisits: {report}"
     );
     assert!(report["failed"].as_array().unwrap().is_empty(), "{report}");
-    assert_eq!(
-        report["skipped"], 1,
-        "the unchanged re-check is a revisit: {report}"
+    assert_eq!(report["skipped"], 0, "{report}");
+
+    // Every capture, re-checks included, at its own time and outcome.
+    let captures = |db: &Path| -> Captures {
+        let mut out: Vec<_> = sources(db, &[])
+            .iter()
+            .map(|s| {
+                let v = versions(db, s["id"].as_i64().unwrap());
+                let list = v["captures"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| {
+                        (
+                            c["capturedAt"].clone(),
+                            c["outcome"].clone(),
+                            c["rawSha256"].clone(),
+                        )
+                    })
+                    .collect();
+                (s["url"].as_str().unwrap().to_string(), list)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let (held, kept) = (captures(&db), captures(&fresh));
+    let count = |c: &Captures| -> usize { c.iter().map(|(_, l)| l.len()).sum() };
+    assert_eq!(count(&held), 5, "{held:?}");
+    assert_eq!(held, kept);
+    let outcomes: Vec<&Value> = held
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|c| &c.1))
+        .collect();
+    assert!(
+        outcomes.contains(&&Value::from("unchanged"))
+            && outcomes.contains(&&Value::from("not_modified")),
+        "{outcomes:?}"
     );
 
     // Per source (by address): the same versions, texts, times and raw bytes.
@@ -579,6 +629,299 @@ fn a_redline_wacz_imports_into_a_fresh_library_with_the_same_texts_and_hashes() 
 
     // And once more: everything is already there.
     let (again, _) = import(&fresh, &[wacz.to_str().unwrap()]);
+    assert_eq!(again["imported"], 0, "{again}");
+    assert_eq!(again["duplicates"], 5, "{again}");
+    assert_eq!(captures(&fresh), held);
+}
+
+/// An HTTP response as a web archive keeps it: status line, headers, body.
+fn http_response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\n");
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// One WARC 1.1 record laid out as warcio writes it, with SHA-256 block
+/// and (when given) payload digests.
+fn warc_record(
+    kind: &str,
+    n: u32,
+    date: &str,
+    uri: &str,
+    extra: &[(&str, String)],
+    block: &[u8],
+    payload: Option<&[u8]>,
+) -> Vec<u8> {
+    let label = |b: &[u8]| format!("sha256:{}", redline::hash::sha256_hex(b));
+    let mut head = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:7e1d0c2a-5b8f-4c3e-9a61-{n:012}>\r\n\
+         WARC-Date: {date}\r\nWARC-Target-URI: {uri}\r\n\
+         Content-Type: application/http; msgtype=response\r\nWARC-Block-Digest: {}\r\n",
+        label(block)
+    );
+    if let Some(p) = payload {
+        head.push_str(&format!("WARC-Payload-Digest: {}\r\n", label(p)));
+    }
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
+    let mut out = head.into_bytes();
+    out.extend_from_slice(block);
+    out.extend_from_slice(b"\r\n\r\n");
+    out
+}
+
+/// A `response` record of `body` served as HTML at `uri`.
+fn response_record(n: u32, date: &str, uri: &str, body: &str) -> Vec<u8> {
+    let block = http_response(
+        "200 OK",
+        &[("Content-Type", "text/html; charset=utf-8")],
+        body.as_bytes(),
+    );
+    warc_record("response", n, date, uri, &[], &block, Some(body.as_bytes()))
+}
+
+/// The versions of a source, as (seq, createdAt).
+fn version_times(db: &Path, source_id: i64) -> Vec<(i64, String)> {
+    versions(db, source_id)["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["seq"].as_i64().unwrap(),
+                v["createdAt"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn captures_an_archive_lists_newest_first_are_numbered_by_capture_time() {
+    let (dir, db) = library();
+    let url = "https://wire.example/world/korea-russia-pact";
+    let older = wire::page(&wire::story_v1(), 1);
+    let newer = wire::page(&wire::story_v2(), 2);
+    // A crawler's WARC, merged from two runs: the evening's capture first.
+    let warc = [
+        response_record(1, "2026-11-26T21:40:00Z", url, &newer),
+        response_record(2, "2026-11-26T06:15:00Z", url, &older),
+    ]
+    .concat();
+    let file = dir.path().join("merged.warc");
+    std::fs::write(&file, warc).unwrap();
+    let (report, _) = import(&db, &[file.to_str().unwrap()]);
+    assert_eq!(report["imported"], 2, "{report}");
+    assert_eq!(report["newVersions"], 2, "{report}");
+
+    let all = sources(&db, &[]);
+    assert_eq!(all.len(), 1, "{all:?}");
+    let id = all[0]["id"].as_i64().unwrap();
+    let at = |s: &str| redline::time::parse(s).unwrap();
+    let times = version_times(&db, id);
+    assert_eq!(times.len(), 2, "{times:?}");
+    assert_eq!(
+        (times[0].0, at(&times[0].1)),
+        (1, at("2026-11-26T06:15:00Z"))
+    );
+    assert_eq!(
+        (times[1].0, at(&times[1].1)),
+        (2, at("2026-11-26T21:40:00Z"))
+    );
+    let v = versions(&db, id);
+    let by_seq = |seq: i64| {
+        v["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["seq"] == seq)
+            .unwrap()["title"]
+            .clone()
+    };
+    assert_eq!(by_seq(1), wire::TITLE_V1);
+    assert_eq!(by_seq(2), wire::TITLE_V2);
+    // The captures keep their records' own times and bytes.
+    let captures: Vec<(String, String)> = v["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["capturedAt"].as_str().unwrap().to_string(),
+                c["rawSha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        captures
+            .iter()
+            .map(|(t, h)| (at(t), h.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (
+                at("2026-11-26T06:15:00Z"),
+                redline::hash::sha256_hex(older.as_bytes())
+            ),
+            (
+                at("2026-11-26T21:40:00Z"),
+                redline::hash::sha256_hex(newer.as_bytes())
+            ),
+        ]
+    );
+
+    // The comparison reads old → new: the quote as first said, then as edited.
+    let diff = ok(redline(&db, &["diff", &id.to_string()]));
+    let line = diff
+        .lines()
+        .find(|l| l.contains('→') && l.contains("intimidated"))
+        .unwrap_or_else(|| panic!("no altered quote in:\n{diff}"));
+    let (from, to) = line.split_once('→').unwrap();
+    assert!(
+        from.contains("or its vassals") && to.contains("least of all Washington"),
+        "{line}"
+    );
+}
+
+#[test]
+fn revisits_become_unchanged_captures_and_a_revisit_of_nothing_is_skipped_with_a_reason() {
+    let (dir, db) = library();
+    let url = "https://wire.example/world/korea-russia-pact";
+    let page = wire::page(&wire::story_v1(), 1);
+    let digest = format!("sha256:{}", redline::hash::sha256_hex(page.as_bytes()));
+    let head_200 = http_response(
+        "200 OK",
+        &[("Content-Type", "text/html; charset=utf-8")],
+        b"",
+    );
+    let head_304 = http_response("304 Not Modified", &[("ETag", "\"pact-1\"")], b"");
+    let orphan = "https://wire.example/business/oil-prices";
+    // A crawler's dedup WARC (WARC 1.0 profile URIs), the evening revisit
+    // listed before the morning response it repeats.
+    let warc = [
+        warc_record(
+            "revisit",
+            3,
+            "2026-11-26T21:40:00Z",
+            url,
+            &[
+                (
+                    "WARC-Profile",
+                    "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest".into(),
+                ),
+                ("WARC-Refers-To-Target-URI", url.into()),
+                ("WARC-Refers-To-Date", "2026-11-26T06:15:00Z".into()),
+                ("WARC-Payload-Digest", digest.clone()),
+            ],
+            &head_200,
+            None,
+        ),
+        response_record(1, "2026-11-26T06:15:00Z", url, &page),
+        warc_record(
+            "revisit",
+            2,
+            "2026-11-26T12:00:00Z",
+            url,
+            &[
+                (
+                    "WARC-Profile",
+                    "http://netpreserve.org/warc/1.1/revisit/server-not-modified".into(),
+                ),
+                ("WARC-Refers-To-Target-URI", url.into()),
+            ],
+            &head_304,
+            None,
+        ),
+        // A revisit of a page this archive does not hold.
+        warc_record(
+            "revisit",
+            4,
+            "2026-11-26T13:00:00Z",
+            orphan,
+            &[
+                (
+                    "WARC-Profile",
+                    "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest".into(),
+                ),
+                ("WARC-Refers-To-Target-URI", orphan.into()),
+                (
+                    "WARC-Payload-Digest",
+                    format!("sha256:{}", redline::hash::sha256_hex(b"elsewhere")),
+                ),
+            ],
+            &head_200,
+            None,
+        ),
+    ]
+    .concat();
+    let file = dir.path().join("dedup.warc");
+    std::fs::write(&file, warc).unwrap();
+    let (report, _) = import(&db, &[file.to_str().unwrap()]);
+    assert_eq!(report["imported"], 3, "{report}");
+    assert_eq!(report["unchanged"], 2, "{report}");
+    assert_eq!(report["newVersions"], 1, "{report}");
+    assert_eq!(report["skipped"], 1, "{report}");
+    assert!(report["failed"].as_array().unwrap().is_empty(), "{report}");
+    let skips = report["skips"].as_array().unwrap();
+    assert_eq!(skips.len(), 1, "{report}");
+    assert_eq!(skips[0]["code"], "revisit_unresolved", "{report}");
+    assert!(
+        skips[0]["item"]
+            .as_str()
+            .unwrap()
+            .contains("/business/oil-prices"),
+        "{report}"
+    );
+
+    let all = sources(&db, &[]);
+    assert_eq!(all.len(), 1, "no source for the orphan revisit: {all:?}");
+    let id = all[0]["id"].as_i64().unwrap();
+    let v = versions(&db, id);
+    assert_eq!(v["versions"].as_array().unwrap().len(), 1, "{v}");
+    let at = |s: &str| redline::time::parse(s).unwrap();
+    let list: Vec<_> = v["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                at(c["capturedAt"].as_str().unwrap()),
+                c["outcome"].as_str().unwrap().to_string(),
+                c["versionId"].clone(),
+            )
+        })
+        .collect();
+    let version = v["versions"][0]["id"].clone();
+    assert_eq!(
+        list,
+        vec![
+            (
+                at("2026-11-26T06:15:00Z"),
+                "new_version".into(),
+                version.clone()
+            ),
+            (
+                at("2026-11-26T12:00:00Z"),
+                "not_modified".into(),
+                version.clone()
+            ),
+            (at("2026-11-26T21:40:00Z"), "unchanged".into(), version),
+        ]
+    );
+    let evening = &v["captures"][2];
+    assert_eq!(
+        evening["rawSha256"],
+        redline::hash::sha256_hex(page.as_bytes()),
+        "{evening}"
+    );
+
+    // Imported again: nothing new.
+    let (again, _) = import(&db, &[file.to_str().unwrap()]);
     assert_eq!(again["imported"], 0, "{again}");
     assert_eq!(again["duplicates"], 3, "{again}");
 }

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use common::cli::{ok, problems, redline, verify};
+use common::cli::{json, ok, problems, pytool, redline, run_tool, verify};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
@@ -402,4 +402,136 @@ fn exports_carry_a_timestamp_that_verify_checks_down_to_the_ca() {
     assert!(verify(&lost, &[]).0);
     ok(redline(&db, &["export", "tsa", "--off"]));
     assert!(ok(redline(&db, &["export", "tsa"])).contains("No time stamping authority"));
+}
+
+#[test]
+fn captures_get_their_own_timestamps_afterwards_and_a_failing_tsa_loses_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let ec = dir.path().join("tsa-ec");
+    make_tsa(&ec, "ec", "Desk Test TSA");
+    let tsa = serve_tsa(ec.clone());
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/tsa", l.local_addr().unwrap())
+    };
+    let server = TestServer::start_in_thread();
+    let v1 = wire::page(&wire::story_v1(), 1);
+    let v2 = wire::page(&wire::story_v2(), 1);
+    server.set("/world/talks", Response::html(v1));
+    let db = dir.path().join("lib.db");
+    let stamp = |args: &[&str]| -> Value {
+        let mut all = vec!["--json", "export", "stamp"];
+        all.extend_from_slice(args);
+        json(&redline(&db, &all))
+    };
+
+    // Off by default: a capture made now is never stamped.
+    ok(redline(&db, &["clip", &server.url("/world/talks")]));
+    ok(redline(&db, &["export", "tsa", &dead]));
+    let r = stamp(&["--on"]);
+    assert_eq!(r["timestampCaptures"], true, "{r}");
+    assert_eq!(
+        (r["stamped"].clone(), r["pending"].clone()),
+        (0.into(), 0.into()),
+        "{r}"
+    );
+
+    // The TSA cannot be reached: the new capture is stored all the same,
+    // and waits with its failure recorded.
+    server.set("/world/talks", Response::html(v2.clone()));
+    ok(redline(&db, &["check", "1"]));
+    let r = stamp(&[]);
+    assert_eq!(r["stamped"], 0, "{r}");
+    assert_eq!(r["failed"], 1, "{r}");
+    assert_eq!(r["pending"], 1, "{r}");
+    assert!(r["error"].as_str().unwrap().contains(&dead), "{r}");
+    let v = json(&redline(&db, &["--json", "versions", "1"]));
+    assert_eq!(v["captures"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["versions"].as_array().unwrap().len(), 2, "{v}");
+
+    // The TSA is back: the waiting capture is stamped, and so is the next
+    // (an unchanged re-check, exported as a revisit).
+    ok(redline(&db, &["export", "tsa", &tsa]));
+    let r = stamp(&[]);
+    assert_eq!(
+        (r["stamped"].clone(), r["pending"].clone()),
+        (1.into(), 0.into()),
+        "{r}"
+    );
+    ok(redline(&db, &["check", "1"]));
+    let r = stamp(&[]);
+    assert_eq!(
+        (r["stamped"].clone(), r["failed"].clone()),
+        (1.into(), 0.into()),
+        "{r}"
+    );
+
+    let wacz = dir.path().join("stamped.wacz");
+    let written = json(&redline(
+        &db,
+        &[
+            "--json",
+            "export",
+            "wacz",
+            "1",
+            "-o",
+            wacz.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(written["captureTimestamps"], 2, "{written}");
+    let ca = ec.join("ca.crt");
+    let (good, report) = verify(&wacz, &["--tsa-ca", ca.to_str().unwrap()]);
+    assert!(good, "{}", problems(&report));
+    assert_eq!(report["captureTimestamps"], 2, "{report}");
+    // The tokens travel as plain WARC metadata records: the WACZ validator
+    // and warcio read them like any other.
+    run_tool(
+        Command::new(pytool("wacz"))
+            .args(["validate", "-f"])
+            .arg(&wacz),
+    );
+    let mut warc = Vec::new();
+    zip::ZipArchive::new(std::fs::File::open(&wacz).unwrap())
+        .unwrap()
+        .by_name("archive/data.warc.gz")
+        .unwrap()
+        .read_to_end(&mut warc)
+        .unwrap();
+    let warc_path = dir.path().join("data.warc.gz");
+    std::fs::write(&warc_path, &warc).unwrap();
+    let checked = run_tool(
+        Command::new(pytool("warcio"))
+            .args(["check", "-v"])
+            .arg(&warc_path),
+    );
+    assert!(!checked.contains("failed"), "{checked}");
+
+    // Turned off: new captures are not queued.
+    let r = stamp(&["--off"]);
+    assert_eq!(r["timestampCaptures"], false, "{r}");
+    ok(redline(&db, &["check", "1"]));
+    assert_eq!(stamp(&[])["stamped"], 0);
+
+    // What verify relies on: a token is over one capture's digest only.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (a, b) = (
+        redline::hash::sha256_hex(v2.as_bytes()),
+        redline::hash::sha256_hex(b"another page"),
+    );
+    let bytes = |h: &str| {
+        (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+            .collect::<Vec<u8>>()
+    };
+    let token = rt
+        .block_on(redline::export::wacz::timestamp::obtain_digest(
+            &tsa,
+            &bytes(&a),
+        ))
+        .unwrap();
+    use redline::export::wacz::timestamp::check_reply_digest;
+    assert!(check_reply_digest(&token, &bytes(&a), None, &[]).is_ok());
+    let wrong = check_reply_digest(&token, &bytes(&b), None, &[]).unwrap_err();
+    assert!(wrong.contains("imprint mismatch"), "{wrong}");
 }

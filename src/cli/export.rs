@@ -63,6 +63,15 @@ pub enum ExportCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Trusted timestamps on each capture: `--on` queues every new capture
+    /// for a token from the TSA (`--off` stops it); then asks the TSA for
+    /// the tokens still pending (a failure is kept and asked again next time).
+    Stamp {
+        #[arg(long, conflicts_with = "off")]
+        on: bool,
+        #[arg(long)]
+        off: bool,
+    },
     /// The library's public signing key, to publish so that others can
     /// check its WACZ exports (made on first use).
     Key,
@@ -148,6 +157,37 @@ pub async fn run(command: ExportCommand, nb: &Notebook, json: bool) -> Result<()
                 None => println!(
                     "No time stamping authority: WACZ exports are signed, not timestamped."
                 ),
+            }
+            Ok(())
+        }
+        ExportCommand::Stamp { on, off } => {
+            if on || off {
+                nb.set_timestamp_captures(on).await?;
+            }
+            let enabled = nb.timestamp_captures().await?;
+            let report = nb.timestamp_pending_captures().await?;
+            if json {
+                let mut v =
+                    serde_json::to_value(&report).map_err(|e| Error::Invalid(e.to_string()))?;
+                v["timestampCaptures"] = serde_json::Value::Bool(enabled);
+                return print_json(&v);
+            }
+            println!(
+                "Capture timestamps are {}.",
+                if enabled { "on" } else { "off" }
+            );
+            match &report.tsa {
+                None => println!(
+                    "No time stamping authority set (redline export tsa URL): {} captures wait.",
+                    report.pending
+                ),
+                Some(tsa) => println!(
+                    "{} stamped by {tsa}, {} failed, {} waiting.",
+                    report.stamped, report.failed, report.pending
+                ),
+            }
+            if let Some(e) = &report.error {
+                println!("  failed: {e}");
             }
             Ok(())
         }
@@ -265,6 +305,12 @@ pub async fn verify_any(args: VerifyAnyArgs, json: bool) -> Result<(), Error> {
                 } else {
                     " (authority not checked: pass --tsa-ca)"
                 }
+            );
+        }
+        if check.capture_timestamps > 0 {
+            println!(
+                "  {} capture timestamp(s): each over its capture's payload digest",
+                check.capture_timestamps
             );
         }
         for p in &check.problems {

@@ -47,15 +47,19 @@ pub async fn run(args: ImportArgs, nb: &Notebook, json: bool) -> Result<(), Erro
         print_json(&report)?;
     } else {
         println!(
-            "imported {}  ({} new sources, {} new versions)  duplicates {}  skipped {}  failed {}  in {:.1} s",
+            "imported {}  ({} new sources, {} new versions, {} unchanged)  duplicates {}  skipped {}  failed {}  in {:.1} s",
             report.imported,
             report.new_sources,
             report.new_versions,
+            report.unchanged,
             report.duplicates,
             report.skipped,
             report.failed.len(),
             report.elapsed_ms as f64 / 1000.0
         );
+        for f in &report.skips {
+            println!("  skipped: {}: {}", f.item, f.reason);
+        }
         for f in &report.failed {
             println!("  failed: {}: {}", f.item, f.reason);
         }

@@ -25,7 +25,7 @@ use crate::clip::{self, Captured};
 use crate::derived::{self, TextFormat};
 use crate::error::{Error, Result};
 use crate::fetch::Fetched;
-use crate::versions::{CaptureMethod, CaptureRecord};
+use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 
 pub(crate) use archive::read_archive;
 
@@ -121,8 +121,15 @@ pub struct ImportReport {
     pub new_versions: u32,
     /// Items the library already held (same address, same bytes).
     pub duplicates: u32,
-    /// Archive records that hold no page (an image, a redirect, a revisit).
+    /// Of the captures, how many were archive `revisit` records: a time
+    /// the page was seen unchanged, stored as an unchanged capture.
+    pub unchanged: u32,
+    /// Archive records that hold no page (an image, a redirect, a revisit
+    /// of either).
     pub skipped: u32,
+    /// Skipped records worth a word (a revisit of a page that was not
+    /// imported), each also counted in `skipped`.
+    pub skips: Vec<ImportFailure>,
     pub failed: Vec<ImportFailure>,
     /// Wall time of the whole import, in milliseconds.
     pub elapsed_ms: u64,
@@ -155,6 +162,28 @@ pub(crate) struct ArchivedPage {
     pub last_modified: Option<String>,
     /// The payload, de-chunked and decompressed.
     pub body: Vec<u8>,
+    /// SHA-256 hex of `body`: what a revisit of this page names it by.
+    pub raw_sha256: String,
+}
+
+/// A `revisit` record of an archive, resolved to the page it repeats
+/// (read before it: captures of one address are read in time order).
+#[derive(Clone, Debug)]
+pub(crate) struct ArchivedRevisit {
+    pub origin: String,
+    pub target: String,
+    /// The address and raw SHA-256 of the page repeated.
+    pub original_target: String,
+    pub original_sha256: String,
+    /// The revisit's own `WARC-Date`, as the library stores times.
+    pub captured_at: String,
+    /// The server answered 304 (no body): stored as "not modified".
+    pub not_modified: bool,
+    /// What the revisit's HTTP head says, where it has one.
+    pub status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
 }
 
 /// One thing to import, before it is read.
@@ -162,6 +191,13 @@ pub(crate) enum Item {
     File(PathBuf),
     Link(Link),
     Page(Box<ArchivedPage>),
+    Revisit(Box<ArchivedRevisit>),
+    /// Skipped, with a word for the report.
+    Noted {
+        origin: String,
+        code: &'static str,
+        reason: String,
+    },
     /// Found broken while listing (an unreadable record, a bad URL).
     Failed {
         origin: String,
@@ -187,6 +223,10 @@ pub(crate) enum Outcome {
     Ready(Box<Prepared>),
     Duplicate,
     Skipped,
+    /// Skipped, with a word for the report.
+    Noted(ImportFailure),
+    /// Stored as it comes, in the batch's transaction.
+    Revisit(Box<ArchivedRevisit>),
     Failed(ImportFailure),
 }
 
@@ -415,7 +455,7 @@ pub(crate) fn prepare_file(path: &Path, max_bytes: u64, known: &Known) -> Outcom
 /// Reads a page from an archive as the clip path reads a fetch (a
 /// `response`) or a saved page filed under its address (a `resource`).
 pub(crate) fn prepare_page(page: ArchivedPage, known: &Known) -> Outcome {
-    let raw_sha256 = crate::hash::sha256_hex(&page.body);
+    let raw_sha256 = page.raw_sha256;
     let captured = if page.response {
         let fetched = Fetched {
             requested_url: page.target.clone(),
@@ -466,4 +506,140 @@ pub(crate) fn prepare_fetched(fetched: &Fetched, link: &Link, known: &Known) -> 
             tags: link.folders.clone(),
         })),
     }
+}
+
+/// What storing a revisit came to.
+pub(crate) enum Revisited {
+    /// Stored as a capture; true when it made a new version (the page went
+    /// back to an earlier text).
+    Stored(bool),
+    /// The library already holds an unchanged capture at that time.
+    Duplicate,
+    /// No source holds the page it repeats (it was not imported): why.
+    Unresolved(String),
+}
+
+/// Stores a revisit as the core stores a re-check that found the page as
+/// it was: an unchanged capture (a "not modified" one for a 304, without
+/// bytes) of the version the source stood at, at the revisit's own time.
+/// A revisit whose page is not the source's version at that time (the
+/// page went back to an earlier text) is stored as any capture of those
+/// bytes is, by the clip path.
+///
+/// The page repeated is found by the source of the revisit's address (or
+/// the repeated page's, or, for a page filed under its canonical address,
+/// any source holding those bytes) and the latest capture of those bytes
+/// there at or before the revisit's time.
+pub(crate) async fn store_revisit(
+    conn: &mut SqliteConnection,
+    r: &ArchivedRevisit,
+) -> Result<Revisited> {
+    let mut candidates = Vec::new();
+    for target in [&r.target, &r.original_target] {
+        if let Ok(u) = address::parse_clip_url(target) {
+            if let Some(id) = versions::find_source_by_key(conn, &address::url_key(&u)).await? {
+                if !candidates.contains(&id) {
+                    candidates.push(id);
+                }
+            }
+        }
+    }
+    for id in versions::sources_holding(conn, &r.original_sha256).await? {
+        if !candidates.contains(&id) {
+            candidates.push(id);
+        }
+    }
+    for source_id in candidates {
+        let captures = versions::list_captures(conn, source_id).await?;
+        let before: Vec<&versions::Capture> = captures
+            .iter()
+            .filter(|c| c.captured_at <= r.captured_at)
+            .collect();
+        let Some(original) = before
+            .iter()
+            .rev()
+            .find(|c| c.raw_sha256.as_deref() == Some(r.original_sha256.as_str()))
+        else {
+            continue;
+        };
+        let again = captures.iter().any(|c| {
+            c.captured_at == r.captured_at
+                && matches!(
+                    c.outcome(),
+                    CaptureOutcome::Unchanged | CaptureOutcome::NotModified
+                )
+        });
+        if again {
+            return Ok(Revisited::Duplicate);
+        }
+        let standing = before.iter().rev().find_map(|c| c.version_id);
+        let mut record = CaptureRecord {
+            method: Some(CaptureMethod::Fetch),
+            requested_url: Some(r.target.clone()),
+            final_url: Some(r.target.clone()),
+            canonical_url: original.canonical_url.clone(),
+            http_status: r
+                .status
+                .or(original.http_status.and_then(|s| u16::try_from(s).ok())),
+            etag: r.etag.clone().or_else(|| original.etag.clone()),
+            last_modified: r
+                .last_modified
+                .clone()
+                .or_else(|| original.last_modified.clone()),
+            content_type: r
+                .content_type
+                .clone()
+                .or_else(|| original.content_type.clone()),
+            charset: original.charset.clone(),
+            raw: None,
+            heads: None,
+        };
+        if r.not_modified {
+            versions::insert_capture(
+                conn,
+                source_id,
+                &record,
+                CaptureOutcome::NotModified,
+                None,
+                standing,
+                &r.captured_at,
+            )
+            .await?;
+            return Ok(Revisited::Stored(false));
+        }
+        let Some(raw) = versions::capture_raw(conn, original.id).await? else {
+            continue;
+        };
+        if standing == original.version_id {
+            record.raw = Some(raw);
+            versions::insert_capture(
+                conn,
+                source_id,
+                &record,
+                CaptureOutcome::Unchanged,
+                None,
+                standing,
+                &r.captured_at,
+            )
+            .await?;
+            return Ok(Revisited::Stored(false));
+        }
+        let fetched = Fetched {
+            requested_url: r.target.clone(),
+            final_url: r.target.clone(),
+            status: record.http_status.unwrap_or(200),
+            etag: record.etag,
+            last_modified: record.last_modified,
+            content_type: record.content_type,
+            body: raw,
+            not_modified: false,
+            heads: None,
+        };
+        let out = clip::store_captured(conn, clip::from_fetch(&fetched)?, &r.captured_at).await?;
+        return Ok(Revisited::Stored(out.new_version));
+    }
+    Ok(Revisited::Unresolved(format!(
+        "a revisit of {}, which was not imported: there is no page to mark unchanged",
+        crate::export::wacz::read::clean(&r.original_target)
+    )))
 }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::Notebook;
 use crate::error::{Error, Result};
 use crate::export::bundle::Manifest;
-use crate::export::wacz::{self, ArchiveVerification, PublicKey, Signer, WaczCheck, WaczReport};
+use crate::export::wacz::{
+    self, stamps, ArchiveVerification, PublicKey, Signer, StampReport, WaczCheck, WaczReport,
+};
 use crate::export::{self, BackupReport, CitedSource, RestoreReport};
 use crate::library::{self, SourceFilter, SourceSort};
 use crate::settings;
@@ -184,6 +186,92 @@ impl Notebook {
             settings::set_tsa_url(c, url).await
         })
         .await
+    }
+
+    /// Whether each new capture is queued for its own trusted timestamp.
+    pub async fn timestamp_captures(&self) -> Result<bool> {
+        self.read(async |c| settings::timestamp_captures(c).await)
+            .await
+    }
+
+    /// Turns per-capture timestamps on or off (off by default).
+    pub async fn set_timestamp_captures(&self, on: bool) -> Result<()> {
+        self.write(super::ChangeKind::Library, async |c| {
+            settings::set_timestamp_captures(c, on).await
+        })
+        .await
+    }
+
+    /// Asks the library's TSA for a token for each capture waiting for one
+    /// (captures are queued in their own write while `timestamp_captures`
+    /// is on), one request at a time and outside any transaction, so a slow
+    /// or failing TSA never holds up a capture. Each token is stored as it
+    /// comes; at the first failure (recorded on that capture) the round
+    /// stops and the rest wait for the next call: the scheduler's, or
+    /// `redline export stamp`'s. Without a TSA set, nothing is asked.
+    pub async fn timestamp_pending_captures(&self) -> Result<StampReport> {
+        const BATCH: i64 = 50;
+        let mut report = StampReport {
+            tsa: self.timestamp_authority().await?,
+            ..StampReport::default()
+        };
+        let Some(tsa) = report.tsa.clone() else {
+            report.pending = self.read(async |c| stamps::pending_count(c).await).await? as u32;
+            return Ok(report);
+        };
+        let mut after = 0;
+        'rounds: loop {
+            let batch = self
+                .read(async |c| stamps::pending(c, after, BATCH).await)
+                .await?;
+            if batch.is_empty() {
+                break;
+            }
+            for (capture_id, sha) in batch {
+                after = capture_id;
+                let digest = sha.as_deref().and_then(stamps::unhex);
+                let outcome = match &digest {
+                    None => Err(Error::Invalid(format!(
+                        "capture {capture_id} has no stored bytes to timestamp"
+                    ))),
+                    Some(d) => wacz::timestamp::obtain_digest(&tsa, d)
+                        .await
+                        .and_then(|reply| {
+                            wacz::timestamp::check_reply_digest(&reply, d, None, &[])
+                                .map(|stamp| (reply, stamp))
+                                .map_err(Error::Timestamp)
+                        }),
+                };
+                let now = crate::time::now();
+                match outcome {
+                    Ok((reply, stamp)) => {
+                        let mut tx = self.db.write().await?;
+                        stamps::record_token(
+                            &mut tx,
+                            capture_id,
+                            &reply,
+                            &stamp.time,
+                            &stamp.tsa,
+                            &now,
+                        )
+                        .await?;
+                        tx.commit().await?;
+                        report.stamped += 1;
+                    }
+                    Err(e) => {
+                        let why = e.to_string();
+                        let mut tx = self.db.write().await?;
+                        stamps::record_failure(&mut tx, capture_id, &why, &now).await?;
+                        tx.commit().await?;
+                        report.failed += 1;
+                        report.error = Some(why);
+                        break 'rounds;
+                    }
+                }
+            }
+        }
+        report.pending = self.read(async |c| stamps::pending_count(c).await).await? as u32;
+        Ok(report)
     }
 
     /// The library's public key and its fingerprint, for the reporter to

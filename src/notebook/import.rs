@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::fetch::Validators;
 use crate::import::{
     self, ImportFailure, ImportFrom, ImportOptions, ImportProgress, ImportReport, Item, Known,
-    Link, Outcome,
+    Link, Outcome, Revisited,
 };
 use crate::{address, charset, projects, tags};
 
@@ -189,6 +189,16 @@ impl Notebook {
                 reason,
             }),
             Item::Skipped => Outcome::Skipped,
+            Item::Noted {
+                origin,
+                code,
+                reason,
+            } => Outcome::Noted(ImportFailure {
+                item: origin,
+                code: code.into(),
+                reason,
+            }),
+            Item::Revisit(r) => Outcome::Revisit(r),
             Item::File(path) => {
                 tokio::task::spawn_blocking(move || import::prepare_file(&path, max_bytes, &known))
                     .await
@@ -251,6 +261,30 @@ impl Notebook {
                 }
                 Outcome::Skipped => {
                     report.skipped += 1;
+                    continue;
+                }
+                Outcome::Noted(f) => {
+                    report.skipped += 1;
+                    report.skips.push(f);
+                    continue;
+                }
+                Outcome::Revisit(r) => {
+                    match import::store_revisit(&mut tx, &r).await? {
+                        Revisited::Stored(new_version) => {
+                            report.imported += 1;
+                            report.unchanged += u32::from(!new_version);
+                            report.new_versions += u32::from(new_version);
+                        }
+                        Revisited::Duplicate => report.duplicates += 1,
+                        Revisited::Unresolved(reason) => {
+                            report.skipped += 1;
+                            report.skips.push(ImportFailure {
+                                item: r.origin,
+                                code: "revisit_unresolved".into(),
+                                reason,
+                            });
+                        }
+                    }
                     continue;
                 }
                 Outcome::Failed(f) => {

@@ -160,6 +160,19 @@ pub async fn raw_hashes_by_url_key(
     Ok(sqlx::query_as(&sql).fetch_all(conn).await?)
 }
 
+/// The sources with a capture of the bytes whose SHA-256 (hex) is `sha`:
+/// where an archive's revisit of those bytes may belong.
+pub async fn sources_holding(conn: &mut SqliteConnection, sha: &str) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT k.source_id FROM captures k JOIN blobs b ON b.id = k.blob_id \
+         WHERE b.sha256 = ?1 \
+         UNION SELECT DISTINCT source_id FROM captures WHERE raw_sha256 = ?1",
+    )
+    .bind(sha)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Records one capture attempt; its raw bytes go to their blob (stored once
 /// per SHA-256, see [`super::blob`]), so a re-check that received the same
 /// bytes adds only this row.

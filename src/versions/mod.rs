@@ -10,9 +10,9 @@ pub mod upgrade;
 pub use capture::{
     browser_provenance, capture_heads, capture_raw, captured_page, fetch_url, get_capture,
     head_expectation, insert_browser_provenance, insert_capture, last_answer_before,
-    last_validators, list_captures, origin_capture, raw_hashes_by_url_key, BrowserProvenance,
-    Capture, CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage, HeadExpectation,
-    CAPTURED_TEXT_MAX, CAPTURE_FROM,
+    last_validators, list_captures, origin_capture, raw_hashes_by_url_key, sources_holding,
+    BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage,
+    HeadExpectation, CAPTURED_TEXT_MAX, CAPTURE_FROM,
 };
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -86,4 +86,29 @@ pub fn problems(report: &Value) -> String {
         .map(|p| p.as_str().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Where the PyPI tools are (`scripts/install-deps` makes this venv).
+pub fn pytool(name: &str) -> PathBuf {
+    let dir = std::env::var_os("REDLINE_PYTOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/redline-pytools/bin"));
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-deps (it installs wacz, warcio and pywb from PyPI)",
+        path.display()
+    );
+    path
+}
+
+pub fn run_tool(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -10,6 +10,7 @@
 mod cdxj;
 pub(crate) mod read;
 mod sign;
+pub mod stamps;
 pub mod timestamp;
 mod verify;
 mod warc;
@@ -18,6 +19,7 @@ mod write;
 use serde::{Deserialize, Serialize};
 
 pub use sign::{fingerprint, key_path, PublicKey, Signer};
+pub use stamps::StampReport;
 pub use verify::{
     verify_wacz, verify_wacz_from, ArchiveVerification, WaczCheck, WaczCheckItem, WaczCheckKind,
 };

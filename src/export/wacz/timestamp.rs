@@ -101,6 +101,12 @@ fn int(n: u64) -> Int {
 /// A DER TimeStampReq for SHA-256 of `data`, asking for the TSA's
 /// certificate in the token (so the token can be checked on its own).
 pub fn request(data: &[u8], nonce: u64) -> Vec<u8> {
+    request_digest(&Sha256::digest(data), nonce)
+}
+
+/// A DER TimeStampReq whose imprint is `sha256` (a digest already made,
+/// e.g. a capture's stored hash).
+pub fn request_digest(sha256: &[u8], nonce: u64) -> Vec<u8> {
     let req = TimeStampReq {
         version: TspVersion::V1,
         message_imprint: MessageImprint {
@@ -108,7 +114,7 @@ pub fn request(data: &[u8], nonce: u64) -> Vec<u8> {
                 oid: SHA256,
                 parameters: Some(Any::null()),
             },
-            hashed_message: OctetString::new(Sha256::digest(data).to_vec()).expect("32 bytes fit"),
+            hashed_message: OctetString::new(sha256.to_vec()).expect("32 bytes fit"),
         },
         req_policy: None,
         nonce: Some(int(nonce)),
@@ -121,6 +127,13 @@ pub fn request(data: &[u8], nonce: u64) -> Vec<u8> {
 /// Asks the TSA at `url` to stamp `data` (RFC 3161 §3.4: a POST of the
 /// DER request) and returns its whole TimeStampResp, checked.
 pub async fn obtain(url: &str, data: &[u8]) -> Result<Vec<u8>> {
+    obtain_digest(url, &Sha256::digest(data)).await
+}
+
+/// [`obtain`] for bytes whose SHA-256 is `sha256`: the token's imprint is
+/// that digest, so the bytes need not be read again. Bounded in time
+/// ([`TIMEOUT`]) and size ([`MAX_REPLY`]).
+pub async fn obtain_digest(url: &str, sha256: &[u8]) -> Result<Vec<u8>> {
     let bad = |why: String| Error::Timestamp(format!("{url}: {why}"));
     let parsed = url::Url::parse(url).map_err(|e| bad(format!("not a URL ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -136,7 +149,7 @@ pub async fn obtain(url: &str, data: &[u8]) -> Result<Vec<u8>> {
     let mut resp = client
         .post(parsed)
         .header("Content-Type", "application/timestamp-query")
-        .body(request(data, nonce))
+        .body(request_digest(sha256, nonce))
         .send()
         .await
         .map_err(|e| bad(format!("no reply ({e})")))?;
@@ -150,7 +163,7 @@ pub async fn obtain(url: &str, data: &[u8]) -> Result<Vec<u8>> {
         }
         body.extend_from_slice(&chunk);
     }
-    check_reply(&body, data, Some(nonce), &[]).map_err(bad)?;
+    check_reply_digest(&body, sha256, Some(nonce), &[]).map_err(bad)?;
     Ok(body)
 }
 
@@ -229,11 +242,43 @@ pub fn check_reply(
     nonce: Option<u64>,
     trusted: &[Certificate],
 ) -> std::result::Result<Stamp, String> {
+    check_token(reply, Imprint::Data(data), nonce, trusted)
+}
+
+/// [`check_reply`] for a token over bytes known by their SHA-256 (a WARC
+/// record's payload digest): the imprint must be SHA-256 and equal it.
+pub fn check_reply_digest(
+    reply: &[u8],
+    sha256: &[u8],
+    nonce: Option<u64>,
+    trusted: &[Certificate],
+) -> std::result::Result<Stamp, String> {
+    check_token(reply, Imprint::Sha256(sha256), nonce, trusted)
+}
+
+/// What a token's imprint must match.
+enum Imprint<'a> {
+    Data(&'a [u8]),
+    Sha256(&'a [u8]),
+}
+
+fn check_token(
+    reply: &[u8],
+    expected: Imprint<'_>,
+    nonce: Option<u64>,
+    trusted: &[Certificate],
+) -> std::result::Result<Stamp, String> {
     let (signed, info) = signed_data(reply)?;
     let imprint = &info.message_imprint;
     let hash = Hash::of_digest_oid(&imprint.hash_algorithm.oid)
         .ok_or_else(|| format!("unknown imprint hash {}", imprint.hash_algorithm.oid))?;
-    if imprint.hashed_message.as_bytes() != hash.digest(data) {
+    let matches = match expected {
+        Imprint::Data(data) => imprint.hashed_message.as_bytes() == hash.digest(data),
+        Imprint::Sha256(digest) => {
+            imprint.hash_algorithm.oid == SHA256 && imprint.hashed_message.as_bytes() == digest
+        }
+    };
+    if !matches {
         return Err("the token stamps other bytes (imprint mismatch)".into());
     }
     if let Some(n) = nonce {

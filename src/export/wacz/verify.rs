@@ -45,6 +45,9 @@ pub struct WaczCheck {
     /// `WARC-Redline-Headers` field.
     pub heads_recorded: usize,
     pub heads_reconstructed: usize,
+    /// Captures whose own RFC 3161 token was checked: a valid token whose
+    /// imprint is the capture record's payload digest.
+    pub capture_timestamps: usize,
     /// Each failure, naming the file or record and what is wrong.
     pub problems: Vec<String>,
     /// The checks one by one, each with its own problems: what a reporter
@@ -185,8 +188,8 @@ fn checks_of(c: &WaczCheck) -> Vec<WaczCheckItem> {
         item(
             WaczCheckKind::Records,
             format!(
-                "{} WARC records: digests and sequence ({} with recorded HTTP headers, {} reconstructed)",
-                c.records, c.heads_recorded, c.heads_reconstructed
+                "{} WARC records: digests and sequence ({} with recorded HTTP headers, {} reconstructed; {} capture timestamps)",
+                c.records, c.heads_recorded, c.heads_reconstructed, c.capture_timestamps
             ),
             Some(c.records > 0),
         ),
@@ -232,6 +235,7 @@ pub fn verify_wacz_from<R: Read + Seek>(
         index_lines: 0,
         heads_recorded: 0,
         heads_reconstructed: 0,
+        capture_timestamps: 0,
         problems: Vec::new(),
         checks: Vec::new(),
     };
@@ -394,7 +398,13 @@ pub fn verify_wacz_from<R: Read + Seek>(
         };
         let file_name = r.path.rsplit('/').next().unwrap_or(&r.path).to_string();
         let mut heads = (0, 0);
-        let mut seen = read_records(f, &file_name, &mut check.problems, &mut heads);
+        let mut seen = read_records(
+            f,
+            &file_name,
+            &mut check.problems,
+            &mut heads,
+            (tsa_ca, &mut check.capture_timestamps),
+        );
         check.heads_recorded += heads.0;
         check.heads_reconstructed += heads.1;
         check.records += seen.len();
@@ -479,13 +489,16 @@ struct Seen {
 }
 
 /// Walks the gzip members of one WARC, checking each record.
-/// `heads` counts the records whose HTTP head was recorded, and rebuilt.
+/// `heads` counts the records whose HTTP head was recorded, and rebuilt;
+/// `stamps` counts the capture timestamps checked (against the CAs given).
 fn read_records(
     file: impl Read,
     name: &str,
     problems: &mut Vec<String>,
     heads: &mut (usize, usize),
+    stamps: (&[Certificate], &mut usize),
 ) -> HashMap<u64, Seen> {
+    let (tsa_ca, stamped) = stamps;
     let mut seen = HashMap::new();
     let mut src = Counting {
         inner: std::io::BufReader::with_capacity(1 << 16, file),
@@ -508,7 +521,9 @@ fn read_records(
         let at = |what: String| format!("{name} record {n}: {what}");
         let mut gz =
             std::io::BufReader::with_capacity(1 << 16, flate2::bufread::GzDecoder::new(&mut src));
-        let record = read_record(&mut gz, None).map(Parsed::from);
+        // Blocks small enough to be a token are kept (a capture's
+        // timestamp is checked from its record's block).
+        let record = read_record(&mut gz, Some(MAX_TOKEN)).map(Parsed::from);
         // Whatever is left of this member (a record must end with it).
         let rest = std::io::copy(&mut gz, &mut std::io::sink());
         drop(gz);
@@ -542,6 +557,12 @@ fn read_records(
         {
             problems.push(at(format!("record ID {} repeats", clean(&record.id))));
         }
+        if let Some(token) = &record.token {
+            match check_capture_stamp(token, record.concurrent_to.as_deref(), &ids, tsa_ca) {
+                Ok(()) => *stamped += 1,
+                Err(why) => problems.push(at(format!("its capture timestamp: {why}"))),
+            }
+        }
         if let Some(to) = record.refers_to {
             pending.push((n, "refers to", to));
         }
@@ -568,6 +589,31 @@ fn read_records(
     seen
 }
 
+/// The largest token block kept for checking.
+const MAX_TOKEN: u64 = 64 << 10;
+
+/// A capture's token must be a valid TimeStampResp whose imprint is the
+/// payload digest (`sha256:` hex) of the record it is concurrent to, read
+/// before it.
+fn check_capture_stamp(
+    token: &[u8],
+    concurrent_to: Option<&str>,
+    ids: &HashMap<String, Option<String>>,
+    tsa_ca: &[Certificate],
+) -> std::result::Result<(), String> {
+    let to = concurrent_to.ok_or("it names no capture record (WARC-Concurrent-To)")?;
+    let digest = match ids.get(to) {
+        None => return Err(format!("it names {}, not a record before it", clean(to))),
+        Some(None) => return Err("the record it names has no payload digest".into()),
+        Some(Some(d)) => d,
+    };
+    let sha = digest
+        .strip_prefix("sha256:")
+        .and_then(super::stamps::unhex)
+        .ok_or_else(|| format!("the record's digest {} is not sha256 hex", clean(digest)))?;
+    timestamp::check_reply_digest(token, &sha, None, tsa_ca).map(|_| ())
+}
+
 /// What the sequence and index checks need of a record.
 struct Parsed {
     kind: String,
@@ -577,13 +623,27 @@ struct Parsed {
     refers_to: Option<String>,
     concurrent_to: Option<String>,
     heads: Option<String>,
+    /// The block of a capture's timestamp record (a `metadata` record of
+    /// the token's content type).
+    token: Option<Vec<u8>>,
     problems: Vec<String>,
 }
 
 impl From<WarcRecord> for Parsed {
-    fn from(r: WarcRecord) -> Self {
+    fn from(mut r: WarcRecord) -> Self {
+        let payload = r.payload.take();
         let get = |k: &str| r.header(k).map(str::to_string);
+        let is_token = r.kind() == "metadata"
+            && r.header("content-type")
+                .is_some_and(|t| t.eq_ignore_ascii_case(super::stamps::TOKEN_TYPE));
+        let token = match (is_token, payload) {
+            (true, Some(block)) => Some(block),
+            // Larger than any token: checked, and refused, as empty.
+            (true, None) => Some(Vec::new()),
+            (false, _) => None,
+        };
         Parsed {
+            token,
             kind: r.kind().to_string(),
             id: get("warc-record-id").unwrap_or_default(),
             target: get("warc-target-uri"),

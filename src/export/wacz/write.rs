@@ -16,6 +16,7 @@ use base64::Engine;
 
 use super::cdxj;
 use super::sign::Signer;
+use super::stamps;
 use super::timestamp;
 use super::warc::{self, Record, RecordKind, WarcWriter};
 use super::{DataPackage, DigestFile, Resource, SignedData, WACZ_VERSION};
@@ -45,6 +46,8 @@ pub struct WaczReport {
     pub public_key: String,
     /// The trusted time of the signature (RFC 3339), when a TSA stamped it.
     pub timestamped: Option<String>,
+    /// Captures that carry their own trusted timestamp.
+    pub capture_timestamps: usize,
 }
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -178,6 +181,7 @@ pub async fn write_wacz(
     let mut records = 0usize;
     let mut captures_written = 0usize;
     let mut raw_bytes = 0u64;
+    let mut capture_timestamps = 0usize;
 
     let info = format!(
         "software: {}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\ndescription: {}\r\n",
@@ -452,6 +456,22 @@ pub async fn write_wacz(
             })
             .map_err(|e| io_err(path, e))?;
             records += 1;
+            // The capture's own trusted timestamp, over its payload digest.
+            if let Some(token) = stamps::token_of(&mut conn, c.id).await? {
+                warc.write(&Record {
+                    kind: RecordKind::Metadata,
+                    id: warc::record_id(&format!("source {source_id} capture {} timestamp", c.id)),
+                    date: c.captured_at.clone(),
+                    target_uri: Some(target.clone()),
+                    content_type: Some(stamps::TOKEN_TYPE.into()),
+                    headers: vec![("WARC-Concurrent-To".into(), main_id.clone())],
+                    block: token,
+                    payload_digest: None,
+                })
+                .map_err(|e| io_err(path, e))?;
+                records += 1;
+                capture_timestamps += 1;
+            }
         }
         for s in &summaries {
             let v = versions::get_version(&mut conn, s.id).await?;
@@ -573,5 +593,6 @@ pub async fn write_wacz(
         hash,
         public_key: signer.public_key(),
         timestamped,
+        capture_timestamps,
     })
 }

@@ -18,9 +18,20 @@ newSources: number, newVersions: number,
  */
 duplicates: number, 
 /**
- * Archive records that hold no page (an image, a redirect, a revisit).
+ * Of the captures, how many were archive `revisit` records: a time
+ * the page was seen unchanged, stored as an unchanged capture.
  */
-skipped: number, failed: Array<ImportFailure>, 
+unchanged: number, 
+/**
+ * Archive records that hold no page (an image, a redirect, a revisit
+ * of either).
+ */
+skipped: number, 
+/**
+ * Skipped records worth a word (a revisit of a page that was not
+ * imported), each also counted in `skipped`.
+ */
+skips: Array<ImportFailure>, failed: Array<ImportFailure>, 
 /**
  * Wall time of the whole import, in milliseconds.
  */

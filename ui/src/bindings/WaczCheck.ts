@@ -32,6 +32,11 @@ timestampTrusted: boolean, files: number, records: number, indexLines: number,
  */
 headsRecorded: number, headsReconstructed: number, 
 /**
+ * Captures whose own RFC 3161 token was checked: a valid token whose
+ * imprint is the capture record's payload digest.
+ */
+captureTimestamps: number, 
+/**
  * Each failure, naming the file or record and what is wrong.
  */
 problems: Array<string>, 

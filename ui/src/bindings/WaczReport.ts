@@ -27,4 +27,8 @@ publicKey: string,
 /**
  * The trusted time of the signature (RFC 3339), when a TSA stamped it.
  */
-timestamped: string | null, };
+timestamped: string | null, 
+/**
+ * Captures that carry their own trusted timestamp.
+ */
+captureTimestamps: number, };
