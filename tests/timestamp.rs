@@ -535,3 +535,72 @@ fn captures_get_their_own_timestamps_afterwards_and_a_failing_tsa_loses_none() {
     let wrong = check_reply_digest(&token, &bytes(&b), None, &[]).unwrap_err();
     assert!(wrong.contains("imprint mismatch"), "{wrong}");
 }
+
+/// The scheduler asks for waiting captures' tokens between checks, so a
+/// watched story's captures are stamped without the reporter running
+/// `export stamp`; a TSA that is down only delays them (backing off), and
+/// never stops the checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_stamps_waiting_captures_between_checks() {
+    use chrono::{Duration, Utc};
+    use redline::schedule::SimClock;
+
+    let dir = tempfile::tempdir().unwrap();
+    let ec = dir.path().join("tsa-ec");
+    make_tsa(&ec, "ec", "Desk Test TSA");
+    let tsa = serve_tsa(ec.clone());
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/tsa", l.local_addr().unwrap())
+    };
+    let server = TestServer::start().await;
+    server.set(
+        "/world/talks",
+        Response::html(wire::page(&wire::story_v1(), 1)),
+    );
+    let (lib, nb) = common::watching::notebook().await;
+    nb.set_timestamp_authority(Some(&dead)).await.unwrap();
+    nb.set_timestamp_captures(true).await.unwrap();
+    let clip = nb.clip_url(&server.url("/world/talks")).await.unwrap();
+    nb.set_watched(&[clip.source_id], true).await.unwrap();
+    let tokens = || async {
+        let db = redline::Db::open(lib.path().join("library.db"))
+            .await
+            .unwrap();
+        let row: (i64, i64) =
+            sqlx::query_as("SELECT count(token), count(*) - count(token) FROM capture_timestamps")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        db.close().await;
+        row
+    };
+
+    let start = Utc::now();
+    let clock = SimClock::new(start);
+    let mut s = nb
+        .start_scheduler(
+            Arc::new(clock.clone()),
+            common::watching::scheduler_settings(Duration::seconds(30)),
+        )
+        .await
+        .unwrap();
+    s.run_until(Some(start + Duration::hours(1))).await.unwrap();
+    let checks = s.report.story_checks;
+    assert!(checks >= 4, "the checks went on: {checks}");
+    let (stamped, waiting) = tokens().await;
+    assert_eq!(stamped, 0);
+    assert!(waiting >= 1, "every capture waits: {waiting}");
+
+    // The TSA is reachable again: within the back-off's hour, everything
+    // waiting is stamped, including captures made meanwhile.
+    nb.set_timestamp_authority(Some(&tsa)).await.unwrap();
+    s.run_until(Some(start + Duration::hours(3))).await.unwrap();
+    let (stamped, waiting) = tokens().await;
+    assert!(stamped >= 5, "stamped {stamped}");
+    assert!(
+        waiting <= 1,
+        "only a capture of the last minute may wait: {waiting}"
+    );
+    s.stop().await.unwrap();
+}

@@ -21,6 +21,11 @@ use crate::robots::Robots;
 use crate::schedule::{self, Checked, Clock, Holder, Pin, SchedulerState, StorySchedule};
 use crate::watch;
 
+/// How often the scheduler asks the TSA for waiting captures' timestamps.
+const STAMP_EVERY: Duration = Duration::minutes(1);
+/// The longest wait between two asks after failures.
+const STAMP_MOST_WAIT: Duration = Duration::hours(1);
+
 /// How the scheduler paces itself.
 #[derive(Clone, Debug)]
 pub struct SchedulerSettings {
@@ -113,6 +118,10 @@ pub struct Scheduler {
     last_beat: DateTime<Utc>,
     /// Watching is paused (as last read from the library).
     paused: bool,
+    /// When to ask the TSA again for captures waiting for a timestamp, and
+    /// the wait after that (longer after each failure).
+    next_stamp: DateTime<Utc>,
+    stamp_wait: Duration,
     pub report: SchedulerReport,
     pub log: Vec<RequestLog>,
 }
@@ -175,6 +184,8 @@ impl Notebook {
             robots: HashMap::new(),
             last_beat: now,
             paused: false,
+            next_stamp: now,
+            stamp_wait: STAMP_EVERY,
             report: SchedulerReport::default(),
             log: Vec::new(),
         })
@@ -270,6 +281,7 @@ impl Scheduler {
             if made > 0 {
                 continue;
             }
+            self.stamp().await;
             let mut wake = self.next_wake().await?;
             wake = wake.min(self.clock.now() + self.settings.max_idle);
             if let Some(u) = until {
@@ -278,6 +290,32 @@ impl Scheduler {
             self.beat(self.clock.now(), true).await?;
             self.clock.sleep_until(wake).await;
         }
+    }
+
+    /// Per-capture timestamps (when the library has them on): between
+    /// checks, asks the TSA for the tokens captures wait for, whichever
+    /// process made them. At most once a minute; after a failure the wait
+    /// doubles up to an hour, so a TSA that is down is not asked at every
+    /// wake. A TSA's failure is recorded on the capture and never stops
+    /// watching.
+    async fn stamp(&mut self) {
+        let now = self.clock.now();
+        if now < self.next_stamp {
+            return;
+        }
+        let failed = match self.nb.timestamp_pending_captures().await {
+            Ok(report) => report.failed > 0,
+            Err(e) => {
+                tracing::warn!("per-capture timestamps: {e}");
+                true
+            }
+        };
+        self.stamp_wait = if failed {
+            (self.stamp_wait * 2).clamp(STAMP_EVERY, STAMP_MOST_WAIT)
+        } else {
+            STAMP_EVERY
+        };
+        self.next_stamp = now + self.stamp_wait;
     }
 
     /// Gives the lock back.
