@@ -591,6 +591,18 @@ async fn the_scheduler_stamps_waiting_captures_between_checks() {
     let (stamped, waiting) = tokens().await;
     assert_eq!(stamped, 0);
     assert!(waiting >= 1, "every capture waits: {waiting}");
+    // What the app's Verify pane shows.
+    let status = nb.stamp_status().await.unwrap();
+    assert!(status.timestamp_captures);
+    assert_eq!(i64::from(status.waiting), waiting);
+    assert!(
+        status
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&dead),
+        "{status:?}"
+    );
 
     // The TSA is reachable again: within the back-off's hour, everything
     // waiting is stamped, including captures made meanwhile.
@@ -602,5 +614,7 @@ async fn the_scheduler_stamps_waiting_captures_between_checks() {
         waiting <= 1,
         "only a capture of the last minute may wait: {waiting}"
     );
+    let status = nb.stamp_status().await.unwrap();
+    assert_eq!(status.tsa.as_deref(), Some(tsa.as_str()));
     s.stop().await.unwrap();
 }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use redline::alerts::{Alert, AlertKind, NotifySetting};
 use redline::autostart::Autostart;
 use redline::clip::{CheckOutcome, ClipOutcome, TextFormat};
-use redline::export::wacz::{ArchiveVerification, PublicKey};
+use redline::export::wacz::{ArchiveVerification, PublicKey, StampReport, StampStatus};
 use redline::feeds::opml::FolderAs;
 use redline::feeds::{Feed, FeedPoll, FeedRules, NewFeed};
 use redline::highlights::Highlight;
@@ -705,6 +705,33 @@ pub async fn verify_archive(
 #[tauri::command]
 pub async fn library_public_key(app: App<'_>) -> ApiResult<PublicKey> {
     Ok(app.public_key()?)
+}
+
+/// The time stamping authority, the per-capture switch and what waits.
+#[tauri::command]
+pub async fn stamp_status(app: App<'_>) -> ApiResult<StampStatus> {
+    Ok(app.stamp_status().await?)
+}
+
+/// Sets or (with `null`) clears the RFC 3161 time stamping authority.
+#[tauri::command]
+pub async fn set_timestamp_authority(app: App<'_>, url: Option<String>) -> ApiResult<StampStatus> {
+    app.set_timestamp_authority(url.as_deref()).await?;
+    Ok(app.stamp_status().await?)
+}
+
+/// Turns a trusted timestamp for each new capture on or off.
+#[tauri::command]
+pub async fn set_timestamp_captures(app: App<'_>, on: bool) -> ApiResult<StampStatus> {
+    app.set_timestamp_captures(on).await?;
+    Ok(app.stamp_status().await?)
+}
+
+/// Asks the authority now for every capture waiting for a token (the
+/// scheduler also does, between checks).
+#[tauri::command]
+pub async fn stamp_waiting_captures(app: App<'_>) -> ApiResult<StampReport> {
+    Ok(app.timestamp_pending_captures().await?)
 }
 
 // ---- links from other programs

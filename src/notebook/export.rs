@@ -9,7 +9,8 @@ use super::Notebook;
 use crate::error::{Error, Result};
 use crate::export::bundle::Manifest;
 use crate::export::wacz::{
-    self, stamps, ArchiveVerification, PublicKey, Signer, StampReport, WaczCheck, WaczReport,
+    self, stamps, ArchiveVerification, PublicKey, Signer, StampReport, StampStatus, WaczCheck,
+    WaczReport,
 };
 use crate::export::{self, BackupReport, CitedSource, RestoreReport};
 use crate::library::{self, SourceFilter, SourceSort};
@@ -184,6 +185,19 @@ impl Notebook {
     pub async fn set_timestamp_authority(&self, url: Option<&str>) -> Result<()> {
         self.write(super::ChangeKind::Library, async |c| {
             settings::set_tsa_url(c, url).await
+        })
+        .await
+    }
+
+    /// The TSA, the per-capture switch and what waits, in one read.
+    pub async fn stamp_status(&self) -> Result<StampStatus> {
+        self.read(async |c| {
+            Ok(StampStatus {
+                tsa: settings::tsa_url(c).await?,
+                timestamp_captures: settings::timestamp_captures(c).await?,
+                waiting: u32::try_from(stamps::pending_count(c).await?).unwrap_or(u32::MAX),
+                last_error: stamps::last_error(c).await?,
+            })
         })
         .await
     }

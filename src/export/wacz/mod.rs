@@ -19,7 +19,7 @@ mod write;
 use serde::{Deserialize, Serialize};
 
 pub use sign::{fingerprint, key_path, PublicKey, Signer};
-pub use stamps::StampReport;
+pub use stamps::{StampReport, StampStatus};
 pub use verify::{
     verify_wacz, verify_wacz_from, ArchiveVerification, WaczCheck, WaczCheckItem, WaczCheckKind,
 };

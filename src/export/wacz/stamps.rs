@@ -49,6 +49,32 @@ pub async fn pending(
     .await?)
 }
 
+/// Where trusted timestamps stand in this library, for the app's settings.
+#[derive(Clone, Debug, Default, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StampStatus {
+    /// The RFC 3161 authority exports (and captures) are stamped by.
+    pub tsa: Option<String>,
+    /// Each new capture is queued for its own token.
+    pub timestamp_captures: bool,
+    /// Captures waiting for a token.
+    pub waiting: u32,
+    /// Why the latest attempt for a waiting capture failed, if it did.
+    pub last_error: Option<String>,
+}
+
+/// The most recent failure among the captures still waiting.
+pub async fn last_error(conn: &mut SqliteConnection) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT last_error FROM capture_timestamps \
+         WHERE token IS NULL AND last_error IS NOT NULL \
+         ORDER BY last_attempt_at DESC LIMIT 1",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// How many captures wait for a token.
 pub async fn pending_count(conn: &mut SqliteConnection) -> Result<i64> {
     Ok(

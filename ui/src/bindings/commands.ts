@@ -35,6 +35,8 @@ import type { SavedFile } from "./SavedFile";
 import type { SearchQuery } from "./SearchQuery";
 import type { Source } from "./Source";
 import type { SourceFilter } from "./SourceFilter";
+import type { StampReport } from "./StampReport";
+import type { StampStatus } from "./StampStatus";
 import type { TagCount } from "./TagCount";
 import type { TextFormat } from "./TextFormat";
 import type { Version } from "./Version";
@@ -165,6 +167,14 @@ export const commands = (call: Call) => ({
   verifyArchive: (path: string) => call<ArchiveVerification>("verify_archive", { path }),
   /** This library's public signing key and its fingerprint, for the reporter to publish. */
   libraryPublicKey: () => call<PublicKey>("library_public_key"),
+  /** The time stamping authority, the per-capture switch and what waits. */
+  stampStatus: () => call<StampStatus>("stamp_status"),
+  /** Sets or (with `null`) clears the RFC 3161 time stamping authority. */
+  setTimestampAuthority: (url: string | null) => call<StampStatus>("set_timestamp_authority", { url }),
+  /** Turns a trusted timestamp for each new capture on or off. */
+  setTimestampCaptures: (on: boolean) => call<StampStatus>("set_timestamp_captures", { on }),
+  /** Asks the authority now for every capture waiting for a token (the scheduler also does, between checks). */
+  stampWaitingCaptures: () => call<StampReport>("stamp_waiting_captures"),
   /** The `redline://` link Redline was launched with, once (the page asks when it has loaded; later links arrive as the `open-link` event). */
   takeOpenedLink: () => call<string | null>("take_opened_link"),
 });

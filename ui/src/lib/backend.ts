@@ -109,6 +109,11 @@ export const chooseArchiveToVerify = timed(api.chooseArchiveToVerify, LONG, 'Cho
 /** Reads and hashes the whole archive: long for a large one. */
 export const verifyArchive = timed(api.verifyArchive, LONG, 'Verifying the archive');
 export const libraryPublicKey = timed(api.libraryPublicKey, QUICK, 'Loading the signing key');
+export const stampStatus = timed(api.stampStatus, QUICK, 'Loading the timestamp settings');
+export const setTimestampAuthority = timed(api.setTimestampAuthority, QUICK, 'Saving the time stamping authority');
+export const setTimestampCaptures = timed(api.setTimestampCaptures, QUICK, 'Saving the timestamp setting');
+/** Asks the authority once per waiting capture, each bounded by its 30 s limit. */
+export const stampWaitingCaptures = timed(api.stampWaitingCaptures, LONG, 'Asking for timestamps');
 
 export const onLibraryChanged = api.onLibraryChanged;
 export const onSourceChanged = api.onSourceChanged;
