@@ -231,6 +231,42 @@ async fn walk(app: &mut AppSession, server: &TestServer, path: &str, url: &str) 
     app.wait_css("[data-testid=\"inbox-unread\"]", UI_TIMEOUT)
         .await?;
     app.screenshot("inbox").await?;
+
+    // Evidence: the reporter names a time stamping authority and asks for a
+    // trusted timestamp on each capture; the library keeps both settings.
+    app.click("verify-open").await?;
+    app.wait_testid("tsa-url", UI_TIMEOUT)
+        .await?
+        .send_keys(&server.url("/tsa"))
+        .await?;
+    app.js(
+        "document.querySelector('[data-testid=\"tsa-url\"]').form.requestSubmit()",
+        vec![],
+    )
+    .await?;
+    app.wait_js(
+        "the per-capture switch enabled once an authority is saved",
+        "(() => { const c = document.querySelector('[data-testid=\"tsa-per-capture\"]'); return !!c && !c.disabled; })()",
+        UI_TIMEOUT,
+    )
+    .await?;
+    app.click("tsa-per-capture").await?;
+    let db = redline::Db::open(app.db_path()).await?;
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    loop {
+        let mut conn = db.pool().acquire().await?;
+        let tsa = redline::settings::tsa_url(&mut conn).await?;
+        let on = redline::settings::timestamp_captures(&mut conn).await?;
+        if tsa.as_deref() == Some(server.url("/tsa").as_str()) && on {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("the library has tsa {tsa:?}, per capture {on}").into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    db.close().await;
+    app.screenshot("verify-timestamps").await?;
     Ok(())
 }
 
