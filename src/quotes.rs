@@ -414,7 +414,8 @@ pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -
         .bind(version.id)
         .execute(&mut *tx)
         .await?;
-    for q in quotes {
+    let mut indexed: Vec<(i64, &str, &str)> = Vec::with_capacity(quotes.len());
+    for q in &quotes {
         let id = sqlx::query(
             "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) \
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -428,15 +429,9 @@ pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
-        crate::search::index_cjk(
-            &mut tx,
-            crate::search::HitKind::Quote,
-            id,
-            q.speaker.as_deref().unwrap_or(""),
-            &q.text,
-        )
-        .await?;
+        indexed.push((id, q.speaker.as_deref().unwrap_or(""), &q.text));
     }
+    crate::search::index_quotes_of_version(&mut tx, version.id, &indexed).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1955,3 +1955,34 @@ async fn a_new_library_has_stems_on() {
     seed_languages(&mut conn).await;
     assert_eq!(find(&mut conn, &sources("Sanktion")).await.len(), 1);
 }
+
+/// A version's quotes are stemmed in the version's language, read once for
+/// all of them (`index_quotes_of_version`): a dictionary form finds the
+/// quote's inflected word.
+#[tokio::test]
+async fn quotes_are_found_by_the_dictionary_form_in_their_story_language() {
+    let lib = stemmed_library().await;
+    for (url, lang, title, body) in &STORIES[..2] {
+        clip_with_quotes(&lib.db, &story(url, lang, title, body)).await;
+    }
+    let quotes_of = |text: &str| SearchQuery {
+        text: text.into(),
+        kinds: vec![HitKind::Quote],
+        ..Default::default()
+    };
+    let mut conn = lib.db.pool().acquire().await.unwrap();
+    let exact = find(&mut conn, &quotes_of("санкциями")).await;
+    assert_eq!(exact.len(), 1, "the quote is indexed");
+    let hits = find(&mut conn, &quotes_of("санкции")).await;
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(
+        hits[0].snippet.contains("<mark>санкциями</mark>"),
+        "{}",
+        hits[0].snippet
+    );
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT lang FROM search_lang WHERE kind = 'quote'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, vec![("ru".to_string(),)]);
+}

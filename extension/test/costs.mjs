@@ -80,8 +80,16 @@ function heavyPage(revision) {
 
 // ---- 1. host round trip
 async function hostRoundTrip(label, make) {
+  const db = join(tmp, `roundtrip-${label}.db`);
+  // STEMS=off measures a library with the stem index turned off (it is on
+  // by default): the A/B of what stemming adds to a clip.
+  if (process.env.STEMS === "off") {
+    const cli = (...args) => promisify(execFile)(join(bin, "redline"), ["--db", db, ...args]);
+    await cli("project", "new", "Bench"); // creates the library
+    await cli("search", "--stems", "off");
+  }
   const host = spawn(join(bin, "redline-browser-host"), [], {
-    env: { ...process.env, REDLINE_DB: join(tmp, `roundtrip-${label}.db`) },
+    env: { ...process.env, REDLINE_DB: db },
     stdio: ["pipe", "pipe", "inherit"],
   });
   let buffered = Buffer.alloc(0);

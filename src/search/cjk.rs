@@ -120,6 +120,37 @@ pub async fn index_cjk(
     Ok(())
 }
 
+/// [`index_cjk`] for the quotes of one version, in the transaction that
+/// stores them: the stem setting and the language (the version's own) are
+/// read once, not once per quote. A long story has thousands of quotes, and
+/// per-quote lookups were most of what storing it cost (BENCHMARKS.md,
+/// issue 12's worst case).
+pub async fn index_quotes_of_version(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+    quotes: &[(i64, &str, &str)],
+) -> Result<()> {
+    let kind = HitKind::Quote;
+    let stems = super::stem::stems_enabled(&mut *conn).await?;
+    let lang = match stems {
+        true => super::stem::version_lang(conn, version_id).await?,
+        false => "",
+    };
+    for &(id, speaker, text) in quotes {
+        if stems {
+            super::stem::write_stems(conn, kind, id, speaker, text, lang).await?;
+        }
+        if speaker.chars().any(is_cjk) || text.chars().any(is_cjk) {
+            index_trigrams(conn, kind, id, speaker, text).await?;
+            index_bigrams(conn, kind, id, speaker, text).await?;
+        }
+    }
+    if stems && !quotes.is_empty() {
+        super::stem::note_language(conn, lang).await?;
+    }
+    Ok(())
+}
+
 /// The trigram half of [`index_cjk`]: each column with two trailing
 /// newlines, so that a one- or two-character term at the very end of a
 /// column still begins a trigram (the short-term lookup relies on it).

@@ -538,6 +538,19 @@ pub(super) async fn index_stems(
         second
     };
     let lang = row_lang(declared.as_deref(), sample);
+    write_stems(conn, kind, row_id, first, second, lang).await?;
+    note_language(conn, lang).await
+}
+
+/// One row's stem entry and its language, the language already decided.
+pub(super) async fn write_stems(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+    lang: &str,
+) -> Result<()> {
     let table = Table::of(kind);
     let (a, b) = table.columns();
     let idx = table.index(Mode::Stem);
@@ -555,6 +568,11 @@ pub(super) async fn index_stems(
         .bind(lang)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Adds `lang` to the languages a query is analysed in.
+pub(super) async fn note_language(conn: &mut SqliteConnection, lang: &str) -> Result<()> {
     if !lang.is_empty() {
         sqlx::query("INSERT OR IGNORE INTO search_languages (lang) VALUES (?)")
             .bind(lang)
@@ -562,6 +580,23 @@ pub(super) async fn index_stems(
             .await?;
     }
     Ok(())
+}
+
+/// The language a version was stemmed in (its `search_lang` row, written
+/// when the version was indexed), else its declared language.
+pub(super) async fn version_lang(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<&'static str> {
+    let (indexed, declared): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT lang FROM search_lang WHERE kind = 'source' AND row_id = v.id), v.lang \
+         FROM versions v WHERE v.id = ?",
+    )
+    .bind(version_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or_default();
+    Ok(row_lang(indexed.as_deref().or(declared.as_deref()), ""))
 }
 
 /// Whether the library has the stem index on (`search_settings`; off by
