@@ -1770,16 +1770,19 @@ async fn an_upgraded_library_is_stem_indexed_in_resumable_batches() {
     // second), and the library answers meanwhile.
     let db = Db::open(&path).await.unwrap();
     let mut conn = db.pool().acquire().await.unwrap();
-    assert_eq!(
-        redline::search::reindex_progress(&mut conn).await.unwrap(),
-        None
-    );
-    assert_eq!(find(&mut conn, &sources("санкции")).await.len(), 1);
+    assert_stems_indexed(&mut conn, 11).await;
+}
+
+/// The stem backfill is done: nothing pending, a dictionary form finds the
+/// Russian story, and each of the `versions` versions is indexed once.
+async fn assert_stems_indexed(conn: &mut SqliteConnection, versions: i64) {
+    assert_eq!(redline::search::reindex_progress(conn).await.unwrap(), None);
+    assert_eq!(find(conn, &sources("санкции")).await.len(), 1);
     let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_stem_docsize")
         .fetch_one(&mut *conn)
         .await
         .unwrap();
-    assert_eq!(rows, 11);
+    assert_eq!(rows, versions);
 }
 
 /// Through the binary: a dictionary form finds the inflected form, with the
@@ -1927,19 +1930,7 @@ async fn upgrading_turns_stems_on_and_indexes_the_existing_library() {
         let mut conn = db.pool().acquire().await.unwrap();
         assert!(redline::search::stems_enabled(&mut conn).await.unwrap());
         // Db::open indexes a small library within its first second.
-        assert_eq!(
-            redline::search::reindex_progress(&mut conn).await.unwrap(),
-            None
-        );
-        assert_eq!(find(&mut conn, &sources("санкции")).await.len(), 1);
-        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM versions_stem_docsize")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        assert_eq!(
-            rows, 11,
-            "each version indexed once (stems on before: {had_stems_on})"
-        );
+        assert_stems_indexed(&mut conn, 11).await;
     }
 }
 

@@ -161,10 +161,25 @@ async fn index_trigrams(
     first: &str,
     second: &str,
 ) -> Result<()> {
-    let (a, b) = Table::of(kind).columns();
+    let (first, second) = (format!("{first}\n\n"), format!("{second}\n\n"));
+    insert_entry(conn, kind, Mode::Trigram, row_id, &first, &second).await
+}
+
+/// Writes one row's entry into `kind`'s index for `mode` (a contentless
+/// index: the text given is what is tokenized).
+pub(super) async fn insert_entry(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    mode: Mode,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
+    let table = Table::of(kind);
+    let (a, b) = table.columns();
     let sql = format!(
-        "INSERT INTO {} (rowid, {a}, {b}) VALUES (?, ? || char(10, 10), ? || char(10, 10))",
-        Table::of(kind).index(Mode::Trigram)
+        "INSERT INTO {} (rowid, {a}, {b}) VALUES (?, ?, ?)",
+        table.index(mode)
     );
     sqlx::query(&sql)
         .bind(row_id)
@@ -186,18 +201,8 @@ async fn index_bigrams(
     if !first.chars().any(is_cjk_letter) && !second.chars().any(is_cjk_letter) {
         return Ok(());
     }
-    let (a, b) = Table::of(kind).columns();
-    let sql = format!(
-        "INSERT INTO {} (rowid, {a}, {b}) VALUES (?, ?, ?)",
-        Table::of(kind).index(Mode::Cjk)
-    );
-    sqlx::query(&sql)
-        .bind(row_id)
-        .bind(bigram_text(first))
-        .bind(bigram_text(second))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    let (first, second) = (bigram_text(first), bigram_text(second));
+    insert_entry(conn, kind, Mode::Cjk, row_id, &first, &second).await
 }
 
 /// Indexes the rows of a library created before the bigram indexes, once:

@@ -551,17 +551,8 @@ pub(super) async fn write_stems(
     second: &str,
     lang: &str,
 ) -> Result<()> {
-    let table = Table::of(kind);
-    let (a, b) = table.columns();
-    let idx = table.index(Mode::Stem);
-    sqlx::query(&format!(
-        "INSERT INTO {idx} (rowid, {a}, {b}) VALUES (?, ?, ?)"
-    ))
-    .bind(row_id)
-    .bind(stem_text(first, lang))
-    .bind(stem_text(second, lang))
-    .execute(&mut *conn)
-    .await?;
+    let (first, second) = (stem_text(first, lang), stem_text(second, lang));
+    super::cjk::insert_entry(conn, kind, Mode::Stem, row_id, &first, &second).await?;
     sqlx::query("INSERT OR REPLACE INTO search_lang (kind, row_id, lang) VALUES (?, ?, ?)")
         .bind(kind.as_str())
         .bind(row_id)
