@@ -110,8 +110,30 @@ pub async fn index_cjk(
     second: &str,
 ) -> Result<()> {
     // The stem index is fed here too, so every writer feeds both.
-    if super::stem::stems_enabled(&mut *conn).await? {
-        super::stem::index_stems(conn, kind, row_id, first, second).await?;
+    let lang = match super::stem::stems_enabled(&mut *conn).await? {
+        true => Some(super::stem::row_language(conn, kind, row_id, first, second).await?),
+        false => None,
+    };
+    write_entries(conn, kind, row_id, first, second, lang).await?;
+    if let Some(lang) = lang {
+        super::stem::note_language(conn, lang).await?;
+    }
+    Ok(())
+}
+
+/// One row's entries in the indexes fed from Rust: its stems in
+/// `stem_lang` (None: the library has stems off), then its trigram and
+/// bigram entries if it has Han or kana.
+async fn write_entries(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+    stem_lang: Option<&str>,
+) -> Result<()> {
+    if let Some(lang) = stem_lang {
+        super::stem::write_stems(conn, kind, row_id, first, second, lang).await?;
     }
     if first.chars().any(is_cjk) || second.chars().any(is_cjk) {
         index_trigrams(conn, kind, row_id, first, second).await?;
@@ -130,22 +152,14 @@ pub async fn index_quotes_of_version(
     version_id: i64,
     quotes: &[(i64, &str, &str)],
 ) -> Result<()> {
-    let kind = HitKind::Quote;
-    let stems = super::stem::stems_enabled(&mut *conn).await?;
-    let lang = match stems {
-        true => super::stem::version_lang(conn, version_id).await?,
-        false => "",
+    let lang = match super::stem::stems_enabled(&mut *conn).await? {
+        true => Some(super::stem::version_lang(conn, version_id).await?),
+        false => None,
     };
     for &(id, speaker, text) in quotes {
-        if stems {
-            super::stem::write_stems(conn, kind, id, speaker, text, lang).await?;
-        }
-        if speaker.chars().any(is_cjk) || text.chars().any(is_cjk) {
-            index_trigrams(conn, kind, id, speaker, text).await?;
-            index_bigrams(conn, kind, id, speaker, text).await?;
-        }
+        write_entries(conn, HitKind::Quote, id, speaker, text, lang).await?;
     }
-    if stems && !quotes.is_empty() {
+    if let (Some(lang), false) = (lang, quotes.is_empty()) {
         super::stem::note_language(conn, lang).await?;
     }
     Ok(())

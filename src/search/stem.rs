@@ -503,10 +503,8 @@ pub fn transliterate(word: &str) -> Option<String> {
     }
 }
 
-/// Writes a row's stem-index entry and its language. Called by
-/// [`super::index_cjk`] (so by every writer, in its transaction) and by the
-/// backfill. The language is the version's declared one for versions and
-/// the highlights and quotes on them, else detected.
+/// Writes a row's stem-index entry and its language (the backfill's
+/// writer; [`super::index_cjk`] does the same for every new row).
 pub(super) async fn index_stems(
     conn: &mut SqliteConnection,
     kind: HitKind,
@@ -514,6 +512,20 @@ pub(super) async fn index_stems(
     first: &str,
     second: &str,
 ) -> Result<()> {
+    let lang = row_language(conn, kind, row_id, first, second).await?;
+    write_stems(conn, kind, row_id, first, second, lang).await?;
+    note_language(conn, lang).await
+}
+
+/// The language a row is stemmed in: the version's declared one for
+/// versions and the highlights and quotes on them, else detected.
+pub(super) async fn row_language(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<&'static str> {
     let declared_sql = match kind {
         HitKind::Source => Some("SELECT lang FROM versions WHERE id = ?"),
         HitKind::Highlight => Some(
@@ -537,9 +549,7 @@ pub(super) async fn index_stems(
     } else {
         second
     };
-    let lang = row_lang(declared.as_deref(), sample);
-    write_stems(conn, kind, row_id, first, second, lang).await?;
-    note_language(conn, lang).await
+    Ok(row_lang(declared.as_deref(), sample))
 }
 
 /// One row's stem entry and its language, the language already decided.
