@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use common::cli::{json, ok, problems, pytool, redline, run_tool, verify};
+use common::cli::{json, ok, problems, pytool, redline, run_tool, verify, warcio_check};
 use common::server::{Response, TestServer};
 use common::wire;
 use serde_json::Value;
@@ -108,6 +108,19 @@ fn make_tsa(dir: &Path, key: &str, name: &str) {
          tsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
     )
     .unwrap();
+}
+
+/// The desk's test TSA (its files in `DIR/tsa-ec`) served on 127.0.0.1, and
+/// an address where no TSA answers: (files, live URL, dead URL).
+fn desk_tsa(dir: &Path) -> (PathBuf, String, String) {
+    let ec = dir.join("tsa-ec");
+    make_tsa(&ec, "ec", "Desk Test TSA");
+    let tsa = serve_tsa(ec.clone());
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/tsa", l.local_addr().unwrap())
+    };
+    (ec, tsa, dead)
 }
 
 /// An RFC 3161 endpoint on 127.0.0.1: each POST's body goes through
@@ -407,13 +420,7 @@ fn exports_carry_a_timestamp_that_verify_checks_down_to_the_ca() {
 #[test]
 fn captures_get_their_own_timestamps_afterwards_and_a_failing_tsa_loses_none() {
     let dir = tempfile::tempdir().unwrap();
-    let ec = dir.path().join("tsa-ec");
-    make_tsa(&ec, "ec", "Desk Test TSA");
-    let tsa = serve_tsa(ec.clone());
-    let dead = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/tsa", l.local_addr().unwrap())
-    };
+    let (ec, tsa, dead) = desk_tsa(dir.path());
     let server = TestServer::start_in_thread();
     let v1 = wire::page(&wire::story_v1(), 1);
     let v2 = wire::page(&wire::story_v2(), 1);
@@ -499,12 +506,7 @@ fn captures_get_their_own_timestamps_afterwards_and_a_failing_tsa_loses_none() {
         .unwrap();
     let warc_path = dir.path().join("data.warc.gz");
     std::fs::write(&warc_path, &warc).unwrap();
-    let checked = run_tool(
-        Command::new(pytool("warcio"))
-            .args(["check", "-v"])
-            .arg(&warc_path),
-    );
-    assert!(!checked.contains("failed"), "{checked}");
+    warcio_check(&warc_path);
 
     // Turned off: new captures are not queued.
     let r = stamp(&["--off"]);
@@ -546,13 +548,7 @@ async fn the_scheduler_stamps_waiting_captures_between_checks() {
     use redline::schedule::SimClock;
 
     let dir = tempfile::tempdir().unwrap();
-    let ec = dir.path().join("tsa-ec");
-    make_tsa(&ec, "ec", "Desk Test TSA");
-    let tsa = serve_tsa(ec.clone());
-    let dead = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/tsa", l.local_addr().unwrap())
-    };
+    let (_, tsa, dead) = desk_tsa(dir.path());
     let server = TestServer::start().await;
     server.set(
         "/world/talks",

@@ -102,6 +102,17 @@ pub fn pytool(name: &str) -> PathBuf {
     path
 }
 
+/// `warcio check -v` reads every record of the WARC at `path` and finds
+/// no digest that fails.
+pub fn warcio_check(path: &Path) {
+    let checked = run_tool(
+        Command::new(pytool("warcio"))
+            .args(["check", "-v"])
+            .arg(path),
+    );
+    assert!(!checked.contains("failed"), "{checked}");
+}
+
 pub fn run_tool(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     assert!(
