@@ -484,6 +484,24 @@ fn shared_project_reaches_everyone_and_offline_clips_merge() {
     let projects = t.b.json(&["project", "list"]);
     assert_eq!(projects[0]["name"], "Storm coverage");
     assert_eq!(projects[0]["sourceCount"], 1);
+    // Quotes are derived on arrival: B finds the coordinator's words in
+    // both synced versions, as A does in its own clips.
+    for d in [&t.a, &t.b] {
+        let quotes = d.json(&["quotes", "--speaker", "Vasquez"]);
+        let texts: Vec<&str> = quotes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts.len(), 2, "{quotes}");
+        assert!(
+            texts
+                .iter()
+                .all(|t| t.contains("never seen water this high")),
+            "{quotes}"
+        );
+    }
 
     // The server goes away; B and C keep clipping into the shared project.
     let addr = t.serve.take().unwrap().kill();

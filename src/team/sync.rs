@@ -29,6 +29,7 @@ use crate::article::{Article, Dir};
 use crate::error::{Error, Result};
 use crate::hash::sha256_hex;
 use crate::notebook::Notebook;
+use crate::quotes;
 use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 
 /// Pull-then-push rounds that may meet a library moved by a member (412)
@@ -423,9 +424,13 @@ async fn apply_version(conn: &mut SqliteConnection, key: &str, v: &VersionBody) 
                 canonical_url: None,
                 blocks: v.blocks.clone(),
             };
-            versions::insert_version(conn, source, &article, &v.text_sha256, &v.created_at)
-                .await?
-                .id
+            let version =
+                versions::insert_version(conn, source, &article, &v.text_sha256, &v.created_at)
+                    .await?;
+            // Quotes are derived, not synced: found here as the clip path
+            // finds them, so a synced story's quotes are listed and searched.
+            quotes::store_for_version(conn, &version).await?;
+            version.id
         }
     };
     set_mapped(conn, "version", key, Some(id), Some("")).await
