@@ -311,6 +311,32 @@ impl Desk {
         .into_iter()
         .collect()
     }
+
+    /// (source URL, tag name folded) of every tagged source.
+    fn tags(&self) -> BTreeSet<(String, String)> {
+        query(
+            &self.db,
+            |row| {
+                (
+                    row.get::<String, _>(0),
+                    row.get::<String, _>(1).to_ascii_lowercase(),
+                )
+            },
+            "SELECT s.url, t.name FROM source_tags st JOIN sources s ON s.id = st.source_id \
+             JOIN tags t ON t.id = st.tag_id",
+        )
+    }
+
+    /// The id of the one source this desk has.
+    fn only_source(&self) -> String {
+        let ids = query(
+            &self.db,
+            |row| row.get::<i64, _>(0),
+            "SELECT id FROM sources",
+        );
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        ids.into_iter().next().unwrap().to_string()
+    }
 }
 
 fn query<T: Ord>(db: &Path, f: impl Fn(&sqlx::sqlite::SqliteRow) -> T, sql: &str) -> BTreeSet<T> {
@@ -384,6 +410,24 @@ struct Team {
 }
 
 impl Team {
+    /// (key, library version that last wrote it) of the server's objects of `kind`.
+    fn pg_objects(&self, kind: &str) -> BTreeSet<(String, i64)> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&self.pg.url()).await.unwrap();
+            sqlx::query_as("SELECT key, version FROM objects WHERE kind = $1")
+                .bind(kind)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect()
+        })
+    }
+
     fn new() -> Self {
         let pg = Postgres::start();
         let serve = Serve::start(&pg, "127.0.0.1:0");
@@ -606,6 +650,50 @@ fn concurrent_note_edits_keep_both_texts_as_a_visible_conflict() {
             "{status}"
         );
     }
+}
+
+#[test]
+fn tags_on_shared_sources_sync_as_add_remove_sets() {
+    let t = Team::new();
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let url = t.web.url("/world/storm");
+    let storm = t.a.clip(&url).to_string();
+    t.a.ok(&["project", "new", "Storm coverage"]);
+    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    t.a.ok(&["tag", "add", "Flooding", &storm]);
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+    let tagged = |names: &[&str]| -> BTreeSet<(String, String)> {
+        names.iter().map(|n| (url.clone(), n.to_string())).collect()
+    };
+    for d in [&t.a, &t.b, &t.c] {
+        assert_eq!(d.tags(), tagged(&["flooding"]));
+    }
+    // Offline on two desks: B takes "Flooding" off, C adds "Casualties" in
+    // its own spelling of a tag name.
+    t.b.ok(&["tag", "remove", "flooding", &t.b.only_source()]);
+    t.c.ok(&["tag", "add", "Casualties", &t.c.only_source()]);
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        assert_eq!(
+            d.tags(),
+            tagged(&["casualties"]),
+            "the removal is a tombstone that syncs"
+        );
+    }
+    // Tagging again undoes the removal everywhere.
+    t.a.ok(&["tag", "add", "FLOODING", &storm]);
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        assert_eq!(d.tags(), tagged(&["casualties", "flooding"]));
+    }
+    // Nothing is left to push: a second round moves no tag.
+    let before = t.pg_objects("source_tag");
+    t.sync_all();
+    assert_eq!(t.pg_objects("source_tag"), before);
 }
 
 #[test]

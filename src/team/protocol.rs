@@ -95,6 +95,8 @@ pub enum Item {
     Capture(CaptureBody),
     /// A source in a project: an add/remove register, last writer wins.
     Membership(MembershipBody),
+    /// A tag on a shared source: an add/remove register, last writer wins.
+    SourceTag(SourceTagBody),
     Note(NoteBody),
     NoteRevision(NoteRevisionBody),
 }
@@ -107,6 +109,7 @@ impl Item {
             Item::Version(_) => "version",
             Item::Capture(_) => "capture",
             Item::Membership(_) => "membership",
+            Item::SourceTag(_) => "source_tag",
             Item::Note(_) => "note",
             Item::NoteRevision(_) => "note_revision",
         }
@@ -177,6 +180,15 @@ pub struct MembershipBody {
     pub project: String,
     pub source: String,
     /// False: removed (a tombstone; adding again sets it back).
+    pub present: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SourceTagBody {
+    pub source: String,
+    /// The tag's name as the desk that wrote it spells it.
+    pub tag: String,
+    /// False: removed (a tombstone; tagging again sets it back).
     pub present: bool,
 }
 
@@ -284,6 +296,13 @@ pub fn membership_key(project: &str, source: &str) -> String {
     format!("{project}#{source}")
 }
 
+/// The key of a tag on a source. Tag names compare as the library does
+/// (ASCII case folded), so "Sanctions" on one desk and "sanctions" on
+/// another are one register.
+pub fn source_tag_key(source: &str, tag: &str) -> String {
+    format!("{source}#tag:{}", tag.trim().to_ascii_lowercase())
+}
+
 impl Item {
     /// The key this item must have when its body determines it.
     pub fn derived_key(&self) -> Option<String> {
@@ -291,6 +310,7 @@ impl Item {
             Item::Version(v) => Some(version_key(&v.source, &v.text_sha256)),
             Item::Capture(c) => Some(capture_key(&c.source, &c.raw_sha256, &c.captured_at)),
             Item::Membership(m) => Some(membership_key(&m.project, &m.source)),
+            Item::SourceTag(t) => Some(source_tag_key(&t.source, &t.tag)),
             Item::Source(s) => s.url_key.as_deref().map(|k| source_key(Some(k), "")),
             _ => None,
         }

@@ -21,8 +21,9 @@ use sqlx::{Row, SqliteConnection};
 
 use super::client::{Client, PushAnswer};
 use super::protocol::{
-    capture_key, membership_key, source_key, version_key, CaptureBody, Item, MembershipBody,
-    NoteBody, NoteRevisionBody, Object, ProjectBody, Push, Pushed, SourceBody, VersionBody,
+    capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody, Item,
+    MembershipBody, NoteBody, NoteRevisionBody, Object, ProjectBody, Push, Pushed, SourceBody,
+    SourceTagBody, VersionBody,
 };
 use super::{random_id, TeamError};
 use crate::article::{Article, Dir};
@@ -202,7 +203,21 @@ pub async fn share(nb: &Notebook, project: &str) -> Result<String> {
     .await
 }
 
+/// The hash a synced item is remembered by, to tell later whether it changed
+/// here. A tag is remembered by its folded name, so a spelling that differs
+/// between desks is never taken for a change.
 fn sha_of(item: &Item) -> String {
+    let folded;
+    let item = match item {
+        Item::SourceTag(t) => {
+            folded = Item::SourceTag(SourceTagBody {
+                tag: t.tag.trim().to_ascii_lowercase(),
+                ..t.clone()
+            });
+            &folded
+        }
+        item => item,
+    };
     sha256_hex(&serde_json::to_vec(item).expect("items serialise"))
 }
 
@@ -565,6 +580,81 @@ async fn apply_membership(
     set_mapped(conn, "membership", key, Some(source), Some(&sha_of(&now))).await
 }
 
+fn source_tag(source: &str, tag: &str, present: bool) -> Item {
+    Item::SourceTag(SourceTagBody {
+        source: source.to_string(),
+        tag: tag.to_string(),
+        present,
+    })
+}
+
+/// Whether the source carries the tag here (names compare as the library's
+/// `NOCASE` does).
+async fn tagged_here(conn: &mut SqliteConnection, source: i64, tag: &str) -> Result<bool> {
+    let names = crate::tags::of_source(conn, source).await?;
+    Ok(names.iter().any(|n| n.eq_ignore_ascii_case(tag.trim())))
+}
+
+/// A member tagged or untagged a shared source. Like a membership: the
+/// server's last writer wins, unless the tag changed here since the last
+/// sync (then this desk's change goes up next and wins in its turn). A tag
+/// new here keeps the spelling it arrived with.
+async fn apply_source_tag(conn: &mut SqliteConnection, key: &str, t: &SourceTagBody) -> Result<()> {
+    let synced = mapped(conn, "source_tag", key).await?.and_then(|m| m.1);
+    let source = ensure_source(conn, &t.source).await?;
+    let here = tagged_here(conn, source, &t.tag).await?;
+    if changed_here(&synced, &Some(source_tag(&t.source, &t.tag, here))) {
+        return Ok(());
+    }
+    if t.present && !here {
+        crate::tags::tag_sources(conn, &[source], &t.tag).await?;
+    } else if !t.present && here {
+        crate::tags::untag_sources(conn, &[source], &t.tag).await?;
+    }
+    let now = source_tag(&t.source, &t.tag, t.present);
+    set_mapped(conn, "source_tag", key, Some(source), Some(&sha_of(&now))).await
+}
+
+/// A shared source's tags that changed here since the last sync: tags put
+/// on, and removals of tags synced before (tombstones).
+async fn collect_source_tags(
+    conn: &mut SqliteConnection,
+    sid: i64,
+    skey: &str,
+    out: &mut Outgoing,
+) -> Result<()> {
+    let mut here = BTreeSet::new();
+    for name in crate::tags::of_source(conn, sid).await? {
+        let key = source_tag_key(skey, &name);
+        let item = source_tag(skey, &name, true);
+        let synced = mapped(conn, "source_tag", &key).await?.and_then(|m| m.1);
+        if synced.as_deref() != Some(sha_of(&item).as_str()) {
+            out.add(key.clone(), item, Some(sid));
+        }
+        here.insert(key);
+    }
+    let known: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT key, synced_sha256 FROM team_objects WHERE kind = 'source_tag' AND local_id = ?",
+    )
+    .bind(sid)
+    .fetch_all(&mut *conn)
+    .await?;
+    let prefix = source_tag_key(skey, "");
+    for (key, synced) in known {
+        let Some(name) = key.strip_prefix(&prefix) else {
+            continue;
+        };
+        if here.contains(&key) {
+            continue;
+        }
+        let item = source_tag(skey, name, false);
+        if synced.as_deref() != Some(sha_of(&item).as_str()) {
+            out.add(key.clone(), item, Some(sid));
+        }
+    }
+    Ok(())
+}
+
 async fn keep_revision(
     conn: &mut SqliteConnection,
     key: &str,
@@ -599,6 +689,7 @@ async fn apply(
         Item::Version(v) => apply_version(conn, &o.key, v).await,
         Item::Capture(c) => apply_capture(conn, &o.key, c, blobs).await,
         Item::Membership(m) => apply_membership(conn, &o.key, m).await,
+        Item::SourceTag(t) => apply_source_tag(conn, &o.key, t).await,
         Item::NoteRevision(r) => keep_revision(conn, &o.key, r, o.author.as_deref()).await,
         Item::Note(_) => Ok(()),
     }
@@ -961,7 +1052,7 @@ async fn collect(conn: &mut SqliteConnection) -> Result<Outgoing> {
     Ok(out)
 }
 
-/// A shared source's key, with the source, its new versions and captures
+/// A shared source's key, with the source, its new versions, captures and tags
 /// added to `out` once.
 async fn source_of(
     conn: &mut SqliteConnection,
@@ -1060,6 +1151,7 @@ async fn source_of(
             Some(id),
         );
     }
+    collect_source_tags(conn, sid, &skey, out).await?;
     Ok(skey)
 }
 

@@ -16,6 +16,8 @@ use crate::team::protocol::{
 const MAX_PUSH_OBJECTS: usize = 5000;
 /// Longest object key.
 const MAX_KEY_BYTES: usize = 4096;
+/// Longest tag name accepted (a label, not a text).
+const MAX_TAG_BYTES: usize = 200;
 
 /// The member a token belongs to.
 #[derive(Clone, Debug)]
@@ -216,6 +218,13 @@ fn validate(object: &Object) -> std::result::Result<(), Failure> {
         }
         Item::Project(p) => {
             too_big("a project", &p.description)?;
+        }
+        Item::SourceTag(t) => {
+            if t.tag.trim().is_empty() || t.tag.len() > MAX_TAG_BYTES {
+                return Err(Failure::invalid(format!(
+                    "a tag needs a name of at most {MAX_TAG_BYTES} bytes"
+                )));
+            }
         }
         Item::Source(_) | Item::Membership(_) | Item::Note(_) => {}
     }
