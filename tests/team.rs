@@ -327,6 +327,15 @@ impl Desk {
         )
     }
 
+    /// (passage, comment, label, created at) of every highlight.
+    fn highlights(&self) -> BTreeSet<(String, String, String, String)> {
+        query(
+            &self.db,
+            |row| (row.get(0), row.get(1), row.get(2), row.get(3)),
+            "SELECT text, comment, label, created_at FROM highlights",
+        )
+    }
+
     /// The id of the one source this desk has.
     fn only_source(&self) -> String {
         let ids = query(
@@ -425,6 +434,22 @@ impl Team {
                 .unwrap()
                 .into_iter()
                 .collect()
+        })
+    }
+
+    /// The bodies of the server's objects of `kind`.
+    fn pg_bodies(&self, kind: &str) -> Vec<Value> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&self.pg.url()).await.unwrap();
+            sqlx::query_scalar("SELECT body FROM objects WHERE kind = $1 ORDER BY key")
+                .bind(kind)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
         })
     }
 
@@ -694,6 +719,107 @@ fn tags_on_shared_sources_sync_as_add_remove_sets() {
     let before = t.pg_objects("source_tag");
     t.sync_all();
     assert_eq!(t.pg_objects("source_tag"), before);
+}
+
+#[test]
+fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
+    let t = Team::new();
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
+    t.a.ok(&["project", "new", "Storm coverage"]);
+    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    let version = query(&t.a.db, |r| r.get::<i64, _>(0), "SELECT id FROM versions");
+    let version = version.into_iter().next().unwrap().to_string();
+    let added = |d: &Desk, find: &str, comment: &str| -> i64 {
+        d.json(&[
+            "highlight",
+            "add",
+            &version,
+            "--find",
+            find,
+            "--comment",
+            comment,
+        ])["id"]
+            .as_i64()
+            .unwrap()
+    };
+    added(
+        &t.a,
+        "at least 14 people had died",
+        "Check the toll with the coroner",
+    );
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+    let everywhere = t.a.highlights();
+    assert_eq!(everywhere.len(), 1);
+    for d in [&t.b, &t.c] {
+        assert_eq!(d.highlights(), everywhere, "same passage, comment and time");
+    }
+    // B answers in the comment; C, offline, highlights another passage.
+    let on_b = query(&t.b.db, |r| r.get::<i64, _>(0), "SELECT id FROM highlights");
+    let on_b = on_b.into_iter().next().unwrap().to_string();
+    t.b.ok(&[
+        "highlight",
+        "edit",
+        &on_b,
+        "--comment",
+        "Coroner confirms 14; two still missing",
+    ]);
+    let c_version = query(&t.c.db, |r| r.get::<i64, _>(0), "SELECT id FROM versions");
+    let c_version = c_version.into_iter().next().unwrap().to_string();
+    t.c.json(&[
+        "highlight",
+        "add",
+        &c_version,
+        "--find",
+        "wind gusts reached 160 kilometres an hour",
+        "--label",
+        "figure",
+    ]);
+    t.sync_all();
+    let both = t.a.highlights();
+    let comments: BTreeSet<&str> = both.iter().map(|h| h.1.as_str()).collect();
+    assert_eq!(
+        comments,
+        BTreeSet::from(["Coroner confirms 14; two still missing", ""]),
+        "{both:?}"
+    );
+    for d in [&t.b, &t.c] {
+        assert_eq!(d.highlights(), both);
+    }
+    // A deletes the wind highlight: gone everywhere, and the server keeps
+    // its passage in the tombstone.
+    let wind = query(
+        &t.a.db,
+        |r| r.get::<i64, _>(0),
+        "SELECT id FROM highlights WHERE label = 'figure'",
+    );
+    t.a.ok(&[
+        "highlight",
+        "delete",
+        &wind.into_iter().next().unwrap().to_string(),
+    ]);
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        let left = d.highlights();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left.iter().all(|h| h.0.contains("14 people")));
+    }
+    let tombstones = t.pg_bodies("highlight");
+    assert!(
+        tombstones
+            .iter()
+            .any(|b| b["deleted"] == true
+                && b["text"] == "wind gusts reached 160 kilometres an hour"),
+        "{tombstones:?}"
+    );
+    // Settled: another round pushes nothing.
+    let before = t.pg_objects("highlight");
+    t.sync_all();
+    assert_eq!(t.pg_objects("highlight"), before);
 }
 
 #[test]

@@ -65,6 +65,21 @@ pub async fn create_in(
     comment: &str,
     label: &str,
 ) -> Result<Highlight> {
+    let now = crate::time::now();
+    create_at(conn, version_id, start, end, comment, label, &now).await
+}
+
+/// [`create_in`] with the time it was made elsewhere (a highlight that
+/// arrives by team sync keeps its author's time).
+pub async fn create_at(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+    start: usize,
+    end: usize,
+    comment: &str,
+    label: &str,
+    created_at: &str,
+) -> Result<Highlight> {
     let version = versions::get_version(conn, version_id).await?;
     let chars: Vec<char> = version.text.chars().collect();
     if start >= end {
@@ -103,7 +118,7 @@ pub async fn create_in(
     .bind(&suffix)
     .bind(comment)
     .bind(label)
-    .bind(crate::time::now())
+    .bind(created_at)
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
@@ -174,6 +189,18 @@ pub async fn update(
     label: Option<&str>,
 ) -> Result<Highlight> {
     let mut tx = db.write().await?;
+    let h = update_in(&mut tx, highlight_id, comment, label).await?;
+    tx.commit().await?;
+    Ok(h)
+}
+
+/// [`update`] inside the caller's transaction.
+pub async fn update_in(
+    tx: &mut SqliteConnection,
+    highlight_id: i64,
+    comment: Option<&str>,
+    label: Option<&str>,
+) -> Result<Highlight> {
     let n = sqlx::query(
         "UPDATE highlights SET comment = COALESCE(?, comment), label = COALESCE(?, label) \
          WHERE id = ?",
@@ -187,31 +214,36 @@ pub async fn update(
     if n == 0 {
         return Err(Error::not_found("highlight", highlight_id));
     }
-    let h = get_in(&mut tx, highlight_id).await?;
+    let h = get_in(tx, highlight_id).await?;
     // The update trigger removed the highlight's bigram entry.
     crate::search::index_cjk(
-        &mut tx,
+        tx,
         crate::search::HitKind::Highlight,
         highlight_id,
         &h.text,
         &h.comment,
     )
     .await?;
-    tx.commit().await?;
     Ok(h)
 }
 
 pub async fn delete(db: &Db, highlight_id: i64) -> Result<()> {
     let mut tx = db.write().await?;
+    delete_in(&mut tx, highlight_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] inside the caller's transaction.
+pub async fn delete_in(conn: &mut SqliteConnection, highlight_id: i64) -> Result<()> {
     let n = sqlx::query("DELETE FROM highlights WHERE id = ?")
         .bind(highlight_id)
-        .execute(&mut *tx)
+        .execute(conn)
         .await?
         .rows_affected();
     if n == 0 {
         return Err(Error::not_found("highlight", highlight_id));
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -97,6 +97,9 @@ pub enum Item {
     Membership(MembershipBody),
     /// A tag on a shared source: an add/remove register, last writer wins.
     SourceTag(SourceTagBody),
+    /// A highlight on a shared version: its comment and label are a
+    /// register (last writer wins); deleting it leaves a tombstone.
+    Highlight(HighlightBody),
     Note(NoteBody),
     NoteRevision(NoteRevisionBody),
 }
@@ -110,6 +113,7 @@ impl Item {
             Item::Capture(_) => "capture",
             Item::Membership(_) => "membership",
             Item::SourceTag(_) => "source_tag",
+            Item::Highlight(_) => "highlight",
             Item::Note(_) => "note",
             Item::NoteRevision(_) => "note_revision",
         }
@@ -190,6 +194,22 @@ pub struct SourceTagBody {
     pub tag: String,
     /// False: removed (a tombstone; tagging again sets it back).
     pub present: bool,
+}
+
+/// A passage a member highlighted: char offsets into the version's text
+/// (which the version's hash fixes), the passage itself, and the comment.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct HighlightBody {
+    /// The version's key.
+    pub version: String,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+    pub comment: String,
+    pub label: String,
+    pub created_at: String,
+    /// True: deleted (the body is kept, so the deletion can be undone).
+    pub deleted: bool,
 }
 
 /// A note: which projects hold it, its current revisions, and whether it is

@@ -21,14 +21,15 @@ use sqlx::{Row, SqliteConnection};
 
 use super::client::{Client, PushAnswer};
 use super::protocol::{
-    capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody, Item,
-    MembershipBody, NoteBody, NoteRevisionBody, Object, ProjectBody, Push, Pushed, SourceBody,
-    SourceTagBody, VersionBody,
+    capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody,
+    HighlightBody, Item, MembershipBody, NoteBody, NoteRevisionBody, Object, ProjectBody, Push,
+    Pushed, SourceBody, SourceTagBody, VersionBody,
 };
 use super::{random_id, TeamError};
 use crate::article::{Article, Dir};
 use crate::error::{Error, Result};
 use crate::hash::sha256_hex;
+use crate::highlights::{self, Highlight};
 use crate::notebook::Notebook;
 use crate::quotes;
 use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
@@ -655,6 +656,195 @@ async fn collect_source_tags(
     Ok(())
 }
 
+fn highlight_item(version: &str, h: &Highlight, deleted: bool) -> Item {
+    Item::Highlight(HighlightBody {
+        version: version.to_string(),
+        start: h.start,
+        end: h.end,
+        text: h.text.clone(),
+        comment: h.comment.clone(),
+        label: h.label.clone(),
+        created_at: h.created_at.clone(),
+        deleted,
+    })
+}
+
+/// The last synced body of a shared highlight.
+async fn highlight_body(conn: &mut SqliteConnection, key: &str) -> Result<Option<HighlightBody>> {
+    let body: Option<Option<String>> =
+        sqlx::query_scalar("SELECT body FROM team_objects WHERE kind = 'highlight' AND key = ?")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?;
+    Ok(body.flatten().and_then(|b| match serde_json::from_str(&b) {
+        Ok(Item::Highlight(h)) => Some(h),
+        _ => None,
+    }))
+}
+
+/// Remembers a shared highlight's body with its sync state (see the
+/// migration `team_highlight_bodies`).
+async fn keep_highlight_body(conn: &mut SqliteConnection, key: &str, item: &Item) -> Result<()> {
+    sqlx::query("UPDATE team_objects SET body = ? WHERE kind = 'highlight' AND key = ?")
+        .bind(serde_json::to_string(item).expect("items serialise"))
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The local row of a shared highlight. A row id freed by a deletion can be
+/// taken by a new highlight; the creation time tells them apart.
+async fn highlight_here(
+    conn: &mut SqliteConnection,
+    local_id: Option<i64>,
+    created_at: &str,
+) -> Result<Option<Highlight>> {
+    let Some(id) = local_id else { return Ok(None) };
+    match highlights::get_in(conn, id).await {
+        Ok(h) => Ok((h.created_at == created_at).then_some(h)),
+        Err(Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A member highlighted a passage, changed a highlight's comment or label,
+/// or deleted one. The server's last writer wins, unless the highlight
+/// changed here since the last sync (then this desk's change goes up next).
+/// A new highlight must find its passage in the version at its offsets.
+async fn apply_highlight(conn: &mut SqliteConnection, key: &str, h: &HighlightBody) -> Result<()> {
+    let (local_id, synced) = mapped(conn, "highlight", key)
+        .await?
+        .unwrap_or((None, None));
+    let row = highlight_here(conn, local_id, &h.created_at).await?;
+    let local = match (&row, highlight_body(conn, key).await?) {
+        (Some(r), _) => Some(highlight_item(&h.version, r, false)),
+        // Deleted here since the last sync: a tombstone waiting to go up.
+        (None, Some(last)) => Some(Item::Highlight(HighlightBody {
+            deleted: true,
+            ..last
+        })),
+        (None, None) => None,
+    };
+    if changed_here(&synced, &local) {
+        return Ok(());
+    }
+    let id = match (row, h.deleted) {
+        (Some(r), true) => {
+            highlights::delete_in(conn, r.id).await?;
+            None
+        }
+        (Some(r), false) => {
+            if r.comment != h.comment || r.label != h.label {
+                highlights::update_in(conn, r.id, Some(&h.comment), Some(&h.label)).await?;
+            }
+            Some(r.id)
+        }
+        (None, true) => None,
+        (None, false) => {
+            let Some((Some(version), _)) = mapped(conn, "version", &h.version).await? else {
+                return Err(Error::Invalid(format!(
+                    "highlight {key}: its version {} has not arrived",
+                    h.version
+                )));
+            };
+            let (start, end) = (h.start.max(0) as usize, h.end.max(0) as usize);
+            let made = highlights::create_at(
+                conn,
+                version,
+                start,
+                end,
+                &h.comment,
+                &h.label,
+                &h.created_at,
+            )
+            .await?;
+            if made.text != h.text {
+                return Err(Error::Invalid(format!(
+                    "highlight {key}: the version's text at {start}..{end} is not its passage"
+                )));
+            }
+            Some(made.id)
+        }
+    };
+    let item = Item::Highlight(h.clone());
+    set_mapped(conn, "highlight", key, id, Some(&sha_of(&item))).await?;
+    keep_highlight_body(conn, key, &item).await
+}
+
+/// A shared source's highlights that are new or changed here.
+async fn collect_highlights(
+    conn: &mut SqliteConnection,
+    sid: i64,
+    skey: &str,
+    out: &mut Outgoing,
+) -> Result<()> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT h.id, v.text_sha256 FROM highlights h JOIN versions v ON v.id = h.version_id \
+         WHERE h.source_id = ? ORDER BY h.id",
+    )
+    .bind(sid)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, text_sha) in rows {
+        let h = highlights::get_in(conn, id).await?;
+        let known: Vec<String> = sqlx::query_scalar(
+            "SELECT key FROM team_objects WHERE kind = 'highlight' AND local_id = ?",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut key = None;
+        for k in known {
+            if highlight_body(conn, &k)
+                .await?
+                .is_some_and(|b| b.created_at == h.created_at)
+            {
+                key = Some(k);
+            }
+        }
+        let key = key.unwrap_or_else(|| format!("hl:{}", random_id()));
+        let item = highlight_item(&version_key(skey, &text_sha), &h, false);
+        let synced = mapped(conn, "highlight", &key).await?.and_then(|m| m.1);
+        if synced.as_deref() != Some(sha_of(&item).as_str()) {
+            out.add(key, item, Some(id));
+        }
+    }
+    Ok(())
+}
+
+/// Shared highlights deleted here since they were last synced: tombstones
+/// that keep the passage and comment.
+async fn collect_highlight_deletions(
+    conn: &mut SqliteConnection,
+    out: &mut Outgoing,
+) -> Result<()> {
+    let known: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT key, local_id FROM team_objects WHERE kind = 'highlight' AND body IS NOT NULL \
+         ORDER BY key",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (key, local_id) in known {
+        let Some(last) = highlight_body(conn, &key).await? else {
+            continue;
+        };
+        if last.deleted
+            || highlight_here(conn, local_id, &last.created_at)
+                .await?
+                .is_some()
+        {
+            continue;
+        }
+        let item = Item::Highlight(HighlightBody {
+            deleted: true,
+            ..last
+        });
+        out.add(key, item, None);
+    }
+    Ok(())
+}
+
 async fn keep_revision(
     conn: &mut SqliteConnection,
     key: &str,
@@ -690,6 +880,7 @@ async fn apply(
         Item::Capture(c) => apply_capture(conn, &o.key, c, blobs).await,
         Item::Membership(m) => apply_membership(conn, &o.key, m).await,
         Item::SourceTag(t) => apply_source_tag(conn, &o.key, t).await,
+        Item::Highlight(h) => apply_highlight(conn, &o.key, h).await,
         Item::NoteRevision(r) => keep_revision(conn, &o.key, r, o.author.as_deref()).await,
         Item::Note(_) => Ok(()),
     }
@@ -1048,12 +1239,13 @@ async fn collect(conn: &mut SqliteConnection) -> Result<Outgoing> {
             }
         }
     }
+    collect_highlight_deletions(conn, &mut out).await?;
     collect_notes(conn, &project_keys, &mut out).await?;
     Ok(out)
 }
 
-/// A shared source's key, with the source, its new versions, captures and tags
-/// added to `out` once.
+/// A shared source's key, with the source, its new versions, captures, tags
+/// and highlights added to `out` once.
 async fn source_of(
     conn: &mut SqliteConnection,
     sid: i64,
@@ -1152,6 +1344,7 @@ async fn source_of(
         );
     }
     collect_source_tags(conn, sid, &skey, out).await?;
+    collect_highlights(conn, sid, &skey, out).await?;
     Ok(skey)
 }
 
@@ -1277,6 +1470,10 @@ async fn record(
                 Item::NoteRevision(r) => keep_revision(conn, &o.key, r, None).await?,
                 Item::Version(_) | Item::Capture(_) => {
                     set_mapped(conn, o.item.kind(), &o.key, *local, Some("")).await?
+                }
+                Item::Highlight(_) => {
+                    set_mapped(conn, "highlight", &o.key, *local, Some(&sha_of(&o.item))).await?;
+                    keep_highlight_body(conn, &o.key, &o.item).await?
                 }
                 item => set_mapped(conn, item.kind(), &o.key, *local, Some(&sha_of(item))).await?,
             }

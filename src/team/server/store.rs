@@ -16,7 +16,7 @@ use crate::team::protocol::{
 const MAX_PUSH_OBJECTS: usize = 5000;
 /// Longest object key.
 const MAX_KEY_BYTES: usize = 4096;
-/// Longest tag name accepted (a label, not a text).
+/// Longest tag name or highlight label accepted (a label, not a text).
 const MAX_TAG_BYTES: usize = 200;
 
 /// The member a token belongs to.
@@ -223,6 +223,21 @@ fn validate(object: &Object) -> std::result::Result<(), Failure> {
             if t.tag.trim().is_empty() || t.tag.len() > MAX_TAG_BYTES {
                 return Err(Failure::invalid(format!(
                     "a tag needs a name of at most {MAX_TAG_BYTES} bytes"
+                )));
+            }
+        }
+        Item::Highlight(h) => {
+            if h.start < 0 || h.end <= h.start || h.text.trim().is_empty() {
+                return Err(Failure::invalid(format!(
+                    "highlight {:?}: a highlight is a non-empty passage start..end",
+                    object.key
+                )));
+            }
+            too_big("a highlight", &h.text)?;
+            too_big("a highlight's comment", &h.comment)?;
+            if h.label.len() > MAX_TAG_BYTES {
+                return Err(Failure::invalid(format!(
+                    "a highlight's label has at most {MAX_TAG_BYTES} bytes"
                 )));
             }
         }
