@@ -5,9 +5,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::cli::{ok, redline};
@@ -409,6 +412,77 @@ fn server_state(pg: &Postgres) -> (BTreeSet<(String, String)>, BTreeSet<String>)
 }
 
 /// A team library with an owner (A), two editors (B, C): all joined.
+/// A TCP relay between one desk and the team server, whose link can fail
+/// the worst way: the desk's push reaches the server and is committed, and
+/// the answer is lost with the connection (a network partition as the desk
+/// sees it).
+struct Relay {
+    addr: String,
+    lose_push_answers: Arc<AtomicBool>,
+}
+
+impl Relay {
+    fn start(upstream: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let lose = Arc::new(AtomicBool::new(false));
+        let lose_push_answers = lose.clone();
+        std::thread::spawn(move || {
+            for desk in listener.incoming() {
+                let (Ok(desk), Ok(server)) = (desk, TcpStream::connect(&upstream)) else {
+                    continue;
+                };
+                let pushing = Arc::new(AtomicBool::new(false));
+                let (mut desk_in, mut server_out) =
+                    (desk.try_clone().unwrap(), server.try_clone().unwrap());
+                let (flag, lose) = (pushing.clone(), lose.clone());
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n @ 1..) = desk_in.read(&mut buf) {
+                        let chunk = &buf[..n];
+                        if lose.load(Ordering::SeqCst)
+                            && chunk.starts_with(b"POST ")
+                            && chunk.windows(6).any(|w| w == b"/push ")
+                        {
+                            flag.store(true, Ordering::SeqCst);
+                        }
+                        if server_out.write_all(chunk).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = server_out.shutdown(Shutdown::Write);
+                });
+                let (mut server_in, mut desk_out) = (server, desk);
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n @ 1..) = server_in.read(&mut buf) {
+                        if pushing.load(Ordering::SeqCst) {
+                            // The server has answered the push: drop the answer.
+                            break;
+                        }
+                        if desk_out.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = desk_out.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        Relay {
+            addr,
+            lose_push_answers,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn lose_push_answers(&self, lose: bool) {
+        self.lose_push_answers.store(lose, Ordering::SeqCst);
+    }
+}
+
 struct Team {
     pg: Postgres,
     serve: Option<Serve>,
@@ -416,6 +490,8 @@ struct Team {
     a: Desk,
     b: Desk,
     c: Desk,
+    /// Between desk A and the server, when the scenario needs one.
+    relay: Option<Relay>,
 }
 
 impl Team {
@@ -454,8 +530,18 @@ impl Team {
     }
 
     fn new() -> Self {
+        Self::start(false)
+    }
+
+    /// A team whose desk A reaches the server through a [`Relay`].
+    fn with_a_behind_relay() -> Self {
+        Self::start(true)
+    }
+
+    fn start(relay_a: bool) -> Self {
         let pg = Postgres::start();
         let serve = Serve::start(&pg, "127.0.0.1:0");
+        let relay = relay_a.then(|| Relay::start(serve.addr.clone()));
         let owner = ok(redline(
             Path::new("/nonexistent/unused.db"),
             &[
@@ -470,7 +556,8 @@ impl Team {
         ));
         let owner = owner.trim().to_string();
         let (a, b, c) = (Desk::new(), Desk::new(), Desk::new());
-        a.ok(&["team", "join", &serve.url(), &owner]);
+        let a_url = relay.as_ref().map_or_else(|| serve.url(), Relay::url);
+        a.ok(&["team", "join", &a_url, &owner]);
         for (desk, name) in [(&b, "ben"), (&c, "chloe")] {
             let token = a.ok(&["team", "invite", name, "--role", "editor"]);
             desk.ok(&["team", "join", &serve.url(), token.trim()]);
@@ -482,6 +569,7 @@ impl Team {
             a,
             b,
             c,
+            relay,
         }
     }
 
@@ -820,6 +908,90 @@ fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
     let before = t.pg_objects("highlight");
     t.sync_all();
     assert_eq!(t.pg_objects("highlight"), before);
+}
+
+#[test]
+fn a_push_whose_answer_is_lost_is_not_pushed_twice() {
+    let t = Team::with_a_behind_relay();
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
+    t.a.ok(&["project", "new", "Storm coverage"]);
+    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    t.a.ok(&["tag", "add", "Flooding", &storm]);
+    let version = query(&t.a.db, |r| r.get::<i64, _>(0), "SELECT id FROM versions");
+    let version = version.into_iter().next().unwrap().to_string();
+    t.a.ok(&[
+        "highlight",
+        "add",
+        &version,
+        "--find",
+        "at least 14 people had died",
+        "--comment",
+        "Check the toll",
+    ]);
+    let note =
+        t.a.json(&["note", "new", "Storm toll", "--body", "Officials: 14 dead."]);
+    let note = note["id"].to_string();
+    let project = t.a.json(&["project", "list"])[0]["id"].to_string();
+    t.a.ok(&["note", "projects", &note, &project]);
+    t.a.ok(&["team", "share", "Storm coverage"]);
+
+    // The push lands; its answer does not.
+    let relay = t.relay.as_ref().unwrap();
+    relay.lose_push_answers(true);
+    let lost = t.a.run(&["team", "sync"]);
+    assert!(!lost.status.success(), "the desk saw its push fail");
+    let landed = |kind| t.pg_objects(kind).len();
+    assert_eq!(
+        (
+            landed("note"),
+            landed("note_revision"),
+            landed("highlight"),
+            landed("source_tag")
+        ),
+        (1, 1, 1, 1),
+        "the push was committed before its answer was lost"
+    );
+    // An edit while the desk believes the push failed, then the network heals.
+    t.a.ok(&[
+        "note",
+        "save",
+        &note,
+        "--body",
+        "Officials: 14 dead; 2 missing.",
+    ]);
+    relay.lose_push_answers(false);
+    t.sync_all();
+    t.assert_agree();
+    assert_eq!(
+        (
+            landed("note"),
+            landed("note_revision"),
+            landed("highlight"),
+            landed("source_tag")
+        ),
+        (1, 2, 1, 1),
+        "nothing went up twice: one note with two saves, one highlight, one tag"
+    );
+    for d in [&t.a, &t.b, &t.c] {
+        let notes = d.notes();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes
+                .iter()
+                .all(|n| n.2 == "Officials: 14 dead; 2 missing."),
+            "{notes:?}"
+        );
+        assert_eq!(d.highlights().len(), 1);
+        let status = d.json(&["team", "status"]);
+        assert!(
+            status["conflicts"].as_array().unwrap().is_empty(),
+            "{status}"
+        );
+    }
 }
 
 #[test]

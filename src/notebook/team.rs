@@ -17,6 +17,18 @@ impl Notebook {
         self.write(ChangeKind::Library, f).await
     }
 
+    /// A write of the sync's own bookkeeping (the keys of objects about to
+    /// go up): nothing the app shows changes, so nothing is announced.
+    pub(crate) async fn team_bookkeeping<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self.db.write().await?;
+        let out = f(&mut tx).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
     pub(crate) async fn team_read<T>(
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T>,

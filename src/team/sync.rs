@@ -222,6 +222,14 @@ fn sha_of(item: &Item) -> String {
     sha256_hex(&serde_json::to_vec(item).expect("items serialise"))
 }
 
+/// A note revision's key: its note, parents and text. Pushing the same
+/// save again (its first answer was lost) names the same revision, which
+/// the server already holds, instead of a second head in conflict with it.
+fn revision_key(note: &str, parents: &[String], title: &str, body: &str) -> String {
+    let text = format!("{note}\u{1f}{}\u{1f}{title}\u{1f}{body}", parents.join(","));
+    sha256_hex(text.as_bytes())[..32].to_string()
+}
+
 fn text_sha(title: &str, body: &str) -> String {
     sha256_hex(format!("{title}\u{1f}{body}").as_bytes())
 }
@@ -803,7 +811,16 @@ async fn collect_highlights(
                 key = Some(k);
             }
         }
-        let key = key.unwrap_or_else(|| format!("hl:{}", random_id()));
+        let key = match key {
+            Some(k) => k,
+            None => {
+                // Kept before the push: if the answer is lost, the copy that
+                // comes back from the server finds this row, not a new one.
+                let k = format!("hl:{}", random_id());
+                set_mapped(conn, "highlight", &k, Some(id), None).await?;
+                k
+            }
+        };
         let item = highlight_item(&version_key(skey, &text_sha), &h, false);
         let synced = mapped(conn, "highlight", &key).await?.and_then(|m| m.1);
         if synced.as_deref() != Some(sha_of(&item).as_str()) {
@@ -894,11 +911,14 @@ struct NoteState {
     base: Option<String>,
     projects: Vec<String>,
     deleted: bool,
+    /// (revision key, text hash) pushed and not yet acknowledged.
+    pending: Option<(String, String)>,
 }
 
 async fn note_state(conn: &mut SqliteConnection, key: &str) -> Result<Option<NoteState>> {
     let row = sqlx::query(
-        "SELECT note_id, heads, base_sha256, projects, deleted FROM team_notes WHERE key = ?",
+        "SELECT note_id, heads, base_sha256, projects, deleted, pending FROM team_notes \
+         WHERE key = ?",
     )
     .bind(key)
     .fetch_optional(conn)
@@ -909,6 +929,10 @@ async fn note_state(conn: &mut SqliteConnection, key: &str) -> Result<Option<Not
         base: r.get("base_sha256"),
         projects: serde_json::from_str(r.get::<&str, _>("projects")).unwrap_or_default(),
         deleted: r.get::<i64, _>("deleted") != 0,
+        pending: r.get::<Option<String>, _>("pending").and_then(|p| {
+            p.split_once(' ')
+                .map(|(k, s)| (k.to_string(), s.to_string()))
+        }),
     }))
 }
 
@@ -919,11 +943,11 @@ async fn set_note_state(
     conflict: bool,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO team_notes (key, note_id, heads, base_sha256, projects, deleted, conflict) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO team_notes (key, note_id, heads, base_sha256, projects, deleted, conflict, \
+           pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (key) DO UPDATE SET note_id = excluded.note_id, heads = excluded.heads, \
            base_sha256 = excluded.base_sha256, projects = excluded.projects, \
-           deleted = excluded.deleted, conflict = excluded.conflict",
+           deleted = excluded.deleted, conflict = excluded.conflict, pending = excluded.pending",
     )
     .bind(key)
     .bind(s.note_id)
@@ -932,6 +956,7 @@ async fn set_note_state(
     .bind(serde_json::to_string(&s.projects).expect("strings serialise"))
     .bind(s.deleted)
     .bind(conflict)
+    .bind(s.pending.as_ref().map(|(k, sha)| format!("{k} {sha}")))
     .execute(conn)
     .await?;
     Ok(())
@@ -993,9 +1018,21 @@ async fn apply_note(
     pushed: bool,
 ) -> Result<Option<i64>> {
     let key_s = key.to_string();
-    let state = nb
+    let mut state = nb
         .team_read(async |conn| note_state(conn, &key_s).await)
         .await?;
+    // This desk's last push of the note landed though its answer was lost:
+    // its revision is a head now. Take it as acknowledged, so it is not
+    // read as a member's rival save.
+    if let Some(s) = state.as_mut() {
+        if let Some((rev, sha)) = s.pending.take_if(|(rev, _)| body.heads.contains(rev)) {
+            s.heads = vec![rev];
+            s.base = Some(sha);
+            let acknowledged = s.clone();
+            nb.team_write(async |conn| set_note_state(conn, &key_s, &acknowledged, false).await)
+                .await?;
+        }
+    }
     let local = match state.as_ref().and_then(|s| s.note_id) {
         Some(id) => match nb.note(id).await {
             Ok(n) => Some(n),
@@ -1257,7 +1294,12 @@ async fn source_of(
     };
     let skey = match key_of(conn, "source", sid).await? {
         Some(k) => k,
-        None => source_key(body.url_key.as_deref(), &random_id()),
+        None => {
+            // Kept before the push (see `collect_highlights`).
+            let k = source_key(body.url_key.as_deref(), &random_id());
+            set_mapped(conn, "source", &k, Some(sid), None).await?;
+            k
+        }
     };
     if !done.insert(sid) {
         return Ok(skey);
@@ -1379,7 +1421,10 @@ async fn collect_notes(
             note_id: Some(*id),
             ..NoteState::default()
         };
-        note_out(conn, random_id(), state, project_keys, out).await?;
+        // Kept before the push: a lost answer must not make a second note.
+        let key = random_id();
+        set_note_state(conn, &key, &state, false).await?;
+        note_out(conn, key, state, project_keys, out).await?;
     }
     Ok(())
 }
@@ -1402,6 +1447,8 @@ async fn note_out(
         None => None,
     };
     let mut next = state.clone();
+    // What goes up with this push is acknowledged by its record.
+    next.pending = None;
     let mut body = NoteBody {
         projects: state.projects.clone(),
         heads: state.heads.clone(),
@@ -1430,7 +1477,14 @@ async fn note_out(
             next.projects = projects;
             let sha = text_sha(&n.title, &n.body);
             if state.base.as_deref() != Some(sha.as_str()) {
-                let rev = random_id();
+                let rev = revision_key(&key, &state.heads, &n.title, &n.body);
+                // Remembered before the push (see the migration
+                // `team_sync_bookkeeping`); the record after it clears it.
+                sqlx::query("UPDATE team_notes SET pending = ? WHERE key = ?")
+                    .bind(format!("{rev} {sha}"))
+                    .bind(&key)
+                    .execute(&mut *conn)
+                    .await?;
                 out.add(
                     rev.clone(),
                     Item::NoteRevision(NoteRevisionBody {
@@ -1503,7 +1557,9 @@ pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
     loop {
         let since = pull(nb, &client, &mut report).await?;
         report.version = since;
-        let mut out = nb.team_read(async |conn| collect(conn).await).await?;
+        let mut out = nb
+            .team_bookkeeping(async |conn| collect(conn).await)
+            .await?;
         if out.objects.is_empty() {
             return Ok(report);
         }

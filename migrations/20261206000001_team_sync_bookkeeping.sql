@@ -1,0 +1,12 @@
+-- Sync bookkeeping that survives a push whose answer is lost.
+--
+-- The last synced body of a shared highlight. A highlight deleted here is
+-- gone from `highlights`; its deletion goes up as a tombstone that still
+-- carries the passage and comment, so every desk can see what was removed.
+ALTER TABLE team_objects ADD COLUMN body TEXT;
+
+-- The note revision this desk pushed and has not heard back about, as
+-- "<revision key> <text hash>". When the push landed but its answer was
+-- lost, the next pull finds that revision among the note's heads and takes
+-- it as this desk's own, instead of reading it as a rival save.
+ALTER TABLE team_notes ADD COLUMN pending TEXT;
