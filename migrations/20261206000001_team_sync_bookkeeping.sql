@@ -10,3 +10,8 @@ ALTER TABLE team_objects ADD COLUMN body TEXT;
 -- lost, the next pull finds that revision among the note's heads and takes
 -- it as this desk's own, instead of reading it as a rival save.
 ALTER TABLE team_notes ADD COLUMN pending TEXT;
+
+-- Who wrote a synced object (the member the server names), so the
+-- timeline says who captured a version and the reader who highlighted a
+-- passage. NULL for what this desk wrote itself.
+ALTER TABLE team_objects ADD COLUMN author TEXT;

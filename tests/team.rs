@@ -846,6 +846,23 @@ fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
     for d in [&t.b, &t.c] {
         assert_eq!(d.highlights(), everywhere, "same passage, comment and time");
     }
+    // Who did it travels with it: B's reader and timeline name ana.
+    let b_source = t.b.only_source();
+    let on_b = t.b.json(&["highlight", "list", "--source", &b_source]);
+    assert_eq!(on_b[0]["highlightedBy"], "ana", "{on_b}");
+    let timeline = t.b.json(&["versions", &b_source]);
+    let captures = timeline["captures"].as_array().unwrap();
+    assert!(!captures.is_empty());
+    assert!(
+        captures.iter().all(|c| c["capturedBy"] == "ana"),
+        "{timeline}"
+    );
+    let own = t.a.json(&["versions", &storm]);
+    assert!(own["captures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["capturedBy"].is_null()));
     // B answers in the comment; C, offline, highlights another passage.
     let on_b = query(&t.b.db, |r| r.get::<i64, _>(0), "SELECT id FROM highlights");
     let on_b = on_b.into_iter().next().unwrap().to_string();
@@ -1232,7 +1249,9 @@ fn a_token_past_its_rate_is_refused_then_served_again() {
             "127.0.0.1:0",
             "--print-port",
         ])
-        .args(["--rate-burst", "5", "--rate-per-second", "10"])
+        // A slow refill (one token every 2 s), so the eight requests below
+        // meet an empty bucket however slowly a loaded machine serves them.
+        .args(["--rate-burst", "5", "--rate-per-second", "0.5"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -1261,7 +1280,7 @@ fn a_token_past_its_rate_is_refused_then_served_again() {
                 .unwrap();
             out.push(res.status().as_u16());
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
         let res = http
             .get(format!("{}/v1/me", serve.url()))
             .bearer_auth(owner.trim())

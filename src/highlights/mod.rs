@@ -36,10 +36,16 @@ pub struct Highlight {
     pub comment: String,
     pub label: String,
     pub created_at: String,
+    /// The team member who made it, for a highlight that came by team sync
+    /// (None: made on this desk).
+    pub highlighted_by: Option<String>,
 }
 
-const HIGHLIGHT_COLUMNS: &str =
-    "id, source_id, version_id, start, end, text, prefix, suffix, comment, label, created_at";
+const HIGHLIGHT_COLUMNS: &str = concat!(
+    "id, source_id, version_id, start, end, text, prefix, suffix, comment, label, created_at, ",
+    "(SELECT t.author FROM team_objects t WHERE t.kind = 'highlight' ",
+    "AND t.local_id = highlights.id) AS highlighted_by"
+);
 
 /// Highlights `start..end` (chars) of a version.
 pub async fn create(

@@ -890,6 +890,24 @@ async fn apply(
     o: &Object,
     blobs: &HashMap<String, Vec<u8>>,
 ) -> Result<()> {
+    apply_item(conn, o, blobs).await?;
+    // Who wrote it, for the timeline and the reader.
+    if let Some(author) = &o.author {
+        sqlx::query("UPDATE team_objects SET author = ? WHERE kind = ? AND key = ?")
+            .bind(author)
+            .bind(o.item.kind())
+            .bind(&o.key)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn apply_item(
+    conn: &mut SqliteConnection,
+    o: &Object,
+    blobs: &HashMap<String, Vec<u8>>,
+) -> Result<()> {
     match &o.item {
         Item::Project(p) => apply_project(conn, &o.key, p).await,
         Item::Source(s) => apply_source(conn, &o.key, s).await,

@@ -108,6 +108,9 @@ pub struct Capture {
     pub outcome: String,
     pub error: Option<String>,
     pub version_id: Option<i64>,
+    /// The team member who made it, for a capture that came by team sync
+    /// (None: made on this desk).
+    pub captured_by: Option<String>,
 }
 
 impl Capture {
@@ -127,7 +130,9 @@ const CAPTURE_COLUMNS: &str = concat!(
     "ELSE k.canonical_url END AS canonical_url, ",
     "k.http_status, k.etag, k.last_modified, k.content_type, k.charset, ",
     "COALESCE(k.raw_size, b.size) AS raw_size, ",
-    "COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, k.error, k.version_id"
+    "COALESCE(k.raw_sha256, b.sha256) AS raw_sha256, k.outcome, k.error, k.version_id, ",
+    "(SELECT t.author FROM team_objects t WHERE t.kind = 'capture' AND t.local_id = k.id) ",
+    "AS captured_by"
 );
 
 /// A capture's final URL as stored: `=` when it is the requested URL (no

@@ -3,4 +3,9 @@
 /**
  * One stored capture attempt (without its raw bytes; see [`capture_raw`]).
  */
-export type Capture = { id: number, sourceId: number, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: number | null, etag: string | null, lastModified: string | null, contentType: string | null, charset: string | null, rawSize: number | null, rawSha256: string | null, outcome: string, error: string | null, versionId: number | null, };
+export type Capture = { id: number, sourceId: number, capturedAt: string, method: string, requestedUrl: string | null, finalUrl: string | null, canonicalUrl: string | null, httpStatus: number | null, etag: string | null, lastModified: string | null, contentType: string | null, charset: string | null, rawSize: number | null, rawSha256: string | null, outcome: string, error: string | null, versionId: number | null, 
+/**
+ * The team member who made it, for a capture that came by team sync
+ * (None: made on this desk).
+ */
+capturedBy: string | null, };

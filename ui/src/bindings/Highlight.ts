@@ -4,4 +4,9 @@ export type Highlight = { id: number, sourceId: number, versionId: number,
 /**
  * Char offsets into the version's text, `start..end`.
  */
-start: number, end: number, text: string, prefix: string, suffix: string, comment: string, label: string, createdAt: string, };
+start: number, end: number, text: string, prefix: string, suffix: string, comment: string, label: string, createdAt: string, 
+/**
+ * The team member who made it, for a highlight that came by team sync
+ * (None: made on this desk).
+ */
+highlightedBy: string | null, };
