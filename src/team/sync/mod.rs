@@ -1,0 +1,463 @@
+//! What a desktop does with its team library: pull what changed since the
+//! version it knows, apply it through the notebook's write path (one
+//! transaction per page), then push what changed here on that version.
+//!
+//! Changes here are found by comparing each shared row's object with the
+//! hash of the object last agreed with the server (`team_objects`), so no
+//! write path of the library needs to know about sync. Captures, versions
+//! and note revisions are immutable and merge as a union. Projects, sources
+//! and memberships are last-writer-wins by library version; a row changed
+//! here is not overwritten by a pull but pushed after it (it is the later
+//! writer). Notes keep every revision: an edit made on a head another
+//! member has moved past gives the note two heads, and the note's text
+//! becomes both texts between markers, flagged as a conflict, until the
+//! reporter saves it (the save names both heads as parents).
+
+mod labels;
+mod ledger;
+mod library;
+mod notes;
+mod outgoing;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sqlx::{Row, SqliteConnection};
+
+use super::client::{Client, PushAnswer};
+use super::protocol::{
+    capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody,
+    HighlightBody, Item, MembershipBody, NoteBody, NoteRevisionBody, Object, ProjectBody, Push,
+    Pushed, SourceBody, SourceTagBody, VersionBody,
+};
+use super::{random_id, TeamError};
+use crate::article::{Article, Dir};
+use crate::error::{Error, Result};
+use crate::hash::sha256_hex;
+use crate::highlights::{self, Highlight};
+use crate::notebook::Notebook;
+use crate::quotes;
+use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
+
+use labels::*;
+use ledger::*;
+use library::*;
+pub use notes::undelete_note;
+use notes::*;
+use outgoing::*;
+
+/// Pull-then-push rounds that may meet a library moved by a member (412)
+/// before a sync gives up on it.
+const ROUNDS: usize = 5;
+
+/// Most objects in one push (the server takes 5,000): a large share goes
+/// up in several pushes, each recorded as it succeeds.
+const PUSH_BATCH: usize = 1000;
+
+/// This library's link to a team library.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    pub server_url: String,
+    pub library_id: i64,
+    pub library_name: String,
+    pub member: String,
+    pub role: String,
+    pub since_version: i64,
+    pub last_sync_at: Option<String>,
+}
+
+/// What one sync did, and what it cost on the wire.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub pulled: usize,
+    pub pushed: usize,
+    pub bytes_down: u64,
+    pub bytes_up: u64,
+    pub blobs_down: usize,
+    pub blobs_up: usize,
+    /// Notes now in conflict (their local ids).
+    pub conflicts: Vec<i64>,
+    pub version: i64,
+}
+
+/// A shared note in conflict, or deleted by a member.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedNote {
+    pub key: String,
+    pub note_id: Option<i64>,
+    pub title: String,
+}
+
+/// What `redline team status` shows.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub link: Link,
+    pub projects: Vec<String>,
+    pub conflicts: Vec<SharedNote>,
+    pub deleted_notes: Vec<SharedNote>,
+}
+
+/// Where the member token of the library at `db` is kept: a file beside it,
+/// readable by its owner only (a backup or copy of the library has none).
+pub fn token_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".team-token");
+    PathBuf::from(name)
+}
+
+fn io(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn save_token(path: &Path, token: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).map_err(|e| io(path, e))?;
+    f.write_all(token.trim().as_bytes())
+        .map_err(|e| io(path, e))
+}
+
+fn library_path(nb: &Notebook) -> Result<&Path> {
+    nb.path()
+        .ok_or_else(|| Error::Invalid("an in-memory library cannot join a team library".into()))
+}
+
+/// Joins the team library at `url` with an invitation `token`.
+pub async fn join(nb: &Notebook, url: &str, token: &str) -> Result<Link> {
+    let client = Client::new(url, token)?;
+    let me = client.me().await?;
+    let path = library_path(nb)?;
+    if let Some(old) = link(nb).await? {
+        if old.server_url != url || old.library_id != me.library_id {
+            return Err(Error::Invalid(format!(
+                "this library is linked to {} ({}) already",
+                old.library_name, old.server_url
+            )));
+        }
+    }
+    save_token(&token_path(path), token)?;
+    let url = url.to_string();
+    nb.team_write(async |conn| {
+        sqlx::query(
+            "INSERT INTO team_link (id, server_url, library_id, library_name, member, role) \
+             VALUES (1, ?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET member = excluded.member, role = excluded.role, \
+               library_name = excluded.library_name",
+        )
+        .bind(&url)
+        .bind(me.library_id)
+        .bind(&me.library_name)
+        .bind(&me.member)
+        .bind(me.role.as_str())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    })
+    .await?;
+    link(nb).await?.ok_or_else(|| TeamError::NotJoined.into())
+}
+
+async fn read_link(conn: &mut SqliteConnection) -> Result<Option<Link>> {
+    let row = sqlx::query(
+        "SELECT server_url, library_id, library_name, member, role, since_version, last_sync_at \
+         FROM team_link WHERE id = 1",
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| Link {
+        server_url: r.get("server_url"),
+        library_id: r.get("library_id"),
+        library_name: r.get("library_name"),
+        member: r.get("member"),
+        role: r.get("role"),
+        since_version: r.get("since_version"),
+        last_sync_at: r.get("last_sync_at"),
+    }))
+}
+
+/// The team library this library is linked to, if any.
+pub async fn link(nb: &Notebook) -> Result<Option<Link>> {
+    nb.team_read(async |conn| read_link(conn).await).await
+}
+
+/// A client for the linked team library, with the member's token.
+pub async fn client(nb: &Notebook) -> Result<(Client, Link)> {
+    let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
+    let path = token_path(library_path(nb)?);
+    let token = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+    Ok((Client::new(&link.server_url, &token)?, link))
+}
+
+/// Shares a project with the team: its sources, their versions and
+/// captures, and its notes go up with the next sync. Returns its team key.
+pub async fn share(nb: &Notebook, project: &str) -> Result<String> {
+    link(nb).await?.ok_or(TeamError::NotJoined)?;
+    let project = nb.resolve_project(project).await?;
+    nb.team_write(async |conn| {
+        if let Some(key) = key_of(conn, "project", project.id).await? {
+            return Ok(key);
+        }
+        let key = random_id();
+        set_mapped(conn, "project", &key, Some(project.id), None).await?;
+        Ok(key)
+    })
+    .await
+}
+
+/// Applies one pulled object (notes are applied after the page, see [`apply_note`]).
+async fn apply(
+    conn: &mut SqliteConnection,
+    o: &Object,
+    blobs: &HashMap<String, Vec<u8>>,
+) -> Result<()> {
+    apply_item(conn, o, blobs).await?;
+    // Who wrote it, for the timeline and the reader.
+    if let Some(author) = &o.author {
+        sqlx::query("UPDATE team_objects SET author = ? WHERE kind = ? AND key = ?")
+            .bind(author)
+            .bind(o.item.kind())
+            .bind(&o.key)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn apply_item(
+    conn: &mut SqliteConnection,
+    o: &Object,
+    blobs: &HashMap<String, Vec<u8>>,
+) -> Result<()> {
+    match &o.item {
+        Item::Project(p) => apply_project(conn, &o.key, p).await,
+        Item::Source(s) => apply_source(conn, &o.key, s).await,
+        Item::Version(v) => apply_version(conn, &o.key, v).await,
+        Item::Capture(c) => apply_capture(conn, &o.key, c, blobs).await,
+        Item::Membership(m) => apply_membership(conn, &o.key, m).await,
+        Item::SourceTag(t) => apply_source_tag(conn, &o.key, t).await,
+        Item::Highlight(h) => apply_highlight(conn, &o.key, h).await,
+        Item::NoteRevision(r) => keep_revision(conn, &o.key, r, o.author.as_deref()).await,
+        Item::Note(_) => Ok(()),
+    }
+}
+
+async fn set_since(nb: &Notebook, version: i64) -> Result<()> {
+    nb.team_write(async |conn| {
+        sqlx::query("UPDATE team_link SET since_version = ?, last_sync_at = ? WHERE id = 1")
+            .bind(version)
+            .bind(crate::time::now())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Pulls every page after the version this library knows and applies it.
+async fn pull(nb: &Notebook, client: &Client, report: &mut SyncReport) -> Result<i64> {
+    loop {
+        let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
+        let (page, bytes) = client.changes(link.library_id, link.since_version).await?;
+        report.bytes_down += bytes;
+        report.pulled += page.objects.len();
+        // Bytes first, outside the write transaction: only those not here.
+        let mut blobs: HashMap<String, Vec<u8>> = HashMap::new();
+        for o in &page.objects {
+            if let Item::Capture(c) = &o.item {
+                let key = o.key.clone();
+                let known = nb
+                    .team_read(async |conn| Ok(mapped(conn, "capture", &key).await?.is_some()))
+                    .await?;
+                if !known && !blobs.contains_key(&c.raw_sha256) {
+                    let raw = client.blob(link.library_id, &c.raw_sha256).await?;
+                    report.bytes_down += raw.len() as u64;
+                    report.blobs_down += 1;
+                    blobs.insert(c.raw_sha256.clone(), raw);
+                }
+            }
+        }
+        nb.team_write(async |conn| {
+            for o in &page.objects {
+                apply(conn, o, &blobs).await?;
+            }
+            Ok(())
+        })
+        .await?;
+        let mut notes: BTreeMap<&str, &NoteBody> = BTreeMap::new();
+        for o in &page.objects {
+            if let Item::Note(n) = &o.item {
+                notes.insert(&o.key, n);
+            }
+        }
+        for (key, body) in notes {
+            if let Some(id) = apply_note(nb, key, body, false).await? {
+                report.conflicts.push(id);
+            }
+        }
+        // Last, so a sync cut short applies the page again (idempotent).
+        set_since(nb, page.next).await?;
+        if !page.more {
+            return Ok(page.next);
+        }
+    }
+}
+
+/// Records what the server accepted, then takes its notes' heads (a
+/// conflict writes both texts into the note).
+async fn record(
+    nb: &Notebook,
+    out: &Outgoing,
+    pushed: &Pushed,
+    report: &mut SyncReport,
+) -> Result<()> {
+    nb.team_write(async |conn| {
+        for (o, local) in out.objects.iter().zip(&out.local) {
+            match &o.item {
+                Item::Note(_) => {}
+                Item::NoteRevision(r) => keep_revision(conn, &o.key, r, None).await?,
+                Item::Version(_) | Item::Capture(_) => {
+                    set_mapped(conn, o.item.kind(), &o.key, *local, Some("")).await?
+                }
+                Item::Highlight(_) => {
+                    set_mapped(conn, "highlight", &o.key, *local, Some(&sha_of(&o.item))).await?;
+                    keep_highlight_body(conn, &o.key, &o.item).await?
+                }
+                item => set_mapped(conn, item.kind(), &o.key, *local, Some(&sha_of(item))).await?,
+            }
+        }
+        for (key, state) in &out.notes {
+            set_note_state(conn, key, state, false).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    for o in &pushed.notes {
+        if let Item::Note(body) = &o.item {
+            if let Some(id) = apply_note(nb, &o.key, body, true).await? {
+                report.conflicts.push(id);
+            }
+        }
+    }
+    set_since(nb, pushed.version).await
+}
+
+/// Pulls, then pushes what changed here; again if a member pushed between.
+pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
+    let (client, link) = client(nb).await?;
+    let mut report = SyncReport::default();
+    let mut moved = 0;
+    let mut last: Option<Vec<String>> = None;
+    loop {
+        let since = pull(nb, &client, &mut report).await?;
+        report.version = since;
+        let mut out = nb
+            .team_bookkeeping(async |conn| collect(conn).await)
+            .await?;
+        if out.objects.is_empty() {
+            return Ok(report);
+        }
+        out.truncate(PUSH_BATCH);
+        // A push that was accepted and recorded never comes back the same;
+        // if it does, stop rather than push it for ever.
+        let keys: Vec<String> = out.objects.iter().map(|o| o.key.clone()).collect();
+        if last.as_ref() == Some(&keys) {
+            return Err(
+                TeamError::Server("sync made no progress (the same changes again)".into()).into(),
+            );
+        }
+        for (sha, capture) in &out.blobs {
+            if client.has_blob(link.library_id, sha).await? {
+                continue;
+            }
+            let id = *capture;
+            let raw = nb
+                .team_read(async |conn| versions::capture_raw(conn, id).await)
+                .await?
+                .ok_or_else(|| Error::not_found("capture bytes", id))?;
+            report.bytes_up += raw.len() as u64;
+            report.blobs_up += 1;
+            client.put_blob(link.library_id, sha, raw).await?;
+        }
+        let push = Push {
+            objects: out.objects.clone(),
+        };
+        let (answer, sent) = client.push(link.library_id, since, &push).await?;
+        report.bytes_up += sent;
+        match answer {
+            // Recorded; the loop pushes what is left, if anything.
+            PushAnswer::Done(pushed) => {
+                report.pushed += push.objects.len();
+                report.version = pushed.version;
+                record(nb, &out, &pushed, &mut report).await?;
+                last = Some(keys);
+            }
+            PushAnswer::Moved => {
+                moved += 1;
+                if moved >= ROUNDS {
+                    return Err(TeamError::Busy.into());
+                }
+            }
+        }
+    }
+}
+
+/// Where this library stands with its team library.
+pub async fn status(nb: &Notebook) -> Result<Status> {
+    let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
+    nb.team_read(async |conn| {
+        let projects: Vec<String> = sqlx::query_scalar(
+            "SELECT p.name FROM team_objects t JOIN projects p ON p.id = t.local_id \
+             WHERE t.kind = 'project' ORDER BY p.name",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let conflicts = sqlx::query(
+            "SELECT t.key, t.note_id, COALESCE(n.title, '') AS title FROM team_notes t \
+             LEFT JOIN notes n ON n.id = t.note_id WHERE t.conflict = 1 ORDER BY t.key",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| SharedNote {
+            key: r.get("key"),
+            note_id: r.get("note_id"),
+            title: r.get("title"),
+        })
+        .collect();
+        let deleted = sqlx::query(
+            "SELECT t.key, COALESCE((SELECT r.title FROM team_note_revisions r \
+               WHERE r.note = t.key ORDER BY r.saved_at DESC LIMIT 1), '') AS title \
+             FROM team_notes t WHERE t.deleted = 1 ORDER BY t.key",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| SharedNote {
+            key: r.get("key"),
+            note_id: None,
+            title: r.get("title"),
+        })
+        .collect();
+        Ok(Status {
+            link,
+            projects,
+            conflicts,
+            deleted_notes: deleted,
+        })
+    })
+    .await
+}
