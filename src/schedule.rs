@@ -275,6 +275,10 @@ pub enum Checked {
     Failed { status: Option<u16>, error: String },
     /// robots.txt disallows the URL: not fetched, not a failure of the site.
     Disallowed,
+    /// Another member of the team holds this story's re-check (its result
+    /// arrives by team sync): not fetched here, and the story waits its
+    /// step's interval as after an unchanged check.
+    ByTeam,
 }
 
 /// What [`record`] decided.
@@ -311,7 +315,7 @@ pub async fn record(
                 .await?;
             (false, None, None)
         }
-        Checked::Unchanged => (false, None, None),
+        Checked::Unchanged | Checked::ByTeam => (false, None, None),
         Checked::Failed { status, error } => (
             true,
             status
@@ -325,7 +329,10 @@ pub async fn record(
         "UPDATE story_schedules SET checks = checks + ?1, last_check_at = ?2, \
          gone_status = CASE WHEN ?3 THEN ?4 ELSE NULL END, last_error = ?5 WHERE source_id = ?6",
     )
-    .bind(i64::from(!matches!(checked, Checked::Disallowed)))
+    .bind(i64::from(!matches!(
+        checked,
+        Checked::Disallowed | Checked::ByTeam
+    )))
     .bind(&stamp)
     .bind(failures_delta)
     .bind(gone)

@@ -1012,6 +1012,68 @@ fn a_push_whose_answer_is_lost_is_not_pushed_twice() {
 }
 
 #[test]
+fn a_shared_story_is_re_checked_once_for_the_whole_team() {
+    let t = Team::new();
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
+    t.a.ok(&["project", "new", "Storm coverage"]);
+    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+    // The utility revises its figure; all three desks re-check everything.
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 120,000 homes.")),
+    );
+    let fetches = || {
+        t.web
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/world/storm")
+            .count()
+    };
+    let before = fetches();
+    t.a.ok(&["check", "--all"]);
+    for d in [&t.b, &t.c] {
+        let out = d.run(&["check", "--all"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("left to the team"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        fetches() - before,
+        1,
+        "one request for the team, not one per desk"
+    );
+    // A's result reaches the others by sync, with who checked.
+    t.sync_all();
+    t.assert_agree();
+    let b_source = t.b.only_source();
+    let timeline = t.b.json(&["versions", &b_source]);
+    assert_eq!(
+        timeline["versions"].as_array().unwrap().len(),
+        2,
+        "{timeline}"
+    );
+    // A source named on its own is checked as asked.
+    t.b.ok(&["check", &b_source]);
+    assert_eq!(fetches() - before, 2);
+    // The watch scheduler asks too: C watches its copy of the story, due at
+    // once, but A holds its re-check.
+    t.c.ok(&["watch", &t.c.only_source()]);
+    let report = t.c.json(&["watch", "run", "--for", "2"]);
+    assert_eq!(report["teamChecks"], 1, "{report}");
+    assert_eq!(report["storyChecks"], 0, "{report}");
+    assert_eq!(fetches() - before, 2, "C did not fetch it");
+}
+
+#[test]
 fn an_edit_wins_over_a_deletion_that_had_not_seen_it_and_deletions_can_be_undone() {
     let t = Team::new();
     let (a, b, c) = t.shared_note("Ferry timeline", "06:10 first call to coastguard.");

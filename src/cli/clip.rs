@@ -114,7 +114,18 @@ pub struct CheckArgs {
 
 pub async fn check(args: CheckArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
     let ids = if args.all {
-        nb.checkable_sources().await?
+        // Sources named one by one are checked as asked; `--all` leaves a
+        // shared story to the member of the team who holds its re-check.
+        let all = nb.checkable_sources().await?;
+        let mine = nb.leased_checks(&all).await?;
+        if mine.len() < all.len() {
+            eprintln!(
+                "{} shared source(s) left to the team: another member is re-checking them \
+                 (their results arrive with `redline team sync`).",
+                all.len() - mine.len()
+            );
+        }
+        mine
     } else if args.source_ids.is_empty() {
         return Err(Error::Invalid(
             "name the sources to check, or use --all".into(),

@@ -101,6 +101,9 @@ pub struct SchedulerReport {
     pub disallowed: u64,
     /// Times the hourly budget made the scheduler wait.
     pub budget_waits: u64,
+    /// Shared stories not checked here: another member of the team held
+    /// their re-check.
+    pub team_checks: u64,
 }
 
 /// A running scheduler: holds the library's lock until [`Scheduler::stop`].
@@ -406,6 +409,21 @@ impl Scheduler {
                 Ok((urls, items, stories))
             })
             .await?;
+        // One re-check per story for the whole team: a shared story whose
+        // lease another member holds waits here as if checked.
+        let stories = if stories.is_empty() {
+            stories
+        } else {
+            let ids: Vec<i64> = stories.iter().map(|s| s.source_id).collect();
+            let mine = self.nb.leased_checks(&ids).await?;
+            let (mine, theirs): (Vec<_>, Vec<_>) = stories
+                .into_iter()
+                .partition(|s| mine.contains(&s.source_id));
+            for s in theirs {
+                self.settle_by_team(s.source_id, now).await?;
+            }
+            mine
+        };
         let work = feeds_due
             .into_iter()
             .map(|(id, url)| Work::Feed { id, url })
@@ -563,6 +581,17 @@ impl Scheduler {
                     .await?;
             }
         }
+        Ok(())
+    }
+
+    /// A story another member re-checks: waits its interval, no request.
+    async fn settle_by_team(&mut self, source_id: i64, now: DateTime<Utc>) -> Result<()> {
+        self.nb
+            .write_as(ChangeOrigin::Watch, super::ChangeKind::Sources, async |c| {
+                schedule::record(c, source_id, now, &Checked::ByTeam).await
+            })
+            .await?;
+        self.report.team_checks += 1;
         Ok(())
     }
 

@@ -35,4 +35,12 @@ impl Notebook {
     ) -> Result<T> {
         self.read(f).await
     }
+
+    /// Which of `source_ids` this desk should re-check now: every source
+    /// not shared with a team, and the shared ones the team server leases
+    /// to this desk (one re-check per story for the whole team). See
+    /// [`crate::team::sync::leased_checks`].
+    pub async fn leased_checks(&self, source_ids: &[i64]) -> Result<Vec<i64>> {
+        crate::team::sync::leased_checks(self, source_ids).await
+    }
 }

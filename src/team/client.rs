@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::protocol::{
-    ApiError, Changes, Invite, Invited, Me, MemberInfo, Push, Pushed, Role, BASE_VERSION_HEADER,
+    ApiError, Changes, Invite, Invited, LeaseRequest, Leases, Me, MemberInfo, Push, Pushed, Role,
+    BASE_VERSION_HEADER,
 };
 use super::TeamError;
 
@@ -150,6 +151,22 @@ impl Client {
             Err(TeamError::Busy) => Ok((PushAnswer::Moved, sent)),
             Err(e) => Err(e),
         }
+    }
+
+    /// Asks to re-check `sources` for `seconds`; returns those granted.
+    pub async fn lease(
+        &self,
+        library: i64,
+        sources: Vec<String>,
+        seconds: u32,
+    ) -> Result<Vec<String>, TeamError> {
+        let body =
+            serde_json::to_vec(&LeaseRequest { sources, seconds }).expect("leases serialise");
+        let req = self
+            .request(Method::POST, &format!("v1/libraries/{library}/leases"))?
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        Ok(self.json::<Leases>(req).await?.0.granted)
     }
 
     pub async fn has_blob(&self, library: i64, sha: &str) -> Result<bool, TeamError> {

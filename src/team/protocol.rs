@@ -262,6 +262,27 @@ pub struct Pushed {
     pub conflicts: Vec<String>,
 }
 
+/// `POST /v1/libraries/{id}/leases`: the shared sources a desk is about to
+/// re-check, and for how long it asks to hold each.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeaseRequest {
+    pub sources: Vec<String>,
+    pub seconds: u32,
+}
+
+/// The sources whose re-check is this desk's (the rest another member
+/// holds; their results arrive by sync).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Leases {
+    pub granted: Vec<String>,
+}
+
+/// Most sources in one lease request.
+pub const MAX_LEASE_SOURCES: usize = 5000;
+/// Longest lease a desk may hold (a lease outlives a desk that went away
+/// only this long).
+pub const MAX_LEASE_SECONDS: u32 = 3600;
+
 /// An invitation (`POST /v1/libraries/{id}/members`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Invite {

@@ -21,8 +21,9 @@ use serde::Deserialize;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::protocol::{
-    ApiError, Invite, Push, Role, BASE_VERSION_HEADER, LIBRARY_VERSION_HEADER, MAX_BLOB_BYTES,
-    MAX_PUSH_BYTES, PAGE_LIMIT,
+    ApiError, Invite, LeaseRequest, Leases, Push, Role, BASE_VERSION_HEADER,
+    LIBRARY_VERSION_HEADER, MAX_BLOB_BYTES, MAX_LEASE_SECONDS, MAX_LEASE_SOURCES, MAX_PUSH_BYTES,
+    PAGE_LIMIT,
 };
 use crate::error::{Error, Result};
 pub use limit::RateLimit;
@@ -112,6 +113,7 @@ fn router(state: AppState) -> Router {
                 .put(put_blob)
                 .layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)),
         )
+        .route("/v1/libraries/{id}/leases", post(lease))
         .route("/v1/libraries/{id}/members", get(members).post(invite))
         .route("/v1/libraries/{id}/members/{name}", delete(revoke))
         .with_state(state)
@@ -343,6 +345,29 @@ async fn put_blob(
     }
     store::put_blob(&state.pool, &sha, &body).await?;
     Ok(StatusCode::CREATED)
+}
+
+/// Re-check leases: only writers check (a viewer's result could not be
+/// shared), and a request is bounded in sources and in time.
+async fn lease(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(req): Json<LeaseRequest>,
+) -> Answer<Response> {
+    let caller = caller(&state, &headers, Some(id)).await?;
+    writer(&caller)?;
+    if req.sources.len() > MAX_LEASE_SOURCES
+        || req.seconds == 0
+        || req.seconds > MAX_LEASE_SECONDS
+        || req.sources.iter().any(|k| k.is_empty() || k.len() > 4096)
+    {
+        return Err(Failure::invalid(format!(
+            "a lease names at most {MAX_LEASE_SOURCES} sources for 1 to {MAX_LEASE_SECONDS} s"
+        )));
+    }
+    let granted = store::lease(&state.pool, &caller, &req.sources, req.seconds).await?;
+    Ok(Json(Leases { granted }).into_response())
 }
 
 async fn members(

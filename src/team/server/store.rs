@@ -479,6 +479,31 @@ pub(super) async fn put_blob(
     Ok(())
 }
 
+/// Grants `caller` the re-check of each of `sources` that no other member
+/// holds now (a lease it holds itself is renewed); returns those granted.
+/// One statement, so two desks asking at once never both get a source.
+pub(super) async fn lease(
+    pool: &PgPool,
+    caller: &Caller,
+    sources: &[String],
+    seconds: u32,
+) -> std::result::Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO check_leases (library_id, source_key, member_id, until) \
+         SELECT $1, k, $2, now() + make_interval(secs => $4) FROM unnest($3::text[]) AS k \
+         ON CONFLICT (library_id, source_key) DO UPDATE \
+           SET member_id = excluded.member_id, until = excluded.until \
+           WHERE check_leases.until < now() OR check_leases.member_id = excluded.member_id \
+         RETURNING source_key",
+    )
+    .bind(caller.library_id)
+    .bind(caller.member_id)
+    .bind(sources)
+    .bind(f64::from(seconds))
+    .fetch_all(pool)
+    .await
+}
+
 pub(super) async fn members(
     pool: &PgPool,
     library_id: i64,

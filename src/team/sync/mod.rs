@@ -355,6 +355,53 @@ async fn record(
     set_since(nb, pushed.version).await
 }
 
+/// How long a desk holds a shared story's re-check: the check and the sync
+/// that shares its result fit in it, and a desk that went away frees the
+/// story this soon.
+pub const LEASE_SECONDS: u32 = 15 * 60;
+
+/// Which of `source_ids` this desk should re-check now: all that are not
+/// shared, and the shared ones the team server leases to it. When the server
+/// cannot be asked (offline, refused) the desk checks them all: a duplicate
+/// check costs a request, a missed one could cost a story's revision.
+pub async fn leased_checks(nb: &Notebook, source_ids: &[i64]) -> Result<Vec<i64>> {
+    let Some(link) = link(nb).await? else {
+        return Ok(source_ids.to_vec());
+    };
+    let ids = source_ids.to_vec();
+    let shared: HashMap<i64, String> = nb
+        .team_read(async |conn| {
+            let mut shared = HashMap::new();
+            for id in ids {
+                if let Some(key) = key_of(conn, "source", id).await? {
+                    shared.insert(id, key);
+                }
+            }
+            Ok(shared)
+        })
+        .await?;
+    if shared.is_empty() {
+        return Ok(source_ids.to_vec());
+    }
+    let asked = async {
+        let (client, _) = client(nb).await?;
+        let keys: Vec<String> = shared.values().cloned().collect();
+        Ok::<_, Error>(client.lease(link.library_id, keys, LEASE_SECONDS).await?)
+    };
+    let granted: BTreeSet<String> = match asked.await {
+        Ok(granted) => granted.into_iter().collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "no re-check leases from the team server; checking everything");
+            return Ok(source_ids.to_vec());
+        }
+    };
+    Ok(source_ids
+        .iter()
+        .copied()
+        .filter(|id| shared.get(id).is_none_or(|k| granted.contains(k)))
+        .collect())
+}
+
 /// Pulls, then pushes what changed here; again if a member pushed between.
 pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
     let (client, link) = client(nb).await?;

@@ -11,4 +11,9 @@ disallowed: number,
 /**
  * Times the hourly budget made the scheduler wait.
  */
-budgetWaits: number, };
+budgetWaits: number, 
+/**
+ * Shared stories not checked here: another member of the team held
+ * their re-check.
+ */
+teamChecks: number, };
