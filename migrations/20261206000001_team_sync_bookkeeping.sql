@@ -15,3 +15,7 @@ ALTER TABLE team_notes ADD COLUMN pending TEXT;
 -- timeline says who captured a version and the reader who highlighted a
 -- passage. NULL for what this desk wrote itself.
 ALTER TABLE team_objects ADD COLUMN author TEXT;
+
+-- A note revision's citations (`h12` → the highlight's team key, as JSON):
+-- ids in a note are its desk's own, so each desk writes its own back.
+ALTER TABLE team_note_revisions ADD COLUMN citations TEXT;

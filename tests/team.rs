@@ -1074,6 +1074,79 @@ fn a_shared_story_is_re_checked_once_for_the_whole_team() {
 }
 
 #[test]
+fn citations_in_a_shared_note_point_at_each_desks_own_copies() {
+    let t = Team::new();
+    // C has a story and a highlight of its own first, so its ids for what
+    // arrives from A differ from A's.
+    t.web.set(
+        "/local/ferry",
+        Response::html(story(
+            "Ferry service suspended as rivers rise",
+            "Jonas Aalto",
+            &["The ferry operator said crossings would stay suspended until Friday."],
+        )),
+    );
+    let ferry = t.c.clip(&t.web.url("/local/ferry")).to_string();
+    let ferry_version = t.c.json(&["versions", &ferry])["versions"][0]["id"].to_string();
+    t.c.ok(&["highlight", "add", &ferry_version, "--find", "until Friday"]);
+
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
+    t.a.ok(&["project", "new", "Storm coverage"]);
+    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    let version = t.a.json(&["versions", &storm])["versions"][0]["id"].to_string();
+    let hl = t.a.json(&[
+        "highlight",
+        "add",
+        &version,
+        "--find",
+        "at least 14 people had died",
+    ])["id"]
+        .to_string();
+    let body = format!("The toll: [@h{hl}]\n\nSee the wire [@v{version}], and [@s999].");
+    let note = t.a.json(&["note", "new", "Storm toll", "--body", &body])["id"].to_string();
+    let project = t.a.json(&["project", "list"])[0]["id"].to_string();
+    t.a.ok(&["note", "projects", &note, &project]);
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+
+    for d in [&t.b, &t.c] {
+        let local_hl = query(
+            &d.db,
+            |r| r.get::<i64, _>(0),
+            "SELECT id FROM highlights WHERE text = 'at least 14 people had died'",
+        );
+        let local_v = query(
+            &d.db,
+            |r| r.get::<i64, _>(0),
+            "SELECT v.id FROM versions v JOIN sources s ON s.id = v.source_id \
+             WHERE s.url LIKE '%/world/storm'",
+        );
+        let (h, v) = (local_hl.first().unwrap(), local_v.first().unwrap());
+        let notes = d.notes();
+        let (_, _, text) = notes.iter().find(|n| n.1 == "Storm toll").unwrap();
+        assert_eq!(
+            text,
+            &format!("The toll: [@h{h}]\n\nSee the wire [@v{v}], and \\[@s999]."),
+            "citations name this desk's own copies; one to nothing shared is escaped"
+        );
+    }
+    let c_storm = query(
+        &t.c.db,
+        |r| r.get::<i64, _>(0),
+        "SELECT id FROM highlights WHERE text = 'at least 14 people had died'",
+    );
+    assert_ne!(
+        c_storm.first().unwrap().to_string(),
+        hl,
+        "the ids differ on C"
+    );
+}
+
+#[test]
 fn an_edit_wins_over_a_deletion_that_had_not_seen_it_and_deletions_can_be_undone() {
     let t = Team::new();
     let (a, b, c) = t.shared_note("Ferry timeline", "06:10 first call to coastguard.");

@@ -10,6 +10,8 @@
 //! version by its source and text hash), so independent clips of one story
 //! merge as a union instead of duplicating.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::article::Block;
@@ -233,6 +235,11 @@ pub struct NoteRevisionBody {
     pub title: String,
     pub body: String,
     pub saved_at: String,
+    /// The team keys of the body's citations (`"h12"` → the highlight's
+    /// key): the ids in a note are its desk's own. Absent in revisions from
+    /// before citations travelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<BTreeMap<String, String>>,
 }
 
 /// `GET /v1/libraries/{id}/changes?since=N`.

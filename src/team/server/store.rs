@@ -215,6 +215,9 @@ fn validate(object: &Object) -> std::result::Result<(), Failure> {
         Item::NoteRevision(r) => {
             too_big("a note", &r.body)?;
             too_big("a note title", &r.title)?;
+            if r.citations.as_ref().is_some_and(|c| c.len() > 10_000) {
+                return Err(Failure::invalid("a note cites at most 10,000 items"));
+            }
         }
         Item::Project(p) => {
             too_big("a project", &p.description)?;

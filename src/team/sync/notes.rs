@@ -2,6 +2,7 @@
 //! conflict shown in the note until the reporter saves it.
 
 use super::*;
+use crate::citations::{self, CitationKind};
 
 /// A note revision's key: its note, parents and text. Pushing the same
 /// save again (its first answer was lost) names the same revision, which
@@ -22,8 +23,8 @@ pub(super) async fn keep_revision(
     author: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT OR IGNORE INTO team_note_revisions (key, note, parents, title, body, saved_at, author) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO team_note_revisions (key, note, parents, title, body, saved_at, \
+           author, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(key)
     .bind(&r.note)
@@ -32,9 +33,94 @@ pub(super) async fn keep_revision(
     .bind(&r.body)
     .bind(&r.saved_at)
     .bind(author)
+    .bind(
+        r.citations
+            .as_ref()
+            .map(|c| serde_json::to_string(c).expect("strings serialise")),
+    )
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The team object kind and citation letter of a citation.
+fn cited(kind: CitationKind) -> (&'static str, char) {
+    match kind {
+        CitationKind::Highlight => ("highlight", 'h'),
+        CitationKind::Version => ("version", 'v'),
+        CitationKind::Source => ("source", 's'),
+    }
+}
+
+/// The team keys of the citations in a note's text that point at shared
+/// items (`"h12"` → the highlight's key).
+pub(super) async fn citation_keys(
+    conn: &mut SqliteConnection,
+    body: &str,
+) -> Result<BTreeMap<String, String>> {
+    let mut keys = BTreeMap::new();
+    for c in citations::parse(body) {
+        let (kind, letter) = cited(c.kind);
+        let key = match key_of(conn, kind, c.id).await? {
+            Some(key) => Some(key),
+            // A version going up in this same push is keyed by its source
+            // and text, before the push records it.
+            None if kind == "version" => {
+                let row: Option<(i64, String)> =
+                    sqlx::query_as("SELECT source_id, text_sha256 FROM versions WHERE id = ?")
+                        .bind(c.id)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                match row {
+                    Some((source, sha)) => key_of(conn, "source", source)
+                        .await?
+                        .map(|skey| version_key(&skey, &sha)),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        if let Some(key) = key {
+            keys.insert(format!("{letter}{}", c.id), key);
+        }
+    }
+    Ok(keys)
+}
+
+/// A member's note text with its citations' ids made this desk's own,
+/// through the keys the revision carries. A citation that does not resolve
+/// here (an item not shared) is escaped, so it reads as text instead of
+/// pointing at an unrelated item of this library. Revisions from before
+/// citations travelled (no keys) are taken as they are.
+async fn local_citations(
+    conn: &mut SqliteConnection,
+    body: &str,
+    keys: Option<&BTreeMap<String, String>>,
+) -> Result<String> {
+    let Some(keys) = keys else {
+        return Ok(body.to_string());
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    for c in citations::parse(body) {
+        let (kind, letter) = cited(c.kind);
+        let (start, end) = c.range;
+        out.push_str(&body[last..start]);
+        let local = match keys.get(&format!("{letter}{}", c.id)) {
+            Some(key) => mapped(conn, kind, key).await?.and_then(|m| m.0),
+            None => None,
+        };
+        match local {
+            Some(id) => out.push_str(&format!("[@{letter}{id}]")),
+            None => {
+                out.push('\\');
+                out.push_str(&body[start..end]);
+            }
+        }
+        last = end;
+    }
+    out.push_str(&body[last..]);
+    Ok(out)
 }
 
 /// The sync state of a shared note here.
@@ -105,18 +191,30 @@ pub(super) async fn text_of(
     conn: &mut SqliteConnection,
     heads: &[String],
 ) -> Result<Option<(String, String)>> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
     let mut revs: Vec<(String, String, String, String, Option<String>)> = Vec::new();
     for h in heads {
-        let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT key, title, body, saved_at, author FROM team_note_revisions WHERE key = ?",
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT key, title, body, saved_at, author, citations FROM team_note_revisions \
+             WHERE key = ?",
         )
         .bind(h)
         .fetch_optional(&mut *conn)
         .await?;
-        match row {
-            Some(r) => revs.push(r),
-            None => return Ok(None),
-        }
+        let Some((key, title, body, saved_at, author, cites)) = row else {
+            return Ok(None);
+        };
+        let keys: Option<BTreeMap<String, String>> =
+            cites.and_then(|c| serde_json::from_str(&c).ok());
+        let body = local_citations(conn, &body, keys.as_ref()).await?;
+        revs.push((key, title, body, saved_at, author));
     }
     // One order everywhere, so every member gets the same text.
     revs.sort_by(|a, b| (&a.3, &a.0).cmp(&(&b.3, &b.0)));
@@ -343,6 +441,7 @@ pub(super) async fn note_out(
                         title: n.title.clone(),
                         body: n.body.clone(),
                         saved_at: n.updated_at.clone(),
+                        citations: Some(citation_keys(conn, &n.body).await?),
                     }),
                     None,
                 );
