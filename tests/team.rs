@@ -339,6 +339,16 @@ impl Desk {
         )
     }
 
+    /// The id of this desk's first version.
+    fn first_version(&self) -> String {
+        let ids = query(
+            &self.db,
+            |row| row.get::<i64, _>(0),
+            "SELECT id FROM versions",
+        );
+        ids.into_iter().next().expect("a version").to_string()
+    }
+
     /// The id of the one source this desk has.
     fn only_source(&self) -> String {
         let ids = query(
@@ -495,17 +505,37 @@ struct Team {
 }
 
 impl Team {
-    /// (key, library version that last wrote it) of the server's objects of `kind`.
-    fn pg_objects(&self, kind: &str) -> BTreeSet<(String, i64)> {
+    /// The storm story served, clipped by A and put in A's project "Storm
+    /// coverage" (not shared yet); A's source id.
+    fn storm_in_a_project(&self) -> String {
+        self.web.set(
+            "/world/storm",
+            Response::html(storm_story("Power was cut to 80,000 homes.")),
+        );
+        let storm = self.a.clip(&self.web.url("/world/storm")).to_string();
+        self.a.ok(&["project", "new", "Storm coverage"]);
+        self.a.ok(&["project", "add", "Storm coverage", &storm]);
+        storm
+    }
+
+    /// Runs `f` on a connection to the server's database.
+    fn pg<T>(&self, f: impl AsyncFnOnce(&sqlx::PgPool) -> T) -> T {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         rt.block_on(async {
             let pool = sqlx::PgPool::connect(&self.pg.url()).await.unwrap();
+            f(&pool).await
+        })
+    }
+
+    /// (key, library version that last wrote it) of the server's objects of `kind`.
+    fn pg_objects(&self, kind: &str) -> BTreeSet<(String, i64)> {
+        self.pg(async |pool| {
             sqlx::query_as("SELECT key, version FROM objects WHERE kind = $1")
                 .bind(kind)
-                .fetch_all(&pool)
+                .fetch_all(pool)
                 .await
                 .unwrap()
                 .into_iter()
@@ -515,15 +545,10 @@ impl Team {
 
     /// The bodies of the server's objects of `kind`.
     fn pg_bodies(&self, kind: &str) -> Vec<Value> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let pool = sqlx::PgPool::connect(&self.pg.url()).await.unwrap();
+        self.pg(async |pool| {
             sqlx::query_scalar("SELECT body FROM objects WHERE kind = $1 ORDER BY key")
                 .bind(kind)
-                .fetch_all(&pool)
+                .fetch_all(pool)
                 .await
                 .unwrap()
         })
@@ -768,14 +793,8 @@ fn concurrent_note_edits_keep_both_texts_as_a_visible_conflict() {
 #[test]
 fn tags_on_shared_sources_sync_as_add_remove_sets() {
     let t = Team::new();
-    t.web.set(
-        "/world/storm",
-        Response::html(storm_story("Power was cut to 80,000 homes.")),
-    );
+    let storm = t.storm_in_a_project();
     let url = t.web.url("/world/storm");
-    let storm = t.a.clip(&url).to_string();
-    t.a.ok(&["project", "new", "Storm coverage"]);
-    t.a.ok(&["project", "add", "Storm coverage", &storm]);
     t.a.ok(&["tag", "add", "Flooding", &storm]);
     t.a.ok(&["team", "share", "Storm coverage"]);
     t.sync_all();
@@ -812,15 +831,8 @@ fn tags_on_shared_sources_sync_as_add_remove_sets() {
 #[test]
 fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
     let t = Team::new();
-    t.web.set(
-        "/world/storm",
-        Response::html(storm_story("Power was cut to 80,000 homes.")),
-    );
-    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
-    t.a.ok(&["project", "new", "Storm coverage"]);
-    t.a.ok(&["project", "add", "Storm coverage", &storm]);
-    let version = query(&t.a.db, |r| r.get::<i64, _>(0), "SELECT id FROM versions");
-    let version = version.into_iter().next().unwrap().to_string();
+    let storm = t.storm_in_a_project();
+    let version = t.a.first_version();
     let added = |d: &Desk, find: &str, comment: &str| -> i64 {
         d.json(&[
             "highlight",
@@ -873,8 +885,7 @@ fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
         "--comment",
         "Coroner confirms 14; two still missing",
     ]);
-    let c_version = query(&t.c.db, |r| r.get::<i64, _>(0), "SELECT id FROM versions");
-    let c_version = c_version.into_iter().next().unwrap().to_string();
+    let c_version = t.c.first_version();
     t.c.json(&[
         "highlight",
         "add",
@@ -930,16 +941,9 @@ fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
 #[test]
 fn a_push_whose_answer_is_lost_is_not_pushed_twice() {
     let t = Team::with_a_behind_relay();
-    t.web.set(
-        "/world/storm",
-        Response::html(storm_story("Power was cut to 80,000 homes.")),
-    );
-    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
-    t.a.ok(&["project", "new", "Storm coverage"]);
-    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    let storm = t.storm_in_a_project();
     t.a.ok(&["tag", "add", "Flooding", &storm]);
-    let version = query(&t.a.db, |r| r.get::<i64, _>(0), "SELECT id FROM versions");
-    let version = version.into_iter().next().unwrap().to_string();
+    let version = t.a.first_version();
     t.a.ok(&[
         "highlight",
         "add",
@@ -1014,13 +1018,7 @@ fn a_push_whose_answer_is_lost_is_not_pushed_twice() {
 #[test]
 fn a_shared_story_is_re_checked_once_for_the_whole_team() {
     let t = Team::new();
-    t.web.set(
-        "/world/storm",
-        Response::html(storm_story("Power was cut to 80,000 homes.")),
-    );
-    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
-    t.a.ok(&["project", "new", "Storm coverage"]);
-    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    let storm = t.storm_in_a_project();
     t.a.ok(&["team", "share", "Storm coverage"]);
     t.sync_all();
     // The utility revises its figure; all three desks re-check everything.
@@ -1090,13 +1088,7 @@ fn citations_in_a_shared_note_point_at_each_desks_own_copies() {
     let ferry_version = t.c.json(&["versions", &ferry])["versions"][0]["id"].to_string();
     t.c.ok(&["highlight", "add", &ferry_version, "--find", "until Friday"]);
 
-    t.web.set(
-        "/world/storm",
-        Response::html(storm_story("Power was cut to 80,000 homes.")),
-    );
-    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
-    t.a.ok(&["project", "new", "Storm coverage"]);
-    t.a.ok(&["project", "add", "Storm coverage", &storm]);
+    let storm = t.storm_in_a_project();
     let version = t.a.json(&["versions", &storm])["versions"][0]["id"].to_string();
     let hl = t.a.json(&[
         "highlight",
