@@ -1018,7 +1018,7 @@ fn a_push_whose_answer_is_lost_is_not_pushed_twice() {
 #[test]
 fn a_shared_story_is_re_checked_once_for_the_whole_team() {
     let t = Team::new();
-    let storm = t.storm_in_a_project();
+    t.storm_in_a_project();
     t.a.ok(&["team", "share", "Storm coverage"]);
     t.sync_all();
     // The utility revises its figure; all three desks re-check everything.
