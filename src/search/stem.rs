@@ -295,22 +295,20 @@ pub fn stem_text(s: &str, lang: &str) -> String {
     // A story repeats its words (names, "said", the topic): each distinct
     // word is stemmed once and its forms copied at every occurrence, in
     // the same order as before, so the entry is unchanged.
-    let mut seen: std::collections::HashMap<&str, std::ops::Range<usize>> =
-        std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     let mut out = String::with_capacity(s.len());
     for (_, w) in words_of(s) {
-        if let Some(r) = seen.get(w) {
-            out.extend_from_within(r.clone());
-            continue;
-        }
-        let start = out.len();
-        if !w.chars().any(super::cjk::is_cjk_letter) {
-            for f in index_forms(w, lang) {
-                out.push_str(&f);
-                out.push(' ');
+        let forms = seen.entry(w).or_insert_with(|| {
+            let mut forms = String::new();
+            if !w.chars().any(super::cjk::is_cjk_letter) {
+                for f in index_forms(w, lang) {
+                    forms.push_str(&f);
+                    forms.push(' ');
+                }
             }
-        }
-        seen.insert(w, start..out.len());
+            forms
+        });
+        out.push_str(forms);
     }
     out
 }
