@@ -158,6 +158,9 @@ pub(crate) struct Captured {
     pub(crate) suggested_url: Option<String>,
     /// Who sent a browser capture (stored with the capture, same transaction).
     pub(crate) browser: Option<BrowserProvenance>,
+    /// `record.raw` hashed and compressed ahead of storing (a batch import
+    /// does it on the cores that extract); None: the writer does it.
+    pub(crate) packed: Option<versions::blob::Packed>,
 }
 
 impl Clipper {
@@ -461,6 +464,7 @@ pub(crate) async fn store_captured(
         keys,
         suggested_url,
         browser,
+        packed,
     } = captured;
     let mut existing = None;
     for key in &keys {
@@ -488,7 +492,7 @@ pub(crate) async fn store_captured(
         }
     };
     let (version, new_version) = record_version(&mut *tx, source_id, &derived, now).await?;
-    let capture = versions::insert_capture(
+    let capture = versions::insert_packed_capture(
         &mut *tx,
         source_id,
         &record,
@@ -496,6 +500,7 @@ pub(crate) async fn store_captured(
         None,
         Some(version.id),
         now,
+        packed,
     )
     .await?;
     if let Some(p) = &browser {
@@ -549,6 +554,7 @@ async fn record_version(
         derived.low_confidence,
         &fingerprint,
         now,
+        derived.stems.clone(),
     )
     .await?;
     quotes::store_for_version(conn, &version).await?;
@@ -621,6 +627,7 @@ pub(crate) fn from_fetch(fetched: &Fetched) -> Result<Captured> {
         keys,
         suggested_url: None,
         browser: None,
+        packed: None,
     })
 }
 
@@ -671,6 +678,7 @@ pub(crate) fn from_content(
         keys,
         suggested_url,
         browser: None,
+        packed: None,
     })
 }
 
@@ -727,6 +735,7 @@ fn from_rendered(dom: Vec<u8>, url: &str, provenance: BrowserProvenance) -> Resu
         keys: vec![key],
         suggested_url,
         browser: Some(provenance),
+        packed: None,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::article::Article;
 use crate::charset;
 use crate::error::{Error, Result};
 use crate::extract::{self, LowConfidence};
+use crate::search::StemEntry;
 
 /// Most tags a page may have. A long article with its page furniture has a
 /// few thousand; a page past this costs far more memory to parse than to
@@ -71,6 +72,21 @@ pub(crate) struct Derived {
     pub low_confidence: Option<LowConfidence>,
     /// The encoding the bytes were read in (WHATWG name).
     pub encoding: &'static str,
+    /// The version's stem-index entry, when made ahead of storing
+    /// ([`Derived::make_stems`]); None: the writer makes it.
+    pub stems: Option<StemEntry>,
+}
+
+impl Derived {
+    /// Makes the stem-index entry the stored version will have, here
+    /// rather than in the writer's transaction: a batch import calls it on
+    /// the cores that extract, so its one writer only inserts rows. The
+    /// writer makes the same entry itself when this was not called (a
+    /// clip), so both store identical rows.
+    pub fn make_stems(&mut self) {
+        let a = &self.article;
+        self.stems = Some(StemEntry::new(a.lang.as_deref(), &a.title, &a.text()));
+    }
 }
 
 /// Decodes and extracts captured bytes the one way every capture is read, so
@@ -91,6 +107,7 @@ pub(crate) fn derive(
         article,
         low_confidence,
         encoding: decoded.encoding,
+        stems: None,
     })
 }
 

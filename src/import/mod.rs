@@ -238,6 +238,20 @@ impl Outcome {
             reason: e.to_string(),
         })
     }
+
+    /// An item read and ready to store, with what its storing would
+    /// otherwise compute in the one writer (its stem entry, its raw bytes'
+    /// hash and compressed frame) made here, on the core that read it.
+    fn ready(mut p: Prepared, known: &Known) -> Self {
+        if known.stems {
+            p.captured.derived.make_stems();
+        }
+        if let Some(raw) = &p.captured.record.raw {
+            // Unpacked, the writer packs them itself.
+            p.captured.packed = versions::blob::pack(raw).ok();
+        }
+        Outcome::Ready(Box::new(p))
+    }
 }
 
 /// What the library already holds: (source key, raw SHA-256) of every
@@ -248,6 +262,9 @@ impl Outcome {
 #[derive(Default)]
 pub(crate) struct Known {
     sets: std::sync::RwLock<KnownSets>,
+    /// The library had stems on when the import began: items are read
+    /// with their stem entries made (the writer checks again).
+    stems: bool,
 }
 
 #[derive(Default)]
@@ -268,6 +285,7 @@ impl Known {
         }
         Ok(Known {
             sets: std::sync::RwLock::new(sets),
+            stems: crate::search::stems_enabled(conn).await?,
         })
     }
 
@@ -437,19 +455,23 @@ pub(crate) fn prepare_file(path: &Path, max_bytes: u64, known: &Known) -> Outcom
         raw: Some(bytes),
         heads: None,
     };
-    Outcome::Ready(Box::new(Prepared {
-        captured: Captured {
-            derived,
-            record,
-            url: Some(url),
-            keys: vec![key],
-            suggested_url: None,
-            browser: None,
+    Outcome::ready(
+        Prepared {
+            captured: Captured {
+                derived,
+                record,
+                url: Some(url),
+                keys: vec![key],
+                suggested_url: None,
+                browser: None,
+                packed: None,
+            },
+            captured_at: None,
+            raw_sha256,
+            tags: Vec::new(),
         },
-        captured_at: None,
-        raw_sha256,
-        tags: Vec::new(),
-    }))
+        known,
+    )
 }
 
 /// Reads a page from an archive as the clip path reads a fetch (a
@@ -485,12 +507,15 @@ pub(crate) fn prepare_page(page: ArchivedPage, known: &Known) -> Outcome {
     if known.holds(&captured.keys, &raw_sha256) {
         return Outcome::Duplicate;
     }
-    Outcome::Ready(Box::new(Prepared {
-        captured,
-        captured_at: Some(page.captured_at),
-        raw_sha256,
-        tags: Vec::new(),
-    }))
+    Outcome::ready(
+        Prepared {
+            captured,
+            captured_at: Some(page.captured_at),
+            raw_sha256,
+            tags: Vec::new(),
+        },
+        known,
+    )
 }
 
 /// Reads a fetched page as a clip of its URL would.
@@ -499,12 +524,15 @@ pub(crate) fn prepare_fetched(fetched: &Fetched, link: &Link, known: &Known) -> 
     match clip::from_fetch(fetched) {
         Err(e) => Outcome::failed(format!("{} ({})", link.url, link.origin), &e),
         Ok(captured) if known.holds(&captured.keys, &raw_sha256) => Outcome::Duplicate,
-        Ok(captured) => Outcome::Ready(Box::new(Prepared {
-            captured,
-            captured_at: None,
-            raw_sha256,
-            tags: link.folders.clone(),
-        })),
+        Ok(captured) => Outcome::ready(
+            Prepared {
+                captured,
+                captured_at: None,
+                raw_sha256,
+                tags: link.folders.clone(),
+            },
+            known,
+        ),
     }
 }
 

@@ -4,6 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::index::Table;
+use super::stem::StemEntry;
 use super::{HitKind, Mode};
 use crate::error::Result;
 
@@ -109,32 +110,50 @@ pub async fn index_cjk(
     first: &str,
     second: &str,
 ) -> Result<()> {
-    // The stem index is fed here too, so every writer feeds both.
-    let lang = match super::stem::stems_enabled(&mut *conn).await? {
-        true => Some(super::stem::row_language(conn, kind, row_id, first, second).await?),
-        false => None,
-    };
-    write_entries(conn, kind, row_id, first, second, lang).await?;
-    if let Some(lang) = lang {
-        super::stem::note_language(conn, lang).await?;
-    }
-    Ok(())
+    index_row(conn, kind, row_id, first, second, None).await
 }
 
-/// One row's entries in the indexes fed from Rust: its stems in
-/// `stem_lang` (None: the library has stems off), then its trigram and
-/// bigram entries if it has Han or kana.
-async fn write_entries(
+/// [`index_cjk`] with the row's stem entry made ahead, away from the
+/// writer: `stems` must be [`StemEntry::new`] of this row's declared
+/// language and these two columns (None: made here, as [`index_cjk`]
+/// does). Unused when the library has stems off.
+pub async fn index_row(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
     first: &str,
     second: &str,
-    stem_lang: Option<&str>,
+    stems: Option<StemEntry>,
 ) -> Result<()> {
-    if let Some(lang) = stem_lang {
-        super::stem::write_stems(conn, kind, row_id, first, second, lang).await?;
+    // The stem index is fed here too, so every writer feeds both.
+    let entry = match super::stem::stems_enabled(&mut *conn).await? {
+        false => None,
+        true => Some(match stems {
+            Some(made) => made,
+            None => {
+                let lang = super::stem::row_language(conn, kind, row_id, first, second).await?;
+                StemEntry::in_lang(lang, first, second)
+            }
+        }),
+    };
+    if let Some(entry) = &entry {
+        super::stem::write_stems(conn, kind, row_id, entry).await?;
     }
+    write_cjk_entries(conn, kind, row_id, first, second).await?;
+    if let Some(entry) = &entry {
+        super::stem::note_language(conn, entry.lang).await?;
+    }
+    Ok(())
+}
+
+/// One row's trigram and bigram entries, if it has Han or kana.
+async fn write_cjk_entries(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    first: &str,
+    second: &str,
+) -> Result<()> {
     if first.chars().any(is_cjk) || second.chars().any(is_cjk) {
         index_trigrams(conn, kind, row_id, first, second).await?;
         index_bigrams(conn, kind, row_id, first, second).await?;
@@ -144,7 +163,8 @@ async fn write_entries(
 
 /// [`index_cjk`] for the quotes of one version, in the transaction that
 /// stores them: the stem setting and the language (the version's own) are
-/// read once, not once per quote. A long story has thousands of quotes, and
+/// read once, not once per quote, and the stem entries of all of them are
+/// written in a few statements. A long story has thousands of quotes, and
 /// per-quote lookups were most of what storing it cost (BENCHMARKS.md,
 /// issue 12's worst case).
 pub async fn index_quotes_of_version(
@@ -156,8 +176,15 @@ pub async fn index_quotes_of_version(
         true => Some(super::stem::version_lang(conn, version_id).await?),
         false => None,
     };
+    if let Some(lang) = lang {
+        let entries: Vec<(i64, StemEntry)> = quotes
+            .iter()
+            .map(|&(id, speaker, text)| (id, StemEntry::in_lang(lang, speaker, text)))
+            .collect();
+        super::stem::write_stems_of_rows(conn, HitKind::Quote, &entries).await?;
+    }
     for &(id, speaker, text) in quotes {
-        write_entries(conn, HitKind::Quote, id, speaker, text, lang).await?;
+        write_cjk_entries(conn, HitKind::Quote, id, speaker, text).await?;
     }
     if let (Some(lang), false) = (lang, quotes.is_empty()) {
         super::stem::note_language(conn, lang).await?;

@@ -292,15 +292,23 @@ pub(super) fn forms(word: &str, lang: &str) -> Vec<String> {
 /// bigram or trigram index, never to this one, so they would only make
 /// the index of Chinese and Japanese stories as large as their text.
 pub fn stem_text(s: &str, lang: &str) -> String {
+    // A story repeats its words (names, "said", the topic): each distinct
+    // word is stemmed once and its forms copied at every occurrence, in
+    // the same order as before, so the entry is unchanged.
+    let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     let mut out = String::with_capacity(s.len());
     for (_, w) in words_of(s) {
-        if w.chars().any(super::cjk::is_cjk_letter) {
-            continue;
-        }
-        for f in index_forms(w, lang) {
-            out.push_str(&f);
-            out.push(' ');
-        }
+        let forms = seen.entry(w).or_insert_with(|| {
+            let mut forms = String::new();
+            if !w.chars().any(super::cjk::is_cjk_letter) {
+                for f in index_forms(w, lang) {
+                    forms.push_str(&f);
+                    forms.push(' ');
+                }
+            }
+            forms
+        });
+        out.push_str(forms);
     }
     out
 }
@@ -503,6 +511,44 @@ pub fn transliterate(word: &str) -> Option<String> {
     }
 }
 
+/// A row's stem-index entry: the language it is stemmed in and the forms
+/// of its two columns. Made without the database, so a batch import makes
+/// it on the cores that extract and its writer only inserts it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StemEntry {
+    pub lang: &'static str,
+    pub first: String,
+    pub second: String,
+}
+
+impl StemEntry {
+    /// The entry of a row whose version declares `declared` (None for a
+    /// note): what the writer makes for a new row, the language read the
+    /// same way as [`row_language`] reads it from the database.
+    pub fn new(declared: Option<&str>, first: &str, second: &str) -> Self {
+        Self::in_lang(row_lang(declared, sample(first, second)), first, second)
+    }
+
+    /// The entry of a row whose language is decided.
+    pub(super) fn in_lang(lang: &'static str, first: &str, second: &str) -> Self {
+        StemEntry {
+            lang,
+            first: stem_text(first, lang),
+            second: stem_text(second, lang),
+        }
+    }
+}
+
+/// The column a row's language is detected from: the longer one's
+/// stand-in, the second (text, body), unless it is blank.
+fn sample<'a>(first: &'a str, second: &'a str) -> &'a str {
+    if second.trim().is_empty() {
+        first
+    } else {
+        second
+    }
+}
+
 /// Writes a row's stem-index entry and its language (the backfill's
 /// writer; [`super::index_cjk`] does the same for every new row).
 pub(super) async fn index_stems(
@@ -513,7 +559,7 @@ pub(super) async fn index_stems(
     second: &str,
 ) -> Result<()> {
     let lang = row_language(conn, kind, row_id, first, second).await?;
-    write_stems(conn, kind, row_id, first, second, lang).await?;
+    write_stems(conn, kind, row_id, &StemEntry::in_lang(lang, first, second)).await?;
     note_language(conn, lang).await
 }
 
@@ -544,31 +590,61 @@ pub(super) async fn row_language(
             .flatten(),
         None => None,
     };
-    let sample = if second.trim().is_empty() {
-        first
-    } else {
-        second
-    };
-    Ok(row_lang(declared.as_deref(), sample))
+    Ok(row_lang(declared.as_deref(), sample(first, second)))
 }
 
-/// One row's stem entry and its language, the language already decided.
+/// One row's stem entry and its language.
 pub(super) async fn write_stems(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
-    first: &str,
-    second: &str,
-    lang: &str,
+    entry: &StemEntry,
 ) -> Result<()> {
-    let (first, second) = (stem_text(first, lang), stem_text(second, lang));
-    super::cjk::insert_entry(conn, kind, Mode::Stem, row_id, &first, &second).await?;
+    super::cjk::insert_entry(conn, kind, Mode::Stem, row_id, &entry.first, &entry.second).await?;
     sqlx::query("INSERT OR REPLACE INTO search_lang (kind, row_id, lang) VALUES (?, ?, ?)")
         .bind(kind.as_str())
         .bind(row_id)
-        .bind(lang)
+        .bind(entry.lang)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Rows written per statement by [`write_stems_of_rows`]: three values a
+/// row, well under SQLite's limit of bound values.
+const ROWS_PER_INSERT: usize = 100;
+
+/// [`write_stems`] for many rows of one kind, a few statements for all of
+/// them (a story's quotes: a statement each was most of their cost).
+pub(super) async fn write_stems_of_rows(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    rows: &[(i64, StemEntry)],
+) -> Result<()> {
+    let table = Table::of(kind);
+    let (a, b) = table.columns();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let many = |one: &str| vec![one; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {} (rowid, {a}, {b}) VALUES {}",
+            table.index(Mode::Stem),
+            many("(?, ?, ?)")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, e) in chunk {
+            q = q.bind(*id).bind(&e.first).bind(&e.second);
+        }
+        q.execute(&mut *conn).await?;
+        let sql = format!(
+            "INSERT OR REPLACE INTO search_lang (kind, row_id, lang) VALUES {}",
+            many("(?, ?, ?)")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, e) in chunk {
+            q = q.bind(kind.as_str()).bind(*id).bind(e.lang);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -812,5 +888,25 @@ mod tests {
         assert_eq!(transliterate("Zelensky").unwrap(), "зеленский");
         assert_eq!(transliterate("Лавров").unwrap(), "lavrov");
         assert_eq!(transliterate("Зеленский").unwrap(), "zelensky");
+    }
+
+    #[test]
+    fn stem_text_with_repeated_words_equals_stemming_every_occurrence() {
+        let story = "Лавров said the talks on the corridor stalled. “The talks are over,” \
+            Лавров told reporters; Лаврова's aides said talks — ПЕРЕГОВОРЫ, переговоры — \
+            would resume in 東京 and 東京, Café café CAFÉ, 2,500 tonnes, 2,500 tonnes.";
+        for lang in ["en", "ru", "de", ""] {
+            let mut every = String::new();
+            for (_, w) in words_of(story) {
+                if w.chars().any(super::super::cjk::is_cjk_letter) {
+                    continue;
+                }
+                for f in index_forms(w, lang) {
+                    every.push_str(&f);
+                    every.push(' ');
+                }
+            }
+            assert_eq!(stem_text(story, lang), every, "{lang}");
+        }
     }
 }

@@ -30,6 +30,26 @@ fn invalid(what: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("stored raw bytes: {what}"))
 }
 
+/// Raw bytes' SHA-256 and full zstd frame, made away from the library's
+/// writer (a batch import makes them on the cores that extract): what
+/// [`store`] would otherwise compute in the transaction.
+#[derive(Clone, Debug)]
+pub struct Packed {
+    pub sha256: String,
+    /// Length of the raw bytes packed, checked against those stored.
+    size: usize,
+    full: Vec<u8>,
+}
+
+/// Packs `raw` for [`store_packed`].
+pub fn pack(raw: &[u8]) -> Result<Packed> {
+    Ok(Packed {
+        sha256: crate::hash::sha256_hex(raw),
+        size: raw.len(),
+        full: zstd::bulk::compress(raw, LEVEL).map_err(invalid)?,
+    })
+}
+
 /// The id of the blob holding `raw` (SHA-256 `sha256`), storing it if no
 /// blob has those bytes yet. `source_id` picks the base a delta is tried
 /// against.
@@ -39,6 +59,31 @@ pub async fn store(
     raw: &[u8],
     sha256: &str,
 ) -> Result<i64> {
+    store_full(conn, source_id, raw, sha256, None).await
+}
+
+/// [`store`] of bytes packed ahead ([`pack`] of these same `raw` bytes).
+pub async fn store_packed(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    raw: &[u8],
+    packed: Packed,
+) -> Result<i64> {
+    if packed.size != raw.len() {
+        return Err(invalid("packed ahead from other bytes"));
+    }
+    let sha256 = packed.sha256;
+    store_full(conn, source_id, raw, &sha256, Some(packed.full)).await
+}
+
+/// [`store`], with the full frame when already made.
+async fn store_full(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    raw: &[u8],
+    sha256: &str,
+    full: Option<Vec<u8>>,
+) -> Result<i64> {
     let known: Option<i64> = sqlx::query_scalar("SELECT id FROM blobs WHERE sha256 = ?")
         .bind(sha256)
         .fetch_optional(&mut *conn)
@@ -46,7 +91,10 @@ pub async fn store(
     if let Some(id) = known {
         return Ok(id);
     }
-    let full = zstd::bulk::compress(raw, LEVEL).map_err(invalid)?;
+    let full = match full {
+        Some(f) => f,
+        None => zstd::bulk::compress(raw, LEVEL).map_err(invalid)?,
+    };
     let mut stored = (full, None);
     if let Some(base) = delta_base(conn, source_id).await? {
         let base_raw = read(conn, base).await?;

@@ -190,12 +190,34 @@ pub async fn insert_capture(
     version_id: Option<i64>,
     now: &str,
 ) -> Result<Capture> {
-    let blob_id = match &record.raw {
-        Some(raw) => {
+    insert_packed_capture(
+        conn, source_id, record, outcome, error, version_id, now, None,
+    )
+    .await
+}
+
+/// [`insert_capture`] with the raw bytes packed ahead ([`super::blob::pack`]
+/// of `record.raw`); None packs them here.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_packed_capture(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    record: &CaptureRecord,
+    outcome: CaptureOutcome,
+    error: Option<&str>,
+    version_id: Option<i64>,
+    now: &str,
+    packed: Option<super::blob::Packed>,
+) -> Result<Capture> {
+    let blob_id = match (&record.raw, packed) {
+        (Some(raw), Some(packed)) => {
+            Some(super::blob::store_packed(conn, source_id, raw, packed).await?)
+        }
+        (Some(raw), None) => {
             let sha = crate::hash::sha256_hex(raw);
             Some(super::blob::store(conn, source_id, raw, &sha).await?)
         }
-        None => None,
+        (None, _) => None,
     };
     let id = sqlx::query(
         "INSERT INTO captures (source_id, captured_at, method, requested_url, final_url, \

@@ -9,10 +9,10 @@ pub mod upgrade;
 
 pub use capture::{
     browser_provenance, capture_heads, capture_raw, captured_page, fetch_url, get_capture,
-    head_expectation, insert_browser_provenance, insert_capture, last_answer_before,
-    last_validators, list_captures, origin_capture, raw_hashes_by_url_key, sources_holding,
-    BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, CapturedPage,
-    HeadExpectation, CAPTURED_TEXT_MAX, CAPTURE_FROM,
+    head_expectation, insert_browser_provenance, insert_capture, insert_packed_capture,
+    last_answer_before, last_validators, list_captures, origin_capture, raw_hashes_by_url_key,
+    sources_holding, BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord,
+    CapturedPage, HeadExpectation, CAPTURED_TEXT_MAX, CAPTURE_FROM,
 };
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,7 @@ use sqlx::{FromRow, Row, SqliteConnection};
 use crate::article::{Article, Block, Dir};
 use crate::error::{Error, Result};
 use crate::extract::{LowConfidence, EXTRACTOR};
+use crate::search::StemEntry;
 
 /// One revision of a source's article.
 #[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
@@ -340,10 +341,11 @@ pub async fn insert_version(
     text_sha256: &str,
     now: &str,
 ) -> Result<Version> {
-    insert_extracted_version(conn, source_id, article, None, text_sha256, now).await
+    insert_extracted_version(conn, source_id, article, None, text_sha256, now, None).await
 }
 
-/// [`insert_version`] with the extraction's low-confidence flag.
+/// [`insert_version`] with the extraction's low-confidence flag and, if
+/// made ahead, the version's stem entry ([`crate::derived::Derived::make_stems`]).
 pub async fn insert_extracted_version(
     conn: &mut SqliteConnection,
     source_id: i64,
@@ -351,6 +353,7 @@ pub async fn insert_extracted_version(
     low_confidence: Option<LowConfidence>,
     text_sha256: &str,
     now: &str,
+    stems: Option<StemEntry>,
 ) -> Result<Version> {
     let seq: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?")
@@ -368,12 +371,13 @@ pub async fn insert_extracted_version(
         .execute(&mut *conn)
         .await?
         .last_insert_rowid();
-    crate::search::index_cjk(
+    crate::search::index_row(
         conn,
         crate::search::HitKind::Source,
         id,
         &article.title,
         &row.text,
+        stems,
     )
     .await?;
     get_version(conn, id).await
