@@ -57,6 +57,9 @@ pub fn find_quotes(blocks: &[Block]) -> Vec<Quote> {
         let mut in_block: Option<String> = None;
         let mut pos = 0usize;
         let mut first = true;
+        // Chars of `text` before byte `counted`: quote offsets are counted
+        // on from the previous quote, not from the block's start each time.
+        let (mut counted, mut chars_before) = (0usize, 0usize);
         while let Some((ob, oc)) = next_open(text, pos) {
             let inner_start = ob + oc.len_utf8();
             let close = closers(oc).and_then(|cs| {
@@ -95,7 +98,9 @@ pub fn find_quotes(blocks: &[Block]) -> Vec<Quote> {
                 .trim_start()
                 .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '،' | '，'));
             if long_enough(trimmed) {
-                let s = block_start + text[..inner_start + lead].chars().count();
+                chars_before += text[counted..inner_start + lead].chars().count();
+                counted = inner_start + lead;
+                let s = block_start + chars_before;
                 let len = trimmed.chars().count();
                 out.push(Quote {
                     speaker,
@@ -118,21 +123,31 @@ pub fn find_quotes(blocks: &[Block]) -> Vec<Quote> {
 
 /// The next opening mark at or after byte `from`. A straight `"` opens only
 /// after a space, a bracket or the start of the text.
+///
+/// Bytes are scanned rather than chars: every mark starts with `"` or one of
+/// three lead bytes, and most of a version's text holds no mark at all.
 fn next_open(text: &str, from: usize) -> Option<(usize, char)> {
-    let mut prev = if from == 0 {
-        None
-    } else {
-        text[..from].chars().next_back()
-    };
-    for (i, c) in text[from..].char_indices() {
-        let ok = match c {
-            '"' => prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)),
-            c => closers(c).is_some(),
-        };
-        if ok {
-            return Some((from + i, c));
+    let bytes = text.as_bytes();
+    for i in from..bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let prev = text[..i].chars().next_back();
+                if prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)) {
+                    return Some((i, '"'));
+                }
+            }
+            // Lead bytes of « („ “) (「 『): always the start of a char.
+            0xC2 | 0xE2 | 0xE3 => {
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .expect("a char starts at a lead byte");
+                if closers(c).is_some() {
+                    return Some((i, c));
+                }
+            }
+            _ => {}
         }
-        prev = Some(c);
     }
     None
 }
@@ -307,41 +322,42 @@ fn is_abbreviation(word: &str) -> bool {
         )
 }
 
-/// Byte positions just after each sentence end (".", "!", "?", "。" followed by space or CJK).
-fn sentence_ends(s: &str) -> Vec<usize> {
-    let mut ends = Vec::new();
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let end = i + c.len_utf8();
-        match c {
-            '。' | '！' | '？' => ends.push(end),
-            '.' | '!' | '?' => {
-                let next_space = chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
-                if !next_space || chars.get(k + 1).is_none() {
-                    continue;
-                }
-                let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
-                if c == '.' && is_abbreviation(word) {
-                    continue;
-                }
-                ends.push(end);
+/// Whether `c`, at byte `i` of `s`, ends a sentence: "。", "！", "？", or
+/// ".", "!", "?" followed by a space (a full stop after an abbreviation does
+/// not).
+fn ends_sentence(s: &str, i: usize, c: char) -> bool {
+    match c {
+        '。' | '！' | '？' => true,
+        '.' | '!' | '?' => {
+            // `c` is one byte: the next char starts right after it.
+            if !s[i + 1..].chars().next().is_some_and(char::is_whitespace) {
+                return false;
             }
-            _ => {}
+            let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+            !(c == '.' && is_abbreviation(word))
         }
+        _ => false,
     }
-    ends
 }
 
+/// The text after the last sentence end. Searched from the end: a quote's
+/// lead-in is the end of its paragraph so far, and the sentences before it
+/// need no look (they cost a long paragraph's quotes most of their time).
 fn last_sentence(s: &str) -> &str {
-    match sentence_ends(s).last() {
-        Some(&e) => &s[e..],
+    match s
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| ends_sentence(s, i, c))
+    {
+        Some((i, c)) => &s[i + c.len_utf8()..],
         None => s,
     }
 }
 
+/// The text up to and including the first sentence end.
 fn first_sentence(s: &str) -> &str {
-    match sentence_ends(s).first() {
-        Some(&e) => &s[..e],
+    match s.char_indices().find(|&(i, c)| ends_sentence(s, i, c)) {
+        Some((i, c)) => &s[..i + c.len_utf8()],
         None => s,
     }
 }
@@ -510,4 +526,80 @@ pub async fn speakers(conn: &mut SqliteConnection) -> Result<Vec<SpeakerCount>> 
     )
     .fetch_all(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sentence end of `s`, found front to back as first written.
+    fn all_ends(s: &str) -> Vec<usize> {
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let mut ends = Vec::new();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let end = i + c.len_utf8();
+            match c {
+                '。' | '！' | '？' => ends.push(end),
+                '.' | '!' | '?' => {
+                    if !chars.get(k + 1).is_some_and(|&(_, n)| n.is_whitespace()) {
+                        continue;
+                    }
+                    let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+                    if c == '.' && is_abbreviation(word) {
+                        continue;
+                    }
+                    ends.push(end);
+                }
+                _ => {}
+            }
+        }
+        ends
+    }
+
+    #[test]
+    fn first_and_last_sentences_are_the_outer_ends() {
+        for s in [
+            "",
+            "No end here",
+            "Mr. Adeyemi said so. Then he left! Did he? Yes.",
+            "The U.S. envoy arrived on Jan. 3 in St. Louis. “We will not wait,”",
+            "Prices rose 2.5% in Oct. and fell. ",
+            "国务院表示。他说！“我们不会等待”",
+            "Trailing stop.",
+            "Ends with a space after it. ",
+            "Nothing?!  Two spaces.  ",
+        ] {
+            let ends = all_ends(s);
+            let first = ends.first().map_or(s, |&e| &s[..e]);
+            let last = ends.last().map_or(s, |&e| &s[e..]);
+            assert_eq!(first_sentence(s), first, "{s:?}");
+            assert_eq!(last_sentence(s), last, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn opening_marks_are_found_as_a_char_scan_finds_them() {
+        let text =
+            "He said \"yes\" and x\"no\" then «oui» „ja“ 「はい」 『はい』 (\"ok\" —\"fine\"";
+        let mut byte_scan = Vec::new();
+        let mut pos = 0;
+        while let Some((i, c)) = next_open(text, pos) {
+            byte_scan.push((i, c));
+            pos = i + c.len_utf8();
+        }
+        let mut char_scan = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            let ok = match c {
+                '"' => prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)),
+                c => closers(c).is_some(),
+            };
+            if ok {
+                char_scan.push((i, c));
+            }
+            prev = Some(c);
+        }
+        assert_eq!(byte_scan, char_scan);
+        assert_eq!(byte_scan.len(), 8, "{byte_scan:?}");
+    }
 }
