@@ -19,22 +19,38 @@ pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
         out.extend_from_slice(normalize(s).as_bytes());
         return;
     }
+    out.reserve(s.len());
     let bytes = s.as_bytes();
     let mut space = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 {
-            i += 1;
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
-                space = !out.is_empty();
-                continue;
-            }
+        if kept_ascii(b) {
             if space {
                 out.push(b' ');
                 space = false;
             }
-            out.push(b);
+            // A run that is already normal (kept ASCII, single spaces inside)
+            // is copied as one slice: most of a paragraph, in English.
+            let start = i;
+            i += 1;
+            loop {
+                while i < bytes.len() && kept_ascii(bytes[i]) {
+                    i += 1;
+                }
+                if i + 1 < bytes.len() && bytes[i] == b' ' && kept_ascii(bytes[i + 1]) {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            out.extend_from_slice(&bytes[start..i]);
+            continue;
+        }
+        if b < 0x80 {
+            // ASCII whitespace.
+            i += 1;
+            space = !out.is_empty();
             continue;
         }
         let c = s[i..].chars().next().expect("a char starts here");
@@ -53,6 +69,11 @@ pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
         let mut utf8 = [0u8; 4];
         out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
+}
+
+/// An ASCII byte that normalising keeps as it is (anything but whitespace).
+fn kept_ascii(b: u8) -> bool {
+    b < 0x80 && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 /// [`normalize`]`(s)` by way of [`normalize_into`].
@@ -156,6 +177,8 @@ mod tests {
             "国务院新闻办公室　今天举行发布会。",
             "القاهرة، 26 نوفمبر\u{200F}",
             "a\x0bb\x0cc\rd",
+            "one  two \t three\n\nfour ",
+            " x y  z\u{a0}w’s \u{201c}q\u{201d} ",
             "e\u{301}tude caf\u{e9}",
         ] {
             same_as_normalize(s);

@@ -10,7 +10,7 @@ use super::align::{dice, tokens, SIMILARITY_THRESHOLD};
 use super::{key, BlockDiff, BlockOp, NumberChange, QuoteChange, Summary, TextChange};
 use crate::article::Article;
 use crate::normalize::normalize;
-use crate::quotes::{find_quotes, Quote};
+use crate::quotes::{find_quotes_of_pair, Quote};
 
 pub(crate) fn summarize(
     old: &Article,
@@ -50,7 +50,16 @@ pub(crate) fn summarize(
             s.numbers_changed.extend(changed_numbers(o, n));
         }
     }
-    s.quotes_altered = altered_quotes(&find_quotes(&old.blocks), &find_quotes(&new.blocks));
+    // Quotes of unchanged paragraphs are carried over from the old version
+    // rather than found twice (the result is the same as finding them in each).
+    let mut same = vec![None; new.blocks.len()];
+    for b in blocks {
+        if let (Some(o), Some(n)) = (b.old_index, b.new_index) {
+            same[n] = Some(o);
+        }
+    }
+    let (old_quotes, new_quotes) = find_quotes_of_pair(&old.blocks, &new.blocks, &same);
+    s.quotes_altered = altered_quotes(&old_quotes, &new_quotes);
     s
 }
 
