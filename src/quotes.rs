@@ -47,92 +47,199 @@ fn closers(open: char) -> Option<&'static [char]> {
 /// Every quotation in `blocks` (scare quotes of one or two words are skipped).
 pub fn find_quotes(blocks: &[Block]) -> Vec<Quote> {
     let mut out = Vec::new();
+    let mut thread = Thread::default();
     let mut block_start = 0usize; // chars
-    let mut carry: Option<Option<String>> = None; // speaker of a quote left open
-    let mut last_named: Option<String> = None;
-    let sep = BLOCK_SEPARATOR.chars().count();
     for (bi, block) in blocks.iter().enumerate() {
-        let text = block.text.as_str();
-        let continuing = carry.take();
-        let mut in_block: Option<String> = None;
-        let mut pos = 0usize;
-        let mut first = true;
-        while let Some((ob, oc)) = next_open(text, pos) {
-            let inner_start = ob + oc.len_utf8();
-            let close = closers(oc).and_then(|cs| {
-                text[inner_start..]
-                    .char_indices()
-                    .find(|(_, c)| cs.contains(c))
-                    .map(|(i, c)| (inner_start + i, c))
-            });
-            let (inner_end, after) = match close {
-                Some((cb, cc)) => (cb, cb + cc.len_utf8()),
-                None => (text.len(), text.len()),
-            };
-            let continuation = first && continuing.is_some() && text[..ob].trim().is_empty();
-            let mut speaker = if continuation {
-                continuing.clone().flatten()
-            } else {
-                attribution(&text[..ob], &text[after..])
-            };
-            if speaker.as_deref().is_some_and(is_pronoun) {
-                speaker = last_named.clone();
-            }
-            if speaker.is_none() && !continuation {
-                speaker = in_block.clone();
-            }
-            if speaker.is_some() {
-                in_block = speaker.clone();
-                last_named = speaker.clone();
-            }
-            if close.is_none() {
-                carry = Some(speaker.clone());
-            }
-
-            let raw = &text[inner_start..inner_end];
-            let lead = raw.len() - raw.trim_start().len();
-            let trimmed = raw
-                .trim_start()
-                .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '،' | '，'));
-            if long_enough(trimmed) {
-                let s = block_start + text[..inner_start + lead].chars().count();
-                let len = trimmed.chars().count();
-                out.push(Quote {
-                    speaker,
-                    text: trimmed.to_string(),
-                    block_index: bi,
-                    start: s,
-                    end: s + len,
-                });
-            }
-            pos = after;
-            first = false;
-            if close.is_none() {
-                break;
-            }
-        }
-        block_start += text.chars().count() + sep;
+        scan_block(&block.text, bi, block_start, &mut thread, &mut out);
+        block_start += block.text.chars().count() + SEPARATOR_CHARS;
     }
     out
 }
 
+/// Exactly `(find_quotes(old), find_quotes(new))` for two versions of one
+/// article, with less work: a block of `new` holding the same text as block
+/// `same[n]` of `old`, reached with the same [`Thread`], has the same quotes
+/// (moved by its new offset), so they are copied rather than found again.
+/// A diff's unchanged paragraphs are most of both versions.
+pub(crate) fn find_quotes_of_pair(
+    old: &[Block],
+    new: &[Block],
+    same: &[Option<usize>],
+) -> (Vec<Quote>, Vec<Quote>) {
+    struct Scanned {
+        thread_in: Thread,
+        thread_out: Thread,
+        quotes: std::ops::Range<usize>,
+        block_start: usize,
+    }
+    let reused: Vec<bool> = {
+        let mut r = vec![false; old.len()];
+        for (n, o) in same.iter().enumerate() {
+            if let Some(o) = o.filter(|&o| o < old.len()) {
+                r[o] |= old[o].text == new[n].text;
+            }
+        }
+        r
+    };
+    let mut old_quotes = Vec::new();
+    let mut scanned: Vec<Option<Scanned>> = Vec::with_capacity(old.len());
+    let mut thread = Thread::default();
+    let mut block_start = 0usize;
+    for (bi, block) in old.iter().enumerate() {
+        let thread_in = reused[bi].then(|| thread.clone());
+        let first = old_quotes.len();
+        scan_block(&block.text, bi, block_start, &mut thread, &mut old_quotes);
+        scanned.push(thread_in.map(|thread_in| Scanned {
+            thread_in,
+            thread_out: thread.clone(),
+            quotes: first..old_quotes.len(),
+            block_start,
+        }));
+        block_start += block.text.chars().count() + SEPARATOR_CHARS;
+    }
+    let mut new_quotes = Vec::new();
+    let mut thread = Thread::default();
+    let mut block_start = 0usize;
+    for (bi, block) in new.iter().enumerate() {
+        let earlier = same.get(bi).copied().flatten().and_then(|o| {
+            scanned
+                .get(o)?
+                .as_ref()
+                .filter(|s| old[o].text == block.text && s.thread_in == thread)
+        });
+        match earlier {
+            Some(s) => {
+                new_quotes.extend(old_quotes[s.quotes.clone()].iter().map(|q| Quote {
+                    block_index: bi,
+                    start: q.start - s.block_start + block_start,
+                    end: q.end - s.block_start + block_start,
+                    ..q.clone()
+                }));
+                thread = s.thread_out.clone();
+            }
+            None => scan_block(&block.text, bi, block_start, &mut thread, &mut new_quotes),
+        }
+        block_start += block.text.chars().count() + SEPARATOR_CHARS;
+    }
+    (old_quotes, new_quotes)
+}
+
+/// Chars between two blocks in the joined text that quote offsets count in
+/// (the separator is ASCII: its bytes are its chars).
+const SEPARATOR_CHARS: usize = BLOCK_SEPARATOR.len();
+
+/// What one paragraph hands the next: the speaker of a quote it left open
+/// (the next paragraph continues it) and the last speaker named (whom "he"
+/// or "she" means).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Thread {
+    carry: Option<Option<String>>,
+    last_named: Option<String>,
+}
+
+/// The quotes of one block, whose text starts `block_start` chars into the
+/// joined text, added to `out`; `thread` comes in from the block before and
+/// goes out to the next.
+fn scan_block(
+    text: &str,
+    bi: usize,
+    block_start: usize,
+    thread: &mut Thread,
+    out: &mut Vec<Quote>,
+) {
+    let Thread { carry, last_named } = thread;
+    let continuing = carry.take();
+    let mut in_block: Option<String> = None;
+    let mut pos = 0usize;
+    let mut first = true;
+    // Chars of `text` before byte `counted`: quote offsets are counted
+    // on from the previous quote, not from the block's start each time.
+    let (mut counted, mut chars_before) = (0usize, 0usize);
+    while let Some((ob, oc)) = next_open(text, pos) {
+        let inner_start = ob + oc.len_utf8();
+        let close = closers(oc).and_then(|cs| {
+            text[inner_start..]
+                .char_indices()
+                .find(|(_, c)| cs.contains(c))
+                .map(|(i, c)| (inner_start + i, c))
+        });
+        let (inner_end, after) = match close {
+            Some((cb, cc)) => (cb, cb + cc.len_utf8()),
+            None => (text.len(), text.len()),
+        };
+        let continuation = first && continuing.is_some() && text[..ob].trim().is_empty();
+        let mut speaker = if continuation {
+            continuing.clone().flatten()
+        } else {
+            attribution(&text[..ob], &text[after..])
+        };
+        if speaker.as_deref().is_some_and(is_pronoun) {
+            speaker = last_named.clone();
+        }
+        if speaker.is_none() && !continuation {
+            speaker = in_block.clone();
+        }
+        if speaker.is_some() {
+            in_block = speaker.clone();
+            *last_named = speaker.clone();
+        }
+        if close.is_none() {
+            *carry = Some(speaker.clone());
+        }
+
+        let raw = &text[inner_start..inner_end];
+        let lead = raw.len() - raw.trim_start().len();
+        let trimmed = raw
+            .trim_start()
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '،' | '，'));
+        if long_enough(trimmed) {
+            chars_before += text[counted..inner_start + lead].chars().count();
+            counted = inner_start + lead;
+            let s = block_start + chars_before;
+            let len = trimmed.chars().count();
+            out.push(Quote {
+                speaker,
+                text: trimmed.to_string(),
+                block_index: bi,
+                start: s,
+                end: s + len,
+            });
+        }
+        pos = after;
+        first = false;
+        if close.is_none() {
+            break;
+        }
+    }
+}
+
 /// The next opening mark at or after byte `from`. A straight `"` opens only
 /// after a space, a bracket or the start of the text.
+///
+/// Bytes are scanned rather than chars: every mark starts with `"` or one of
+/// three lead bytes, and most of a version's text holds no mark at all.
 fn next_open(text: &str, from: usize) -> Option<(usize, char)> {
-    let mut prev = if from == 0 {
-        None
-    } else {
-        text[..from].chars().next_back()
-    };
-    for (i, c) in text[from..].char_indices() {
-        let ok = match c {
-            '"' => prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)),
-            c => closers(c).is_some(),
-        };
-        if ok {
-            return Some((from + i, c));
+    let bytes = text.as_bytes();
+    for i in from..bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let prev = text[..i].chars().next_back();
+                if prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)) {
+                    return Some((i, '"'));
+                }
+            }
+            // Lead bytes of « („ “) (「 『): always the start of a char.
+            0xC2 | 0xE2 | 0xE3 => {
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .expect("a char starts at a lead byte");
+                if closers(c).is_some() {
+                    return Some((i, c));
+                }
+            }
+            _ => {}
         }
-        prev = Some(c);
     }
     None
 }
@@ -307,41 +414,42 @@ fn is_abbreviation(word: &str) -> bool {
         )
 }
 
-/// Byte positions just after each sentence end (".", "!", "?", "。" followed by space or CJK).
-fn sentence_ends(s: &str) -> Vec<usize> {
-    let mut ends = Vec::new();
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let end = i + c.len_utf8();
-        match c {
-            '。' | '！' | '？' => ends.push(end),
-            '.' | '!' | '?' => {
-                let next_space = chars.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
-                if !next_space || chars.get(k + 1).is_none() {
-                    continue;
-                }
-                let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
-                if c == '.' && is_abbreviation(word) {
-                    continue;
-                }
-                ends.push(end);
+/// Whether `c`, at byte `i` of `s`, ends a sentence: "。", "！", "？", or
+/// ".", "!", "?" followed by a space (a full stop after an abbreviation does
+/// not).
+fn ends_sentence(s: &str, i: usize, c: char) -> bool {
+    match c {
+        '。' | '！' | '？' => true,
+        '.' | '!' | '?' => {
+            // `c` is one byte: the next char starts right after it.
+            if !s[i + 1..].chars().next().is_some_and(char::is_whitespace) {
+                return false;
             }
-            _ => {}
+            let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+            !(c == '.' && is_abbreviation(word))
         }
+        _ => false,
     }
-    ends
 }
 
+/// The text after the last sentence end. Searched from the end: a quote's
+/// lead-in is the end of its paragraph so far, and the sentences before it
+/// need no look (they cost a long paragraph's quotes most of their time).
 fn last_sentence(s: &str) -> &str {
-    match sentence_ends(s).last() {
-        Some(&e) => &s[e..],
+    match s
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| ends_sentence(s, i, c))
+    {
+        Some((i, c)) => &s[i + c.len_utf8()..],
         None => s,
     }
 }
 
+/// The text up to and including the first sentence end.
 fn first_sentence(s: &str) -> &str {
-    match sentence_ends(s).first() {
-        Some(&e) => &s[..e],
+    match s.char_indices().find(|&(i, c)| ends_sentence(s, i, c)) {
+        Some((i, c)) => &s[..i + c.len_utf8()],
         None => s,
     }
 }
@@ -510,4 +618,140 @@ pub async fn speakers(conn: &mut SqliteConnection) -> Result<Vec<SpeakerCount>> 
     )
     .fetch_all(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sentence end of `s`, found front to back as first written.
+    fn all_ends(s: &str) -> Vec<usize> {
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let mut ends = Vec::new();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let end = i + c.len_utf8();
+            match c {
+                '。' | '！' | '？' => ends.push(end),
+                '.' | '!' | '?' => {
+                    if !chars.get(k + 1).is_some_and(|&(_, n)| n.is_whitespace()) {
+                        continue;
+                    }
+                    let word = s[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+                    if c == '.' && is_abbreviation(word) {
+                        continue;
+                    }
+                    ends.push(end);
+                }
+                _ => {}
+            }
+        }
+        ends
+    }
+
+    fn paragraphs(texts: &[&str]) -> Vec<Block> {
+        texts.iter().map(|t| Block::paragraph(*t)).collect()
+    }
+
+    /// Every new block paired with the old block of the same index, as an
+    /// alignment of an article revised in place pairs them.
+    fn same_by_index(new: &[Block]) -> Vec<Option<usize>> {
+        (0..new.len()).map(Some).collect()
+    }
+
+    #[test]
+    fn quotes_of_a_pair_are_the_quotes_of_each_version() {
+        let old = paragraphs(&[
+            "HARBOURTON — Flood defences along the Eastbank failed overnight.",
+            "“We were told the wall would hold until spring,” said Mayor Ana Ribeiro.",
+            "“Nobody came to check the pumps,” she said. “Not once in three months.”",
+            "Engineers put the repair bill at $40 million.",
+            "“The reservoir is at 97 percent and rising,” the agency said in a statement.",
+            "“We are asking residents on the lower streets to leave tonight",
+            "“and to take medicines and papers with them,” it added.",
+        ]);
+        let new = paragraphs(&[
+            "HARBOURTON — Flood defences along the Eastbank failed overnight.",
+            // The speaker named changes: the unchanged "she said" that
+            // follows must now be attributed to her.
+            "“We were told the wall would hold until spring,” said Leila Haddad, a councillor.",
+            "“Nobody came to check the pumps,” she said. “Not once in three months.”",
+            "Engineers put the repair bill at $45 million.",
+            // The open quote now closes: the next paragraph no longer continues it.
+            "“The reservoir is at 97 percent and rising,” the agency said in a statement.",
+            "“We are asking residents on the lower streets to leave tonight,” officials said.",
+            "“and to take medicines and papers with them,” it added.",
+            "“The wall was built for a smaller river,” said Tomasz Wrona, an engineer.",
+        ]);
+        let same = same_by_index(&new);
+        let (o, n) = find_quotes_of_pair(&old, &new, &same[..new.len()]);
+        assert_eq!(o, find_quotes(&old));
+        assert_eq!(n, find_quotes(&new));
+        // The reuse is not idle: the unchanged "she said" paragraph changed speaker.
+        let she = |qs: &[Quote]| {
+            qs.iter()
+                .find(|q| q.text.starts_with("Nobody came"))
+                .and_then(|q| q.speaker.clone())
+        };
+        assert_eq!(she(&o).as_deref(), Some("Mayor Ana Ribeiro"));
+        assert_eq!(she(&n).as_deref(), Some("Leila Haddad"));
+
+        // Reordered blocks, a removed one and pairs that point at other text.
+        let moved = paragraphs(&[
+            "Engineers put the repair bill at $40 million.",
+            "“We were told the wall would hold until spring,” said Mayor Ana Ribeiro.",
+            "“Nobody came to check the pumps,” she said. “Not once in three months.”",
+            "HARBOURTON — Flood defences along the Eastbank failed overnight.",
+        ]);
+        let same = vec![Some(3), Some(1), Some(2), Some(4)];
+        let (o, n) = find_quotes_of_pair(&old, &moved, &same);
+        assert_eq!(o, find_quotes(&old));
+        assert_eq!(n, find_quotes(&moved));
+    }
+
+    #[test]
+    fn first_and_last_sentences_are_the_outer_ends() {
+        for s in [
+            "",
+            "No end here",
+            "Mr. Adeyemi said so. Then he left! Did he? Yes.",
+            "The U.S. envoy arrived on Jan. 3 in St. Louis. “We will not wait,”",
+            "Prices rose 2.5% in Oct. and fell. ",
+            "国务院表示。他说！“我们不会等待”",
+            "Trailing stop.",
+            "Ends with a space after it. ",
+            "Nothing?!  Two spaces.  ",
+        ] {
+            let ends = all_ends(s);
+            let first = ends.first().map_or(s, |&e| &s[..e]);
+            let last = ends.last().map_or(s, |&e| &s[e..]);
+            assert_eq!(first_sentence(s), first, "{s:?}");
+            assert_eq!(last_sentence(s), last, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn opening_marks_are_found_as_a_char_scan_finds_them() {
+        let text =
+            "He said \"yes\" and x\"no\" then «oui» „ja“ 「はい」 『はい』 (\"ok\" —\"fine\"";
+        let mut byte_scan = Vec::new();
+        let mut pos = 0;
+        while let Some((i, c)) = next_open(text, pos) {
+            byte_scan.push((i, c));
+            pos = i + c.len_utf8();
+        }
+        let mut char_scan = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            let ok = match c {
+                '"' => prev.is_none_or(|p| p.is_whitespace() || "([—–-".contains(p)),
+                c => closers(c).is_some(),
+            };
+            if ok {
+                char_scan.push((i, c));
+            }
+            prev = Some(c);
+        }
+        assert_eq!(byte_scan, char_scan);
+        assert_eq!(byte_scan.len(), 8, "{byte_scan:?}");
+    }
 }

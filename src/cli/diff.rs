@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use clap::Args;
-use redline::diff::render;
+use redline::diff::{render, Diff};
 use redline::{Error, Notebook};
 
 #[derive(Args)]
@@ -20,17 +20,9 @@ pub struct DiffArgs {
 }
 
 pub async fn run(args: DiffArgs, nb: &Notebook, json: bool) -> Result<(), Error> {
-    let id_of = async |seq: Option<i64>| match seq {
-        Some(seq) => nb
-            .version_of(args.source_id, Some(seq))
-            .await
-            .map(|v| Some(v.id)),
-        None => Ok(None),
-    };
-    let (from, to) = (id_of(args.from).await?, id_of(args.to).await?);
-    let view = nb.compare(args.source_id, from, to).await?;
+    let view = nb.diff_by_seq(args.source_id, args.from, args.to).await?;
     let (old, new, d) = (&view.old, &view.new, &view.diff);
-    if from.is_none() && old.id == new.id {
+    if args.from.is_none() && old.id == new.id {
         return Err(Error::Invalid(format!(
             "source {} has only one version: nothing to compare yet",
             args.source_id
@@ -38,7 +30,7 @@ pub async fn run(args: DiffArgs, nb: &Notebook, json: bool) -> Result<(), Error>
     }
     let format = if json { "json" } else { args.format.as_str() };
     match format {
-        "json" => super::print_json(d)?,
+        "json" => print_json_streamed(d)?,
         "html" => println!("{}", render::html(d)),
         _ => {
             println!(
@@ -49,4 +41,19 @@ pub async fn run(args: DiffArgs, nb: &Notebook, json: bool) -> Result<(), Error>
         }
     }
     Ok(())
+}
+
+/// The diff as pretty JSON, written straight to a buffered stdout: a long
+/// story's diff is megabytes, and building it as one string first copied
+/// all of it once more (the bytes are those of `print_json`).
+fn print_json_streamed(d: &Diff) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, d).map_err(|e| Error::Invalid(e.to_string()))?;
+    out.write_all(b"\n")
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::Io {
+            path: "standard output".into(),
+            reason: e.to_string(),
+        })
 }

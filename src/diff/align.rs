@@ -10,12 +10,13 @@
 //!    reported as moved (and possibly edited), never as deleted plus added.
 
 use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use similar::{Algorithm, DiffOp};
 
-use super::{inline, BlockDiff, BlockOp, Span, SpanOp};
+use super::{inline, key, BlockDiff, BlockOp, Span, SpanOp};
 use crate::article::Block;
 use crate::normalize::normalize;
 use crate::script::is_unspaced;
@@ -34,8 +35,7 @@ enum Placement {
 }
 
 pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
-    let on: Vec<String> = old.iter().map(|b| normalize(&b.text)).collect();
-    let nn: Vec<String> = new.iter().map(|b| normalize(&b.text)).collect();
+    let (on, nn) = keys(old, new);
 
     let deadline = Instant::now() + Duration::from_millis(500);
     let ops = similar::capture_diff_slices_deadline(Algorithm::Patience, &on, &nn, Some(deadline));
@@ -78,13 +78,13 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
 
     // Identical text elsewhere: a pure move (or a duplicate the diff skipped).
     {
-        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_text: HashMap<u64, Vec<usize>> = HashMap::new();
         for o in (0..old.len()).filter(|&o| old_pair[o].is_none()) {
-            by_text.entry(on[o].as_str()).or_default().push(o);
+            by_text.entry(on[o]).or_default().push(o);
         }
         let unpaired_new: Vec<usize> = (0..new.len()).filter(|&n| new_pair[n].is_none()).collect();
         for n in unpaired_new {
-            if let Some(list) = by_text.get_mut(nn[n].as_str()) {
+            if let Some(list) = by_text.get_mut(&nn[n]) {
                 if list.is_empty() {
                     continue;
                 }
@@ -103,12 +103,17 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
     // Edited paragraphs: by similarity, within each gap first, then anywhere.
     let free_old: Vec<usize> = (0..old.len()).filter(|&o| old_pair[o].is_none()).collect();
     let free_new: Vec<usize> = (0..new.len()).filter(|&n| new_pair[n].is_none()).collect();
-    let mut old_tokens: HashMap<usize, Vec<u64>> =
-        free_old.iter().map(|&o| (o, tokens(&on[o]))).collect();
-    let new_tokens: HashMap<usize, Vec<u64>> =
-        free_new.iter().map(|&n| (n, tokens(&nn[n]))).collect();
+    // Only the unpaired blocks are tokenised (normalised texts made here).
+    let mut old_tokens: HashMap<usize, Vec<u64>> = free_old
+        .iter()
+        .map(|&o| (o, tokens(&key::normalized(&old[o].text))))
+        .collect();
+    let new_tokens: HashMap<usize, Vec<u64>> = free_new
+        .iter()
+        .map(|&n| (n, tokens(&key::normalized(&new[n].text))))
+        .collect();
 
-    let rivals = Rivals::new(&on, &old_pair);
+    let rivals = Rivals::new(old, &old_pair);
 
     let mut by_gap: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for &o in &free_old {
@@ -245,8 +250,8 @@ fn added(new: &[Block], n: usize) -> BlockDiff {
 fn paired(
     old: &[Block],
     new: &[Block],
-    on: &[String],
-    nn: &[String],
+    on: &[u64],
+    nn: &[u64],
     o: usize,
     n: usize,
     moved: bool,
@@ -275,6 +280,51 @@ fn paired(
         edited: moved && edited,
         spans,
     }
+}
+
+/// Keys of the blocks' normalised texts, equal exactly when the texts are
+/// (see [`key`]): the alignment then compares and hashes numbers. Keys that
+/// collide on different texts are checked for, and the texts are numbered
+/// instead when they do.
+fn keys(old: &[Block], new: &[Block]) -> (Vec<u64>, Vec<u64>) {
+    let mut buf = Vec::new();
+    let mut key_of = |b: &Block| {
+        key::normalize_into(&b.text, &mut buf);
+        key::key_of(&buf)
+    };
+    let ok: Vec<u64> = old.iter().map(&mut key_of).collect();
+    let nk: Vec<u64> = new.iter().map(&mut key_of).collect();
+    let all = || old.iter().zip(&ok).chain(new.iter().zip(&nk));
+    if keys_are_exact(all()) {
+        return (ok, nk);
+    }
+    let mut ids: HashMap<String, u64> = HashMap::new();
+    let mut id_of = |b: &Block| {
+        let next = ids.len() as u64;
+        *ids.entry(normalize(&b.text)).or_insert(next)
+    };
+    let ok = old.iter().map(&mut id_of).collect();
+    let nk = new.iter().map(&mut id_of).collect();
+    (ok, nk)
+}
+
+/// No two blocks share a key unless their normalised texts are the same.
+fn keys_are_exact<'a>(blocks: impl Iterator<Item = (&'a Block, &'a u64)>) -> bool {
+    let mut first: HashMap<u64, &str> = HashMap::new();
+    for (b, &k) in blocks {
+        match first.entry(k) {
+            Entry::Vacant(e) => {
+                e.insert(&b.text);
+            }
+            Entry::Occupied(e) => {
+                let seen = *e.get();
+                if seen != b.text && key::normalized(seen) != key::normalized(&b.text) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// Greedy best-first pairing of `os` with `ns` by [`dice`] above the threshold,
@@ -350,10 +400,10 @@ struct Rivals<'a> {
 }
 
 impl<'a> Rivals<'a> {
-    fn new(on: &'a [String], old_pair: &[Option<usize>]) -> Self {
-        let settled: Vec<&str> = (0..on.len())
+    fn new(old: &'a [Block], old_pair: &[Option<usize>]) -> Self {
+        let settled: Vec<&str> = (0..old.len())
             .filter(|&o| old_pair[o].is_some())
-            .map(|o| on[o].as_str())
+            .map(|o| old[o].text.as_str())
             .collect();
         let stride = settled.len().div_ceil(RIVAL_SAMPLE).max(1);
         Rivals {
@@ -364,9 +414,12 @@ impl<'a> Rivals<'a> {
 
     /// True when some settled paragraph is at least `s` alike with `t`.
     fn any(&self, t: &[u64], s: f64) -> bool {
-        let sample = self
-            .tokens
-            .get_or_init(|| self.texts.iter().map(|x| tokens(x)).collect());
+        let sample = self.tokens.get_or_init(|| {
+            self.texts
+                .iter()
+                .map(|x| tokens(&key::normalized(x)))
+                .collect()
+        });
         sample.iter().any(|x| dice_at_least(t, x, s))
     }
 }
@@ -433,18 +486,24 @@ fn longest_increasing(xs: &[usize]) -> Vec<usize> {
 /// scripts character bigrams (single characters alone would make any two
 /// Chinese paragraphs look alike).
 pub(crate) fn tokens(s: &str) -> Vec<u64> {
+    // Each word is hashed as it is read (the hash of its lower-cased UTF-8),
+    // ASCII letters without the Unicode case tables.
     let mut out = Vec::new();
-    let mut word = String::new();
+    let mut word: Option<u64> = None;
     let mut prev_cjk: Option<char> = None;
-    let flush = |w: &mut String, out: &mut Vec<u64>| {
-        if !w.is_empty() {
-            out.push(fnv(w.as_bytes()));
-            w.clear();
-        }
-    };
     for c in s.chars() {
-        if is_unspaced(c) {
-            flush(&mut word, &mut out);
+        if c.is_ascii() {
+            prev_cjk = None;
+            if c.is_ascii_alphanumeric() {
+                let h = word.unwrap_or(FNV_START);
+                word = Some(fnv_step(h, c.to_ascii_lowercase() as u8));
+            } else if let Some(h) = word.take() {
+                out.push(h);
+            }
+        } else if is_unspaced(c) {
+            if let Some(h) = word.take() {
+                out.push(h);
+            }
             if let Some(p) = prev_cjk {
                 let mut buf = [0u8; 8];
                 p.encode_utf8(&mut buf[..4]);
@@ -455,24 +514,34 @@ pub(crate) fn tokens(s: &str) -> Vec<u64> {
         } else {
             prev_cjk = None;
             if c.is_alphanumeric() {
-                word.extend(c.to_lowercase());
-            } else {
-                flush(&mut word, &mut out);
+                let mut h = word.unwrap_or(FNV_START);
+                let mut utf8 = [0u8; 4];
+                for l in c.to_lowercase() {
+                    for &b in l.encode_utf8(&mut utf8).as_bytes() {
+                        h = fnv_step(h, b);
+                    }
+                }
+                word = Some(h);
+            } else if let Some(h) = word.take() {
+                out.push(h);
             }
         }
     }
-    flush(&mut word, &mut out);
+    if let Some(h) = word {
+        out.push(h);
+    }
     out.sort_unstable();
     out
 }
 
+const FNV_START: u64 = 0xcbf29ce484222325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x100000001b3)
+}
+
 fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+    bytes.iter().fold(FNV_START, |h, &b| fnv_step(h, b))
 }
 
 /// Dice coefficient of two sorted token bags: 1.0 same words, 0.0 none shared.
@@ -506,6 +575,55 @@ mod tests {
             vec![0, 1, 2, 4, 5, 7]
         );
         assert!(longest_increasing(&[]).is_empty());
+    }
+
+    /// The tokens as first written: words collected, lower-cased, then hashed.
+    fn tokens_by_words(s: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut word = String::new();
+        let mut prev_cjk: Option<char> = None;
+        for c in s.chars() {
+            if is_unspaced(c) {
+                if !word.is_empty() {
+                    out.push(fnv(word.as_bytes()));
+                    word.clear();
+                }
+                if let Some(p) = prev_cjk {
+                    let mut buf = [0u8; 8];
+                    p.encode_utf8(&mut buf[..4]);
+                    c.encode_utf8(&mut buf[4..]);
+                    out.push(fnv(&buf));
+                }
+                prev_cjk = Some(c);
+            } else {
+                prev_cjk = None;
+                if c.is_alphanumeric() {
+                    word.extend(c.to_lowercase());
+                } else if !word.is_empty() {
+                    out.push(fnv(word.as_bytes()));
+                    word.clear();
+                }
+            }
+        }
+        if !word.is_empty() {
+            out.push(fnv(word.as_bytes()));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn tokens_hash_words_as_they_are_read() {
+        for s in [
+            "",
+            "The Mayor said 30,000 residents left; the MAYOR denied it.",
+            "İstanbul'da ΣΟΦΊΑ Straße ǅemal — naïve café",
+            "国务院新闻办公室今天举行发布会 with English 和中文",
+            "МОСКВА, 3 декабря — «Мы не знали», — сказал он.",
+            "ภาษาไทย mixed ١٢٣ digits",
+        ] {
+            assert_eq!(tokens(s), tokens_by_words(s), "{s:?}");
+        }
     }
 
     #[test]

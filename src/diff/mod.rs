@@ -14,6 +14,7 @@
 
 mod align;
 mod inline;
+mod key;
 pub mod render;
 mod summary;
 

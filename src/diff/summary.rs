@@ -7,10 +7,10 @@ use regex::Regex;
 use similar::{Algorithm, DiffOp};
 
 use super::align::{dice, tokens, SIMILARITY_THRESHOLD};
-use super::{BlockDiff, BlockOp, NumberChange, QuoteChange, Summary, TextChange};
+use super::{key, BlockDiff, BlockOp, NumberChange, QuoteChange, Summary, TextChange};
 use crate::article::Article;
 use crate::normalize::normalize;
-use crate::quotes::{find_quotes, Quote};
+use crate::quotes::{find_quotes_of_pair, Quote};
 
 pub(crate) fn summarize(
     old: &Article,
@@ -50,7 +50,16 @@ pub(crate) fn summarize(
             s.numbers_changed.extend(changed_numbers(o, n));
         }
     }
-    s.quotes_altered = altered_quotes(&find_quotes(&old.blocks), &find_quotes(&new.blocks));
+    // Quotes of unchanged paragraphs are carried over from the old version
+    // rather than found twice (the result is the same as finding them in each).
+    let mut same = vec![None; new.blocks.len()];
+    for b in blocks {
+        if let (Some(o), Some(n)) = (b.old_index, b.new_index) {
+            same[n] = Some(o);
+        }
+    }
+    let (old_quotes, new_quotes) = find_quotes_of_pair(&old.blocks, &new.blocks, &same);
+    s.quotes_altered = altered_quotes(&old_quotes, &new_quotes);
     s
 }
 
@@ -74,8 +83,8 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Figures that differ between the two texts of one paragraph, paired by position.
 fn changed_numbers(old: &str, new: &str) -> Vec<NumberChange> {
-    let on = normalize(old);
-    let nn = normalize(new);
+    let on = key::normalized(old);
+    let nn = key::normalized(new);
     let a: Vec<&str> = NUMBER.find_iter(&on).map(|m| m.as_str().trim()).collect();
     let b: Vec<&str> = NUMBER.find_iter(&nn).map(|m| m.as_str().trim()).collect();
     let mut out = Vec::new();
@@ -158,8 +167,8 @@ pub(crate) fn is_correction(text: &str) -> bool {
 /// text, then by similarity of the words.
 fn altered_quotes(old: &[Quote], new: &[Quote]) -> Vec<QuoteChange> {
     // Each quote is normalised (and tokenised) once, not once per comparison.
-    let old_keys: Vec<String> = old.iter().map(|q| normalize(&q.text)).collect();
-    let new_keys: Vec<String> = new.iter().map(|q| normalize(&q.text)).collect();
+    let old_keys: Vec<String> = old.iter().map(|q| key::normalized(&q.text)).collect();
+    let new_keys: Vec<String> = new.iter().map(|q| key::normalized(&q.text)).collect();
     let mut old_left: Vec<Option<&Quote>> = old.iter().map(Some).collect();
     let mut new_left: Vec<Option<&Quote>> = new.iter().map(Some).collect();
     // Unchanged: same words, same speaker.

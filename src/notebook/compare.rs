@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Notebook;
 use crate::diff::{self, Diff};
 use crate::error::{Error, Result};
-use crate::versions::{self, Source, VersionSummary};
+use crate::versions::{self, Source, VersionSeq, VersionSummary};
 
 /// A source, its versions (to pick from), the two compared and their diff.
 #[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
@@ -21,7 +21,63 @@ pub struct CompareView {
     pub diff: Diff,
 }
 
+/// Two versions of a source picked by number, and their diff: what the
+/// `diff` command prints.
+#[derive(Clone, Debug)]
+pub struct SeqDiff {
+    pub old: VersionSeq,
+    pub new: VersionSeq,
+    pub diff: Diff,
+}
+
 impl Notebook {
+    /// Compares versions `old` and `new` (numbers, 1, 2, …) of `source_id`,
+    /// with the defaults of [`Notebook::compare`]. It reads only the two
+    /// versions compared: the compare screen's list of every version with
+    /// its word count is most of a short diff's reading.
+    pub async fn diff_by_seq(
+        &self,
+        source_id: i64,
+        old: Option<i64>,
+        new: Option<i64>,
+    ) -> Result<SeqDiff> {
+        self.read(async |c| {
+            let list = versions::version_seqs(c, source_id).await?;
+            let by_seq = |seq: i64| {
+                list.iter().find(|v| v.seq == seq).cloned().ok_or_else(|| {
+                    Error::not_found("version", format!("{seq} of source {source_id}"))
+                })
+            };
+            let (old, new) = (old.map(by_seq).transpose()?, new.map(by_seq).transpose()?);
+            if list.is_empty() {
+                versions::get_source(c, source_id).await?;
+                return Err(Error::not_found("version of source", source_id));
+            }
+            let new = match new {
+                Some(v) => v,
+                None => list.last().cloned().expect("not empty"),
+            };
+            let old = match old {
+                Some(v) => v,
+                None => list
+                    .iter()
+                    .rev()
+                    .find(|v| v.seq < new.seq)
+                    .unwrap_or(&new)
+                    .clone(),
+            };
+            let old_article = versions::article_to_compare(c, old.id).await?;
+            let new_article = if new.id == old.id {
+                old_article.clone()
+            } else {
+                versions::article_to_compare(c, new.id).await?
+            };
+            let diff = diff::diff_articles(&old_article, &new_article);
+            Ok(SeqDiff { old, new, diff })
+        })
+        .await
+    }
+
     /// Compares two versions of `source_id`. `new` defaults to the latest
     /// version and `old` to the one before `new` (or `new` itself when it is
     /// the first). A version of another source is refused: comparing two

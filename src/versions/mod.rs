@@ -235,6 +235,50 @@ pub async fn get_version(conn: &mut SqliteConnection, version_id: i64) -> Result
         .ok_or_else(|| Error::not_found("version", version_id))
 }
 
+/// Versions of a source, oldest first, with only what picking two to compare
+/// needs: [`list_versions`] also counts every version's words, which reads
+/// each whole text and was most of the SQLite work of a diff.
+pub async fn version_seqs(conn: &mut SqliteConnection, source_id: i64) -> Result<Vec<VersionSeq>> {
+    Ok(
+        sqlx::query_as("SELECT id, seq, created_at FROM versions WHERE source_id = ? ORDER BY seq")
+            .bind(source_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// A version's id, number and date.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct VersionSeq {
+    pub id: i64,
+    pub seq: i64,
+    pub created_at: String,
+}
+
+/// Only what a diff compares of a version (headline, byline, blocks), read
+/// without the rest of the row and without a second copy of the blocks.
+pub async fn article_to_compare(conn: &mut SqliteConnection, version_id: i64) -> Result<Article> {
+    let row = sqlx::query("SELECT title, byline, blocks, text FROM versions WHERE id = ?")
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::not_found("version", version_id))?;
+    let stored: &str = row.try_get("blocks")?;
+    let text: &str = row.try_get("text")?;
+    let blocks = layout::decode(stored, text).ok_or_else(|| {
+        Error::from(sqlx::Error::ColumnDecode {
+            index: "blocks".into(),
+            source: "the block layout does not fit the version's text".into(),
+        })
+    })?;
+    Ok(Article {
+        title: row.try_get("title")?,
+        byline: row.try_get("byline")?,
+        blocks,
+        ..Article::default()
+    })
+}
+
 /// The version with number `seq` (1, 2, …) of a source.
 pub async fn get_version_by_seq(
     conn: &mut SqliteConnection,
