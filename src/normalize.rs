@@ -103,8 +103,8 @@ fn clean_mostly_ascii(s: &str) -> String {
 }
 
 /// One character as [`clean`] keeps it: None for invisible characters,
-/// straight quotes for curly ones.
-fn clean_char(c: char) -> Option<char> {
+/// straight quotes for curly ones. (The diff's block keys apply it too.)
+pub(crate) fn clean_char(c: char) -> Option<char> {
     Some(match c {
         // Soft hyphen, zero-width and invisible formatting characters.
         '\u{00AD}'

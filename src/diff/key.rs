@@ -10,7 +10,7 @@
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized};
 
-use crate::normalize::normalize;
+use crate::normalize::{clean_char, normalize};
 
 /// Writes [`normalize`]`(s)` into `out` (cleared first).
 pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
@@ -102,26 +102,6 @@ fn nfkc_quick_yes(s: &str) -> bool {
         }
     }
     true
-}
-
-/// One non-ASCII char as normalising keeps it: None for invisible ones,
-/// straight quotes for curly ones. The same rule as the normaliser's
-/// (the tests hold the two together for every char).
-fn clean_char(c: char) -> Option<char> {
-    Some(match c {
-        '\u{00AD}'
-        | '\u{034F}'
-        | '\u{061C}'
-        | '\u{180E}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}' => return None,
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-        c => c,
-    })
 }
 
 /// A 64-bit key of some bytes: a word at a time, then mixed. Equal keys are
