@@ -720,9 +720,24 @@ fn shared_project_reaches_everyone_and_offline_clips_merge() {
         "{}",
         stderr(&offline)
     );
+    // The failed attempt is on record (the app's sidebar says "offline"),
+    // next to the last sync that went through.
+    let link = &t.b.json(&["team", "status"])["link"];
+    assert!(
+        link["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot reach the team server")),
+        "{link}"
+    );
+    assert!(link["lastSyncAt"].is_string() && link["lastAttemptAt"].is_string());
 
     t.serve = Some(Serve::start(&t.pg, &addr));
     t.sync_all();
+    let link = &t.b.json(&["team", "status"])["link"];
+    assert!(
+        link["lastError"].is_null(),
+        "a sync that went through clears the error: {link}"
+    );
     assert_eq!(
         t.a.versions().len(),
         4,

@@ -26,6 +26,7 @@ use redline::quotes::{QuoteEntry, QuoteFilter};
 use redline::reextract::ReextractReport;
 use redline::search::{Hit, Reindex, SearchQuery};
 use redline::tags::TagCount;
+use redline::team::sync::{self, Status as TeamStatus, SyncReport};
 use redline::versions::{Capture, CapturedPage, Source, Version, VersionSummary};
 use redline::Notebook;
 use tauri::{AppHandle, Runtime, State};
@@ -732,6 +733,44 @@ pub async fn set_timestamp_captures(app: App<'_>, on: bool) -> ApiResult<StampSt
 #[tauri::command]
 pub async fn stamp_waiting_captures(app: App<'_>) -> ApiResult<StampReport> {
     Ok(app.timestamp_pending_captures().await?)
+}
+
+// ---- team library
+
+/// Where this library stands with its team library; null when it has not joined one.
+#[tauri::command]
+pub async fn team_status(app: App<'_>) -> ApiResult<Option<TeamStatus>> {
+    if sync::link(&app).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(sync::status(&app).await?))
+}
+
+/// Joins the team library at `url` with an invitation token (checked with the server first).
+#[tauri::command]
+pub async fn team_join(app: App<'_>, url: String, token: String) -> ApiResult<TeamStatus> {
+    sync::join(&app, url.trim(), token.trim()).await?;
+    Ok(sync::status(&app).await?)
+}
+
+/// Shares a project with the team; its sources, versions and notes go up with the next sync.
+#[tauri::command]
+pub async fn team_share_project(app: App<'_>, project_id: i64) -> ApiResult<TeamStatus> {
+    sync::share(&app, &project_id.to_string()).await?;
+    Ok(sync::status(&app).await?)
+}
+
+/// Pulls what the team changed and pushes what changed here, now.
+#[tauri::command]
+pub async fn team_sync(app: App<'_>) -> ApiResult<SyncReport> {
+    Ok(sync::sync(&app).await?)
+}
+
+/// Brings back a shared note a member deleted, for everyone (at the next sync).
+#[tauri::command]
+pub async fn team_undelete_note(app: App<'_>, key: String) -> ApiResult<TeamStatus> {
+    sync::undelete_note(&app, &key).await?;
+    Ok(sync::status(&app).await?)
 }
 
 // ---- links from other programs

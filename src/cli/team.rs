@@ -158,7 +158,14 @@ pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), 
                 l.since_version,
                 l.last_sync_at.as_deref().unwrap_or("never")
             );
-            println!("Shared projects: {}", status.projects.join(", "));
+            if let Some(e) = &l.last_error {
+                println!(
+                    "Last attempt {} failed: {e}",
+                    l.last_attempt_at.as_deref().unwrap_or("")
+                );
+            }
+            let names: Vec<&str> = status.projects.iter().map(|p| p.name.as_str()).collect();
+            println!("Shared projects: {}", names.join(", "));
             for c in &status.conflicts {
                 println!(
                     "Conflict: note {} {:?}",

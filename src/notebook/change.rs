@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::alerts::Alert;
 
 /// Who changed the library: this process, another process (the CLI while the
-/// app is open), or a background re-check.
+/// app is open), a background re-check, or a team sync applying what other
+/// members wrote (the app does not sync again because of those).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
@@ -16,6 +17,7 @@ pub enum ChangeOrigin {
     App,
     External,
     Watch,
+    Team,
 }
 
 /// Which part of the library a write touched. A view that shows none of it
@@ -34,6 +36,9 @@ pub enum ChangeKind {
     Feeds,
     /// The Changed inbox and its notification settings.
     Alerts,
+    /// Only the team link's own record (the last sync, why it failed): the
+    /// team status shows it; no other view needs a refresh.
+    Team,
     Library,
 }
 

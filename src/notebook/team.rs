@@ -4,29 +4,29 @@
 
 use sqlx::SqliteConnection;
 
-use super::{ChangeKind, Notebook};
+use super::{ChangeKind, ChangeOrigin, Notebook};
 use crate::error::Result;
 
 impl Notebook {
     /// One write transaction of the sync engine (a page of changes),
-    /// announced as a change to anything.
+    /// announced as a change to anything, made by the team.
     pub(crate) async fn team_write<T>(
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T>,
     ) -> Result<T> {
-        self.write(ChangeKind::Library, f).await
+        self.write_as(ChangeOrigin::Team, ChangeKind::Library, f)
+            .await
     }
 
     /// A write of the sync's own bookkeeping (the keys of objects about to
-    /// go up): nothing the app shows changes, so nothing is announced.
+    /// go up, the version reached, the last attempt): announced as a team
+    /// change only, so the team status refreshes and no other view does
+    /// (and the outside-writes watcher knows the commit was ours).
     pub(crate) async fn team_bookkeeping<T>(
         &self,
         f: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T>,
     ) -> Result<T> {
-        let mut tx = self.db.write().await?;
-        let out = f(&mut tx).await?;
-        tx.commit().await?;
-        Ok(out)
+        self.write_as(ChangeOrigin::Team, ChangeKind::Team, f).await
     }
 
     pub(crate) async fn team_read<T>(

@@ -56,25 +56,36 @@ const ROUNDS: usize = 5;
 const PUSH_BATCH: usize = 1000;
 
 /// This library's link to a team library.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "TeamLink")]
 pub struct Link {
     pub server_url: String,
     pub library_id: i64,
     pub library_name: String,
     pub member: String,
+    /// `owner`, `editor` or `viewer`.
     pub role: String,
     pub since_version: i64,
+    /// When a sync last went through (RFC 3339, UTC).
     pub last_sync_at: Option<String>,
+    /// When a sync was last tried, whether or not it went through.
+    pub last_attempt_at: Option<String>,
+    /// Why that attempt failed (the server unreachable, the token revoked…);
+    /// null once a sync goes through.
+    pub last_error: Option<String>,
 }
 
 /// What one sync did, and what it cost on the wire.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SyncReport {
     pub pulled: usize,
     pub pushed: usize,
+    #[ts(type = "number")]
     pub bytes_down: u64,
+    #[ts(type = "number")]
     pub bytes_up: u64,
     pub blobs_down: usize,
     pub blobs_up: usize,
@@ -84,20 +95,31 @@ pub struct SyncReport {
 }
 
 /// A shared note in conflict, or deleted by a member.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SharedNote {
     pub key: String,
     pub note_id: Option<i64>,
     pub title: String,
 }
 
-/// What `redline team status` shows.
-#[derive(Clone, Debug, Serialize)]
+/// A project shared with the team library.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SharedProject {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What `redline team status` and the app's team pane show.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "TeamStatus")]
 pub struct Status {
     pub link: Link,
-    pub projects: Vec<String>,
+    pub projects: Vec<SharedProject>,
     pub conflicts: Vec<SharedNote>,
     pub deleted_notes: Vec<SharedNote>,
 }
@@ -173,7 +195,8 @@ pub async fn join(nb: &Notebook, url: &str, token: &str) -> Result<Link> {
 
 async fn read_link(conn: &mut SqliteConnection) -> Result<Option<Link>> {
     let row = sqlx::query(
-        "SELECT server_url, library_id, library_name, member, role, since_version, last_sync_at \
+        "SELECT server_url, library_id, library_name, member, role, since_version, last_sync_at, \
+           last_attempt_at, last_error \
          FROM team_link WHERE id = 1",
     )
     .fetch_optional(conn)
@@ -186,6 +209,8 @@ async fn read_link(conn: &mut SqliteConnection) -> Result<Option<Link>> {
         role: r.get("role"),
         since_version: r.get("since_version"),
         last_sync_at: r.get("last_sync_at"),
+        last_attempt_at: r.get("last_attempt_at"),
+        last_error: r.get("last_error"),
     }))
 }
 
@@ -255,8 +280,9 @@ async fn apply_item(
     }
 }
 
+/// Bookkeeping only: the applied objects were announced by their own write.
 async fn set_since(nb: &Notebook, version: i64) -> Result<()> {
-    nb.team_write(async |conn| {
+    nb.team_bookkeeping(async |conn| {
         sqlx::query("UPDATE team_link SET since_version = ?, last_sync_at = ? WHERE id = 1")
             .bind(version)
             .bind(crate::time::now())
@@ -402,8 +428,39 @@ pub async fn leased_checks(nb: &Notebook, source_ids: &[i64]) -> Result<Vec<i64>
         .collect())
 }
 
+/// One sync at a time in a process: the app's timer and its "Sync now"
+/// would otherwise pull and push the same changes side by side.
+static SYNCING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Pulls, then pushes what changed here; again if a member pushed between.
+/// The attempt is recorded either way ([`Link::last_error`]), so a desk
+/// that has been offline says since when.
 pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
+    let _one = SYNCING.lock().await;
+    let result = exchange(nb).await;
+    let error = match &result {
+        Ok(_) => None,
+        Err(Error::Team(TeamError::NotJoined)) => return result,
+        Err(e) => Some(e.to_string()),
+    };
+    let recorded = nb
+        .team_bookkeeping(async |conn| {
+            sqlx::query("UPDATE team_link SET last_attempt_at = ?, last_error = ? WHERE id = 1")
+                .bind(crate::time::now())
+                .bind(&error)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        })
+        .await;
+    // The sync's own error is the one worth reporting.
+    match (result, recorded) {
+        (Ok(_), Err(e)) => Err(e),
+        (result, _) => result,
+    }
+}
+
+async fn exchange(nb: &Notebook) -> Result<SyncReport> {
     let (client, link) = client(nb).await?;
     let mut report = SyncReport::default();
     let mut moved = 0;
@@ -466,12 +523,18 @@ pub async fn sync(nb: &Notebook) -> Result<SyncReport> {
 pub async fn status(nb: &Notebook) -> Result<Status> {
     let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
     nb.team_read(async |conn| {
-        let projects: Vec<String> = sqlx::query_scalar(
-            "SELECT p.name FROM team_objects t JOIN projects p ON p.id = t.local_id \
+        let projects = sqlx::query(
+            "SELECT p.id, p.name FROM team_objects t JOIN projects p ON p.id = t.local_id \
              WHERE t.kind = 'project' ORDER BY p.name",
         )
         .fetch_all(&mut *conn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| SharedProject {
+            id: r.get("id"),
+            name: r.get("name"),
+        })
+        .collect();
         let conflicts = sqlx::query(
             "SELECT t.key, t.note_id, COALESCE(n.title, '') AS title FROM team_notes t \
              LEFT JOIN notes n ON n.id = t.note_id WHERE t.conflict = 1 ORDER BY t.key",

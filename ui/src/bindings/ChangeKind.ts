@@ -4,4 +4,4 @@
  * Which part of the library a write touched. A view that shows none of it
  * may skip its refresh; `Library` means "anything" (an outside write).
  */
-export type ChangeKind = "sources" | "notes" | "highlights" | "projects" | "tags" | "feeds" | "alerts" | "library";
+export type ChangeKind = "sources" | "notes" | "highlights" | "projects" | "tags" | "feeds" | "alerts" | "team" | "library";

@@ -2,6 +2,7 @@
 
 /**
  * Who changed the library: this process, another process (the CLI while the
- * app is open), or a background re-check.
+ * app is open), a background re-check, or a team sync applying what other
+ * members wrote (the app does not sync again because of those).
  */
-export type ChangeOrigin = "app" | "external" | "watch";
+export type ChangeOrigin = "app" | "external" | "watch" | "team";

@@ -37,7 +37,9 @@ import type { Source } from "./Source";
 import type { SourceFilter } from "./SourceFilter";
 import type { StampReport } from "./StampReport";
 import type { StampStatus } from "./StampStatus";
+import type { SyncReport } from "./SyncReport";
 import type { TagCount } from "./TagCount";
+import type { TeamStatus } from "./TeamStatus";
 import type { TextFormat } from "./TextFormat";
 import type { Version } from "./Version";
 import type { VersionSummary } from "./VersionSummary";
@@ -175,6 +177,16 @@ export const commands = (call: Call) => ({
   setTimestampCaptures: (on: boolean) => call<StampStatus>("set_timestamp_captures", { on }),
   /** Asks the authority now for every capture waiting for a token (the scheduler also does, between checks). */
   stampWaitingCaptures: () => call<StampReport>("stamp_waiting_captures"),
+  /** Where this library stands with its team library; null when it has not joined one. */
+  teamStatus: () => call<TeamStatus | null>("team_status"),
+  /** Joins the team library at `url` with an invitation token (checked with the server first). */
+  teamJoin: (url: string, token: string) => call<TeamStatus>("team_join", { url, token }),
+  /** Shares a project with the team; its sources, versions and notes go up with the next sync. */
+  teamShareProject: (projectId: number) => call<TeamStatus>("team_share_project", { projectId }),
+  /** Pulls what the team changed and pushes what changed here, now. */
+  teamSync: () => call<SyncReport>("team_sync"),
+  /** Brings back a shared note a member deleted, for everyone (at the next sync). */
+  teamUndeleteNote: (key: string) => call<TeamStatus>("team_undelete_note", { key }),
   /** The `redline://` link Redline was launched with, once (the page asks when it has loaded; later links arrive as the `open-link` event). */
   takeOpenedLink: () => call<string | null>("take_opened_link"),
 });
