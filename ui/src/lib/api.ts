@@ -49,11 +49,17 @@ import type { Source } from "../bindings/Source";
 import type { SourceChanged } from "../bindings/SourceChanged";
 import type { SourceFilter } from "../bindings/SourceFilter";
 import type { TagCount } from "../bindings/TagCount";
+import type { TeamStatus } from "../bindings/TeamStatus";
+import type { TeamLink } from "../bindings/TeamLink";
+import type { SyncReport } from "../bindings/SyncReport";
 import type { TextFormat } from "../bindings/TextFormat";
 import type { Version } from "../bindings/Version";
 import type { VersionSummary } from "../bindings/VersionSummary";
 
 export type {
+  SyncReport,
+  TeamLink,
+  TeamStatus,
   Alert,
   AlertKind,
   Capture,
@@ -200,6 +206,11 @@ export const {
   setTimestampAuthority,
   setTimestampCaptures,
   stampWaitingCaptures,
+  teamStatus,
+  teamJoin,
+  teamShareProject,
+  teamSync,
+  teamUndeleteNote,
   watchingSettings,
   setWatchingPaused,
   setCloseToTray,

@@ -115,6 +115,14 @@ export const setTimestampCaptures = timed(api.setTimestampCaptures, QUICK, 'Savi
 /** Asks the authority once per waiting capture, each bounded by its 30 s limit. */
 export const stampWaitingCaptures = timed(api.stampWaitingCaptures, LONG, 'Asking for timestamps');
 
+export const teamStatus = timed(api.teamStatus, QUICK, 'Loading the team status');
+/** Asks the server who the token belongs to first. */
+export const teamJoin = timed(api.teamJoin, NETWORK, 'Joining the team library');
+export const teamShareProject = timed(api.teamShareProject, QUICK, 'Sharing the project');
+/** A first sync of a large shared project moves every version once. */
+export const teamSync = timed(api.teamSync, LONG, 'The team sync');
+export const teamUndeleteNote = timed(api.teamUndeleteNote, QUICK, 'Restoring the note');
+
 export const onLibraryChanged = api.onLibraryChanged;
 export const onSourceChanged = api.onSourceChanged;
 export const onOpenLink = api.onOpenLink;

@@ -20,7 +20,8 @@ export type Detail =
   | { kind: 'compare'; sourceId: number; oldId: number | null; newId: number | null }
   | { kind: 'note'; noteId: number }
   | { kind: 'manage' }
-  | { kind: 'verify' };
+  | { kind: 'verify' }
+  | { kind: 'team' };
 
 export interface Toast {
   id: number;
@@ -34,6 +35,8 @@ export const ui = $state({
   paletteOpen: false,
   /** Bumped on every `library-changed` event: views that read it refetch. */
   revision: 0,
+  /** Bumped when only the team link's record changed (a sync ran): the team status refetches. */
+  teamRevision: 0,
   toasts: [] as Toast[],
   /** Set by Ctrl+F so the search pane focuses its input. */
   focusSearch: 0,

@@ -2,6 +2,9 @@
 // via api.ts), plus a few UI-only shapes.
 
 export type {
+  SyncReport,
+  TeamLink,
+  TeamStatus,
   Alert,
   AlertKind,
   Capture,
