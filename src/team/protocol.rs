@@ -140,6 +140,11 @@ pub struct ProjectBody {
 pub struct SourceBody {
     pub url_key: Option<String>,
     pub url: Option<String>,
+    /// Whether the team watches the story: a register like the others (last
+    /// writer wins), so every desk has it due and the server's lease picks
+    /// the one that re-checks it. Absent from desks that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watched: Option<bool>,
 }
 
 /// A version's article; its key is `{source key}/{text_sha256}`.

@@ -1,4 +1,5 @@
 pub mod cli;
+pub mod postgres;
 pub mod seed;
 pub mod server;
 pub mod watching;

@@ -6,6 +6,9 @@
 #[path = "../../../tests/common/server.rs"]
 pub mod server;
 
+#[path = "../../../tests/common/postgres.rs"]
+pub mod postgres;
+
 pub mod pages;
 
 use std::time::Duration;

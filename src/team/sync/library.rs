@@ -14,12 +14,18 @@ pub(super) async fn local_project(conn: &mut SqliteConnection, id: i64) -> Resul
 }
 
 pub(super) async fn local_source(conn: &mut SqliteConnection, id: i64) -> Result<Option<Item>> {
-    let row: Option<(Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT url_key, url FROM sources WHERE id = ?")
+    let row: Option<(Option<String>, Option<String>, bool)> =
+        sqlx::query_as("SELECT url_key, url, watched FROM sources WHERE id = ?")
             .bind(id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(url_key, url)| Item::Source(SourceBody { url_key, url })))
+    Ok(row.map(|(url_key, url, watched)| {
+        Item::Source(SourceBody {
+            url_key,
+            url,
+            watched: Some(watched),
+        })
+    }))
 }
 
 pub(super) async fn apply_project(
@@ -82,6 +88,12 @@ pub(super) async fn apply_source(
     if let (Some(Item::Source(l)), Some(url)) = (&local, &s.url) {
         if l.url.as_ref() != Some(url) {
             versions::set_source_url(conn, id, url).await?;
+        }
+    }
+    if let (Some(Item::Source(l)), Some(watched)) = (&local, s.watched) {
+        if l.watched != Some(watched) {
+            // Due at once here too; the lease decides which desk fetches.
+            crate::watch::set_watched(conn, id, watched).await?;
         }
     }
     let now = local_source(conn, id).await?;
