@@ -365,6 +365,37 @@ pub async fn record(
     Ok(Recorded { step, next })
 }
 
+/// A new version another desk of the team found at `at` (it arrived by
+/// sync): the decay restarts from then, as after a change found here, and
+/// the next check is the first step after it. Not counted as a check here.
+/// A watched story with no schedule yet starts one from `at`; one not
+/// watched, pinned or stopped is left alone.
+pub async fn changed_elsewhere(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let Some(before) = row(&mut *conn, source_id).await? else {
+        let watched: Option<bool> = sqlx::query_scalar("SELECT watched FROM sources WHERE id = ?1")
+            .bind(source_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if watched == Some(true) {
+            start(conn, source_id, at, true).await?;
+        }
+        return Ok(());
+    };
+    if before.stopped || before.pin_secs.is_some() || before.anchor().is_some_and(|a| a >= at) {
+        return Ok(());
+    }
+    sqlx::query("UPDATE story_schedules SET changed_at = ?1 WHERE source_id = ?2")
+        .bind(time::format(at))
+        .bind(source_id)
+        .execute(&mut *conn)
+        .await?;
+    set_next(conn, source_id, Some(at + STEPS[0].every)).await
+}
+
 /// Pins, stops or restores the decay of a story's schedule; the next check
 /// follows at once from the new setting.
 pub async fn set_pin(

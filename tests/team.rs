@@ -949,7 +949,8 @@ fn a_push_whose_answer_is_lost_is_not_pushed_twice() {
 #[test]
 fn a_shared_story_is_re_checked_once_for_the_whole_team() {
     let t = Team::new();
-    t.storm_in_a_project();
+    let storm = t.storm_in_a_project();
+    t.a.ok(&["watch", &storm]);
     t.a.ok(&["team", "share", "Storm coverage"]);
     t.sync_all();
     // The utility revises its figure; all three desks re-check everything.
@@ -990,6 +991,18 @@ fn a_shared_story_is_re_checked_once_for_the_whole_team() {
         2,
         "{timeline}"
     );
+    // B's schedule (the story is watched by the team) runs from A's find,
+    // as if B had found it.
+    let found = t.b.json(&["versions", &b_source])["versions"][1]["createdAt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b_schedule = query(
+        &t.b.db,
+        |r| r.get::<Option<String>, _>(0),
+        "SELECT changed_at FROM story_schedules",
+    );
+    assert_eq!(b_schedule, BTreeSet::from([Some(found)]));
     // A source named on its own is checked as asked.
     t.b.ok(&["check", &b_source]);
     assert_eq!(fetches() - before, 2);

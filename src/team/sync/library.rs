@@ -148,6 +148,10 @@ pub(super) async fn apply_version(
             // Quotes are derived, not synced: found here as the clip path
             // finds them, so a synced story's quotes are listed and searched.
             quotes::store_for_version(conn, &version).await?;
+            // A revision a member found restarts this desk's decay too.
+            if let Some(at) = crate::time::parse(&v.created_at) {
+                crate::schedule::changed_elsewhere(conn, source, at).await?;
+            }
             version.id
         }
     };
