@@ -867,6 +867,31 @@ fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
     let before = t.pg_objects("highlight");
     t.sync_all();
     assert_eq!(t.pg_objects("highlight"), before);
+    // C lists the deletion and undoes it: the highlight is back everywhere,
+    // with its label and its author's creation time.
+    let status = t.c.json(&["team", "status"]);
+    let deleted = status["deletedHighlights"].as_array().unwrap();
+    assert_eq!(deleted.len(), 1, "{status}");
+    assert_eq!(
+        deleted[0]["text"],
+        "wind gusts reached 160 kilometres an hour"
+    );
+    let key = deleted[0]["key"].as_str().unwrap().to_string();
+    t.c.ok(&["team", "undelete", &key]);
+    t.sync_all();
+    for d in [&t.a, &t.b, &t.c] {
+        assert_eq!(
+            d.highlights(),
+            both,
+            "the undone deletion reached every desk"
+        );
+        let status = d.json(&["team", "status"]);
+        assert_eq!(
+            status["deletedHighlights"],
+            serde_json::json!([]),
+            "{status}"
+        );
+    }
 }
 
 #[test]

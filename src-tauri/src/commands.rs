@@ -773,6 +773,13 @@ pub async fn team_undelete_note(app: App<'_>, key: String) -> ApiResult<TeamStat
     Ok(sync::status(&app).await?)
 }
 
+/// Brings back a shared highlight a member deleted, for everyone (at the next sync).
+#[tauri::command]
+pub async fn team_undelete_highlight(app: App<'_>, key: String) -> ApiResult<TeamStatus> {
+    sync::undelete_highlight(&app, &key).await?;
+    Ok(sync::status(&app).await?)
+}
+
 // ---- links from other programs
 
 /// The `redline://` link Redline was launched with, once (the page asks

@@ -74,7 +74,7 @@ pub enum TeamCommand {
     Revoke { name: String },
     /// List the members of the team library.
     Members,
-    /// Bring back a shared note a member deleted (its key from `team status`).
+    /// Bring back a shared note or highlight a member deleted (its key from `team status`).
     Undelete { key: String },
 }
 
@@ -179,6 +179,12 @@ pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), 
                     d.title, d.key
                 );
             }
+            for h in &status.deleted_highlights {
+                println!(
+                    "Highlight deleted by a member: {:?} in {:?} (undo: redline team undelete {})",
+                    h.text, h.title, h.key
+                );
+            }
         }
         TeamCommand::Invite { name, role } => {
             let (client, link) = sync::client(nb).await?;
@@ -211,9 +217,15 @@ pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), 
             }
         }
         TeamCommand::Undelete { key } => {
-            sync::undelete_note(nb, &key).await?;
+            let what = match sync::undelete_note(nb, &key).await {
+                Err(Error::NotFound { .. }) => {
+                    sync::undelete_highlight(nb, &key).await?;
+                    "highlight"
+                }
+                done => done.map(|()| "note")?,
+            };
             if !json {
-                println!("The note comes back for everyone with the next sync.");
+                println!("The {what} comes back for everyone with the next sync.");
             }
         }
     }

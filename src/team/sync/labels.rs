@@ -294,3 +294,88 @@ pub(super) async fn collect_highlight_deletions(
     }
     Ok(())
 }
+
+/// A shared highlight a member deleted, as the team library last had it.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeletedHighlight {
+    pub key: String,
+    /// The passage and the comment, kept by the tombstone.
+    pub text: String,
+    pub comment: String,
+    /// The title of the version it was on (empty if that has not arrived).
+    pub title: String,
+}
+
+/// The newest shared highlights that are deleted here, at most `limit`.
+pub(super) async fn deleted_highlights(
+    conn: &mut SqliteConnection,
+    limit: i64,
+) -> Result<Vec<DeletedHighlight>> {
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT key, local_id FROM team_objects WHERE kind = 'highlight' \
+         AND json_extract(body, '$.deleted') = 1 ORDER BY rowid DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for (key, _) in rows {
+        let Some(h) = highlight_body(conn, &key).await? else {
+            continue;
+        };
+        let title: Option<String> = match mapped(conn, "version", &h.version).await? {
+            Some((Some(v), _)) => {
+                sqlx::query_scalar("SELECT title FROM versions WHERE id = ?")
+                    .bind(v)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            _ => None,
+        };
+        out.push(DeletedHighlight {
+            key,
+            text: h.text,
+            comment: h.comment,
+            title: title.unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Brings back a shared highlight a member deleted: made again here from
+/// its tombstone (same passage, comment and creation time), it goes up as
+/// present with the next sync and comes back on every desk.
+pub async fn undelete_highlight(nb: &Notebook, key: &str) -> Result<()> {
+    nb.team_write(async |conn| {
+        let last = highlight_body(conn, key)
+            .await?
+            .filter(|h| h.deleted)
+            .ok_or_else(|| Error::not_found("deleted shared highlight", key))?;
+        let (synced, version) = match (
+            mapped(conn, "highlight", key).await?,
+            mapped(conn, "version", &last.version).await?,
+        ) {
+            (Some((_, synced)), Some((Some(version), _))) => (synced, version),
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "highlight {key}: its version is not in this library"
+                )))
+            }
+        };
+        let (start, end) = (last.start.max(0) as usize, last.end.max(0) as usize);
+        let made = highlights::create_at(
+            conn,
+            version,
+            start,
+            end,
+            &last.comment,
+            &last.label,
+            &last.created_at,
+        )
+        .await?;
+        set_mapped(conn, "highlight", key, Some(made.id), synced.as_deref()).await
+    })
+    .await
+}

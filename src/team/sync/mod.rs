@@ -41,6 +41,7 @@ use crate::quotes;
 use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 
 use labels::*;
+pub use labels::{undelete_highlight, DeletedHighlight};
 use ledger::*;
 use library::*;
 pub use notes::undelete_note;
@@ -122,6 +123,8 @@ pub struct Status {
     pub projects: Vec<SharedProject>,
     pub conflicts: Vec<SharedNote>,
     pub deleted_notes: Vec<SharedNote>,
+    /// The newest 200 shared highlights a member deleted.
+    pub deleted_highlights: Vec<DeletedHighlight>,
 }
 
 /// Where the member token of the library at `db` is kept: a file beside it,
@@ -562,11 +565,13 @@ pub async fn status(nb: &Notebook) -> Result<Status> {
             title: r.get("title"),
         })
         .collect();
+        let deleted_highlights = deleted_highlights(conn, 200).await?;
         Ok(Status {
             link,
             projects,
             conflicts,
             deleted_notes: deleted,
+            deleted_highlights,
         })
     })
     .await

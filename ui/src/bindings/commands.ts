@@ -187,6 +187,8 @@ export const commands = (call: Call) => ({
   teamSync: () => call<SyncReport>("team_sync"),
   /** Brings back a shared note a member deleted, for everyone (at the next sync). */
   teamUndeleteNote: (key: string) => call<TeamStatus>("team_undelete_note", { key }),
+  /** Brings back a shared highlight a member deleted, for everyone (at the next sync). */
+  teamUndeleteHighlight: (key: string) => call<TeamStatus>("team_undelete_highlight", { key }),
   /** The `redline://` link Redline was launched with, once (the page asks when it has loaded; later links arrive as the `open-link` event). */
   takeOpenedLink: () => call<string | null>("take_opened_link"),
 });

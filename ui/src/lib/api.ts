@@ -211,6 +211,7 @@ export const {
   teamShareProject,
   teamSync,
   teamUndeleteNote,
+  teamUndeleteHighlight,
   watchingSettings,
   setWatchingPaused,
   setCloseToTray,
