@@ -878,6 +878,14 @@ fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
     );
     let key = deleted[0]["key"].as_str().unwrap().to_string();
     t.c.ok(&["team", "undelete", &key]);
+    // Restored here before any sync: no longer listed, and a second undo
+    // makes no second highlight.
+    assert_eq!(
+        t.c.json(&["team", "status"])["deletedHighlights"],
+        serde_json::json!([])
+    );
+    t.c.ok(&["team", "undelete", &key]);
+    assert_eq!(t.c.highlights().len(), 2);
     t.sync_all();
     for d in [&t.a, &t.b, &t.c] {
         assert_eq!(

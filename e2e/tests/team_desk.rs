@@ -10,7 +10,7 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::pages::{self, HEADLINE_1};
+use common::pages::{self, HEADLINE_1, QUOTED};
 use common::postgres::Postgres;
 use common::server::{Response, TestServer};
 use redline::notebook::Settings;
@@ -93,6 +93,14 @@ async fn walk(
         .await?;
     ana.add_to_project(project.id, &[clip.source_id], &[note.id])
         .await?;
+    ana.highlight_text(
+        clip.version_id,
+        QUOTED,
+        1,
+        "Kamikawa, on the record",
+        "quote",
+    )
+    .await?;
 
     // Not joined yet: the sidebar offers to join.
     let entry = app.wait_testid("team-open", UI_TIMEOUT).await?;
@@ -169,7 +177,11 @@ async fn walk(
         .find(|n| n.title == NOTE_TITLE)
         .expect("the shared note reached Ben");
 
-    // Both edit the note from the same revision; Ben's reaches the server first.
+    // Both edit the note from the same revision. Ana's edit is written
+    // first, so whichever of the app's syncs (its own timer, or the button)
+    // meets Ben's, the two are rival heads, never one on top of the other.
+    ana.save_note(note.id, NOTE_TITLE, &format!("{}{ANA_LINE}\n", note.body))
+        .await?;
     ben.save_note(
         ben_note.id,
         NOTE_TITLE,
@@ -177,8 +189,6 @@ async fn walk(
     )
     .await?;
     sync::sync(&ben).await?;
-    ana.save_note(note.id, NOTE_TITLE, &format!("{}{ANA_LINE}\n", note.body))
-        .await?;
     app.click("team-sync-now").await?;
     let badge = app.wait_testid("team-conflicts-badge", NETWORK).await?;
     assert_eq!(badge.text().await?, "1");
@@ -218,6 +228,38 @@ async fn walk(
             && resolved.contains("Both checked with the ministry."),
         "{resolved}"
     );
+
+    // Ben deletes the highlight; Ana sees the deletion and restores it for everyone.
+    let theirs = ben.all_highlights().await?;
+    assert_eq!(theirs.len(), 1, "the highlight reached Ben");
+    ben.delete_highlight(theirs[0].id).await?;
+    sync::sync(&ben).await?;
+    app.click("team-sync-now").await?;
+    app.wait_testid("team-restore-highlight", NETWORK).await?;
+    assert!(
+        ana.all_highlights().await?.is_empty(),
+        "the deletion reached Ana"
+    );
+    app.screenshot("deleted-highlight").await?;
+    app.click("team-restore-highlight").await?;
+    app.wait_js(
+        "the restore button gone",
+        "!document.querySelector('[data-testid=\"team-restore-highlight\"]')",
+        NETWORK,
+    )
+    .await?;
+    let back = ana.all_highlights().await?;
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].text, QUOTED);
+    assert_eq!(back[0].comment, "Kamikawa, on the record");
+    sync::sync(&ben).await?;
+    let theirs = ben.all_highlights().await?;
+    assert_eq!(
+        theirs.len(),
+        1,
+        "the restored highlight is back on Ben's desk"
+    );
+    assert_eq!(theirs[0].text, QUOTED);
 
     // The server goes away: the sidebar says the desk is offline, and since when.
     service.task.abort();

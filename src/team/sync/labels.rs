@@ -321,10 +321,17 @@ pub(super) async fn deleted_highlights(
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for (key, _) in rows {
+    for (key, local_id) in rows {
         let Some(h) = highlight_body(conn, &key).await? else {
             continue;
         };
+        // Restored here, not yet synced: no longer deleted for this desk.
+        if highlight_here(conn, local_id, &h.created_at)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
         let title: Option<String> = match mapped(conn, "version", &h.version).await? {
             Some((Some(v), _)) => {
                 sqlx::query_scalar("SELECT title FROM versions WHERE id = ?")
@@ -357,6 +364,14 @@ pub async fn undelete_highlight(nb: &Notebook, key: &str) -> Result<()> {
             mapped(conn, "highlight", key).await?,
             mapped(conn, "version", &last.version).await?,
         ) {
+            // Restored here already (its sync has not run yet): nothing to do.
+            (Some((local, _)), _)
+                if highlight_here(conn, local, &last.created_at)
+                    .await?
+                    .is_some() =>
+            {
+                return Ok(());
+            }
             (Some((_, synced)), Some((Some(version), _))) => (synced, version),
             _ => {
                 return Err(Error::Invalid(format!(
