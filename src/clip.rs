@@ -23,7 +23,7 @@ use crate::quotes;
 use crate::reextract;
 use crate::time;
 use crate::versions::{
-    self, BrowserProvenance, Capture, CaptureMethod, CaptureOutcome, CaptureRecord, Version,
+    self, BrowserProvenance, CaptureMethod, CaptureOutcome, CaptureRecord, Version,
 };
 use crate::watch;
 
@@ -257,6 +257,18 @@ impl Clipper {
     /// every version as it was.
     #[instrument(skip(self))]
     pub async fn check(&self, source_id: i64) -> Result<CheckOutcome> {
+        let fetched = self.fetch_check(source_id).await?;
+        let mut tx = self.db.write().await?;
+        let out = write_check(&mut tx, &fetched).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The network half of [`Clipper::check`]: asks the site and returns
+    /// what to record, without writing. An error is a check that could not
+    /// start (an unknown source, one without a URL); a failed fetch is a
+    /// result like any other.
+    pub async fn fetch_check(&self, source_id: i64) -> Result<FetchedCheck> {
         let (url, validators, latest, head_first) = {
             let mut conn = self.db.pool().acquire().await?;
             versions::get_source(&mut conn, source_id).await?;
@@ -279,6 +291,11 @@ impl Clipper {
                 "source {source_id} has no URL to re-check (it was pasted or imported)"
             )));
         };
+        let answered = |answer| FetchedCheck {
+            source_id,
+            at: chrono::Utc::now(),
+            answer,
+        };
         // HEAD before GET, where the site ignores conditional GET: headers
         // that match the last page record an unchanged check without the
         // body. Any doubt (an error, a redirect, a mismatch) fetches in full.
@@ -295,148 +312,171 @@ impl Clipper {
                         content_type: head.content_type.clone(),
                         ..CaptureRecord::default()
                     };
-                    return self.not_modified(source_id, &record, latest.as_ref()).await;
+                    return Ok(answered(Answer::NotModified { record, latest }));
                 }
             }
         }
         let fetched = self.fetcher.get(&url, &validators).await;
-        match fetched {
+        Ok(answered(match fetched {
             Ok(fetched) if fetched.not_modified => {
                 let record = record_of(&fetched, CaptureMethod::Fetch, None);
-                self.not_modified(source_id, &record, latest.as_ref()).await
+                Answer::NotModified { record, latest }
             }
             // The failure record (and its copy of the body) is made only on failure.
             Ok(fetched) => match from_fetch(&fetched) {
-                Ok(captured) => self.store_check(source_id, captured).await,
-                Err(e) => {
-                    let record = record_of(&fetched, CaptureMethod::Fetch, None);
-                    self.failed(source_id, record, e, latest).await
-                }
+                Ok(captured) => Answer::Page(Box::new(captured)),
+                Err(error) => Answer::Failed {
+                    record: record_of(&fetched, CaptureMethod::Fetch, None),
+                    error,
+                    latest,
+                },
             },
-            Err(e) => {
-                let record = CaptureRecord {
+            Err(e) => Answer::Failed {
+                record: CaptureRecord {
                     method: Some(CaptureMethod::Fetch),
                     requested_url: Some(url.clone()),
                     http_status: e.http_status(),
                     ..CaptureRecord::default()
-                };
-                self.failed(source_id, record, e.into(), latest).await
+                },
+                error: e.into(),
+                latest,
+            },
+        }))
+    }
+
+    /// Writes many checks' results in one transaction (a turn of `check
+    /// --all`): the pages each check touches (the capture's table and index
+    /// leaves, the source row) are written once for all of them, not once
+    /// per check. All or none are committed, so a crash leaves the library
+    /// as it was before the batch (those sources are simply checked again).
+    /// When the batch fails, each result is tried alone, so one bad result
+    /// never costs the others theirs. Outcomes come in the order given.
+    pub async fn write_checks(&self, checks: Vec<FetchedCheck>) -> Vec<Result<CheckOutcome>> {
+        if checks.len() > 1 {
+            let together = async {
+                let mut tx = self.db.write().await?;
+                let mut outs = Vec::with_capacity(checks.len());
+                for c in &checks {
+                    outs.push(write_check(&mut tx, c).await?);
+                }
+                tx.commit().await?;
+                Ok::<_, Error>(outs)
+            };
+            match together.await {
+                Ok(outs) => return outs.into_iter().map(Ok).collect(),
+                Err(e) => tracing::warn!("a batch of {} checks, written alone: {e}", checks.len()),
             }
         }
+        let mut outs = Vec::with_capacity(checks.len());
+        for c in checks {
+            let alone = async {
+                let mut tx = self.db.write().await?;
+                let out = write_check(&mut tx, &c).await?;
+                tx.commit().await?;
+                Ok(out)
+            };
+            outs.push(alone.await);
+        }
+        outs
     }
+}
 
-    async fn store_check(&self, source_id: i64, captured: Captured) -> Result<CheckOutcome> {
-        let now = time::now();
-        let mut tx = self.db.write().await?;
-        let (version, new_version) =
-            record_version(&mut tx, source_id, &captured.derived, &now).await?;
-        let capture = versions::insert_capture(
-            &mut tx,
-            source_id,
-            &captured.record,
-            capture_outcome(new_version),
-            None,
-            Some(version.id),
-            &now,
-        )
-        .await?;
-        watch::record_check(
-            &mut tx,
-            source_id,
-            true,
-            chrono::Utc::now(),
-            watch::DEFAULT_INTERVAL,
-        )
-        .await?;
-        tx.commit().await?;
-        let status = if new_version {
-            CheckStatus::NewVersion
-        } else {
-            CheckStatus::Unchanged
-        };
-        Ok(CheckOutcome::at(
-            source_id,
-            status,
-            capture.id,
-            Some(&version),
-        ))
-    }
+/// A re-check that has asked the site, before its result is written
+/// ([`Clipper::fetch_check`], then [`Clipper::write_checks`]).
+pub struct FetchedCheck {
+    pub source_id: i64,
+    /// When the answer came: the capture's time and the schedule's clock,
+    /// however late the batch is written.
+    at: chrono::DateTime<chrono::Utc>,
+    answer: Answer,
+}
 
-    async fn failed(
-        &self,
-        source_id: i64,
+enum Answer {
+    /// A page: a new version, or the latest one again.
+    Page(Box<Captured>),
+    /// 304, or a HEAD showing the last validators; the source stays at `latest`.
+    NotModified {
+        record: CaptureRecord,
+        latest: Option<Version>,
+    },
+    /// Nothing usable; no version is touched.
+    Failed {
         record: CaptureRecord,
         error: Error,
         latest: Option<Version>,
-    ) -> Result<CheckOutcome> {
-        let message = error.to_string();
-        let capture = self
-            .record_only(
+    },
+}
+
+/// Records one check's result in the caller's transaction: its capture,
+/// its version if the text changed, and the source's next check.
+pub(crate) async fn write_check(
+    conn: &mut SqliteConnection,
+    check: &FetchedCheck,
+) -> Result<CheckOutcome> {
+    let (source_id, at) = (check.source_id, check.at);
+    let now = time::format(at);
+    let (record, outcome, error, version) = match &check.answer {
+        Answer::Page(captured) => {
+            let (version, new_version) =
+                record_version(&mut *conn, source_id, &captured.derived, &now).await?;
+            let capture = versions::insert_capture(
+                &mut *conn,
                 source_id,
-                &record,
-                CaptureOutcome::Failed,
-                Some(&message),
+                &captured.record,
+                capture_outcome(new_version),
                 None,
+                Some(version.id),
+                &now,
             )
             .await?;
-        Ok(CheckOutcome {
-            error_code: Some(error.code().to_string()),
-            error: Some(message),
-            ..CheckOutcome::at(source_id, CheckStatus::Failed, capture.id, latest.as_ref())
-        })
-    }
-
-    /// A check answered without the body (304, or a HEAD showing the last
-    /// validators): an unchanged capture of `record`, the source stays at `latest`.
-    async fn not_modified(
-        &self,
-        source_id: i64,
-        record: &CaptureRecord,
-        latest: Option<&Version>,
-    ) -> Result<CheckOutcome> {
-        let capture = self
-            .record_only(source_id, record, CaptureOutcome::NotModified, None, latest)
-            .await?;
-        Ok(CheckOutcome::at(
+            watch::record_check(&mut *conn, source_id, true, at, watch::DEFAULT_INTERVAL).await?;
+            let status = if new_version {
+                CheckStatus::NewVersion
+            } else {
+                CheckStatus::Unchanged
+            };
+            return Ok(CheckOutcome::at(
+                source_id,
+                status,
+                capture.id,
+                Some(&version),
+            ));
+        }
+        Answer::NotModified { record, latest } => {
+            (record, CaptureOutcome::NotModified, None, latest)
+        }
+        Answer::Failed {
+            record,
+            error,
+            latest,
+        } => (record, CaptureOutcome::Failed, Some(error), latest),
+    };
+    let message = error.map(Error::to_string);
+    let capture = versions::insert_capture(
+        &mut *conn,
+        source_id,
+        record,
+        outcome,
+        message.as_deref(),
+        version.as_ref().map(|v| v.id),
+        &now,
+    )
+    .await?;
+    let ok = outcome != CaptureOutcome::Failed;
+    watch::record_check(&mut *conn, source_id, ok, at, watch::DEFAULT_INTERVAL).await?;
+    Ok(match error {
+        None => CheckOutcome::at(
             source_id,
             CheckStatus::Unchanged,
             capture.id,
-            latest,
-        ))
-    }
-
-    async fn record_only(
-        &self,
-        source_id: i64,
-        record: &CaptureRecord,
-        outcome: CaptureOutcome,
-        error: Option<&str>,
-        version: Option<&Version>,
-    ) -> Result<Capture> {
-        let now = time::now();
-        let mut tx = self.db.write().await?;
-        let capture = versions::insert_capture(
-            &mut tx,
-            source_id,
-            record,
-            outcome,
-            error,
-            version.map(|v| v.id),
-            &now,
-        )
-        .await?;
-        let ok = outcome != CaptureOutcome::Failed;
-        watch::record_check(
-            &mut tx,
-            source_id,
-            ok,
-            chrono::Utc::now(),
-            watch::DEFAULT_INTERVAL,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(capture)
-    }
+            version.as_ref(),
+        ),
+        Some(error) => CheckOutcome {
+            error_code: Some(error.code().to_string()),
+            error: message,
+            ..CheckOutcome::at(source_id, CheckStatus::Failed, capture.id, version.as_ref())
+        },
+    })
 }
 
 /// How a capture is recorded, by whether it stored a new version.

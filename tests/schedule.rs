@@ -459,3 +459,68 @@ async fn feeds_are_polled_and_their_items_clipped_and_scheduled_by_the_scheduler
     assert!(s.report.story_checks >= 2 * 11, "{:?}", s.report);
     s.stop().await.unwrap();
 }
+
+/// Frames in the library's write-ahead log (4 KiB pages and a 24-byte
+/// header each), after a checkpoint emptied it.
+fn wal_frames(db: &std::path::Path) -> u64 {
+    let wal = db.with_file_name("library.db-wal");
+    std::fs::metadata(wal).map_or(0, |m| m.len().saturating_sub(32) / (4096 + 24))
+}
+
+async fn checkpoint(db: &std::path::Path) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_turn_over_many_sites_records_its_checks_in_one_commit() {
+    let (dir, nb) = notebook().await;
+    let db = dir.path().join("library.db");
+    let wires = beat::wires();
+    let mut servers = Vec::new();
+    let mut ids = Vec::new();
+    // Eight outlets, one watched story each: one turn asks all eight.
+    for n in 0..8 {
+        let server = TestServer::start().await;
+        let w = wires[n % wires.len()].clone();
+        serve_revisions(&server, &w, Arc::new(AtomicU32::new(0)));
+        ids.push(nb.clip_url(&server.url(w.path)).await.unwrap().source_id);
+        servers.push(server);
+    }
+    nb.set_watched(&ids, true).await.unwrap();
+    let start = Utc::now();
+    let clock = SimClock::new(start);
+    let mut s = nb
+        .start_scheduler(Arc::new(clock.clone()), settings())
+        .await
+        .unwrap();
+    // The first turn asks each site for its robots.txt (none: all allowed).
+    assert_eq!(s.turn().await.unwrap(), 8);
+    clock.advance(Duration::minutes(1));
+    checkpoint(&db).await;
+    assert_eq!(s.turn().await.unwrap(), 8);
+    assert_eq!(s.report.story_checks, 8);
+    // Eight 304s with their heads and schedules: one commit writes each
+    // touched page once (a commit for the check and one for the schedule,
+    // per story, wrote 80 frames; together, 8).
+    let frames = wal_frames(&db);
+    eprintln!("a turn of 8 checks: {frames} WAL frames");
+    assert!(frames <= 40, "{frames} WAL frames for one turn of 8 checks");
+    // Each check stands on its own: a capture, and its next check scheduled.
+    for id in &ids {
+        let captures = nb.captures(*id).await.unwrap();
+        assert_eq!(captures.len(), 2);
+        assert_eq!(captures[1].outcome, "not_modified");
+        let schedule = nb.story_schedule_at(*id, clock_now(&clock)).await.unwrap();
+        assert!(schedule.last_check_at.is_some(), "{schedule:?}");
+        assert!(schedule.next_check_at.is_some(), "{schedule:?}");
+    }
+    s.stop().await.unwrap();
+}

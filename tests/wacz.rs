@@ -764,3 +764,106 @@ fn a_head_over_the_bound_is_not_kept_and_exports_as_reconstructed() {
     let (passed, report) = verify(&wacz_path, &[]);
     assert!(passed, "{report}");
 }
+
+/// A story re-checked again and again: each answer has its own `Date` and
+/// `Age`, some are 200 with the same bytes and some 304. The library keeps
+/// most of those heads as deltas on an earlier one (issue 16.3), and the
+/// export must still give each record the head that answer came with, byte
+/// for byte.
+#[test]
+fn a_story_rechecked_many_times_exports_each_answer_with_its_own_head() {
+    use std::sync::{Arc, Mutex};
+    let room = Newsroom::new();
+    let page = wire::page(&wire::story_v1(), 5);
+    // What the server wrote, head by head (names lowercase and the length
+    // given, so the recorded head is the bytes on the wire).
+    let sent: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (log, body) = (sent.clone(), page.clone());
+    room.server.set_handler("/europe/summit-talks", move |req| {
+        let mut log = log.lock().unwrap();
+        let n = log.len();
+        let date = chrono::DateTime::from_timestamp(1_796_000_000 + n as i64 * 3_601, 0)
+            .unwrap()
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        // From the fifth answer on, the site sends an ETag and honours it.
+        let etag = (n >= 4).then_some("\"summit-7\"");
+        let not_modified = etag.is_some() && req.header("if-none-match") == etag;
+        let mut headers = vec![
+            ("content-type", "text/html; charset=utf-8".to_string()),
+            ("date", date),
+            ("server", "nginx".into()),
+            ("cache-control", "public, max-age=60".into()),
+            ("age", (n * 7 % 60).to_string()),
+            ("x-cache", if n % 2 == 0 { "HIT" } else { "MISS" }.into()),
+        ];
+        if let Some(e) = etag {
+            headers.push(("etag", e.into()));
+        }
+        let mut r = if not_modified {
+            Response::new(304, "text/html; charset=utf-8", "")
+        } else {
+            headers.push(("content-length", body.len().to_string()));
+            Response::html(body.clone())
+        };
+        r.headers.clear();
+        let mut head = if not_modified {
+            "HTTP/1.1 304 Not Modified\r\n".to_string()
+        } else {
+            "HTTP/1.1 200 OK\r\n".to_string()
+        };
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+            r = r.header(name, &value);
+        }
+        head.push_str("\r\n");
+        log.push(head);
+        r
+    });
+    let url = room.server.url("/europe/summit-talks");
+    ok(redline(&room.db, &["clip", &url]));
+    for _ in 0..8 {
+        room.check("1");
+    }
+    let sent = sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 9);
+    assert!(sent.iter().filter(|h| h.contains(" 304 ")).count() >= 3);
+
+    // Most heads are stored as deltas, not whole.
+    let deltas = {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            let url = format!("sqlite://{}", room.db.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            let n: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM http_heads WHERE base_id IS NOT NULL")
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
+            conn.close().await.unwrap();
+            n
+        })
+    };
+    assert!(deltas >= 5, "only {deltas} heads stored as deltas");
+
+    let wacz_path = room.dir.path().join("summit.wacz");
+    let wacz = export(&room.db, &wacz_path);
+    let (passed, report) = verify(&wacz_path, &[]);
+    assert!(passed, "{report}");
+    let exported: Vec<String> = records(&warc_in(&wacz))
+        .iter()
+        .map(|r| String::from_utf8_lossy(r).into_owned())
+        .filter(|r| {
+            (r.contains("WARC-Type: response\r\n") || r.contains("WARC-Type: revisit\r\n"))
+                && r.contains(&format!("WARC-Target-URI: {url}\r\n"))
+        })
+        .map(|r| {
+            assert!(r.contains("WARC-Redline-Headers: recorded\r\n"), "{r}");
+            let http = r.split_once("\r\n\r\n").unwrap().1;
+            let end = http.find("\r\n\r\n").unwrap() + 4;
+            http[..end].to_string()
+        })
+        .collect();
+    assert_eq!(exported, sent);
+}

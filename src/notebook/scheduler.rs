@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 
 use super::{ChangeOrigin, Notebook};
-use crate::clip::CheckStatus;
+use crate::clip::{CheckOutcome, CheckStatus, FetchedCheck};
 use crate::error::{Error, Result};
 use crate::feeds::{self, PendingItem};
 use crate::robots::Robots;
@@ -476,8 +477,9 @@ impl Scheduler {
                 .map(|(w, site)| perform(&self.nb, self.clock.as_ref(), w, site)),
         )
         .await;
+        let mut done = done.into_iter().collect::<Result<Vec<Done>>>()?;
+        self.record_checks(&mut done).await?;
         for d in done {
-            let d = d?;
             made += 1;
             match d.kind {
                 RequestKind::Feed => self.report.feed_polls += 1,
@@ -492,6 +494,84 @@ impl Scheduler {
             self.spent(&d.site, d.kind, d.source_id, d.step, d.changed);
         }
         Ok(made)
+    }
+
+    /// Writes the turn's story checks in one transaction (their captures,
+    /// versions and schedules), then tells the app and the inbox. A turn
+    /// checks one story per site, so on a beat spread over many sites this
+    /// is many checks per commit instead of two commits per check. When the
+    /// batch fails, each is written alone.
+    async fn record_checks(&mut self, done: &mut [Done]) -> Result<()> {
+        let stories: Vec<usize> = (0..done.len())
+            .filter(|&i| done[i].check.is_some())
+            .collect();
+        if stories.is_empty() {
+            return Ok(());
+        }
+        let items: Vec<(i64, &StoryAnswer)> = stories
+            .iter()
+            .filter_map(|&i| Some((done[i].source_id?, done[i].check.as_ref()?)))
+            .collect();
+        let together = self
+            .nb
+            .write_as(ChangeOrigin::Watch, super::ChangeKind::Sources, async |c| {
+                let mut outs = Vec::with_capacity(items.len());
+                for (id, (fetched, after)) in &items {
+                    outs.push(record_story(&mut *c, *id, fetched, *after).await?);
+                }
+                Ok(outs)
+            })
+            .await;
+        let results = match together {
+            Ok(outs) => outs,
+            Err(e) => {
+                tracing::warn!("a turn's {} check(s), written alone: {e}", items.len());
+                let mut outs = Vec::with_capacity(items.len());
+                for (id, (fetched, after)) in &items {
+                    let alone = self
+                        .nb
+                        .write_as(ChangeOrigin::Watch, super::ChangeKind::Sources, async |c| {
+                            record_story(c, *id, fetched, *after).await
+                        })
+                        .await;
+                    let written = match alone {
+                        Ok(w) => w,
+                        // The answer itself cannot be written: the story
+                        // waits as after a failure, its versions untouched.
+                        Err(e) => {
+                            let failed: Result<FetchedCheck> = Err(e);
+                            self.nb
+                                .write_as(
+                                    ChangeOrigin::Watch,
+                                    super::ChangeKind::Sources,
+                                    async |c| record_story(c, *id, &failed, *after).await,
+                                )
+                                .await?
+                        }
+                    };
+                    outs.push(written);
+                }
+                outs
+            }
+        };
+        drop(items);
+        let now = self.clock.now();
+        for (&i, (out, checked, recorded)) in stories.iter().zip(results) {
+            if let Some(o) = &out {
+                self.nb.announce_check(ChangeOrigin::Watch, o);
+                // The inbox is told after the check's own write: an alert
+                // that fails to record never costs the version.
+                if let Err(e) = self.nb.alert_on_check(o, now).await {
+                    tracing::warn!("no inbox alert for source {}: {e}", o.source_id);
+                }
+            }
+            let d = &mut done[i];
+            d.step = recorded.step;
+            d.changed = checked == Checked::Changed;
+            d.failed = matches!(checked, Checked::Failed { .. });
+            d.check = None;
+        }
+        Ok(())
     }
 
     /// The site's robots.txt, fetched when unknown or old. None when it had
@@ -645,7 +725,13 @@ struct Done {
     step: Option<usize>,
     changed: bool,
     failed: bool,
+    /// A story's answer, written with the turn's others ([`Scheduler::record_checks`]),
+    /// and the clock's time when it came.
+    check: Option<StoryAnswer>,
 }
+
+/// A story check's answer and the clock's time when it came.
+type StoryAnswer = (Result<FetchedCheck>, DateTime<Utc>);
 
 /// Makes one request of the scheduler and records its result.
 async fn perform(nb: &Notebook, clock: &dyn Clock, w: Work, site: String) -> Result<Done> {
@@ -657,6 +743,7 @@ async fn perform(nb: &Notebook, clock: &dyn Clock, w: Work, site: String) -> Res
         step: None,
         changed: false,
         failed: false,
+        check: None,
     };
     let gate_url = url::Url::parse(&done.site).ok();
     match w {
@@ -703,64 +790,60 @@ async fn perform(nb: &Notebook, clock: &dyn Clock, w: Work, site: String) -> Res
             }
         }
         Work::Story(story) => {
-            let id = story.source_id;
-            done.source_id = Some(id);
-            let out = nb.check_politely(id).await;
-            let checked = match &out {
-                Ok(o) => {
-                    nb.announce_check(ChangeOrigin::Watch, o);
-                    // The inbox is told after the check's own write: an alert
-                    // that fails to record never costs the version.
-                    if let Err(e) = nb.alert_on_check(o, clock.now()).await {
-                        tracing::warn!("no inbox alert for source {id}: {e}");
-                    }
-                    match o.status {
-                        CheckStatus::NewVersion => Checked::Changed,
-                        CheckStatus::Unchanged => Checked::Unchanged,
-                        CheckStatus::Failed => Checked::Failed {
-                            status: capture_status(nb, o.capture_id).await?,
-                            error: o.error.clone().unwrap_or_default(),
-                        },
-                    }
-                }
-                Err(e) => Checked::Failed {
-                    status: None,
-                    error: e.to_string(),
-                },
-            };
-            let after = clock.now();
-            let failed_early = out.is_err();
-            let recorded = nb
-                .write_as(ChangeOrigin::Watch, super::ChangeKind::Sources, async |c| {
-                    if failed_early {
-                        watch::record_check(&mut *c, id, false, after, watch::DEFAULT_INTERVAL)
-                            .await?;
-                    }
-                    schedule::record(c, id, after, &checked).await
-                })
-                .await?;
-            done.step = recorded.step;
-            done.changed = checked == Checked::Changed;
-            done.failed = matches!(checked, Checked::Failed { .. });
+            done.source_id = Some(story.source_id);
+            let fetched = nb.fetch_check_politely(story.source_id).await;
+            done.check = Some((fetched, clock.now()));
         }
     }
     Ok(done)
 }
 
 /// The HTTP status of a failed check's capture (404, 410…).
-async fn capture_status(nb: &Notebook, capture_id: Option<i64>) -> Result<Option<u16>> {
+async fn capture_status(c: &mut SqliteConnection, capture_id: Option<i64>) -> Result<Option<u16>> {
     let Some(id) = capture_id else {
         return Ok(None);
     };
-    nb.read(async |c| {
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT http_status FROM captures WHERE id = ?1")
-                .bind(id)
-                .fetch_optional(c)
-                .await?;
-        Ok(row.and_then(|(s,)| s).and_then(|s| u16::try_from(s).ok()))
-    })
-    .await
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT http_status FROM captures WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?;
+    Ok(row.and_then(|(s,)| s).and_then(|s| u16::try_from(s).ok()))
+}
+
+/// Writes one story check's answer and its place in the schedule, in the
+/// caller's transaction. A check that could not start (no URL, unknown)
+/// or whose answer cannot be written counts as failed.
+async fn record_story(
+    c: &mut SqliteConnection,
+    id: i64,
+    fetched: &Result<FetchedCheck>,
+    after: DateTime<Utc>,
+) -> Result<(Option<CheckOutcome>, Checked, schedule::Recorded)> {
+    let out = match fetched {
+        Ok(f) => Some(crate::clip::write_check(&mut *c, f).await?),
+        Err(_) => None,
+    };
+    let checked = match (&out, fetched) {
+        (Some(o), _) => match o.status {
+            CheckStatus::NewVersion => Checked::Changed,
+            CheckStatus::Unchanged => Checked::Unchanged,
+            CheckStatus::Failed => Checked::Failed {
+                status: capture_status(&mut *c, o.capture_id).await?,
+                error: o.error.clone().unwrap_or_default(),
+            },
+        },
+        (None, Err(e)) => {
+            watch::record_check(&mut *c, id, false, after, watch::DEFAULT_INTERVAL).await?;
+            Checked::Failed {
+                status: None,
+                error: e.to_string(),
+            }
+        }
+        (None, Ok(_)) => unreachable!("a written check has an outcome"),
+    };
+    let recorded = schedule::record(c, id, after, &checked).await?;
+    Ok((out, checked, recorded))
 }
 
 /// This machine's name, for the lock (best effort).

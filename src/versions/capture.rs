@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 
 use super::get_version;
+use super::head::Side;
 use crate::error::{Error, Result};
 
 /// How a capture reached the library.
@@ -244,8 +245,8 @@ pub async fn insert_packed_capture(
     .await?
     .last_insert_rowid();
     if let Some(heads) = &record.heads {
-        let request = store_head(conn, &heads.request).await?;
-        let response = store_head(conn, &heads.response).await?;
+        let request = super::head::store(conn, source_id, Side::Request, &heads.request).await?;
+        let response = super::head::store(conn, source_id, Side::Response, &heads.response).await?;
         sqlx::query(
             "INSERT INTO capture_heads (capture_id, request_id, response_id) VALUES (?, ?, ?)",
         )
@@ -258,39 +259,24 @@ pub async fn insert_packed_capture(
     get_capture(conn, id).await
 }
 
-/// Stores an HTTP head once per SHA-256 and returns its id.
-async fn store_head(conn: &mut SqliteConnection, head: &[u8]) -> Result<i64> {
-    let sha = crate::hash::sha256_hex(head);
-    sqlx::query(
-        "INSERT INTO http_heads (sha256, head) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(&sha)
-    .bind(head)
-    .execute(&mut *conn)
-    .await?;
-    Ok(
-        sqlx::query_scalar("SELECT id FROM http_heads WHERE sha256 = ?")
-            .bind(&sha)
-            .fetch_one(&mut *conn)
-            .await?,
-    )
-}
-
 /// The HTTP heads recorded with a capture; None for captures that have
 /// none (not fetched, or stored before heads were kept).
 pub async fn capture_heads(
     conn: &mut SqliteConnection,
     capture_id: i64,
 ) -> Result<Option<crate::fetch::HttpHeads>> {
-    let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT q.head, r.head FROM capture_heads k \
-             JOIN http_heads q ON q.id = k.request_id \
-             JOIN http_heads r ON r.id = k.response_id WHERE k.capture_id = ?",
-    )
-    .bind(capture_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(request, response)| crate::fetch::HttpHeads { request, response }))
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT request_id, response_id FROM capture_heads WHERE capture_id = ?")
+            .bind(capture_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((request, response)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(crate::fetch::HttpHeads {
+        request: super::head::read(conn, request).await?,
+        response: super::head::read(conn, response).await?,
+    }))
 }
 
 /// One capture by id.

@@ -4,6 +4,7 @@
 
 pub mod blob;
 pub mod capture;
+pub mod head;
 pub mod layout;
 pub mod upgrade;
 
