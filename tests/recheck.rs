@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::cli::{json, redline};
 use common::server::{Response, TestServer};
+use common::wal::{checkpoint, wal_frames};
 use common::wire;
 use redline::clip::CheckStatus;
 use redline::notebook::{Notebook, Settings};
@@ -144,13 +145,6 @@ async fn a_site_that_ignores_conditional_get_is_asked_head_first() {
     );
 }
 
-/// Frames in the library's write-ahead log: what its commits have written
-/// since the last checkpoint (4 KiB a page, plus a 24-byte frame header).
-fn wal_frames(db: &std::path::Path) -> u64 {
-    let wal = db.with_file_name(format!("{}-wal", db.file_name().unwrap().to_string_lossy()));
-    std::fs::metadata(wal).map_or(0, |m| m.len().saturating_sub(32) / (4096 + 24))
-}
-
 #[tokio::test]
 async fn a_beat_is_rechecked_in_a_few_commits_and_each_result_stands() {
     let dir = tempfile::tempdir().unwrap();
@@ -183,17 +177,7 @@ async fn a_beat_is_rechecked_in_a_few_commits_and_each_result_stands() {
         Response::new(404, "text/html", "<h1>Not found</h1>"),
     );
     let before = nb.versions(ids[7]).await.unwrap();
-    {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .unwrap();
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-    }
+    checkpoint(&path).await;
     assert_eq!(wal_frames(&path), 0);
 
     let mut seen = Vec::new();

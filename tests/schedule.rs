@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use common::server::{Response, TestServer};
+use common::wal::{checkpoint, wal_frames};
 use common::watching::{notebook, scheduler_settings};
 use redline::notebook::{Notebook, RequestKind, RequestLog, SchedulerSettings, Settings};
 use redline::schedule::{Cadence, Pin, SimClock, STEPS};
@@ -458,25 +459,6 @@ async fn feeds_are_polled_and_their_items_clipped_and_scheduled_by_the_scheduler
     assert_eq!(sources.len(), 5);
     assert!(s.report.story_checks >= 2 * 11, "{:?}", s.report);
     s.stop().await.unwrap();
-}
-
-/// Frames in the library's write-ahead log (4 KiB pages and a 24-byte
-/// header each), after a checkpoint emptied it.
-fn wal_frames(db: &std::path::Path) -> u64 {
-    let wal = db.with_file_name("library.db-wal");
-    std::fs::metadata(wal).map_or(0, |m| m.len().saturating_sub(32) / (4096 + 24))
-}
-
-async fn checkpoint(db: &std::path::Path) {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
 }
 
 #[tokio::test]
