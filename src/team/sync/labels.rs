@@ -269,9 +269,16 @@ pub(super) async fn collect_highlight_deletions(
     conn: &mut SqliteConnection,
     out: &mut Outgoing,
 ) -> Result<()> {
+    // Only the synced, present highlights whose row here is gone (or is
+    // another highlight now): one query, not a lookup per shared highlight,
+    // since the app runs this every minute.
     let known: Vec<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT key, local_id FROM team_objects WHERE kind = 'highlight' AND body IS NOT NULL \
-         ORDER BY key",
+        "SELECT t.key, t.local_id FROM team_objects t \
+         LEFT JOIN highlights h ON h.id = t.local_id \
+         WHERE t.kind = 'highlight' AND t.body IS NOT NULL \
+           AND json_extract(t.body, '$.deleted') = 0 \
+           AND (h.id IS NULL OR h.created_at IS NOT json_extract(t.body, '$.created_at')) \
+         ORDER BY t.key",
     )
     .fetch_all(&mut *conn)
     .await?;
