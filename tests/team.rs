@@ -1399,6 +1399,45 @@ fn a_token_past_its_rate_is_refused_then_served_again() {
     assert_eq!(statuses[8], 200, "the bucket refills");
 }
 
+/// A blob goes only to members of a library with a capture naming it; that
+/// check must find the capture by index. Scanning the library's captures
+/// instead cost seconds per blob at 1,000,000 versions, for every member
+/// pulling a new story (BENCHMARKS.md, "Team library at scale").
+#[test]
+fn a_blob_is_matched_to_its_capture_by_index() {
+    let t = Team::new();
+    let storm = t.storm_in_a_project();
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+    assert_eq!(
+        t.b.captures(),
+        t.a.captures(),
+        "B fetched the story's bytes"
+    );
+    let sha = t.a.captures().into_iter().next().expect("a capture");
+    let plan = t.pg(async |pool| {
+        let mut conn = pool.acquire().await.unwrap();
+        // A library this small would be scanned anyway; ask what the
+        // planner can do when a scan is the expensive choice.
+        sqlx::query("SET enable_seqscan = off")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let lines: Vec<String> = sqlx::query_scalar(&format!(
+            "EXPLAIN SELECT 1 FROM objects o WHERE o.library_id = 1 \
+             AND o.kind = 'capture' AND o.body->>'raw_sha256' = '{sha}'"
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        lines.join("\n")
+    });
+    assert!(
+        plan.contains("objects_capture_raw"),
+        "the blob check of story {storm} does not use the capture index:\n{plan}"
+    );
+}
+
 /// Incremental sync cost (BENCHMARKS.md): B, in sync, pulls 100 new
 /// versions A clipped into a shared project. Run with
 /// `cargo test --test team bench_ -- --ignored --nocapture`.
