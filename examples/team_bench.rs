@@ -274,6 +274,7 @@ fn story_objects(
             Item::Source(SourceBody {
                 url_key: Some(url_key.clone()),
                 url: Some(url.clone()),
+                watched: Some(false),
             }),
         ),
         object(
