@@ -38,23 +38,9 @@ use redline::team::protocol::{
     Object, ProjectBody, Push, SourceBody, VersionBody,
 };
 
-/// A small deterministic generator (xorshift), so runs are comparable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "../tests/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const PLACES: &[&str] = &[
     "Geneva", "Odesa", "Seoul", "Nairobi", "Caracas", "Manila", "Tbilisi", "Dakar", "Kherson",

@@ -101,19 +101,9 @@ async fn query_seeds_lower_to_text_fts5_accepts() {
     }
 }
 
-/// A small deterministic generator (xorshift): the same queries every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 #[tokio::test]
 async fn random_queries_from_the_query_alphabet_lower_to_text_fts5_accepts() {
