@@ -261,6 +261,41 @@ async fn walk(
     );
     assert_eq!(theirs[0].text, QUOTED);
 
+    // Ana, the owner, invites a viewer and revokes Ben, from the pane.
+    app.wait_testid("team-member-ben", NETWORK).await?;
+    app.testid("team-invite-name")
+        .await?
+        .send_keys("chloe")
+        .await?;
+    app.testid("team-invite-role")
+        .await?
+        .select_by_value("viewer")
+        .await?;
+    app.click("team-invite").await?;
+    let token = app
+        .wait_testid("team-invited-token", NETWORK)
+        .await?
+        .text()
+        .await?;
+    let chloe = Client::new(&service.url, token.trim())?.me().await?;
+    assert_eq!((chloe.member.as_str(), chloe.role), ("chloe", Role::Viewer));
+    app.click("team-revoke-ben").await?;
+    app.click("team-revoke-ben").await?;
+    app.wait_css(
+        "[data-testid=\"team-member-ben\"][data-revoked=\"true\"]",
+        NETWORK,
+    )
+    .await?;
+    app.screenshot("members").await?;
+    let refused = sync::sync(&ben).await;
+    assert!(
+        matches!(
+            refused,
+            Err(redline::Error::Team(redline::team::TeamError::Unauthorized))
+        ),
+        "a revoked member is refused at once: {refused:?}"
+    );
+
     // The server goes away: the sidebar says the desk is offline, and since when.
     service.task.abort();
     let _ = service.task.await;

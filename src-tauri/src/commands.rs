@@ -26,6 +26,7 @@ use redline::quotes::{QuoteEntry, QuoteFilter};
 use redline::reextract::ReextractReport;
 use redline::search::{Hit, Reindex, SearchQuery};
 use redline::tags::TagCount;
+use redline::team::protocol::{Invited as TeamInvited, MemberInfo as TeamMember, Role as TeamRole};
 use redline::team::sync::{self, Status as TeamStatus, SyncReport};
 use redline::versions::{Capture, CapturedPage, Source, Version, VersionSummary};
 use redline::Notebook;
@@ -778,6 +779,25 @@ pub async fn team_undelete_note(app: App<'_>, key: String) -> ApiResult<TeamStat
 pub async fn team_undelete_highlight(app: App<'_>, key: String) -> ApiResult<TeamStatus> {
     sync::undelete_highlight(&app, &key).await?;
     Ok(sync::status(&app).await?)
+}
+
+/// The team library's members, with their roles (owners only).
+#[tauri::command]
+pub async fn team_members(app: App<'_>) -> ApiResult<Vec<TeamMember>> {
+    Ok(sync::members(&app).await?)
+}
+
+/// Invites a member (owners only); the answer holds their token, shown once.
+#[tauri::command]
+pub async fn team_invite(app: App<'_>, name: String, role: TeamRole) -> ApiResult<TeamInvited> {
+    Ok(sync::invite(&app, &name, role).await?)
+}
+
+/// Revokes a member (owners only): their next request is refused.
+#[tauri::command]
+pub async fn team_revoke(app: App<'_>, name: String) -> ApiResult<Vec<TeamMember>> {
+    sync::revoke(&app, &name).await?;
+    Ok(sync::members(&app).await?)
 }
 
 // ---- links from other programs

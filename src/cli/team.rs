@@ -187,23 +187,20 @@ pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), 
             }
         }
         TeamCommand::Invite { name, role } => {
-            let (client, link) = sync::client(nb).await?;
-            let invited = client.invite(link.library_id, &name, role).await?;
+            let invited = sync::invite(nb, &name, role).await?;
             if json {
                 return print_json(&invited);
             }
             println!("{}", invited.token);
         }
         TeamCommand::Revoke { name } => {
-            let (client, link) = sync::client(nb).await?;
-            client.revoke(link.library_id, &name).await?;
+            sync::revoke(nb, &name).await?;
             if !json {
                 println!("Revoked {name}.");
             }
         }
         TeamCommand::Members => {
-            let (client, link) = sync::client(nb).await?;
-            let members = client.members(link.library_id).await?;
+            let members = sync::members(nb).await?;
             if json {
                 return print_json(&members);
             }

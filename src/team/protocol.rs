@@ -30,8 +30,9 @@ pub const MAX_PUSH_BYTES: usize = 48 << 20;
 pub const MAX_TEXT_BYTES: usize = 8 << 20;
 
 /// A member's role in a team library.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export, rename = "TeamRole")]
 pub enum Role {
     /// Invites and revokes members; writes.
     Owner,
@@ -303,7 +304,8 @@ pub struct Invite {
 }
 
 /// The token of a new member: shown once, stored by the server only as a hash.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "TeamInvited")]
 pub struct Invited {
     pub name: String,
     pub role: Role,
@@ -311,7 +313,8 @@ pub struct Invited {
 }
 
 /// A member as the owner sees them.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export, rename = "TeamMember")]
 pub struct MemberInfo {
     pub name: String,
     pub role: Role,

@@ -28,8 +28,8 @@ use sqlx::{Row, SqliteConnection};
 use super::client::{Client, PushAnswer};
 use super::protocol::{
     capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody,
-    HighlightBody, Item, MembershipBody, NoteBody, NoteRevisionBody, Object, ProjectBody, Push,
-    Pushed, SourceBody, SourceTagBody, VersionBody,
+    HighlightBody, Invited, Item, MemberInfo, MembershipBody, NoteBody, NoteRevisionBody, Object,
+    ProjectBody, Push, Pushed, Role, SourceBody, SourceTagBody, VersionBody,
 };
 use super::{random_id, TeamError};
 use crate::article::{Article, Dir};
@@ -228,6 +228,28 @@ pub async fn client(nb: &Notebook) -> Result<(Client, Link)> {
     let path = token_path(library_path(nb)?);
     let token = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
     Ok((Client::new(&link.server_url, &token)?, link))
+}
+
+/// The members of the linked team library (owners only: the server refuses others).
+pub async fn members(nb: &Notebook) -> Result<Vec<MemberInfo>> {
+    let (client, link) = client(nb).await?;
+    Ok(client.members(link.library_id).await?)
+}
+
+/// Invites a member (owners only); the token in the answer is shown once.
+pub async fn invite(nb: &Notebook, name: &str, role: Role) -> Result<Invited> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::Invalid("a member needs a name".into()));
+    }
+    let (client, link) = client(nb).await?;
+    Ok(client.invite(link.library_id, name, role).await?)
+}
+
+/// Revokes a member's token (owners only): their next request is refused.
+pub async fn revoke(nb: &Notebook, name: &str) -> Result<()> {
+    let (client, link) = client(nb).await?;
+    Ok(client.revoke(link.library_id, name).await?)
 }
 
 /// Shares a project with the team: its sources, their versions and

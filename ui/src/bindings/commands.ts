@@ -39,6 +39,9 @@ import type { StampReport } from "./StampReport";
 import type { StampStatus } from "./StampStatus";
 import type { SyncReport } from "./SyncReport";
 import type { TagCount } from "./TagCount";
+import type { TeamInvited } from "./TeamInvited";
+import type { TeamMember } from "./TeamMember";
+import type { TeamRole } from "./TeamRole";
 import type { TeamStatus } from "./TeamStatus";
 import type { TextFormat } from "./TextFormat";
 import type { Version } from "./Version";
@@ -189,6 +192,12 @@ export const commands = (call: Call) => ({
   teamUndeleteNote: (key: string) => call<TeamStatus>("team_undelete_note", { key }),
   /** Brings back a shared highlight a member deleted, for everyone (at the next sync). */
   teamUndeleteHighlight: (key: string) => call<TeamStatus>("team_undelete_highlight", { key }),
+  /** The team library's members, with their roles (owners only). */
+  teamMembers: () => call<TeamMember[]>("team_members"),
+  /** Invites a member (owners only); the answer holds their token, shown once. */
+  teamInvite: (name: string, role: TeamRole) => call<TeamInvited>("team_invite", { name, role }),
+  /** Revokes a member (owners only): their next request is refused. */
+  teamRevoke: (name: string) => call<TeamMember[]>("team_revoke", { name }),
   /** The `redline://` link Redline was launched with, once (the page asks when it has loaded; later links arrive as the `open-link` event). */
   takeOpenedLink: () => call<string | null>("take_opened_link"),
 });

@@ -51,6 +51,9 @@ import type { SourceFilter } from "../bindings/SourceFilter";
 import type { TagCount } from "../bindings/TagCount";
 import type { TeamStatus } from "../bindings/TeamStatus";
 import type { TeamLink } from "../bindings/TeamLink";
+import type { TeamMember } from "../bindings/TeamMember";
+import type { TeamInvited } from "../bindings/TeamInvited";
+import type { TeamRole } from "../bindings/TeamRole";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { TextFormat } from "../bindings/TextFormat";
 import type { Version } from "../bindings/Version";
@@ -58,7 +61,10 @@ import type { VersionSummary } from "../bindings/VersionSummary";
 
 export type {
   SyncReport,
+  TeamInvited,
   TeamLink,
+  TeamMember,
+  TeamRole,
   TeamStatus,
   Alert,
   AlertKind,
@@ -212,6 +218,9 @@ export const {
   teamSync,
   teamUndeleteNote,
   teamUndeleteHighlight,
+  teamMembers,
+  teamInvite,
+  teamRevoke,
   watchingSettings,
   setWatchingPaused,
   setCloseToTray,

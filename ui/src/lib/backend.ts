@@ -122,6 +122,9 @@ export const teamShareProject = timed(api.teamShareProject, QUICK, 'Sharing the 
 /** A first sync of a large shared project moves every version once. */
 export const teamSync = timed(api.teamSync, LONG, 'The team sync');
 export const teamUndeleteNote = timed(api.teamUndeleteNote, QUICK, 'Restoring the note');
+export const teamMembers = timed(api.teamMembers, NETWORK, 'Loading the members');
+export const teamInvite = timed(api.teamInvite, NETWORK, 'Inviting');
+export const teamRevoke = timed(api.teamRevoke, NETWORK, 'Revoking');
 export const teamUndeleteHighlight = timed(api.teamUndeleteHighlight, QUICK, 'Restoring the highlight');
 
 export const onLibraryChanged = api.onLibraryChanged;

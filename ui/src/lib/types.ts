@@ -3,7 +3,10 @@
 
 export type {
   SyncReport,
+  TeamInvited,
   TeamLink,
+  TeamMember,
+  TeamRole,
   TeamStatus,
   Alert,
   AlertKind,
