@@ -759,6 +759,149 @@ fn watching_a_shared_story_is_the_teams() {
     assert_eq!(t.pg_objects("source"), before);
 }
 
+/// A sync with nothing new on either side does not look through the shared
+/// rows, and every kind of write here makes the next one look and push it.
+#[test]
+fn an_idle_sync_does_not_look_and_every_write_here_is_pushed() {
+    let t = Team::new();
+    let storm = t.storm_in_a_project();
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.sync_all();
+    let looked = |r: &Value| r["looked"].as_bool().expect("looked in the report");
+    // Settle: the first sync may still find nothing after the others'
+    // rounds; from then on A is idle.
+    t.a.sync();
+    let idle = t.a.sync();
+    assert!(!looked(&idle), "nothing written anywhere: no look {idle}");
+    assert_eq!(idle["pushed"], 0);
+
+    let version = t.a.first_version();
+    let project = t.a.json(&["project", "list"])[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let note =
+        t.a.json(&["note", "new", "Toll", "--body", "Check with the coroner."])["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+    t.a.ok(&["note", "projects", &note, &project]);
+    let highlight =
+        t.a.json(&["highlight", "add", &version, "--find", "160 kilometres"])["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+    t.web.set(
+        "/world/ferry",
+        Response::html(story(
+            "Ferry service suspended along the coast",
+            "Ilse Marchetti",
+            &["The port authority suspended all ferry crossings until Friday, citing debris in the channel."],
+        )),
+    );
+    let ferry = t.a.clip(&t.web.url("/world/ferry")).to_string();
+    let writes: Vec<(&str, Vec<&str>)> = vec![
+        ("a note put in the project", vec![]),
+        (
+            "a note's new text",
+            vec!["note", "save", &note, "--body", "The coroner confirms 14."],
+        ),
+        ("a tag", vec!["tag", "add", "Flooding", &storm]),
+        ("a tag taken off", vec!["tag", "remove", "Flooding", &storm]),
+        ("watching", vec!["watch", &storm]),
+        (
+            "a highlight's comment",
+            vec![
+                "highlight",
+                "edit",
+                &highlight,
+                "--comment",
+                "Gusts, not sustained",
+            ],
+        ),
+        (
+            "a highlight deleted",
+            vec!["highlight", "delete", &highlight],
+        ),
+        (
+            "a project renamed",
+            vec!["project", "rename", "Storm coverage", "Storm desk"],
+        ),
+        (
+            "a story added to the project",
+            vec!["project", "add", "Storm desk", &ferry],
+        ),
+        (
+            "a story taken out",
+            vec!["project", "remove", "Storm desk", &ferry],
+        ),
+        (
+            "a note taken out of the project",
+            vec!["note", "projects", &note],
+        ),
+    ];
+    for (what, args) in writes {
+        if !args.is_empty() {
+            t.a.ok(&args);
+        }
+        let after = t.a.sync();
+        assert!(looked(&after), "{what}: the sync looked {after}");
+        assert!(
+            after["pushed"].as_u64().unwrap() > 0,
+            "{what}: pushed {after}"
+        );
+        let idle = t.a.sync();
+        assert!(!looked(&idle), "{what}: then idle again {idle}");
+    }
+
+    // A re-check that finds a new version is a write here too.
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 95,000 homes.")),
+    );
+    t.a.ok(&["check", &storm]);
+    let after = t.a.sync();
+    assert!(
+        looked(&after) && after["pushed"].as_u64().unwrap() >= 2,
+        "{after}"
+    );
+
+    // What comes from the team makes a desk look (a pull may leave a rival
+    // edit here to push); so does an hour without a look.
+    t.b.sync();
+    let b_storm = query(
+        &t.b.db,
+        |r| r.get::<i64, _>(0),
+        "SELECT id FROM sources WHERE url LIKE '%/world/storm'",
+    );
+    let b_storm = b_storm.first().expect("B has the storm story").to_string();
+    t.b.ok(&["tag", "add", "Casualties", &b_storm]);
+    t.b.sync();
+    let pulled = t.a.sync();
+    assert!(
+        pulled["pulled"].as_u64().unwrap() > 0 && looked(&pulled),
+        "{pulled}"
+    );
+    assert!(!looked(&t.a.sync()));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.a.db.display()))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE team_link SET clean_at = '2026-01-01T00:00:00Z'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    assert!(looked(&t.a.sync()), "an hour-old look is not trusted");
+    t.sync_all();
+    t.assert_agree();
+}
+
 #[test]
 fn highlights_sync_with_their_comments_and_deletions_leave_tombstones() {
     let t = Team::new();

@@ -93,6 +93,10 @@ pub struct SyncReport {
     /// Notes now in conflict (their local ids).
     pub conflicts: Vec<i64>,
     pub version: i64,
+    /// Whether this sync looked through the shared rows for changes made
+    /// here; it does not when nothing was written here since a look found
+    /// nothing and nothing came from the team.
+    pub looked: bool,
 }
 
 /// A shared note in conflict, or deleted by a member.
@@ -181,7 +185,7 @@ pub async fn join(nb: &Notebook, url: &str, token: &str) -> Result<Link> {
             "INSERT INTO team_link (id, server_url, library_id, library_name, member, role) \
              VALUES (1, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET member = excluded.member, role = excluded.role, \
-               library_name = excluded.library_name",
+               library_name = excluded.library_name, clean_changes = NULL",
         )
         .bind(&url)
         .bind(me.library_id)
@@ -263,6 +267,7 @@ pub async fn share(nb: &Notebook, project: &str) -> Result<String> {
         }
         let key = random_id();
         set_mapped(conn, "project", &key, Some(project.id), None).await?;
+        look_again(conn).await?;
         Ok(key)
     })
     .await
@@ -491,10 +496,23 @@ async fn exchange(nb: &Notebook) -> Result<SyncReport> {
     let mut moved = 0;
     let mut last: Option<Vec<String>> = None;
     loop {
+        let before = report.pulled;
         let since = pull(nb, &client, &mut report).await?;
         report.version = since;
+        let fresh = report.pulled > before;
         let mut out = nb
-            .team_bookkeeping(async |conn| collect(conn).await)
+            .team_bookkeeping(async |conn| {
+                let looked = changes_here(conn, fresh).await?;
+                report.looked |= looked.is_some();
+                let Some(count) = looked else {
+                    return Ok(Outgoing::default());
+                };
+                let out = collect(conn).await?;
+                if out.objects.is_empty() {
+                    found_nothing(conn, count).await?;
+                }
+                Ok(out)
+            })
             .await?;
         if out.objects.is_empty() {
             return Ok(report);
@@ -542,6 +560,47 @@ async fn exchange(nb: &Notebook) -> Result<SyncReport> {
             }
         }
     }
+}
+
+/// How long a sync may go on trusting the count of local writes before it
+/// looks through the shared rows anyway (a write no trigger counts, e.g. by
+/// an older build or by hand, still goes up within this).
+const LOOK_AT_LEAST_EVERY: chrono::Duration = chrono::Duration::hours(1);
+
+/// Whether this sync must look through the shared rows for changes made
+/// here: `Some(count of local writes)` to look, `None` when nothing was
+/// written here since a look found nothing, nothing came from the team
+/// (`fresh`), and that look is recent. See
+/// `migrations/20261208000001_team_local_changes.sql`.
+async fn changes_here(conn: &mut SqliteConnection, fresh: bool) -> Result<Option<i64>> {
+    let (count, clean, clean_at): (i64, Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT local_changes, clean_changes, clean_at FROM team_link WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    let recent = clean_at
+        .as_deref()
+        .and_then(crate::time::parse)
+        .is_some_and(|at| chrono::Utc::now() - at < LOOK_AT_LEAST_EVERY);
+    Ok((fresh || clean != Some(count) || !recent).then_some(count))
+}
+
+/// Records that a look at `count` local writes found nothing to push.
+async fn found_nothing(conn: &mut SqliteConnection, count: i64) -> Result<()> {
+    sqlx::query("UPDATE team_link SET clean_changes = ?, clean_at = ? WHERE id = 1")
+        .bind(count)
+        .bind(crate::time::now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Makes the next sync look through the shared rows: for writes to the
+/// sync's own tables that change what goes up (a share, an undo).
+pub(super) async fn look_again(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query("UPDATE team_link SET clean_changes = NULL WHERE id = 1")
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Where this library stands with its team library.

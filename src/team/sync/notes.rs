@@ -474,7 +474,7 @@ pub async fn undelete_note(nb: &Notebook, key: &str) -> Result<()> {
         if n == 0 {
             return Err(Error::not_found("deleted shared note", &key));
         }
-        Ok(())
+        super::look_again(conn).await
     })
     .await
 }

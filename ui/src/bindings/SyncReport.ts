@@ -7,4 +7,10 @@ export type SyncReport = { pulled: number, pushed: number, bytesDown: number, by
 /**
  * Notes now in conflict (their local ids).
  */
-conflicts: Array<number>, version: number, };
+conflicts: Array<number>, version: number, 
+/**
+ * Whether this sync looked through the shared rows for changes made
+ * here; it does not when nothing was written here since a look found
+ * nothing and nothing came from the team.
+ */
+looked: boolean, };
