@@ -883,21 +883,28 @@ fn an_idle_sync_does_not_look_and_every_write_here_is_pushed() {
         "{pulled}"
     );
     assert!(!looked(&t.a.sync()));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.a.db.display()))
-            .await
+    let last_look_at = |at: &str| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
             .unwrap();
-        sqlx::query("UPDATE team_link SET clean_at = '2026-01-01T00:00:00Z'")
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    });
+        rt.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", t.a.db.display()))
+                .await
+                .unwrap();
+            sqlx::query("UPDATE team_link SET clean_at = ?")
+                .bind(at)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        })
+    };
+    last_look_at("2026-01-01T00:00:00Z");
     assert!(looked(&t.a.sync()), "an hour-old look is not trusted");
+    assert!(!looked(&t.a.sync()));
+    last_look_at("2999-01-01T00:00:00Z");
+    assert!(looked(&t.a.sync()), "nor one from a clock set back");
     t.sync_all();
     t.assert_agree();
 }

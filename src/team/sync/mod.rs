@@ -580,7 +580,9 @@ async fn changes_here(conn: &mut SqliteConnection, fresh: bool) -> Result<Option
     let recent = clean_at
         .as_deref()
         .and_then(crate::time::parse)
-        .is_some_and(|at| chrono::Utc::now() - at < LOOK_AT_LEAST_EVERY);
+        .map(|at| chrono::Utc::now() - at)
+        // A clock set back is no reason to trust an old look.
+        .is_some_and(|age| age >= chrono::TimeDelta::zero() && age < LOOK_AT_LEAST_EVERY);
     Ok((fresh || clean != Some(count) || !recent).then_some(count))
 }
 
