@@ -27,9 +27,15 @@ struct Serve {
 
 impl Serve {
     fn start(pg: &Postgres, listen: &str) -> Self {
+        Self::start_with(pg, listen, &[])
+    }
+
+    /// With more arguments for `redline serve` (a rate limit).
+    fn start_with(pg: &Postgres, listen: &str, more: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_redline"))
             .args(["serve", "--database-url", &pg.url(), "--listen", listen])
             .arg("--print-port")
+            .args(more)
             .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -1485,6 +1491,136 @@ fn a_server_killed_mid_push_loses_nothing() {
     assert_eq!(t.b.versions().len(), 1);
     t.assert_agree();
     assert_eq!(t.c.captures().len(), 1);
+}
+
+/// Captures' bytes travel in batches: sharing 60 stories takes a few
+/// requests, not two per capture, so a desk under a tight rate limit still
+/// shares and pulls a whole project; every blob in a batch is checked
+/// against its name and a batch with one lie stores nothing.
+#[test]
+fn blobs_travel_in_batches_each_checked_against_its_hash() {
+    use redline::team::client::Client;
+    use redline::team::TeamError;
+    let pg = Postgres::start();
+    let owner = ok(redline(
+        Path::new("/nonexistent/unused.db"),
+        &[
+            "team",
+            "init",
+            "--database-url",
+            &pg.url(),
+            "Wire desk",
+            "--owner",
+            "ana",
+        ],
+    ));
+    // 40 requests, refilled at one a second: one request per capture (120
+    // for the share and the pull below) would be refused.
+    let serve = Serve::start_with(
+        &pg,
+        "127.0.0.1:0",
+        &["--rate-burst", "40", "--rate-per-second", "1"],
+    );
+    let (a, b) = (Desk::new(), Desk::new());
+    a.ok(&["team", "join", &serve.url(), owner.trim()]);
+    let ben = a.ok(&["team", "invite", "ben", "--role", "editor"]);
+    b.ok(&["team", "join", &serve.url(), ben.trim()]);
+    let pages = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let html = story(
+            &format!("Grain convoy {i} clears the Bosphorus"),
+            "Defne Arslan",
+            &[
+                &format!("The {i}th convoy of the season, carrying {} tonnes of wheat, passed Istanbul on Monday, the port authority said.", 30_000 + i * 250),
+                "\u{201c}Insurers are watching every crossing,\u{201d} said Kerem Aydin, a broker in the city.",
+            ],
+        );
+        std::fs::write(pages.path().join(format!("convoy-{i:02}.html")), html).unwrap();
+    }
+    a.ok(&["import", pages.path().to_str().unwrap()]);
+    let ids = query(&a.db, |r| r.get::<i64, _>(0), "SELECT id FROM sources");
+    assert_eq!(ids.len(), 60);
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    a.ok(&["project", "new", "Black Sea grain"]);
+    a.ok(&["project", "add", "Black Sea grain", &ids.join(",")]);
+    a.ok(&["team", "share", "Black Sea grain"]);
+    let up = a.sync();
+    assert_eq!(up["blobsUp"], 60, "{up}");
+    let down = b.sync();
+    assert_eq!(down["blobsDown"], 60, "{down}");
+    let (_, on_server) = server_state(&pg);
+    assert_eq!(on_server.len(), 60);
+    assert_eq!(a.captures(), on_server);
+    assert_eq!(
+        b.captures(),
+        on_server,
+        "B has every capture's bytes, checked by hash"
+    );
+
+    let vera = a.ok(&["team", "invite", "vera", "--role", "viewer"]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let ben = Client::new(&serve.url(), ben.trim()).unwrap();
+        let lib = ben.me().await.unwrap().library_id;
+        let page = b"<html><body><h1>Convoy halted</h1></body></html>".to_vec();
+        let real = redline::hash::sha256_hex(&page);
+        let fake = redline::hash::sha256_hex(b"another page");
+        let lie = vec![(real.clone(), page.clone()), (fake.clone(), page.clone())];
+        let refused = ben.put_blobs(lib, &lie).await;
+        assert!(matches!(refused, Err(TeamError::Refused(_))), "{refused:?}");
+        let names = vec![real.clone(), fake.clone()];
+        assert_eq!(
+            ben.missing_blobs(lib, &names).await.unwrap(),
+            names,
+            "nothing of the batch stored"
+        );
+        ben.put_blobs(lib, &[(real.clone(), page.clone())])
+            .await
+            .unwrap();
+        assert_eq!(
+            ben.missing_blobs(lib, &names).await.unwrap(),
+            vec![fake.clone()]
+        );
+        // Stored, but no capture of the library names it: not served.
+        assert!(ben
+            .fetch_blobs(lib, std::slice::from_ref(&real))
+            .await
+            .unwrap()
+            .0
+            .is_empty());
+        // A capture's bytes are served, and only what was asked.
+        let shared: Vec<String> = on_server.iter().take(3).cloned().collect();
+        let (got, _) = ben.fetch_blobs(lib, &shared).await.unwrap();
+        assert_eq!(
+            got.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
+            shared
+        );
+        // A viewer sends nothing, and asks nothing of a push.
+        let vera = Client::new(&serve.url(), vera.trim()).unwrap();
+        let forbidden = vera.put_blobs(lib, &[(real.clone(), page.clone())]).await;
+        assert!(
+            matches!(forbidden, Err(TeamError::Forbidden(_))),
+            "{forbidden:?}"
+        );
+        assert!(matches!(
+            vera.missing_blobs(lib, &names).await,
+            Err(TeamError::Forbidden(_))
+        ));
+        assert_eq!(
+            vera.fetch_blobs(lib, &shared).await.unwrap().0.len(),
+            3,
+            "a viewer reads"
+        );
+        // More names than a batch takes.
+        let many = vec![real.clone(); 1_001];
+        assert!(matches!(
+            ben.missing_blobs(lib, &many).await,
+            Err(TeamError::Refused(_))
+        ));
+    });
 }
 
 #[test]

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::protocol::{
-    ApiError, Changes, Invite, Invited, LeaseRequest, Leases, Me, MemberInfo, Push, Pushed, Role,
-    BASE_VERSION_HEADER,
+    decode_blobs, encode_blobs, ApiError, BlobList, Changes, Invite, Invited, LeaseRequest, Leases,
+    Me, MemberInfo, Push, Pushed, Role, BASE_VERSION_HEADER,
 };
 use super::TeamError;
 
@@ -200,6 +200,81 @@ impl Client {
             .await
             .map_err(|e| TeamError::Unreachable(e.to_string()))?
             .to_vec())
+    }
+
+    /// `POST …/blobs/{what}` naming `shas`.
+    fn blob_list(
+        &self,
+        library: i64,
+        what: &str,
+        shas: &[String],
+    ) -> Result<RequestBuilder, TeamError> {
+        let list = BlobList {
+            sha256: shas.to_vec(),
+        };
+        Ok(self
+            .request(
+                Method::POST,
+                &format!("v1/libraries/{library}/blobs/{what}"),
+            )?
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(&list).expect("a list of names serialises")))
+    }
+
+    /// Which of `shas` (at most [`super::protocol::MAX_BLOBS_PER_BATCH`])
+    /// the server lacks.
+    pub async fn missing_blobs(
+        &self,
+        library: i64,
+        shas: &[String],
+    ) -> Result<Vec<String>, TeamError> {
+        let req = self.blob_list(library, "missing", shas)?;
+        Ok(self.json::<BlobList>(req).await?.0.sha256)
+    }
+
+    /// Sends a batch of blobs in one request; returns the bytes sent.
+    pub async fn put_blobs(
+        &self,
+        library: i64,
+        blobs: &[(String, Vec<u8>)],
+    ) -> Result<u64, TeamError> {
+        let body = encode_blobs(blobs.iter().map(|(s, b)| (s.as_str(), b.as_slice())));
+        let sent = body.len() as u64;
+        let req = self
+            .request(Method::POST, &format!("v1/libraries/{library}/blobs"))?
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        self.send(req).await?;
+        Ok(sent)
+    }
+
+    /// The bytes of as many of `shas` as fit in one answer, each checked
+    /// against its name; the caller asks again for the rest. Returns the
+    /// blobs and the bytes received.
+    pub async fn fetch_blobs(
+        &self,
+        library: i64,
+        shas: &[String],
+    ) -> Result<(Vec<(String, Vec<u8>)>, u64), TeamError> {
+        let req = self.blob_list(library, "fetch", shas)?;
+        let body = self
+            .send(req)
+            .await?
+            .bytes()
+            .await
+            .map_err(|e| TeamError::Unreachable(e.to_string()))?;
+        let blobs = decode_blobs(&body).map_err(TeamError::Server)?;
+        let asked: std::collections::HashSet<&str> = shas.iter().map(String::as_str).collect();
+        let mut out = Vec::with_capacity(blobs.len());
+        for (sha, bytes) in blobs {
+            if !asked.contains(sha) || crate::hash::sha256_hex(bytes) != sha {
+                return Err(TeamError::Server(format!(
+                    "the server sent bytes for {sha} that were not asked for or do not hash to it"
+                )));
+            }
+            out.push((sha.to_string(), bytes.to_vec()));
+        }
+        Ok((out, body.len() as u64))
     }
 
     pub async fn invite(&self, library: i64, name: &str, role: Role) -> Result<Invited, TeamError> {

@@ -28,6 +28,17 @@ pub const MAX_BLOB_BYTES: usize = 56 << 20;
 pub const MAX_PUSH_BYTES: usize = 48 << 20;
 /// Largest version text or note body, in bytes.
 pub const MAX_TEXT_BYTES: usize = 8 << 20;
+/// Most blobs named in one batch request.
+pub const MAX_BLOBS_PER_BATCH: usize = 1_000;
+/// The size a batch of blobs is cut at: a client sends at most this much
+/// (or one blob past it, when that blob alone is larger), and the server
+/// answers a fetch with at most this much (the rest are asked again).
+pub const BLOB_BATCH_BYTES: usize = 16 << 20;
+/// Largest batch body the server takes.
+pub const MAX_BLOB_BATCH_BODY: usize =
+    BLOB_BATCH_BYTES + MAX_BLOB_BYTES + MAX_BLOBS_PER_BATCH * BLOB_FRAME_HEAD;
+/// A frame's head: the hex SHA-256 and the length (8 bytes, big-endian).
+const BLOB_FRAME_HEAD: usize = 64 + 8;
 
 /// A member's role in a team library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -275,6 +286,72 @@ pub struct Pushed {
     pub conflicts: Vec<String>,
 }
 
+/// Blobs in batches: `POST …/blobs/missing` (which of these the server
+/// lacks) and `POST …/blobs/fetch` (their bytes) name them in this list; the
+/// bytes go up (`POST …/blobs`) and come down as frames (see
+/// [`encode_blobs`]). One request per batch instead of one per capture: a
+/// 10,000-capture project no longer spends the per-token rate limit on
+/// 10,000 requests, nor the server a commit on each.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BlobList {
+    pub sha256: Vec<String>,
+}
+
+/// Whether `sha` names a blob as the protocol does: lowercase hex SHA-256.
+pub fn is_blob_name(sha: &str) -> bool {
+    sha.len() == 64
+        && sha
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Frames blobs for a batch: for each, its hex SHA-256, its length as 8
+/// bytes big-endian, its bytes (no copy of a blob into JSON or base64).
+pub fn encode_blobs<'a>(blobs: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (sha, bytes) in blobs {
+        out.extend_from_slice(sha.as_bytes());
+        out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// Reads the frames of [`encode_blobs`]; says what is wrong with a body
+/// that is not such frames (a bad name, a length past the body or past
+/// [`MAX_BLOB_BYTES`], too many blobs). The names are not checked against
+/// the bytes here: each side hashes what it receives.
+pub fn decode_blobs(mut body: &[u8]) -> Result<Vec<(&str, &[u8])>, String> {
+    let mut out = Vec::new();
+    while !body.is_empty() {
+        if out.len() == MAX_BLOBS_PER_BATCH {
+            return Err(format!(
+                "more than {MAX_BLOBS_PER_BATCH} blobs in one batch"
+            ));
+        }
+        if body.len() < BLOB_FRAME_HEAD {
+            return Err("a blob frame is cut short".into());
+        }
+        let (head, rest) = body.split_at(BLOB_FRAME_HEAD);
+        let sha = std::str::from_utf8(&head[..64])
+            .ok()
+            .filter(|s| is_blob_name(s))
+            .ok_or("a blob is named by its lowercase hex SHA-256")?;
+        let len = u64::from_be_bytes(head[64..].try_into().expect("8 bytes"));
+        if len > MAX_BLOB_BYTES as u64 {
+            return Err(format!("blob {sha} is larger than {MAX_BLOB_BYTES} bytes"));
+        }
+        let len = len as usize;
+        if rest.len() < len {
+            return Err(format!("blob {sha} is cut short"));
+        }
+        let (bytes, rest) = rest.split_at(len);
+        out.push((sha, bytes));
+        body = rest;
+    }
+    Ok(out)
+}
+
 /// `POST /v1/libraries/{id}/leases`: the shared sources a desk is about to
 /// re-check, and for how long it asks to hold each.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -370,5 +447,53 @@ impl Item {
             Item::Source(s) => s.url_key.as_deref().map(|k| source_key(Some(k), "")),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod blob_frames {
+    use super::*;
+
+    fn name(c: char) -> String {
+        std::iter::repeat_n(c, 64).collect()
+    }
+
+    #[test]
+    fn frames_come_back_as_they_went() {
+        let (a, b) = (name('a'), name('0'));
+        let body = encode_blobs([
+            (a.as_str(), &b"<html>first</html>"[..]),
+            (b.as_str(), &b""[..]),
+        ]);
+        let back = decode_blobs(&body).unwrap();
+        assert_eq!(
+            back,
+            vec![
+                (a.as_str(), &b"<html>first</html>"[..]),
+                (b.as_str(), &b""[..])
+            ]
+        );
+        assert_eq!(decode_blobs(&[]).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn bodies_that_are_not_frames_are_refused() {
+        let a = name('a');
+        let body = encode_blobs([(a.as_str(), &b"0123456789"[..])]);
+        // Cut in the bytes, cut in the head.
+        assert!(decode_blobs(&body[..body.len() - 1])
+            .unwrap_err()
+            .contains("cut short"));
+        assert!(decode_blobs(&body[..70]).unwrap_err().contains("cut short"));
+        // A name that is not lowercase hex.
+        let upper = encode_blobs([(name('A').as_str(), &b"x"[..])]);
+        assert!(decode_blobs(&upper).unwrap_err().contains("lowercase hex"));
+        // A length past the largest blob, however long the body.
+        let mut huge = a.as_bytes().to_vec();
+        huge.extend_from_slice(&u64::MAX.to_be_bytes());
+        assert!(decode_blobs(&huge).unwrap_err().contains("larger than"));
+        // Too many blobs.
+        let many = encode_blobs((0..=MAX_BLOBS_PER_BATCH).map(|_| (a.as_str(), &b""[..])));
+        assert!(decode_blobs(&many).unwrap_err().contains("more than"));
     }
 }

@@ -21,8 +21,9 @@ use serde::Deserialize;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::protocol::{
-    ApiError, Invite, LeaseRequest, Leases, Push, Role, BASE_VERSION_HEADER,
-    LIBRARY_VERSION_HEADER, MAX_BLOB_BYTES, MAX_LEASE_SECONDS, MAX_LEASE_SOURCES, MAX_PUSH_BYTES,
+    decode_blobs, encode_blobs, is_blob_name, ApiError, BlobList, Invite, LeaseRequest, Leases,
+    Push, Role, BASE_VERSION_HEADER, BLOB_BATCH_BYTES, LIBRARY_VERSION_HEADER, MAX_BLOBS_PER_BATCH,
+    MAX_BLOB_BATCH_BODY, MAX_BLOB_BYTES, MAX_LEASE_SECONDS, MAX_LEASE_SOURCES, MAX_PUSH_BYTES,
     PAGE_LIMIT,
 };
 use crate::error::{Error, Result};
@@ -106,6 +107,12 @@ fn router(state: AppState) -> Router {
             "/v1/libraries/{id}/push",
             post(push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
         )
+        .route(
+            "/v1/libraries/{id}/blobs",
+            post(put_blobs).layer(DefaultBodyLimit::max(MAX_BLOB_BATCH_BODY)),
+        )
+        .route("/v1/libraries/{id}/blobs/missing", post(missing_blobs))
+        .route("/v1/libraries/{id}/blobs/fetch", post(fetch_blobs))
         .route(
             "/v1/libraries/{id}/blobs/{sha}",
             get(get_blob)
@@ -280,11 +287,7 @@ async fn push(
 }
 
 fn check_sha(sha: &str) -> Answer<()> {
-    if sha.len() == 64
-        && sha
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
+    if is_blob_name(sha) {
         Ok(())
     } else {
         Err(Failure::invalid(
@@ -345,6 +348,79 @@ async fn put_blob(
     }
     store::put_blob(&state.pool, &sha, &body).await?;
     Ok(StatusCode::CREATED)
+}
+
+/// A batch's names: at most [`MAX_BLOBS_PER_BATCH`], each a SHA-256.
+fn check_list(list: &BlobList) -> Answer<()> {
+    if list.sha256.len() > MAX_BLOBS_PER_BATCH {
+        return Err(Failure::invalid(format!(
+            "more than {MAX_BLOBS_PER_BATCH} blobs in one batch"
+        )));
+    }
+    list.sha256.iter().try_for_each(|sha| check_sha(sha))
+}
+
+/// Which of the named blobs the server lacks (writers: it is for a push).
+async fn missing_blobs(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(list): Json<BlobList>,
+) -> Answer<Response> {
+    let caller = caller(&state, &headers, Some(id)).await?;
+    writer(&caller)?;
+    check_list(&list)?;
+    let missing = store::missing_blobs(&state.pool, &list.sha256).await?;
+    Ok(Json(BlobList { sha256: missing }).into_response())
+}
+
+/// A batch of blobs: every one must hash to its name, or none is stored.
+async fn put_blobs(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer<StatusCode> {
+    let caller = caller(&state, &headers, Some(id)).await?;
+    writer(&caller)?;
+    let blobs = decode_blobs(&body).map_err(Failure::invalid)?;
+    if let Some((sha, _)) = blobs
+        .iter()
+        .find(|(sha, bytes)| crate::hash::sha256_hex(bytes) != *sha)
+    {
+        return Err(Failure::invalid(format!(
+            "the bytes sent as {sha} do not hash to it: nothing in this batch is stored"
+        )));
+    }
+    store::put_blobs(&state.pool, &blobs).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// The bytes of the named blobs that a capture of the caller's library
+/// names (others are left out, as a single fetch answers 404), up to
+/// [`BLOB_BATCH_BYTES`]: the client asks again for the rest.
+async fn fetch_blobs(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(list): Json<BlobList>,
+) -> Answer<Response> {
+    let caller = caller(&state, &headers, Some(id)).await?;
+    check_list(&list)?;
+    let found = store::blobs(
+        &state.pool,
+        caller.library_id,
+        &list.sha256,
+        BLOB_BATCH_BYTES,
+    )
+    .await?;
+    let body = encode_blobs(found.iter().map(|(s, b)| (s.as_str(), b.as_slice())));
+    // Bytes as data, never as a page: the service renders no clipped HTML.
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+        body,
+    )
+        .into_response())
 }
 
 /// Re-check leases: only writers check (a viewer's result could not be

@@ -479,6 +479,76 @@ pub(super) async fn blob(
     .await
 }
 
+/// Which of `shas` no blob row holds, in the order asked.
+pub(super) async fn missing_blobs(
+    pool: &PgPool,
+    shas: &[String],
+) -> std::result::Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT s FROM unnest($1::text[]) WITH ORDINALITY AS n(s, i) \
+         WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = n.s) ORDER BY n.i",
+    )
+    .bind(shas)
+    .fetch_all(pool)
+    .await
+}
+
+/// Stores a batch of blobs (already checked against their names) in one
+/// statement, so one commit.
+pub(super) async fn put_blobs(
+    pool: &PgPool,
+    blobs: &[(&str, &[u8])],
+) -> std::result::Result<(), sqlx::Error> {
+    let mut seen = std::collections::HashSet::new();
+    let blobs: Vec<_> = blobs.iter().filter(|(s, _)| seen.insert(*s)).collect();
+    let shas: Vec<&str> = blobs.iter().map(|(s, _)| *s).collect();
+    let sizes: Vec<i64> = blobs.iter().map(|(_, b)| b.len() as i64).collect();
+    let bytes: Vec<&[u8]> = blobs.iter().map(|(_, b)| *b).collect();
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, bytes) \
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) \
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&shas)
+    .bind(&sizes)
+    .bind(&bytes)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The bytes of those of `shas` that a capture of this library names, in
+/// the order asked, until `budget` bytes are taken (at least one blob, so a
+/// client asking again always gets further).
+pub(super) async fn blobs(
+    pool: &PgPool,
+    library_id: i64,
+    shas: &[String],
+    budget: usize,
+) -> std::result::Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query_as::<_, (String, Vec<u8>)>(
+        "SELECT b.sha256, b.bytes FROM unnest($2::text[]) WITH ORDINALITY AS n(s, i) \
+           JOIN blobs b ON b.sha256 = n.s \
+         WHERE EXISTS (SELECT 1 FROM objects o WHERE o.library_id = $1 AND o.kind = 'capture' \
+                       AND o.body->>'raw_sha256' = n.s) \
+         ORDER BY n.i",
+    )
+    .bind(library_id)
+    .bind(shas)
+    .fetch(pool);
+    let mut out = Vec::new();
+    let mut taken = 0;
+    while let Some((sha, bytes)) = rows.try_next().await? {
+        if !out.is_empty() && taken + bytes.len() > budget {
+            break;
+        }
+        taken += bytes.len();
+        out.push((sha, bytes));
+    }
+    Ok(out)
+}
+
 pub(super) async fn put_blob(
     pool: &PgPool,
     sha: &str,

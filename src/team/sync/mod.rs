@@ -19,7 +19,7 @@ mod library;
 mod notes;
 mod outgoing;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -29,7 +29,8 @@ use super::client::{Client, PushAnswer};
 use super::protocol::{
     capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody,
     HighlightBody, Invited, Item, MemberInfo, MembershipBody, NoteBody, NoteRevisionBody, Object,
-    ProjectBody, Push, Pushed, Role, SourceBody, SourceTagBody, VersionBody,
+    ProjectBody, Push, Pushed, Role, SourceBody, SourceTagBody, VersionBody, BLOB_BATCH_BYTES,
+    MAX_BLOBS_PER_BATCH,
 };
 use super::{random_id, TeamError};
 use crate::article::{Article, Dir};
@@ -331,21 +332,20 @@ async fn pull(nb: &Notebook, client: &Client, report: &mut SyncReport) -> Result
         report.bytes_down += bytes;
         report.pulled += page.objects.len();
         // Bytes first, outside the write transaction: only those not here.
-        let mut blobs: HashMap<String, Vec<u8>> = HashMap::new();
+        let mut wanted = Vec::new();
+        let mut seen = HashSet::new();
         for o in &page.objects {
             if let Item::Capture(c) = &o.item {
                 let key = o.key.clone();
                 let known = nb
                     .team_read(async |conn| Ok(mapped(conn, "capture", &key).await?.is_some()))
                     .await?;
-                if !known && !blobs.contains_key(&c.raw_sha256) {
-                    let raw = client.blob(link.library_id, &c.raw_sha256).await?;
-                    report.bytes_down += raw.len() as u64;
-                    report.blobs_down += 1;
-                    blobs.insert(c.raw_sha256.clone(), raw);
+                if !known && seen.insert(c.raw_sha256.as_str()) {
+                    wanted.push(c.raw_sha256.clone());
                 }
             }
         }
+        let blobs = fetch_blobs(client, link.library_id, wanted, report).await?;
         nb.team_write(async |conn| {
             for o in &page.objects {
                 apply(conn, o, &blobs).await?;
@@ -370,6 +370,86 @@ async fn pull(nb: &Notebook, client: &Client, report: &mut SyncReport) -> Result
             return Ok(page.next);
         }
     }
+}
+
+/// Sends the bytes of the captures about to go up that the server lacks,
+/// a batch at a time ([`super::protocol::BlobList`]): one request per batch, not per capture.
+async fn push_blobs(
+    nb: &Notebook,
+    client: &Client,
+    library: i64,
+    blobs: &[(String, i64)],
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut capture_of: BTreeMap<&str, i64> = BTreeMap::new();
+    for (sha, id) in blobs {
+        capture_of.entry(sha).or_insert(*id);
+    }
+    let names: Vec<String> = capture_of.keys().map(|s| s.to_string()).collect();
+    for asked in names.chunks(MAX_BLOBS_PER_BATCH) {
+        let mut batch: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut size = 0;
+        for sha in client.missing_blobs(library, asked).await? {
+            let id = *capture_of.get(sha.as_str()).ok_or_else(|| {
+                TeamError::Server(format!("the server named {sha}, which was not asked about"))
+            })?;
+            let raw = nb
+                .team_read(async |conn| versions::capture_raw(conn, id).await)
+                .await?
+                .ok_or_else(|| Error::not_found("capture bytes", id))?;
+            if !batch.is_empty() && size + raw.len() > BLOB_BATCH_BYTES {
+                send_blobs(client, library, &mut batch, report).await?;
+                size = 0;
+            }
+            size += raw.len();
+            batch.push((sha, raw));
+        }
+        send_blobs(client, library, &mut batch, report).await?;
+    }
+    Ok(())
+}
+
+async fn send_blobs(
+    client: &Client,
+    library: i64,
+    batch: &mut Vec<(String, Vec<u8>)>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    report.bytes_up += client.put_blobs(library, batch).await?;
+    report.blobs_up += batch.len();
+    batch.clear();
+    Ok(())
+}
+
+/// The bytes of `wanted` captures, fetched a batch at a time (each checked
+/// against its hash by the client); a blob the server does not give is an
+/// error, as a missing capture's bytes always were.
+async fn fetch_blobs(
+    client: &Client,
+    library: i64,
+    wanted: Vec<String>,
+    report: &mut SyncReport,
+) -> Result<HashMap<String, Vec<u8>>> {
+    let mut blobs: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut rest = wanted;
+    while !rest.is_empty() {
+        let asked = &rest[..rest.len().min(MAX_BLOBS_PER_BATCH)];
+        let (got, bytes) = client.fetch_blobs(library, asked).await?;
+        report.bytes_down += bytes;
+        let before = blobs.len();
+        for (sha, raw) in got {
+            blobs.entry(sha).or_insert(raw);
+        }
+        if blobs.len() == before {
+            return Err(TeamError::Server(format!("the server has no blob {}", asked[0])).into());
+        }
+        report.blobs_down += blobs.len() - before;
+        rest.retain(|sha| !blobs.contains_key(sha));
+    }
+    Ok(blobs)
 }
 
 /// Records what the server accepted, then takes its notes' heads (a
@@ -526,19 +606,7 @@ async fn exchange(nb: &Notebook) -> Result<SyncReport> {
                 TeamError::Server("sync made no progress (the same changes again)".into()).into(),
             );
         }
-        for (sha, capture) in &out.blobs {
-            if client.has_blob(link.library_id, sha).await? {
-                continue;
-            }
-            let id = *capture;
-            let raw = nb
-                .team_read(async |conn| versions::capture_raw(conn, id).await)
-                .await?
-                .ok_or_else(|| Error::not_found("capture bytes", id))?;
-            report.bytes_up += raw.len() as u64;
-            report.blobs_up += 1;
-            client.put_blob(link.library_id, sha, raw).await?;
-        }
+        push_blobs(nb, &client, link.library_id, &out.blobs, &mut report).await?;
         let push = Push {
             objects: out.objects.clone(),
         };
