@@ -1598,6 +1598,10 @@ fn blobs_travel_in_batches_each_checked_against_its_hash() {
             got.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
             shared
         );
+        // The one-blob fetch an older desk uses follows the same rule.
+        assert_eq!(ben.blob(lib, &shared[0]).await.unwrap(), got[0].1);
+        let unnamed = ben.blob(lib, &real).await;
+        assert!(matches!(unnamed, Err(TeamError::Server(_))), "{unnamed:?}");
         // A viewer sends nothing, and asks nothing of a push.
         let vera = Client::new(&serve.url(), vera.trim()).unwrap();
         let forbidden = vera.put_blobs(lib, &[(real.clone(), page.clone())]).await;

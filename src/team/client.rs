@@ -169,21 +169,6 @@ impl Client {
         Ok(self.json::<Leases>(req).await?.0.granted)
     }
 
-    pub async fn has_blob(&self, library: i64, sha: &str) -> Result<bool, TeamError> {
-        let req = self.request(Method::HEAD, &format!("v1/libraries/{library}/blobs/{sha}"))?;
-        let res = req
-            .send()
-            .await
-            .map_err(|e| TeamError::Unreachable(e.to_string()))?;
-        match res.status() {
-            StatusCode::OK => Ok(true),
-            StatusCode::NOT_FOUND => Ok(false),
-            StatusCode::UNAUTHORIZED => Err(TeamError::Unauthorized),
-            StatusCode::TOO_MANY_REQUESTS => Err(TeamError::RateLimited),
-            s => Err(TeamError::Server(s.to_string())),
-        }
-    }
-
     pub async fn put_blob(&self, library: i64, sha: &str, bytes: Vec<u8>) -> Result<(), TeamError> {
         let req = self
             .request(Method::PUT, &format!("v1/libraries/{library}/blobs/{sha}"))?

@@ -462,21 +462,18 @@ pub(super) async fn blob_exists(
 }
 
 /// A blob's bytes, if a capture of this library names it (a member of one
-/// library cannot read another's captures by guessing hashes).
+/// library cannot read another's captures by guessing hashes): the batch
+/// query with one name, so the rule is written once.
 pub(super) async fn blob(
     pool: &PgPool,
     library_id: i64,
     sha: &str,
 ) -> std::result::Result<Option<Vec<u8>>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT b.bytes FROM blobs b WHERE b.sha256 = $2 AND EXISTS ( \
-           SELECT 1 FROM objects o WHERE o.library_id = $1 AND o.kind = 'capture' \
-             AND o.body->>'raw_sha256' = $2)",
-    )
-    .bind(library_id)
-    .bind(sha)
-    .fetch_optional(pool)
-    .await
+    let one = [sha.to_string()];
+    Ok(blobs(pool, library_id, &one, usize::MAX)
+        .await?
+        .pop()
+        .map(|(_, bytes)| bytes))
 }
 
 /// Which of `shas` no blob row holds, in the order asked.
@@ -554,15 +551,7 @@ pub(super) async fn put_blob(
     sha: &str,
     bytes: &[u8],
 ) -> std::result::Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO blobs (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
-    )
-    .bind(sha)
-    .bind(bytes.len() as i64)
-    .bind(bytes)
-    .execute(pool)
-    .await?;
-    Ok(())
+    put_blobs(pool, &[(sha, bytes)]).await
 }
 
 /// Grants `caller` the re-check of each of `sources` that no other member
