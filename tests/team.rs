@@ -267,7 +267,8 @@ fn query<T: Ord>(db: &Path, f: impl Fn(&sqlx::sqlite::SqliteRow) -> T, sql: &str
 }
 
 /// What the server holds: (URL key, text hash) of every version, and every
-/// capture's blob hash, with the blob's bytes checked against it.
+/// capture's blob hash, with the blob's bytes checked against it when
+/// PostgreSQL holds them (a bucket's are checked by the test that uses one).
 fn server_state(pg: &Postgres) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -301,8 +302,9 @@ fn server_state(pg: &Postgres) -> (BTreeSet<(String, String)>, BTreeSet<String>)
         .iter()
         .map(|r| {
             let sha: String = r.get(0);
-            let bytes: Vec<u8> = r.get(1);
-            assert_eq!(redline::hash::sha256_hex(&bytes), sha);
+            if let Some(bytes) = r.get::<Option<Vec<u8>>, _>(1) {
+                assert_eq!(redline::hash::sha256_hex(&bytes), sha);
+            }
             sha
         })
         .collect();
@@ -1783,4 +1785,238 @@ fn bench_incremental_sync_of_100_versions() {
         idle["bytesDown"],
         idle["bytesUp"]
     );
+}
+
+/// moto's S3 server (PyPI's AWS emulator: a real S3 wire protocol) on a
+/// free loopback port; killed on drop.
+struct S3 {
+    child: Child,
+    url: String,
+    rt: tokio::runtime::Runtime,
+    http: reqwest::Client,
+}
+
+impl S3 {
+    fn start() -> Self {
+        let mut child = Command::new(common::cli::pytool("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start moto_server");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("moto_server exited before listening")
+                .unwrap();
+            if let Some(at) = line.find("http://") {
+                break line[at..].trim().to_string();
+            }
+        };
+        // Its request log goes on stderr: keep draining it.
+        std::thread::spawn(move || lines.for_each(drop));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        S3 {
+            child,
+            url,
+            rt,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn send(&self, req: reqwest::RequestBuilder) -> (u16, Vec<u8>) {
+        self.rt.block_on(async {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.bytes().await.unwrap().to_vec())
+        })
+    }
+
+    fn create_bucket(&self, bucket: &str) {
+        let (status, _) = self.send(self.http.put(format!("{}/{bucket}", self.url)));
+        assert_eq!(status, 200, "create bucket {bucket}");
+    }
+
+    /// A signed client of `bucket` (moto refuses unsigned reads of objects).
+    fn client(&self, bucket: &str) -> object_store::aws::AmazonS3 {
+        object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(&self.url)
+            .with_allow_http(true)
+            .with_bucket_name(bucket)
+            .with_region("us-east-1")
+            .with_access_key_id("newsroom")
+            .with_secret_access_key("not-a-real-secret")
+            .build()
+            .unwrap()
+    }
+
+    /// The bytes at `key`, if the bucket has it.
+    fn object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        use object_store::ObjectStoreExt;
+        let store = self.client(bucket);
+        self.rt.block_on(async {
+            match store.get(&object_store::path::Path::from(key)).await {
+                Ok(got) => Some(got.bytes().await.unwrap().to_vec()),
+                Err(object_store::Error::NotFound { .. }) => None,
+                Err(e) => panic!("reading {key}: {e}"),
+            }
+        })
+    }
+
+    fn put_object(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        use object_store::ObjectStoreExt;
+        let store = self.client(bucket);
+        self.rt.block_on(async {
+            store
+                .put(&object_store::path::Path::from(key), bytes.to_vec().into())
+                .await
+                .unwrap();
+        });
+    }
+}
+
+impl Drop for S3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// With `--s3-bucket`, captures' bytes go to an S3-compatible bucket and
+/// PostgreSQL keeps only their rows; bytes stored in PostgreSQL before are
+/// still served, `team move-blobs` moves them; a bucket copy that no longer
+/// matches its hash is refused, never served.
+#[test]
+fn captures_bytes_live_in_an_s3_bucket_when_one_is_configured() {
+    let mut t = Team::new();
+    let s3 = S3::start();
+    s3.create_bucket("desk-captures");
+    let bucket_args = [
+        "--s3-bucket",
+        "desk-captures",
+        "--s3-endpoint",
+        s3.url.as_str(),
+        "--s3-access-key-id",
+        "newsroom",
+        "--s3-secret-access-key",
+        "not-a-real-secret",
+    ];
+    // Before the bucket: the storm story's bytes go to PostgreSQL.
+    t.storm_in_a_project();
+    t.a.ok(&["team", "share", "Storm coverage"]);
+    t.a.sync();
+    let in_database = |t: &Team| -> BTreeSet<String> {
+        t.pg(async |pool| {
+            sqlx::query_scalar("SELECT sha256 FROM blobs WHERE bytes IS NOT NULL")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect()
+        })
+    };
+    let storm_blobs = in_database(&t);
+    assert_eq!(storm_blobs.len(), 1);
+
+    // A bucket that does not exist stops the service at start, saying so.
+    let wrong = Command::new(env!("CARGO_BIN_EXE_redline"))
+        .args([
+            "serve",
+            "--database-url",
+            &t.pg.url(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--s3-bucket", "no-such-bucket", "--s3-endpoint", &s3.url])
+        .args([
+            "--s3-access-key-id",
+            "newsroom",
+            "--s3-secret-access-key",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    assert!(
+        stderr(&wrong).contains("no-such-bucket"),
+        "{}",
+        stderr(&wrong)
+    );
+
+    // The same service, restarted with the bucket.
+    let addr = t.serve.take().unwrap().kill();
+    t.serve = Some(Serve::start_with(&t.pg, &addr, &bucket_args));
+    let quake = story(
+        "Aftershocks rattle coastal towns as rescuers reach cut-off villages",
+        "By Lena Ortiz, Manila",
+        &[
+            "Rescuers reached three villages cut off since Sunday's magnitude 6.8 earthquake, the provincial disaster office said on Tuesday.",
+            "\"We are still finding families who slept outside for two nights,\" said Ramon Dizon, the office's spokesman.",
+            "At least 41 people were killed and 212 injured, according to the latest count.",
+        ],
+    );
+    t.web.set("/world/quake", Response::html(quake.clone()));
+    let quake_id = t.a.clip(&t.web.url("/world/quake"));
+    t.a.ok(&["project", "add", "Storm coverage", &quake_id.to_string()]);
+    t.a.sync();
+    let quake_sha = redline::hash::sha256_hex(quake.as_bytes());
+    assert!(t.a.captures().contains(&quake_sha));
+    assert_eq!(
+        in_database(&t),
+        storm_blobs,
+        "the new bytes went to PostgreSQL"
+    );
+    let key = format!("blobs/{quake_sha}");
+    assert!(
+        s3.object("desk-captures", &key).as_deref() == Some(quake.as_bytes()),
+        "the bucket does not hold the new capture's bytes"
+    );
+    // B gets both: one blob from PostgreSQL, one from the bucket.
+    t.b.sync();
+    assert!(t.b.captures().contains(&quake_sha));
+    assert!(t.b.captures().is_superset(&storm_blobs));
+
+    // The older bytes move to the bucket; PostgreSQL keeps only rows.
+    let moved = json(redline(
+        Path::new("/nonexistent/unused.db"),
+        &[
+            &[
+                "--json",
+                "team",
+                "move-blobs",
+                "--database-url",
+                &t.pg.url(),
+            ][..],
+            &bucket_args[..],
+        ]
+        .concat(),
+    ));
+    assert_eq!(moved["moved"], 1, "{moved}");
+    assert!(in_database(&t).is_empty());
+    let storm_sha = storm_blobs.iter().next().unwrap();
+    let storm_bytes = s3
+        .object("desk-captures", &format!("blobs/{storm_sha}"))
+        .expect("the storm blob moved to the bucket");
+    assert_eq!(&redline::hash::sha256_hex(&storm_bytes), storm_sha);
+
+    // A bucket copy altered behind the service's back is refused.
+    let altered = quake.replace("41 people", "14 people");
+    s3.put_object("desk-captures", &key, altered.as_bytes());
+    let refused = t.c.run(&["team", "sync"]);
+    assert!(!refused.status.success(), "a corrupt blob was served");
+    assert!(
+        stderr(&refused).contains("does not match its hash"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!t.c.captures().contains(&quake_sha));
+    // Put right, C gets everything and all agree.
+    s3.put_object("desk-captures", &key, quake.as_bytes());
+    t.sync_all();
+    assert!(t.c.captures().contains(&quake_sha));
+    t.assert_agree();
+    assert_eq!(t.c.captures().len(), 2);
 }

@@ -39,6 +39,7 @@ async fn serve(pg: &Postgres) -> Result<Service> {
         database_url: pg.url(),
         listen: "127.0.0.1:0".parse()?,
         rate: RateLimit::default(),
+        bucket: None,
     };
     let task = tokio::spawn(server::serve(config, move |addr| {
         let _ = tx.send(addr);

@@ -258,6 +258,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Command::Verify(args) => export::verify_any(args, json).await,
         Command::Serve(args) => team::serve(args).await,
         Command::Team(team::TeamCommand::Init(args)) => team::init(args, json).await,
+        Command::Team(team::TeamCommand::MoveBlobs(args)) => team::move_blobs(args, json).await,
         Command::Restore(args) => {
             // Restore must not hold the library open while it swaps the file.
             let path = cli.db.unwrap_or_else(redline::db::default_path);

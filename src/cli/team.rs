@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use clap::{Args, Subcommand};
 use redline::team::protocol::Role;
-use redline::team::server::{self, RateLimit, ServeConfig};
+use redline::team::server::{self, BucketConfig, RateLimit, ServeConfig};
 use redline::team::sync;
 use redline::{Error, Notebook};
 
@@ -29,6 +29,39 @@ pub struct ServeArgs {
     /// Requests per second one token is refilled with.
     #[arg(long, default_value_t = RateLimit::default().per_second)]
     pub rate_per_second: f64,
+    #[command(flatten)]
+    pub bucket: BucketArgs,
+}
+
+/// Where captures' bytes go when not in PostgreSQL: an S3-compatible bucket.
+#[derive(Args, Clone)]
+pub struct BucketArgs {
+    /// Keep captures' bytes in this S3 bucket (the bucket must exist).
+    #[arg(long)]
+    pub s3_bucket: Option<String>,
+    /// The S3 endpoint of a non-AWS store (MinIO, Garage, Ceph…), path-style.
+    #[arg(long, requires = "s3_bucket")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, default_value = "us-east-1", requires = "s3_bucket")]
+    pub s3_region: String,
+    /// Prefer the environment: AWS_ACCESS_KEY_ID.
+    #[arg(long, requires = "s3_bucket")]
+    pub s3_access_key_id: Option<String>,
+    /// Prefer the environment: AWS_SECRET_ACCESS_KEY.
+    #[arg(long, requires = "s3_bucket")]
+    pub s3_secret_access_key: Option<String>,
+}
+
+impl BucketArgs {
+    fn config(&self) -> Option<BucketConfig> {
+        Some(BucketConfig {
+            bucket: self.s3_bucket.clone()?,
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+        })
+    }
 }
 
 /// Runs the service until interrupted.
@@ -40,6 +73,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
             burst: args.rate_burst.max(1.0),
             per_second: args.rate_per_second.max(0.001),
         },
+        bucket: args.bucket.config(),
     };
     let print = args.print_port;
     server::serve(config, |addr| {
@@ -56,6 +90,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), Error> {
 pub enum TeamCommand {
     /// Create a team library in PostgreSQL and print its owner's token (once).
     Init(InitArgs),
+    /// Move the captures' bytes PostgreSQL holds into the S3 bucket `serve` now uses.
+    MoveBlobs(MoveBlobsArgs),
     /// Link this library to a team library with an invitation token.
     Join { url: String, token: String },
     /// Share a project (by id or name) with the team.
@@ -90,6 +126,34 @@ pub struct InitArgs {
     pub owner: String,
 }
 
+#[derive(Args)]
+pub struct MoveBlobsArgs {
+    /// PostgreSQL URL of the team store.
+    #[arg(long, env = "REDLINE_DATABASE_URL")]
+    pub database_url: String,
+    #[command(flatten)]
+    pub bucket: BucketArgs,
+}
+
+/// `team move-blobs`: PostgreSQL to the bucket, with progress; resumable.
+pub async fn move_blobs(args: MoveBlobsArgs, json: bool) -> Result<(), Error> {
+    let Some(bucket) = args.bucket.config() else {
+        return Err(Error::Invalid("name the bucket: --s3-bucket".into()));
+    };
+    let moved = server::move_blobs_to_bucket(&args.database_url, &bucket, |done, total| {
+        if !json {
+            eprint!("\rmoved {done} of {total} blobs");
+        }
+    })
+    .await?;
+    if json {
+        return print_json(&serde_json::json!({ "moved": moved }));
+    }
+    eprintln!();
+    println!("Moved {moved} blobs into the bucket {:?}.", bucket.bucket);
+    Ok(())
+}
+
 fn role(s: &str) -> Result<Role, String> {
     Role::parse(s).ok_or_else(|| "must be owner, editor or viewer".to_string())
 }
@@ -112,7 +176,9 @@ pub async fn init(args: InitArgs, json: bool) -> Result<(), Error> {
 
 pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), Error> {
     match command {
-        TeamCommand::Init(_) => unreachable!("handled without a library"),
+        TeamCommand::Init(_) | TeamCommand::MoveBlobs(_) => {
+            unreachable!("handled without a library")
+        }
         TeamCommand::Join { url, token } => {
             let link = sync::join(nb, &url, &token).await?;
             if json {

@@ -96,7 +96,7 @@ pub fn pytool(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(
         path.exists(),
-        "{} is missing: run scripts/install-deps (it installs wacz, warcio and pywb from PyPI)",
+        "{} is missing: run scripts/install-deps (it installs wacz, warcio, pywb and moto from PyPI)",
         path.display()
     );
     path

@@ -5,6 +5,7 @@
 //! then every pushed object validated before anything is written. The
 //! service stores and returns clipped text as data and never renders it.
 
+mod bucket;
 mod limit;
 mod store;
 
@@ -27,6 +28,8 @@ use super::protocol::{
     PAGE_LIMIT,
 };
 use crate::error::{Error, Result};
+use bucket::Bucket;
+pub use bucket::BucketConfig;
 pub use limit::RateLimit;
 use store::Caller;
 
@@ -39,6 +42,8 @@ pub struct ServeConfig {
     pub database_url: String,
     pub listen: SocketAddr,
     pub rate: RateLimit,
+    /// Keep captures' bytes in this bucket rather than in PostgreSQL.
+    pub bucket: Option<BucketConfig>,
 }
 
 /// Connects to PostgreSQL and brings the service's schema up to date.
@@ -63,9 +68,40 @@ pub async fn init_library(database_url: &str, name: &str, owner: &str) -> Result
     Ok(token)
 }
 
+/// Moves the blobs PostgreSQL holds into the bucket, 200 at a time, for a
+/// library that kept them in the database before it had a bucket; `progress`
+/// hears (moved, total) after each batch. Safe to stop and run again.
+pub async fn move_blobs_to_bucket(
+    database_url: &str,
+    config: &BucketConfig,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<u64> {
+    let pool = connect(database_url).await?;
+    let bucket = Bucket::open(config).await?;
+    let (total, _) = store::blobs_in_database(&pool).await?;
+    let total = total as u64;
+    let mut moved = 0;
+    loop {
+        let n = store::move_blobs(&pool, &bucket, 200)
+            .await
+            .map_err(|f| Error::Io {
+                path: format!("the S3 bucket {:?}", config.bucket),
+                reason: f.message,
+            })?;
+        if n == 0 {
+            break;
+        }
+        moved += n as u64;
+        progress(moved, total.max(moved));
+    }
+    pool.close().await;
+    Ok(moved)
+}
+
 #[derive(Clone)]
 struct AppState {
     pool: PgPool,
+    bucket: Option<Bucket>,
     limits: Arc<limit::Buckets>,
 }
 
@@ -73,6 +109,10 @@ struct AppState {
 /// 0 binds a free port: tests read it).
 pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let pool = connect(&config.database_url).await?;
+    let bucket = match &config.bucket {
+        Some(c) => Some(Bucket::open(c).await?),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| Error::Io {
@@ -85,6 +125,7 @@ pub async fn serve(config: ServeConfig, ready: impl FnOnce(SocketAddr)) -> Resul
     })?;
     let state = AppState {
         pool,
+        bucket,
         limits: Arc::new(limit::Buckets::new(config.rate)),
     };
     ready(addr);
@@ -317,7 +358,7 @@ async fn get_blob(
 ) -> Answer<Response> {
     let caller = caller(&state, &headers, Some(id)).await?;
     check_sha(&sha)?;
-    match store::blob(&state.pool, caller.library_id, &sha).await? {
+    match store::blob(&state.pool, state.bucket.as_ref(), caller.library_id, &sha).await? {
         // Bytes as data, never as a page: the service renders no clipped HTML.
         Some(bytes) => Ok((
             [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
@@ -346,7 +387,7 @@ async fn put_blob(
             "the bytes do not hash to the SHA-256 they were sent as",
         ));
     }
-    store::put_blob(&state.pool, &sha, &body).await?;
+    store::put_blobs(&state.pool, state.bucket.as_ref(), &[(&sha, &body)]).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -392,7 +433,7 @@ async fn put_blobs(
             "the bytes sent as {sha} do not hash to it: nothing in this batch is stored"
         )));
     }
-    store::put_blobs(&state.pool, &blobs).await?;
+    store::put_blobs(&state.pool, state.bucket.as_ref(), &blobs).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -409,6 +450,7 @@ async fn fetch_blobs(
     check_list(&list)?;
     let found = store::blobs(
         &state.pool,
+        state.bucket.as_ref(),
         caller.library_id,
         &list.sha256,
         BLOB_BATCH_BYTES,

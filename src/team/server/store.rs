@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use sqlx::postgres::PgPool;
 use sqlx::{PgConnection, Row};
 
+use super::bucket::{self, Bucket};
 use super::Failure;
 use crate::error::{Error, Result};
 use crate::team::protocol::{
@@ -466,11 +467,12 @@ pub(super) async fn blob_exists(
 /// query with one name, so the rule is written once.
 pub(super) async fn blob(
     pool: &PgPool,
+    bucket: Option<&Bucket>,
     library_id: i64,
     sha: &str,
-) -> std::result::Result<Option<Vec<u8>>, sqlx::Error> {
+) -> std::result::Result<Option<Vec<u8>>, Failure> {
     let one = [sha.to_string()];
-    Ok(blobs(pool, library_id, &one, usize::MAX)
+    Ok(blobs(pool, bucket, library_id, &one, usize::MAX)
         .await?
         .pop()
         .map(|(_, bytes)| bytes))
@@ -490,25 +492,55 @@ pub(super) async fn missing_blobs(
     .await
 }
 
-/// Stores a batch of blobs (already checked against their names) in one
-/// statement, so one commit.
+/// Stores a batch of blobs (already checked against their names): in
+/// PostgreSQL, one statement and so one commit; or, with a bucket, the bytes
+/// the server lacks go to the bucket first and then their rows are written,
+/// so a row always means the bytes are kept.
 pub(super) async fn put_blobs(
     pool: &PgPool,
+    bucket: Option<&Bucket>,
     blobs: &[(&str, &[u8])],
-) -> std::result::Result<(), sqlx::Error> {
+) -> std::result::Result<(), Failure> {
+    use futures_util::{StreamExt, TryStreamExt};
     let mut seen = std::collections::HashSet::new();
     let blobs: Vec<_> = blobs.iter().filter(|(s, _)| seen.insert(*s)).collect();
     let shas: Vec<&str> = blobs.iter().map(|(s, _)| *s).collect();
     let sizes: Vec<i64> = blobs.iter().map(|(_, b)| b.len() as i64).collect();
-    let bytes: Vec<&[u8]> = blobs.iter().map(|(_, b)| *b).collect();
+    let Some(bucket) = bucket else {
+        let bytes: Vec<&[u8]> = blobs.iter().map(|(_, b)| *b).collect();
+        sqlx::query(
+            "INSERT INTO blobs (sha256, size, bytes) \
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&shas)
+        .bind(&sizes)
+        .bind(&bytes)
+        .execute(pool)
+        .await?;
+        return Ok(());
+    };
+    let owned: Vec<String> = shas.iter().map(|s| s.to_string()).collect();
+    let missing: std::collections::HashSet<String> =
+        missing_blobs(pool, &owned).await?.into_iter().collect();
+    // Futures made before the stream runs: a closure inside it would make
+    // the handler's future not `Send` for every lifetime axum asks about.
+    let uploads: Vec<_> = blobs
+        .iter()
+        .filter(|(s, _)| missing.contains(*s))
+        .map(|(sha, bytes)| bucket.put(sha, bytes))
+        .collect();
+    futures_util::stream::iter(uploads)
+        .buffer_unordered(bucket::PARALLEL)
+        .try_collect::<Vec<()>>()
+        .await?;
     sqlx::query(
-        "INSERT INTO blobs (sha256, size, bytes) \
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[]) \
+        "INSERT INTO blobs (sha256, size) \
+         SELECT * FROM unnest($1::text[], $2::bigint[]) \
          ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(&shas)
     .bind(&sizes)
-    .bind(&bytes)
     .execute(pool)
     .await?;
     Ok(())
@@ -516,16 +548,18 @@ pub(super) async fn put_blobs(
 
 /// The bytes of those of `shas` that a capture of this library names, in
 /// the order asked, until `budget` bytes are taken (at least one blob, so a
-/// client asking again always gets further).
+/// client asking again always gets further). Those kept in the bucket are
+/// read from it, several at a time, and checked against their names.
 pub(super) async fn blobs(
     pool: &PgPool,
+    bucket: Option<&Bucket>,
     library_id: i64,
     shas: &[String],
     budget: usize,
-) -> std::result::Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
-    use futures_util::TryStreamExt;
-    let mut rows = sqlx::query_as::<_, (String, Vec<u8>)>(
-        "SELECT b.sha256, b.bytes FROM unnest($2::text[]) WITH ORDINALITY AS n(s, i) \
+) -> std::result::Result<Vec<(String, Vec<u8>)>, Failure> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let mut rows = sqlx::query_as::<_, (String, i64, Option<Vec<u8>>)>(
+        "SELECT b.sha256, b.size, b.bytes FROM unnest($2::text[]) WITH ORDINALITY AS n(s, i) \
            JOIN blobs b ON b.sha256 = n.s \
          WHERE EXISTS (SELECT 1 FROM objects o WHERE o.library_id = $1 AND o.kind = 'capture' \
                        AND o.body->>'raw_sha256' = n.s) \
@@ -534,24 +568,88 @@ pub(super) async fn blobs(
     .bind(library_id)
     .bind(shas)
     .fetch(pool);
-    let mut out = Vec::new();
-    let mut taken = 0;
-    while let Some((sha, bytes)) = rows.try_next().await? {
-        if !out.is_empty() && taken + bytes.len() > budget {
+    let mut found = Vec::new();
+    let mut taken: usize = 0;
+    while let Some((sha, size, bytes)) = rows.try_next().await? {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if !found.is_empty() && taken.saturating_add(size) > budget {
             break;
         }
-        taken += bytes.len();
-        out.push((sha, bytes));
+        taken = taken.saturating_add(size);
+        found.push((sha, bytes));
     }
-    Ok(out)
+    drop(rows);
+    let reads: Vec<_> = found
+        .into_iter()
+        .map(|(sha, bytes)| kept_bytes(bucket, sha, bytes))
+        .collect();
+    futures_util::stream::iter(reads)
+        .buffered(bucket::PARALLEL)
+        .try_collect()
+        .await
 }
 
-pub(super) async fn put_blob(
+/// A blob's bytes from its row, or from the bucket when the row has none.
+async fn kept_bytes(
+    bucket: Option<&Bucket>,
+    sha: String,
+    bytes: Option<Vec<u8>>,
+) -> std::result::Result<(String, Vec<u8>), Failure> {
+    let bytes = match (bytes, bucket) {
+        (Some(bytes), _) => bytes,
+        (None, Some(bucket)) => bucket.get(&sha).await?,
+        (None, None) => {
+            return Err(Failure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "blob_store",
+                format!(
+                    "blob {sha} is kept in an S3 bucket, and this server was started \
+                     without one (--s3-bucket)"
+                ),
+            ))
+        }
+    };
+    Ok((sha, bytes))
+}
+
+/// How many blobs, and how many bytes, PostgreSQL itself still holds.
+pub(super) async fn blobs_in_database(
     pool: &PgPool,
-    sha: &str,
-    bytes: &[u8],
-) -> std::result::Result<(), sqlx::Error> {
-    put_blobs(pool, &[(sha, bytes)]).await
+) -> std::result::Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT count(*), coalesce(sum(size), 0)::bigint FROM blobs WHERE bytes IS NOT NULL",
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Moves up to `limit` blobs from PostgreSQL into the bucket: the bytes go
+/// to the bucket first and only then leave their row, so a crash between
+/// leaves a blob in both places, never in neither. Returns how many moved
+/// (none: nothing is left to move).
+pub(super) async fn move_blobs(
+    pool: &PgPool,
+    bucket: &Bucket,
+    limit: i64,
+) -> std::result::Result<usize, Failure> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let batch: Vec<(String, Vec<u8>)> = sqlx::query_as(
+        "SELECT sha256, bytes FROM blobs WHERE bytes IS NOT NULL ORDER BY sha256 LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let uploads: Vec<_> = batch.iter().map(|(s, b)| bucket.put(s, b)).collect();
+    futures_util::stream::iter(uploads)
+        .buffer_unordered(bucket::PARALLEL)
+        .try_collect::<Vec<()>>()
+        .await?;
+    let shas: Vec<&str> = batch.iter().map(|(s, _)| s.as_str()).collect();
+    sqlx::query("UPDATE blobs SET bytes = NULL WHERE sha256 = ANY($1)")
+        .bind(&shas)
+        .execute(pool)
+        .await?;
+    Ok(batch.len())
 }
 
 /// Grants `caller` the re-check of each of `sources` that no other member
