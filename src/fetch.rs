@@ -7,6 +7,7 @@
 //! each hop's target is checked (http(s) only) and a loop ends as "too many
 //! redirects" with a message a reporter understands.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -153,32 +154,56 @@ const ACCEPT: &str =
     "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,text/markdown;q=0.8,*/*;q=0.1";
 const ACCEPT_LANGUAGE: &str = "en-US,en;q=0.9,*;q=0.5";
 
+/// The builder every HTTP client of Redline starts from. Trust is the
+/// Mozilla roots compiled in (webpki-roots), never the system's store:
+/// `object_store` (the team service's bucket) turns on reqwest's native
+/// roots, and reading and parsing `/etc/ssl/certs` cost every process that
+/// built a client 18 M instructions, two thirds of a `show`
+/// (BENCHMARKS.md, "Start-up").
+pub(crate) fn http_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().tls_built_in_native_certs(false)
+}
+
 /// A reusable HTTP client with fixed limits.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
     pub limits: FetchLimits,
-    client: reqwest::Client,
+    /// Built on the first request: most commands hold a fetcher (through
+    /// the notebook's clipper) and never fetch, and building one sets up
+    /// TLS.
+    client: Arc<OnceLock<reqwest::Client>>,
 }
 
 impl Fetcher {
     pub fn new(limits: FetchLimits) -> Result<Self, FetchError> {
+        Ok(Fetcher {
+            limits,
+            client: Arc::default(),
+        })
+    }
+
+    fn client(&self) -> Result<&reqwest::Client, FetchError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
         headers.insert(
             header::ACCEPT_LANGUAGE,
             HeaderValue::from_static(ACCEPT_LANGUAGE),
         );
-        let client = reqwest::Client::builder()
+        let client = http_client()
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(limits.connect_timeout)
+            .connect_timeout(self.limits.connect_timeout)
             .build()
             .map_err(|e| FetchError::Network {
                 host: "(none)".into(),
                 reason: e.to_string(),
             })?;
-        Ok(Fetcher { limits, client })
+        // Two first requests at once may both build one; either will do.
+        Ok(self.client.get_or_init(|| client))
     }
 
     /// Fetches `url`, following redirects within the limits. A 304 answer to
@@ -194,7 +219,7 @@ impl Fetcher {
         let url = parse_clip_url(url)?;
         let host = host_of(&url);
         let limit = self.limits.total_timeout;
-        let sent = tokio::time::timeout(limit, self.client.head(url.clone()).send()).await;
+        let sent = tokio::time::timeout(limit, self.client()?.head(url.clone()).send()).await;
         let response = match sent {
             Err(_) => return Err(FetchError::Timeout { host, limit }),
             Ok(Err(e)) => {
@@ -284,7 +309,7 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> Result<reqwest::Response, FetchError> {
-        let mut request = self.client.get(url.clone());
+        let mut request = self.client()?.get(url.clone());
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }

@@ -140,7 +140,7 @@ pub async fn obtain_digest(url: &str, sha256: &[u8]) -> Result<Vec<u8>> {
         return Err(bad("a TSA is reached over http or https".into()));
     }
     let nonce = rand_core::RngCore::next_u64(&mut rand_core::OsRng) >> 1;
-    let client = reqwest::Client::builder()
+    let client = crate::fetch::http_client()
         .user_agent(crate::fetch::USER_AGENT)
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
