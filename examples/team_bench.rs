@@ -35,7 +35,7 @@ use redline::hash::sha256_hex;
 use redline::team::client::{Client, PushAnswer};
 use redline::team::protocol::{
     capture_key, membership_key, source_key, version_key, CaptureBody, Item, MembershipBody,
-    Object, ProjectBody, Push, SourceBody, VersionBody,
+    Object, ProjectBody, Push, SourceBody, VersionBody, MAX_BLOBS_PER_BATCH,
 };
 
 #[path = "../tests/common/rng.rs"]
@@ -524,14 +524,28 @@ async fn pull(
         let (page, n) = client.changes(library, since).await?;
         lat.push(t.elapsed());
         bytes.fetch_add(n, Ordering::Relaxed);
+        // The page's captures' bytes in batches, as a desktop fetches them.
+        let mut wanted = Vec::new();
         for o in &page.objects {
             seen.insert(o.key.clone());
             if let Item::Capture(c) = &o.item {
-                let t = Instant::now();
-                let raw = client.blob(library, &c.raw_sha256).await?;
-                lat.push(t.elapsed());
-                bytes.fetch_add(raw.len() as u64, Ordering::Relaxed);
+                wanted.push(c.raw_sha256.clone());
             }
+        }
+        let mut rest = &wanted[..];
+        while !rest.is_empty() {
+            let asked = &rest[..rest.len().min(MAX_BLOBS_PER_BATCH)];
+            let t = Instant::now();
+            let (got, n) = client.fetch_blobs(library, asked).await?;
+            lat.push(t.elapsed());
+            bytes.fetch_add(n, Ordering::Relaxed);
+            if got.is_empty() {
+                return Err(redline::team::TeamError::Server(format!(
+                    "the server has no blob {}",
+                    asked[0]
+                )));
+            }
+            rest = &rest[got.len()..];
         }
         since = page.next;
         if !page.more {
@@ -550,14 +564,16 @@ async fn push_stories(
 ) -> Result<(usize, u64), redline::team::TeamError> {
     let mut rng = Rng(seed | 1);
     let mut objects = Vec::new();
+    let mut blobs = Vec::new();
     let mut sent = 0u64;
     for i in 0..count {
-        let (o, blobs) = story_objects(&mut rng, seed * 1_000_000 + i as u64, project, 1);
-        for (sha, raw) in blobs {
-            sent += raw.len() as u64;
-            client.put_blob(library, &sha, raw).await?;
-        }
+        let (o, b) = story_objects(&mut rng, seed * 1_000_000 + i as u64, project, 1);
+        blobs.extend(b);
         objects.extend(o);
+    }
+    // The bytes first, in batches, as a desktop pushes them.
+    for batch in blobs.chunks(MAX_BLOBS_PER_BATCH) {
+        sent += client.put_blobs(library, batch).await?;
     }
     let push = Push { objects };
     for _ in 0..20 {
