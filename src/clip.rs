@@ -587,7 +587,7 @@ async fn record_version(
             }
         }
     }
-    let version = versions::insert_extracted_version(
+    let (version, stem_lang) = versions::insert_extracted_version(
         conn,
         source_id,
         article,
@@ -597,7 +597,7 @@ async fn record_version(
         derived.stems.clone(),
     )
     .await?;
-    quotes::store_for_version(conn, &version).await?;
+    quotes::store_for_new_version(conn, &version, stem_lang).await?;
     Ok((version, true))
 }
 

@@ -516,32 +516,74 @@ fn valid_speaker(s: &str) -> bool {
 /// Replaces the stored quotes of `version` with those found in its blocks.
 /// Call it in the transaction that stores the version.
 pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -> Result<()> {
-    let quotes = find_quotes(&version.blocks);
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     sqlx::query("DELETE FROM quotes WHERE version_id = ?")
         .bind(version.id)
         .execute(&mut *tx)
         .await?;
-    let mut indexed: Vec<(i64, &str, &str)> = Vec::with_capacity(quotes.len());
-    for q in &quotes {
-        let id = sqlx::query(
-            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(version.id)
-        .bind(version.source_id)
-        .bind(&q.speaker)
-        .bind(&q.text)
-        .bind(q.start as i64)
-        .bind(q.end as i64)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        indexed.push((id, q.speaker.as_deref().unwrap_or(""), &q.text));
-    }
-    crate::search::index_quotes_of_version(&mut tx, version.id, &indexed).await?;
+    let stored = insert_quotes(&mut tx, version).await?;
+    crate::search::index_quotes_of_version(&mut tx, version.id, &index_rows(&stored)).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// [`store_for_version`] for a version the caller has just inserted in its
+/// open transaction, `stem_lang` as
+/// [`crate::versions::insert_extracted_version`] returned it: nothing to
+/// delete, no savepoint, and the stem setting and the language not read
+/// again. A clip's quotes took a statement each and five around them; now
+/// one insert per [`QUOTES_PER_INSERT`] and the index's own (BENCHMARKS.md,
+/// "Import").
+pub async fn store_for_new_version(
+    conn: &mut SqliteConnection,
+    version: &Version,
+    stem_lang: Option<&'static str>,
+) -> Result<()> {
+    let stored = insert_quotes(conn, version).await?;
+    crate::search::index_quotes_in_lang(conn, stem_lang, &index_rows(&stored)).await
+}
+
+/// Quotes written by one statement: six bound values each, far under
+/// SQLite's limit.
+const QUOTES_PER_INSERT: usize = 200;
+
+/// Finds the version's quotes and inserts them, one multi-row statement per
+/// [`QUOTES_PER_INSERT`]; returns each stored row's id, speaker and text as
+/// stored, so the index is given what each row holds whatever order SQLite
+/// returns the rows in.
+async fn insert_quotes(
+    conn: &mut SqliteConnection,
+    version: &Version,
+) -> Result<Vec<(i64, Option<String>, String)>> {
+    let quotes = find_quotes(&version.blocks);
+    let mut stored = Vec::with_capacity(quotes.len());
+    for chunk in quotes.chunks(QUOTES_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) VALUES {} \
+             RETURNING id, speaker, text",
+            vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut insert = sqlx::query_as(&sql);
+        for q in chunk {
+            insert = insert
+                .bind(version.id)
+                .bind(version.source_id)
+                .bind(&q.speaker)
+                .bind(&q.text)
+                .bind(q.start as i64)
+                .bind(q.end as i64);
+        }
+        stored.extend(insert.fetch_all(&mut *conn).await?);
+    }
+    Ok(stored)
+}
+
+/// (id, speaker or "", text) of stored quotes, as the search index takes them.
+fn index_rows(stored: &[(i64, Option<String>, String)]) -> Vec<(i64, &str, &str)> {
+    stored
+        .iter()
+        .map(|(id, speaker, text)| (*id, speaker.as_deref().unwrap_or(""), text.as_str()))
+        .collect()
 }
 
 /// What to list from the quote index; every field narrows, `None` does not.

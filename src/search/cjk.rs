@@ -110,13 +110,15 @@ pub async fn index_cjk(
     first: &str,
     second: &str,
 ) -> Result<()> {
-    index_row(conn, kind, row_id, first, second, None).await
+    index_row(conn, kind, row_id, first, second, None).await?;
+    Ok(())
 }
 
 /// [`index_cjk`] with the row's stem entry made ahead, away from the
 /// writer: `stems` must be [`StemEntry::new`] of this row's declared
 /// language and these two columns (None: made here, as [`index_cjk`]
-/// does). Unused when the library has stems off.
+/// does). Unused when the library has stems off. Returns the language the
+/// row was stemmed in (None: stems off), which its quotes are stemmed in.
 pub async fn index_row(
     conn: &mut SqliteConnection,
     kind: HitKind,
@@ -124,7 +126,7 @@ pub async fn index_row(
     first: &str,
     second: &str,
     stems: Option<StemEntry>,
-) -> Result<()> {
+) -> Result<Option<&'static str>> {
     // The stem index is fed here too, so every writer feeds both.
     let entry = match super::stem::stems_enabled(&mut *conn).await? {
         false => None,
@@ -143,7 +145,7 @@ pub async fn index_row(
     if let Some(entry) = &entry {
         super::stem::note_language(conn, entry.lang).await?;
     }
-    Ok(())
+    Ok(entry.map(|e| e.lang))
 }
 
 /// One row's trigram and bigram entries, if it has Han or kana.
@@ -176,6 +178,22 @@ pub async fn index_quotes_of_version(
         true => Some(super::stem::version_lang(conn, version_id).await?),
         false => None,
     };
+    index_quotes_in_lang(conn, lang, quotes).await?;
+    if let (Some(lang), false) = (lang, quotes.is_empty()) {
+        super::stem::note_language(conn, lang).await?;
+    }
+    Ok(())
+}
+
+/// [`index_quotes_of_version`] for the quotes of a version indexed in this
+/// same transaction: `lang` is what [`index_row`] returned for it (None:
+/// stems off), so neither the setting nor the language is read again, and
+/// the language is already noted.
+pub async fn index_quotes_in_lang(
+    conn: &mut SqliteConnection,
+    lang: Option<&'static str>,
+    quotes: &[(i64, &str, &str)],
+) -> Result<()> {
     if let Some(lang) = lang {
         let entries: Vec<(i64, StemEntry)> = quotes
             .iter()
@@ -185,9 +203,6 @@ pub async fn index_quotes_of_version(
     }
     for &(id, speaker, text) in quotes {
         write_cjk_entries(conn, HitKind::Quote, id, speaker, text).await?;
-    }
-    if let (Some(lang), false) = (lang, quotes.is_empty()) {
-        super::stem::note_language(conn, lang).await?;
     }
     Ok(())
 }

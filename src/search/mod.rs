@@ -118,7 +118,7 @@ use filters::{Arg, Filters};
 use index::Table;
 use query::lower;
 
-pub use cjk::{bigram_text, index_cjk, index_quotes_of_version, index_row};
+pub use cjk::{bigram_text, index_cjk, index_quotes_in_lang, index_quotes_of_version, index_row};
 pub use matcher::MatchText;
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;

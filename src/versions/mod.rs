@@ -386,11 +386,15 @@ pub async fn insert_version(
     text_sha256: &str,
     now: &str,
 ) -> Result<Version> {
-    insert_extracted_version(conn, source_id, article, None, text_sha256, now, None).await
+    let (version, _) =
+        insert_extracted_version(conn, source_id, article, None, text_sha256, now, None).await?;
+    Ok(version)
 }
 
 /// [`insert_version`] with the extraction's low-confidence flag and, if
 /// made ahead, the version's stem entry ([`crate::derived::Derived::make_stems`]).
+/// Also returns the language the version was stemmed in (None: stems off),
+/// for its quotes ([`crate::quotes::store_for_new_version`]).
 pub async fn insert_extracted_version(
     conn: &mut SqliteConnection,
     source_id: i64,
@@ -399,7 +403,7 @@ pub async fn insert_extracted_version(
     text_sha256: &str,
     now: &str,
     stems: Option<StemEntry>,
-) -> Result<Version> {
+) -> Result<(Version, Option<&'static str>)> {
     let seq: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?")
             .bind(source_id)
@@ -416,7 +420,7 @@ pub async fn insert_extracted_version(
         .execute(&mut *conn)
         .await?
         .last_insert_rowid();
-    crate::search::index_row(
+    let stem_lang = crate::search::index_row(
         conn,
         crate::search::HitKind::Source,
         id,
@@ -425,7 +429,7 @@ pub async fn insert_extracted_version(
         stems,
     )
     .await?;
-    get_version(conn, id).await
+    Ok((get_version(conn, id).await?, stem_lang))
 }
 
 /// Every source id, for `check --all`.
