@@ -418,7 +418,7 @@ pub(crate) async fn write_check(
     let (record, outcome, error, version) = match &check.answer {
         Answer::Page(captured) => {
             let (version, new_version) =
-                record_version(&mut *conn, source_id, &captured.derived, &now).await?;
+                record_version(&mut *conn, source_id, false, &captured.derived, &now).await?;
             let capture = versions::insert_capture(
                 &mut *conn,
                 source_id,
@@ -531,7 +531,8 @@ pub(crate) async fn store_captured(
             .await?
         }
     };
-    let (version, new_version) = record_version(&mut *tx, source_id, &derived, now).await?;
+    let (version, new_version) =
+        record_version(&mut *tx, source_id, new_source, &derived, now).await?;
     let capture = versions::insert_packed_capture(
         &mut *tx,
         source_id,
@@ -561,7 +562,9 @@ pub(crate) async fn store_captured(
 }
 
 /// Stores `derived` as the source's next version unless its fingerprint equals
-/// the latest version's. Returns the version the source now stands at.
+/// the latest version's. Returns the version the source now stands at. A
+/// source inserted in this transaction (`new_source`) has no version to
+/// compare with, and is not asked for one.
 ///
 /// A latest version made by another extractor is first re-extracted from
 /// its own capture: when that reads the same as the new capture, the page did
@@ -570,12 +573,17 @@ pub(crate) async fn store_captured(
 async fn record_version(
     conn: &mut SqliteConnection,
     source_id: i64,
+    new_source: bool,
     derived: &Derived,
     now: &str,
 ) -> Result<(Version, bool)> {
     let article = &derived.article;
     let fingerprint = normalize::fingerprint(&article.title, &article.blocks);
-    if let Some(latest) = versions::latest_version(conn, source_id).await? {
+    let latest = match new_source {
+        true => None,
+        false => versions::latest_version(conn, source_id).await?,
+    };
+    if let Some(latest) = latest {
         if latest.text_sha256 == fingerprint {
             return Ok((latest, false));
         }

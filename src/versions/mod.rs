@@ -404,19 +404,17 @@ pub async fn insert_extracted_version(
     now: &str,
     stems: Option<StemEntry>,
 ) -> Result<(Version, Option<&'static str>)> {
-    let seq: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?")
-            .bind(source_id)
-            .fetch_one(&mut *conn)
-            .await?;
     let row = Extracted::new(article, low_confidence, text_sha256);
+    // The next number in the source's sequence, taken in the insert itself
+    // (one statement, not two: each is a round trip to SQLite's thread).
     let sql = format!(
-        "INSERT INTO versions (source_id, seq, created_at, {}) VALUES (?, ?, ?, {})",
+        "INSERT INTO versions (source_id, seq, created_at, {}) \
+         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, {})",
         EXTRACTED_COLUMNS.join(", "),
         ["?"; EXTRACTED_COLUMNS.len()].join(", ")
     );
     let id = row
-        .bind(sqlx::query(&sql).bind(source_id).bind(seq).bind(now))
+        .bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now))
         .execute(&mut *conn)
         .await?
         .last_insert_rowid();
