@@ -101,24 +101,35 @@ const INDEXES: [&str; 8] = [
     "quotes_bigram",
 ];
 
-/// Every (term, row, column, offset) of each index, and the languages
-/// stored for rows and for the library.
-async fn index_rows(db: &Path) -> Vec<(String, Vec<(String, i64, String, i64)>)> {
-    // One connection: the vocabulary views are its temporary tables.
-    let mut conn = SqliteConnectOptions::new()
+/// One connection to `db` for reading its indexes: the vocabulary views
+/// [`vocab`] makes are its temporary tables.
+async fn reader(db: &Path) -> sqlx::SqliteConnection {
+    SqliteConnectOptions::new()
         .filename(db)
         .connect()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Makes `index`'s `fts5vocab` instance view on `conn`; returns its name.
+async fn vocab(conn: &mut sqlx::SqliteConnection, index: &str) -> String {
+    let view = format!("temp.vocab_{index}");
+    sqlx::query(&format!(
+        "CREATE VIRTUAL TABLE {view} USING fts5vocab(main, '{index}', 'instance')"
+    ))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    view
+}
+
+/// Every (term, row, column, offset) of each index, and the languages
+/// stored for rows and for the library.
+async fn index_rows(db: &Path) -> Vec<(String, Vec<(String, i64, String, i64)>)> {
+    let mut conn = reader(db).await;
     let mut out = Vec::new();
     for index in INDEXES {
-        let view = format!("temp.vocab_{index}");
-        sqlx::query(&format!(
-            "CREATE VIRTUAL TABLE {view} USING fts5vocab(main, '{index}', 'instance')"
-        ))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        let view = vocab(&mut conn, index).await;
         let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(&format!(
             "SELECT term, doc, col, offset FROM {view} ORDER BY doc, col, offset, term"
         ))
@@ -221,20 +232,10 @@ async fn a_folder_import_indexes_each_version_as_clipping_its_pages_one_by_one_d
 /// Every (speaker, text, term, column, offset) of the quote indexes, keyed
 /// by the quote rather than its row id, and each quote's stored language.
 async fn quote_rows(db: &Path) -> Vec<(String, Vec<(String, String, String, String, i64)>)> {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(db)
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = reader(db).await;
     let mut out = Vec::new();
     for index in ["quotes_fts", "quotes_stem", "quotes_cjk", "quotes_bigram"] {
-        let view = format!("temp.vocab_{index}");
-        sqlx::query(&format!(
-            "CREATE VIRTUAL TABLE {view} USING fts5vocab(main, '{index}', 'instance')"
-        ))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        let view = vocab(&mut conn, index).await;
         let mut rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT COALESCE(q.speaker, ''), q.text, v.term, v.col, v.offset \
              FROM {view} v JOIN quotes q ON q.id = v.doc"
