@@ -521,7 +521,7 @@ async fn pull(
 ) -> Result<i64, redline::team::TeamError> {
     loop {
         let t = Instant::now();
-        let (page, n) = client.changes(library, since).await?;
+        let (page, n) = client.changes(library, None, since).await?;
         lat.push(t.elapsed());
         bytes.fetch_add(n, Ordering::Relaxed);
         // The page's captures' bytes in batches, as a desktop fetches them.
@@ -578,7 +578,7 @@ async fn push_stories(
     let push = Push { objects };
     for _ in 0..20 {
         // Past the last version: no objects, just the library's version.
-        let (page, _) = client.changes(library, i64::MAX - 1).await?;
+        let (page, _) = client.changes(library, None, i64::MAX - 1).await?;
         let (answer, up) = client.push(library, page.next, &push).await?;
         sent += up;
         if let PushAnswer::Done(_) = answer {
@@ -613,7 +613,7 @@ async fn load(url: &str, tokens: &Path, seconds: u64, pusher: &str, project: &st
     let library = first.me().await.expect("me").library_id;
     // Every client starts in sync, as a desktop that synced a minute ago.
     let start = first
-        .changes(library, i64::MAX - 1)
+        .changes(library, None, i64::MAX - 1)
         .await
         .expect("the library's version")
         .0

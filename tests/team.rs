@@ -2020,3 +2020,266 @@ fn captures_bytes_live_in_an_s3_bucket_when_one_is_configured() {
     t.assert_agree();
     assert_eq!(t.c.captures().len(), 2);
 }
+
+/// Versions of `desk` (or the server) whose URL key ends with one of `paths`.
+fn of_paths(
+    versions: &BTreeSet<(String, String)>,
+    paths: &[&str],
+) -> BTreeSet<(String, String)> {
+    versions
+        .iter()
+        .filter(|(k, _)| paths.iter().any(|p| k.ends_with(p)))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_its_history() {
+    let t = Team::new();
+    // A: the storm story in two versions in "Storm coverage"; an election
+    // story in "Election desk"; both shared.
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story("Power was cut to 80,000 homes.")),
+    );
+    let storm = t.a.clip(&t.web.url("/world/storm")).to_string();
+    t.web.set(
+        "/world/storm",
+        Response::html(storm_story(
+            "Power was cut to 120,000 homes, the utility said in a revised statement.",
+        )),
+    );
+    t.a.ok(&["check", &storm]);
+    t.web.set(
+        "/politics/runoff",
+        Response::html(story(
+            "Runoff called after no candidate clears 50 per cent",
+            "Ilse Brandt",
+            &[
+                "The electoral commission said on Monday that the two leading candidates would meet in a runoff on 14 December after neither won a majority.",
+                "\u{201c}The count was clean and the margins are clear,\u{201d} said Amara Osei, the commission's chair, at a press conference in the capital.",
+                "Turnout was 61.4 per cent, down from 67 per cent at the last election.",
+            ],
+        )),
+    );
+    let runoff = t.a.clip(&t.web.url("/politics/runoff")).to_string();
+    for (name, source) in [("Storm coverage", &storm), ("Election desk", &runoff)] {
+        t.a.ok(&["project", "new", name]);
+        t.a.ok(&["project", "add", name, source]);
+        t.a.ok(&["team", "share", name]);
+    }
+    t.a.sync();
+    let all = t.a.versions();
+    assert_eq!(all.len(), 3);
+
+    // B follows the election desk only, before its first sync.
+    let followed = t.b.json(&["team", "follow", "election desk"]);
+    assert_eq!(followed["name"], "Election desk");
+    let listed = t.b.json(&["team", "projects"]);
+    let marks: BTreeSet<(String, bool)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["followed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        BTreeSet::from([
+            ("Election desk".to_string(), true),
+            ("Storm coverage".to_string(), false)
+        ])
+    );
+    let pulled_b = t.b.sync()["pulled"].as_i64().unwrap();
+    assert_eq!(t.b.versions(), of_paths(&all, &["/politics/runoff"]));
+    let names: Vec<Value> = t.b.json(&["project", "list"]).as_array().unwrap().clone();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names[0]["name"], "Election desk");
+    // C pulls the whole library, as desks do by default.
+    let pulled_c = t.c.sync()["pulled"].as_i64().unwrap();
+    assert_eq!(t.c.versions(), all);
+    assert!(pulled_b < pulled_c, "B {pulled_b}, C {pulled_c}");
+
+    // A puts the storm story in the election desk too: B gets the story
+    // with both its versions and their captures, though they were written
+    // before B followed anything.
+    t.a.ok(&["project", "add", "Election desk", &storm]);
+    t.a.sync();
+    t.b.sync();
+    assert_eq!(t.b.versions(), all);
+    let (_, blobs) = server_state(&t.pg);
+    assert_eq!(t.b.captures(), blobs);
+    assert_eq!(
+        t.b.json(&["project", "list"])[0]["sourceCount"],
+        2,
+        "the election desk holds both stories on B"
+    );
+
+    // A story only in the storm project does not reach B…
+    t.web.set(
+        "/world/ferry",
+        Response::html(story(
+            "Ferry service suspended as rivers rise",
+            "Jonas Aalto",
+            &[
+                "The ferry operator said crossings would stay suspended until Friday.",
+                "\u{201c}Safety comes first,\u{201d} a spokeswoman said.",
+            ],
+        )),
+    );
+    let ferry = t.a.clip(&t.web.url("/world/ferry")).to_string();
+    t.a.ok(&["project", "add", "Storm coverage", &ferry]);
+    t.a.sync();
+    t.b.sync();
+    assert_eq!(t.b.versions(), all, "B does not follow the storm project");
+
+    // …until B follows it; then every library agrees with the server.
+    t.b.ok(&["team", "follow", "Storm coverage"]);
+    t.sync_all();
+    t.assert_agree();
+
+    // A desk joining for one project pulls that project alone.
+    let d = Desk::new();
+    let token = t.a.ok(&["team", "invite", "dana", "--role", "viewer"]);
+    let link = d.json(&[
+        "team",
+        "join",
+        &t.url(),
+        token.trim(),
+        "--project",
+        "Election desk",
+    ]);
+    assert_eq!(link["followsProjects"], true, "{link}");
+    d.sync();
+    assert_eq!(
+        d.versions(),
+        of_paths(&t.a.versions(), &["/politics/runoff", "/world/storm"])
+    );
+    let unknown = d.run(&["team", "follow", "Sports"]);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("no project \"Sports\""), "{}", stderr(&unknown));
+
+    // A note in both projects, on every desk.
+    let pid = |d: &Desk, name: &str| -> String {
+        d.json(&["project", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let note = t.a.json(&[
+        "note",
+        "new",
+        "Runoff and storm",
+        "--body",
+        "Turnout 61.4 per cent; storm toll 14.",
+    ])["id"]
+        .to_string();
+    t.a.ok(&[
+        "note",
+        "projects",
+        &note,
+        &pid(&t.a, "Election desk"),
+        &pid(&t.a, "Storm coverage"),
+    ]);
+    t.a.sync();
+    t.b.sync();
+
+    // B stops following the storm project: a new story there stays away,
+    // and B's shared projects say so.
+    t.b.ok(&["team", "unfollow", "Storm coverage"]);
+    t.web.set(
+        "/world/levee",
+        Response::html(story(
+            "Levee breach forces second evacuation",
+            "Mara Lindqvist",
+            &["Engineers said the breach was 30 metres wide by Thursday evening."],
+        )),
+    );
+    let levee = t.a.clip(&t.web.url("/world/levee")).to_string();
+    t.a.ok(&["project", "add", "Storm coverage", &levee]);
+    t.a.sync();
+    let before = t.b.versions();
+    t.b.sync();
+    assert_eq!(t.b.versions(), before);
+    assert!(!before.iter().any(|(k, _)| k.ends_with("/world/levee")));
+    let shared: Vec<String> = t.b.json(&["team", "status"])["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(shared, vec!["Election desk".to_string()]);
+    // B edits the note it shares with a project it no longer follows: the
+    // edit reaches A, and the note stays in both projects.
+    let b_note = t
+        .b
+        .notes()
+        .into_iter()
+        .find(|(_, title, _)| title == "Runoff and storm")
+        .expect("the note reached B")
+        .0
+        .to_string();
+    t.b.ok(&[
+        "note",
+        "save",
+        &b_note,
+        "--body",
+        "Turnout 61.4 per cent; storm toll revised to 16.",
+    ]);
+    t.b.sync();
+    t.a.sync();
+    let on_a = t.a.json(&["note", "show", &note]);
+    assert_eq!(
+        on_a["body"], "Turnout 61.4 per cent; storm toll revised to 16.",
+        "{on_a}"
+    );
+    assert_eq!(on_a["projectIds"].as_array().unwrap().len(), 2, "{on_a}");
+    assert_eq!(t.pg_bodies("note")[0]["projects"].as_array().unwrap().len(), 2);
+    // Nothing was lost on the server or on A.
+    let (server, _) = server_state(&t.pg);
+    assert_eq!(t.a.versions(), server);
+    assert_eq!(server.len(), 5);
+
+    // A library from before per-project pull gets the same scopes from the
+    // migration's backfill as these pushes built one write at a time.
+    let scopes = || -> BTreeSet<(String, String, String)> {
+        t.pg(async |pool| {
+            sqlx::query_as("SELECT project, kind, key FROM object_scopes")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect()
+        })
+    };
+    let built = scopes();
+    assert!(built.len() > 20, "{built:?}");
+    let migration = include_str!("../migrations-pg/20261210000001_project_scopes.sql");
+    t.pg(async |pool| {
+        for sql in [
+            "DELETE FROM object_scopes",
+            "DELETE FROM project_links",
+            "UPDATE objects SET owner = NULL",
+        ] {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        let statements = migration
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for sql in statements.split(';').map(str::trim) {
+            if sql.starts_with("UPDATE") || sql.starts_with("INSERT") {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+        }
+    });
+    assert_eq!(scopes(), built);
+}

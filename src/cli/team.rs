@@ -93,7 +93,21 @@ pub enum TeamCommand {
     /// Move the captures' bytes PostgreSQL holds into the S3 bucket `serve` now uses.
     MoveBlobs(MoveBlobsArgs),
     /// Link this library to a team library with an invitation token.
-    Join { url: String, token: String },
+    Join {
+        url: String,
+        token: String,
+        /// Pull only this team project (by name or key; repeat for more),
+        /// not the whole team library.
+        #[arg(long = "project")]
+        projects: Vec<String>,
+    },
+    /// The team library's projects, and which of them this desk pulls.
+    Projects,
+    /// Pull a team project (by name or key); a desk that pulled the whole
+    /// library pulls what it has plus this one from now on.
+    Follow { project: String },
+    /// Stop pulling and pushing a team project; what is here stays.
+    Unfollow { project: String },
     /// Share a project (by id or name) with the team.
     Share { project: String },
     /// Pull what the team changed, push what changed here.
@@ -179,15 +193,53 @@ pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), 
         TeamCommand::Init(_) | TeamCommand::MoveBlobs(_) => {
             unreachable!("handled without a library")
         }
-        TeamCommand::Join { url, token } => {
+        TeamCommand::Join {
+            url,
+            token,
+            projects,
+        } => {
             let link = sync::join(nb, &url, &token).await?;
+            let followed = if projects.is_empty() {
+                Vec::new()
+            } else {
+                sync::follow_only(nb, &projects).await?
+            };
             if json {
+                let link = sync::link(nb).await?.unwrap_or(link);
                 return print_json(&link);
             }
             println!(
                 "Joined team library {} as {} ({}).",
                 link.library_name, link.member, link.role
             );
+            if !followed.is_empty() {
+                let names: Vec<&str> = followed.iter().map(|p| p.name.as_str()).collect();
+                println!("Pulling only: {}", names.join(", "));
+            }
+        }
+        TeamCommand::Projects => {
+            let projects = sync::team_projects(nb).await?;
+            if json {
+                return print_json(&projects);
+            }
+            for p in projects {
+                let mark = if p.followed { "*" } else { " " };
+                println!("{mark} {}\t{}", p.name, p.key);
+            }
+        }
+        TeamCommand::Follow { project } => {
+            let p = sync::follow(nb, &project).await?;
+            if json {
+                return print_json(&p);
+            }
+            println!("Following {}; the next sync pulls it.", p.name);
+        }
+        TeamCommand::Unfollow { project } => {
+            let p = sync::unfollow(nb, &project).await?;
+            if json {
+                return print_json(&p);
+            }
+            println!("No longer following {}; what is here stays.", p.name);
         }
         TeamCommand::Share { project } => {
             let key = sync::share(nb, &project).await?;
@@ -231,7 +283,15 @@ pub async fn run(command: TeamCommand, nb: &Notebook, json: bool) -> Result<(), 
                 );
             }
             let names: Vec<&str> = status.projects.iter().map(|p| p.name.as_str()).collect();
-            println!("Shared projects: {}", names.join(", "));
+            println!(
+                "Shared projects: {}{}",
+                names.join(", "),
+                if l.follows_projects {
+                    " (only these are pulled)"
+                } else {
+                    ""
+                }
+            );
             for c in &status.conflicts {
                 println!(
                     "Conflict: note {} {:?}",

@@ -11,7 +11,7 @@ use url::Url;
 
 use super::protocol::{
     decode_blobs, encode_blobs, ApiError, BlobList, Changes, Invite, Invited, LeaseRequest, Leases,
-    Me, MemberInfo, Push, Pushed, Role, BASE_VERSION_HEADER,
+    Me, MemberInfo, Projects, Push, Pushed, Role, BASE_VERSION_HEADER,
 };
 use super::TeamError;
 
@@ -124,12 +124,27 @@ impl Client {
         Ok(self.json(self.request(Method::GET, "v1/me")?).await?.0)
     }
 
-    /// One page of changes after `since`, and its size on the wire.
-    pub async fn changes(&self, library: i64, since: i64) -> Result<(Changes, u64), TeamError> {
-        let req = self
+    /// One page of changes after `since` (in `project`'s scope, or in the
+    /// whole library), and its size on the wire.
+    pub async fn changes(
+        &self,
+        library: i64,
+        project: Option<&str>,
+        since: i64,
+    ) -> Result<(Changes, u64), TeamError> {
+        let mut req = self
             .request(Method::GET, &format!("v1/libraries/{library}/changes"))?
             .query(&[("since", since)]);
+        if let Some(project) = project {
+            req = req.query(&[("project", project)]);
+        }
         self.json(req).await
+    }
+
+    /// The team library's projects, and its version.
+    pub async fn projects(&self, library: i64) -> Result<(Projects, u64), TeamError> {
+        self.json(self.request(Method::GET, &format!("v1/libraries/{library}/projects"))?)
+            .await
     }
 
     /// Pushes objects on `base`; the bytes sent are returned too.

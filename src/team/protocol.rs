@@ -268,6 +268,14 @@ pub struct Changes {
     pub more: bool,
 }
 
+/// `GET /v1/libraries/{id}/projects`: every project of the team library
+/// (what a desk may follow), and the library's version.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Projects {
+    pub version: i64,
+    pub projects: Vec<Object>,
+}
+
 /// `POST /v1/libraries/{id}/push`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Push {
@@ -437,6 +445,29 @@ pub fn source_tag_key(source: &str, tag: &str) -> String {
 }
 
 impl Item {
+    /// What the object keyed `key` is pulled with when a desk follows
+    /// projects: its source (a version, capture, tag or highlight), its note
+    /// (a revision) or its project (the project and its memberships). A
+    /// project holds a source while the source's membership is present and
+    /// a note while the note names it.
+    pub fn owner(&self, key: &str) -> String {
+        match self {
+            Item::Project(_) => format!("project:{key}"),
+            Item::Membership(m) => format!("project:{}", m.project),
+            Item::Source(_) => format!("source:{key}"),
+            Item::Version(v) => format!("source:{}", v.source),
+            Item::Capture(c) => format!("source:{}", c.source),
+            Item::SourceTag(t) => format!("source:{}", t.source),
+            // A version's key is `{source}#{text hash}`.
+            Item::Highlight(h) => format!(
+                "source:{}",
+                h.version.rsplit_once('#').map_or(h.version.as_str(), |(s, _)| s)
+            ),
+            Item::Note(_) => format!("note:{key}"),
+            Item::NoteRevision(r) => format!("note:{}", r.note),
+        }
+    }
+
     /// The key this item must have when its body determines it.
     pub fn derived_key(&self) -> Option<String> {
         match self {

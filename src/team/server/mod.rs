@@ -144,6 +144,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/me", get(me))
         .route("/v1/libraries/{id}/changes", get(changes))
+        .route("/v1/libraries/{id}/projects", get(projects))
         .route(
             "/v1/libraries/{id}/push",
             post(push).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
@@ -277,6 +278,8 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> Answer<Respons
 #[derive(Deserialize)]
 struct Since {
     since: Option<i64>,
+    /// A project's key: the changes in its scope only.
+    project: Option<String>,
     limit: Option<i64>,
 }
 
@@ -288,8 +291,24 @@ async fn changes(
 ) -> Answer<Response> {
     let caller = caller(&state, &headers, Some(id)).await?;
     let limit = q.limit.unwrap_or(PAGE_LIMIT).clamp(1, PAGE_LIMIT);
-    let page = store::changes(&state.pool, caller.library_id, q.since.unwrap_or(0), limit).await?;
+    let page = store::changes(
+        &state.pool,
+        caller.library_id,
+        q.project.as_deref(),
+        q.since.unwrap_or(0),
+        limit,
+    )
+    .await?;
     Ok(Json(page).into_response())
+}
+
+async fn projects(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Answer<Response> {
+    let caller = caller(&state, &headers, Some(id)).await?;
+    Ok(Json(store::projects(&state.pool, caller.library_id).await?).into_response())
 }
 
 async fn push(

@@ -10,7 +10,8 @@ use super::bucket::{self, Bucket};
 use super::Failure;
 use crate::error::{Error, Result};
 use crate::team::protocol::{
-    Changes, Invited, Item, Me, MemberInfo, NoteBody, Object, Push, Pushed, Role, MAX_TEXT_BYTES,
+    Changes, Invited, Item, Me, MemberInfo, NoteBody, Object, Projects, Push, Pushed, Role,
+    MAX_TEXT_BYTES,
 };
 
 /// Most objects in one push.
@@ -106,23 +107,49 @@ pub(super) async fn me(pool: &PgPool, caller: &Caller) -> std::result::Result<Me
 pub(super) async fn changes(
     pool: &PgPool,
     library_id: i64,
+    project: Option<&str>,
     since: i64,
     limit: i64,
 ) -> std::result::Result<Changes, Failure> {
-    let rows = sqlx::query(
-        "SELECT l.version AS library_version, o.key, o.version, o.body::text AS body, \
-           m.name AS author \
-         FROM libraries l \
-         LEFT JOIN LATERAL (SELECT key, version, body, author FROM objects \
-           WHERE library_id = l.id AND version > $2 ORDER BY version LIMIT $3) o ON true \
-         LEFT JOIN members m ON m.id = o.author \
-         WHERE l.id = $1 ORDER BY o.version",
-    )
-    .bind(library_id)
-    .bind(since)
-    .bind(limit + 1)
-    .fetch_all(pool)
-    .await?;
+    let rows = match project {
+        None => {
+            sqlx::query(
+                "SELECT l.version AS library_version, o.key, o.version, o.body::text AS body, \
+                   m.name AS author \
+                 FROM libraries l \
+                 LEFT JOIN LATERAL (SELECT key, version, body, author FROM objects \
+                   WHERE library_id = l.id AND version > $2 ORDER BY version LIMIT $3) o ON true \
+                 LEFT JOIN members m ON m.id = o.author \
+                 WHERE l.id = $1 ORDER BY o.version",
+            )
+            .bind(library_id)
+            .bind(since)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?
+        }
+        // A project's page: its scope's rows past `since`, each with the
+        // version it entered the scope at (see migrations-pg/…_project_scopes.sql).
+        Some(project) => {
+            sqlx::query(
+                "SELECT l.version AS library_version, o.key, s.version, o.body::text AS body, \
+                   m.name AS author \
+                 FROM libraries l \
+                 LEFT JOIN LATERAL (SELECT kind, key, version FROM object_scopes \
+                   WHERE library_id = l.id AND project = $4 AND version > $2 \
+                   ORDER BY version LIMIT $3) s ON true \
+                 LEFT JOIN objects o ON o.library_id = l.id AND o.kind = s.kind AND o.key = s.key \
+                 LEFT JOIN members m ON m.id = o.author \
+                 WHERE l.id = $1 ORDER BY s.version",
+            )
+            .bind(library_id)
+            .bind(since)
+            .bind(limit + 1)
+            .bind(project)
+            .fetch_all(pool)
+            .await?
+        }
+    };
     let library_version: i64 = rows
         .first()
         .ok_or(sqlx::Error::RowNotFound)?
@@ -146,6 +173,35 @@ pub(super) async fn changes(
         next,
         more,
     })
+}
+
+/// Every project of the library, with the library's version (one snapshot).
+pub(super) async fn projects(
+    pool: &PgPool,
+    library_id: i64,
+) -> std::result::Result<Projects, Failure> {
+    let rows = sqlx::query(
+        "SELECT l.version AS library_version, o.key, o.version, o.body::text AS body, \
+           m.name AS author \
+         FROM libraries l \
+         LEFT JOIN objects o ON o.library_id = l.id AND o.kind = 'project' \
+         LEFT JOIN members m ON m.id = o.author \
+         WHERE l.id = $1 ORDER BY o.key",
+    )
+    .bind(library_id)
+    .fetch_all(pool)
+    .await?;
+    let version: i64 = rows
+        .first()
+        .ok_or(sqlx::Error::RowNotFound)?
+        .get("library_version");
+    let mut projects = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.get::<Option<String>, _>("key").is_some() {
+            projects.push(decode(r)?);
+        }
+    }
+    Ok(Projects { version, projects })
 }
 
 fn decode(r: sqlx::postgres::PgRow) -> std::result::Result<Object, Failure> {
@@ -425,12 +481,13 @@ async fn write(
         }
     }
     *version += 1;
+    let owner = o.item.owner(&o.key);
     sqlx::query(
-        "INSERT INTO objects (library_id, kind, key, version, body, author) \
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6) \
+        "INSERT INTO objects (library_id, kind, key, version, body, author, owner) \
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) \
          ON CONFLICT (library_id, kind, key) DO UPDATE \
          SET version = excluded.version, body = excluded.body, author = excluded.author, \
-             updated_at = now()",
+             owner = excluded.owner, updated_at = now()",
     )
     .bind(caller.library_id)
     .bind(kind)
@@ -438,8 +495,148 @@ async fn write(
     .bind(*version)
     .bind(body)
     .bind(caller.member_id)
+    .bind(&owner)
+    .execute(&mut *conn)
+    .await?;
+    scope(conn, caller.library_id, version, o, &owner).await
+}
+
+/// Keeps the projects' scopes true after `o` was written at `version`:
+/// links made or broken by a membership, a project or a note, then `o`
+/// stamped into every project that holds its owner. An object whose write
+/// brought others along is stamped after them, so a follower applies a
+/// story before its membership, as a whole-library pull does.
+async fn scope(
+    conn: &mut PgConnection,
+    lib: i64,
+    version: &mut i64,
+    o: &Object,
+    owner: &str,
+) -> std::result::Result<(), Failure> {
+    let mut also: Vec<String> = Vec::new();
+    match &o.item {
+        Item::Project(_) => {
+            link(conn, lib, &o.key, owner, version).await?;
+            *version += 1;
+        }
+        Item::Membership(m) => {
+            link(conn, lib, &m.project, owner, version).await?;
+            let source = format!("source:{}", m.source);
+            if m.present {
+                link(conn, lib, &m.project, &source, version).await?;
+            } else {
+                unlink(conn, lib, &m.project, &source).await?;
+            }
+            *version += 1;
+        }
+        Item::Note(n) => {
+            let linked: Vec<String> = sqlx::query_scalar(
+                "SELECT project FROM project_links WHERE library_id = $1 AND owner = $2",
+            )
+            .bind(lib)
+            .bind(owner)
+            .fetch_all(&mut *conn)
+            .await?;
+            for p in linked.iter().filter(|p| !n.projects.contains(p)) {
+                unlink(conn, lib, p, owner).await?;
+                // Its followers learn that the note left the project.
+                also.push(p.clone());
+            }
+            for p in &n.projects {
+                link(conn, lib, p, &format!("project:{p}"), version).await?;
+                link(conn, lib, p, owner, version).await?;
+            }
+            *version += 1;
+        }
+        _ => {}
+    }
+    sqlx::query(
+        "INSERT INTO object_scopes (library_id, project, kind, key, version) \
+         SELECT $1, project, $2, $3, $4 FROM project_links WHERE library_id = $1 AND owner = $5 \
+         UNION SELECT $1, p, $2, $3, $4 FROM unnest($6::text[]) AS p \
+         ON CONFLICT (library_id, project, kind, key) DO UPDATE SET version = excluded.version",
+    )
+    .bind(lib)
+    .bind(o.item.kind())
+    .bind(&o.key)
+    .bind(*version)
+    .bind(owner)
+    .bind(&also)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Links `owner` to `project`. A new link brings what the owner already has
+/// into the project's scope, each at a fresh version.
+async fn link(
+    conn: &mut PgConnection,
+    lib: i64,
+    project: &str,
+    owner: &str,
+    version: &mut i64,
+) -> std::result::Result<(), Failure> {
+    let made = sqlx::query(
+        "INSERT INTO project_links (library_id, project, owner) VALUES ($1, $2, $3) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(lib)
+    .bind(project)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if made == 0 {
+        return Ok(());
+    }
+    let brought = sqlx::query(
+        "INSERT INTO object_scopes (library_id, project, kind, key, version) \
+         SELECT $1, $2, kind, key, $4 + row_number() OVER (ORDER BY version) \
+         FROM objects WHERE library_id = $1 AND owner = $3 \
+         ON CONFLICT (library_id, project, kind, key) DO UPDATE SET version = excluded.version",
+    )
+    .bind(lib)
+    .bind(project)
+    .bind(owner)
+    .bind(*version)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    *version += brought as i64;
+    Ok(())
+}
+
+/// Unlinks `owner` from `project`: its objects leave the project's scope
+/// (followers keep their copies; the membership or note that broke the
+/// link tells them), except a note itself.
+async fn unlink(
+    conn: &mut PgConnection,
+    lib: i64,
+    project: &str,
+    owner: &str,
+) -> std::result::Result<(), Failure> {
+    let broken = sqlx::query(
+        "DELETE FROM project_links WHERE library_id = $1 AND project = $2 AND owner = $3",
+    )
+    .bind(lib)
+    .bind(project)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if broken > 0 {
+        sqlx::query(
+            "DELETE FROM object_scopes s USING objects o \
+             WHERE s.library_id = $1 AND s.project = $2 AND s.kind <> 'note' \
+               AND o.library_id = s.library_id AND o.kind = s.kind AND o.key = s.key \
+               AND o.owner = $3",
+        )
+        .bind(lib)
+        .bind(project)
+        .bind(owner)
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 

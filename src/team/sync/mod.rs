@@ -13,6 +13,7 @@
 //! becomes both texts between markers, flagged as a conflict, until the
 //! reporter saves it (the save names both heads as parents).
 
+mod follows;
 mod labels;
 mod ledger;
 mod library;
@@ -27,7 +28,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::client::{Client, PushAnswer};
 use super::protocol::{
-    capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody,
+    capture_key, membership_key, source_key, source_tag_key, version_key, CaptureBody, Changes,
     HighlightBody, Invited, Item, MemberInfo, MembershipBody, NoteBody, NoteRevisionBody, Object,
     ProjectBody, Push, Pushed, Role, SourceBody, SourceTagBody, VersionBody, BLOB_BATCH_BYTES,
     MAX_BLOBS_PER_BATCH,
@@ -41,6 +42,8 @@ use crate::notebook::Notebook;
 use crate::quotes;
 use crate::versions::{self, CaptureMethod, CaptureOutcome, CaptureRecord};
 
+use follows::*;
+pub use follows::{follow, follow_only, team_projects, unfollow, TeamProject};
 use labels::*;
 pub use labels::{undelete_highlight, DeletedHighlight};
 use ledger::*;
@@ -76,6 +79,9 @@ pub struct Link {
     /// Why that attempt failed (the server unreachable, the token revoked…);
     /// null once a sync goes through.
     pub last_error: Option<String>,
+    /// True when this desk pulls chosen projects only (`team follow`), not
+    /// the whole team library.
+    pub follows_projects: bool,
 }
 
 /// What one sync did, and what it cost on the wire.
@@ -204,7 +210,7 @@ pub async fn join(nb: &Notebook, url: &str, token: &str) -> Result<Link> {
 async fn read_link(conn: &mut SqliteConnection) -> Result<Option<Link>> {
     let row = sqlx::query(
         "SELECT server_url, library_id, library_name, member, role, since_version, last_sync_at, \
-           last_attempt_at, last_error \
+           last_attempt_at, last_error, follows_projects \
          FROM team_link WHERE id = 1",
     )
     .fetch_optional(conn)
@@ -219,6 +225,7 @@ async fn read_link(conn: &mut SqliteConnection) -> Result<Option<Link>> {
         last_sync_at: r.get("last_sync_at"),
         last_attempt_at: r.get("last_attempt_at"),
         last_error: r.get("last_error"),
+        follows_projects: r.get::<i64, _>("follows_projects") == 1,
     }))
 }
 
@@ -263,11 +270,21 @@ pub async fn share(nb: &Notebook, project: &str) -> Result<String> {
     link(nb).await?.ok_or(TeamError::NotJoined)?;
     let project = nb.resolve_project(project).await?;
     nb.team_write(async |conn| {
-        if let Some(key) = key_of(conn, "project", project.id).await? {
-            return Ok(key);
+        let key = match key_of(conn, "project", project.id).await? {
+            Some(key) => key,
+            None => {
+                let key = random_id();
+                set_mapped(conn, "project", &key, Some(project.id), None).await?;
+                key
+            }
+        };
+        // A desk that follows chosen projects follows what it shares.
+        if follows_projects(conn).await? {
+            sqlx::query("INSERT OR IGNORE INTO team_follows (project) VALUES (?)")
+                .bind(&key)
+                .execute(&mut *conn)
+                .await?;
         }
-        let key = random_id();
-        set_mapped(conn, "project", &key, Some(project.id), None).await?;
         look_again(conn).await?;
         Ok(key)
     })
@@ -324,52 +341,96 @@ async fn set_since(nb: &Notebook, version: i64) -> Result<()> {
     .await
 }
 
-/// Pulls every page after the version this library knows and applies it.
+/// Pulls every page after the version this library knows and applies it;
+/// returns the library version the desk now stands on (what a push names
+/// as its base).
 async fn pull(nb: &Notebook, client: &Client, report: &mut SyncReport) -> Result<i64> {
-    loop {
-        let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
-        let (page, bytes) = client.changes(link.library_id, link.since_version).await?;
-        report.bytes_down += bytes;
-        report.pulled += page.objects.len();
-        // Bytes first, outside the write transaction: only those not here.
-        let mut wanted = Vec::new();
-        let mut seen = HashSet::new();
-        for o in &page.objects {
-            if let Item::Capture(c) = &o.item {
-                let key = o.key.clone();
-                let known = nb
-                    .team_read(async |conn| Ok(mapped(conn, "capture", &key).await?.is_some()))
-                    .await?;
-                if !known && seen.insert(c.raw_sha256.as_str()) {
-                    wanted.push(c.raw_sha256.clone());
-                }
+    let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
+    if !link.follows_projects {
+        let mut since = link.since_version;
+        loop {
+            let (page, bytes) = client.changes(link.library_id, None, since).await?;
+            apply_page(nb, client, link.library_id, &page, bytes, report).await?;
+            // Last, so a sync cut short applies the page again (idempotent).
+            set_since(nb, page.next).await?;
+            if !page.more {
+                return Ok(page.next);
             }
-        }
-        let blobs = fetch_blobs(client, link.library_id, wanted, report).await?;
-        nb.team_write(async |conn| {
-            for o in &page.objects {
-                apply(conn, o, &blobs).await?;
-            }
-            Ok(())
-        })
-        .await?;
-        let mut notes: BTreeMap<&str, &NoteBody> = BTreeMap::new();
-        for o in &page.objects {
-            if let Item::Note(n) = &o.item {
-                notes.insert(&o.key, n);
-            }
-        }
-        for (key, body) in notes {
-            if let Some(id) = apply_note(nb, key, body, false).await? {
-                report.conflicts.push(id);
-            }
-        }
-        // Last, so a sync cut short applies the page again (idempotent).
-        set_since(nb, page.next).await?;
-        if !page.more {
-            return Ok(page.next);
+            since = page.next;
         }
     }
+    // Each followed project from its own cursor; the desk stands on the
+    // oldest version they reached (a push on it that the library has moved
+    // past is refused, and the next round pulls again).
+    let mut base: Option<i64> = None;
+    for (project, mut since) in nb.team_read(async |conn| follows(conn).await).await? {
+        loop {
+            let (page, bytes) = client
+                .changes(link.library_id, Some(&project), since)
+                .await?;
+            apply_page(nb, client, link.library_id, &page, bytes, report).await?;
+            set_follow_since(nb, &project, page.next).await?;
+            since = page.next;
+            if !page.more {
+                base = Some(base.map_or(since, |b| b.min(since)));
+                break;
+            }
+        }
+    }
+    let base = match base {
+        Some(base) => base,
+        None => client.projects(link.library_id).await?.0.version,
+    };
+    set_since(nb, base).await?;
+    Ok(base)
+}
+
+/// Applies one page of changes: the captures' bytes first, outside the
+/// write transaction (only those not here), then the objects in one
+/// transaction, then the notes.
+async fn apply_page(
+    nb: &Notebook,
+    client: &Client,
+    library: i64,
+    page: &Changes,
+    bytes: u64,
+    report: &mut SyncReport,
+) -> Result<()> {
+    report.bytes_down += bytes;
+    report.pulled += page.objects.len();
+    let mut wanted = Vec::new();
+    let mut seen = HashSet::new();
+    for o in &page.objects {
+        if let Item::Capture(c) = &o.item {
+            let key = o.key.clone();
+            let known = nb
+                .team_read(async |conn| Ok(mapped(conn, "capture", &key).await?.is_some()))
+                .await?;
+            if !known && seen.insert(c.raw_sha256.as_str()) {
+                wanted.push(c.raw_sha256.clone());
+            }
+        }
+    }
+    let blobs = fetch_blobs(client, library, wanted, report).await?;
+    nb.team_write(async |conn| {
+        for o in &page.objects {
+            apply(conn, o, &blobs).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    let mut notes: BTreeMap<&str, &NoteBody> = BTreeMap::new();
+    for o in &page.objects {
+        if let Item::Note(n) = &o.item {
+            notes.insert(&o.key, n);
+        }
+    }
+    for (key, body) in notes {
+        if let Some(id) = apply_note(nb, key, body, false).await? {
+            report.conflicts.push(id);
+        }
+    }
+    Ok(())
 }
 
 /// Sends the bytes of the captures about to go up that the server lacks,
@@ -488,6 +549,7 @@ async fn record(
             }
         }
     }
+    after_push(nb, out, pushed.version).await?;
     set_since(nb, pushed.version).await
 }
 
@@ -677,10 +739,10 @@ pub(super) async fn look_again(conn: &mut SqliteConnection) -> Result<()> {
 pub async fn status(nb: &Notebook) -> Result<Status> {
     let link = link(nb).await?.ok_or(TeamError::NotJoined)?;
     nb.team_read(async |conn| {
-        let projects = sqlx::query(
+        let projects = sqlx::query(&format!(
             "SELECT p.id, p.name FROM team_objects t JOIN projects p ON p.id = t.local_id \
-             WHERE t.kind = 'project' ORDER BY p.name",
-        )
+             WHERE t.kind = 'project' AND {FOLLOWED} ORDER BY p.name"
+        ))
         .fetch_all(&mut *conn)
         .await?
         .into_iter()

@@ -420,7 +420,18 @@ pub(super) async fn note_out(
                 .iter()
                 .filter_map(|id| project_keys.get(id).cloned())
                 .collect();
+            // Team projects this desk does not pull (`team unfollow`) keep
+            // the note: it cannot see them, so it does not take it out.
+            let here: BTreeSet<&String> = project_keys.values().collect();
+            projects.extend(
+                state
+                    .projects
+                    .iter()
+                    .filter(|p| !here.contains(p))
+                    .cloned(),
+            );
             projects.sort();
+            projects.dedup();
             body.projects = projects.clone();
             next.projects = projects;
             let sha = text_sha(&n.title, &n.body);

@@ -56,10 +56,10 @@ impl Outgoing {
 }
 
 pub(super) async fn shared_projects(conn: &mut SqliteConnection) -> Result<Vec<(String, i64)>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT t.key, p.id FROM team_objects t JOIN projects p ON p.id = t.local_id \
-         WHERE t.kind = 'project' ORDER BY p.id",
-    )
+         WHERE t.kind = 'project' AND {FOLLOWED} ORDER BY p.id"
+    ))
     .fetch_all(conn)
     .await?)
 }
