@@ -395,18 +395,19 @@ fn fill(dir: &Path) -> std::io::Result<()> {
     let mut blob_rows = Vec::new();
     writeln!(
         out,
-        "COPY objects (library_id, kind, key, version, body, author) FROM STDIN;"
+        "COPY objects (library_id, kind, key, version, body, author, owner) FROM STDIN;"
     )?;
     let mut row = |out: &mut BufWriter<_>, lib: usize, o: &Object, author: u64| {
         version[lib] += 1;
         let body = serde_json::to_string(&o.item).expect("items serialise");
         writeln!(
             out,
-            "{lib}\t{}\t{}\t{}\t{}\t{author}",
+            "{lib}\t{}\t{}\t{}\t{}\t{author}\t{}",
             o.item.kind(),
             copy_text(&o.key),
             version[lib],
-            copy_text(&body)
+            copy_text(&body),
+            copy_text(&o.item.owner(&o.key))
         )
     };
     for (i, key) in projects.iter().enumerate() {
@@ -471,7 +472,7 @@ fn fill(dir: &Path) -> std::io::Result<()> {
             write_blobs(&mut out, &mut blob_rows)?;
             writeln!(
                 out,
-                "COPY objects (library_id, kind, key, version, body, author) FROM STDIN;"
+                "COPY objects (library_id, kind, key, version, body, author, owner) FROM STDIN;"
             )?;
             eprintln!(
                 "fill: {total} versions ({p0} in P0), {:.0} s",
@@ -481,6 +482,13 @@ fn fill(dir: &Path) -> std::io::Result<()> {
     }
     writeln!(out, "\\.")?;
     write_blobs(&mut out, &mut blob_rows)?;
+    // The projects' scopes, as the service's migration fills them for a
+    // library stored before per-project pull (owners are in the COPY).
+    for sql in redline::team::server::project_scope_backfill() {
+        if !sql.starts_with("UPDATE objects SET owner") {
+            writeln!(out, "{sql};")?;
+        }
+    }
     writeln!(
         out,
         "UPDATE libraries SET version = {} WHERE id = 1;\n\

@@ -2022,10 +2022,7 @@ fn captures_bytes_live_in_an_s3_bucket_when_one_is_configured() {
 }
 
 /// Versions of `desk` (or the server) whose URL key ends with one of `paths`.
-fn of_paths(
-    versions: &BTreeSet<(String, String)>,
-    paths: &[&str],
-) -> BTreeSet<(String, String)> {
+fn of_paths(versions: &BTreeSet<(String, String)>, paths: &[&str]) -> BTreeSet<(String, String)> {
     versions
         .iter()
         .filter(|(k, _)| paths.iter().any(|p| k.ends_with(p)))
@@ -2161,7 +2158,11 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
     );
     let unknown = d.run(&["team", "follow", "Sports"]);
     assert!(!unknown.status.success());
-    assert!(stderr(&unknown).contains("no project \"Sports\""), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("no project \"Sports\""),
+        "{}",
+        stderr(&unknown)
+    );
 
     // A note in both projects, on every desk.
     let pid = |d: &Desk, name: &str| -> String {
@@ -2218,14 +2219,13 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
     assert_eq!(shared, vec!["Election desk".to_string()]);
     // B edits the note it shares with a project it no longer follows: the
     // edit reaches A, and the note stays in both projects.
-    let b_note = t
-        .b
-        .notes()
-        .into_iter()
-        .find(|(_, title, _)| title == "Runoff and storm")
-        .expect("the note reached B")
-        .0
-        .to_string();
+    let b_note =
+        t.b.notes()
+            .into_iter()
+            .find(|(_, title, _)| title == "Runoff and storm")
+            .expect("the note reached B")
+            .0
+            .to_string();
     t.b.ok(&[
         "note",
         "save",
@@ -2241,7 +2241,10 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
         "{on_a}"
     );
     assert_eq!(on_a["projectIds"].as_array().unwrap().len(), 2, "{on_a}");
-    assert_eq!(t.pg_bodies("note")[0]["projects"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        t.pg_bodies("note")[0]["projects"].as_array().unwrap().len(),
+        2
+    );
     // Nothing was lost on the server or on A.
     let (server, _) = server_state(&t.pg);
     assert_eq!(t.a.versions(), server);
@@ -2261,7 +2264,6 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
     };
     let built = scopes();
     assert!(built.len() > 20, "{built:?}");
-    let migration = include_str!("../migrations-pg/20261210000001_project_scopes.sql");
     t.pg(async |pool| {
         for sql in [
             "DELETE FROM object_scopes",
@@ -2270,15 +2272,10 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
         ] {
             sqlx::query(sql).execute(pool).await.unwrap();
         }
-        let statements = migration
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("--"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        for sql in statements.split(';').map(str::trim) {
-            if sql.starts_with("UPDATE") || sql.starts_with("INSERT") {
-                sqlx::query(sql).execute(pool).await.unwrap();
-            }
+        let statements = redline::team::server::project_scope_backfill();
+        assert_eq!(statements.len(), 3, "{statements:?}");
+        for sql in statements {
+            sqlx::query(&sql).execute(pool).await.unwrap();
         }
     });
     assert_eq!(scopes(), built);

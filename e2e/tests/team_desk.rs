@@ -159,6 +159,30 @@ async fn walk(
     .await?;
     app.screenshot("shared").await?;
 
+    // What the desk pulls: every team project, until one is unticked; then
+    // only the ticked ones (the link says so), until it is ticked again.
+    let pull = "[data-testid=\"team-pull\"][data-name=\"North Korea missile\"]";
+    let tick = format!("document.querySelector('{pull} input').click()");
+    app.wait_css(&format!("{pull}[data-followed=\"true\"]"), NETWORK)
+        .await?;
+    app.js(&tick, vec![]).await?;
+    app.wait_css(&format!("{pull}[data-followed=\"false\"]"), NETWORK)
+        .await?;
+    let link = sync::link(&ana).await?.expect("joined");
+    assert!(link.follows_projects, "unticking chose projects: {link:?}");
+    app.screenshot("unfollowed").await?;
+    app.js(&tick, vec![]).await?;
+    app.wait_css(&format!("{pull}[data-followed=\"true\"]"), NETWORK)
+        .await?;
+    app.wait_css(
+        &format!(
+            "[data-testid=\"team-project-{}\"][data-shared=\"true\"]",
+            project.id
+        ),
+        UI_TIMEOUT,
+    )
+    .await?;
+
     // Ben's desk gets the story, word for word, and the note.
     let ben_dir = tempfile::tempdir()?;
     let ben = Notebook::open(ben_dir.path().join("ben.db"), Settings::default()).await?;

@@ -27,7 +27,7 @@ use redline::reextract::ReextractReport;
 use redline::search::{Hit, Reindex, SearchQuery};
 use redline::tags::TagCount;
 use redline::team::protocol::{Invited as TeamInvited, MemberInfo as TeamMember, Role as TeamRole};
-use redline::team::sync::{self, Status as TeamStatus, SyncReport};
+use redline::team::sync::{self, Status as TeamStatus, SyncReport, TeamProject};
 use redline::versions::{Capture, CapturedPage, Source, Version, VersionSummary};
 use redline::Notebook;
 use tauri::{AppHandle, Runtime, State};
@@ -759,6 +759,26 @@ pub async fn team_join(app: App<'_>, url: String, token: String) -> ApiResult<Te
 pub async fn team_share_project(app: App<'_>, project_id: i64) -> ApiResult<TeamStatus> {
     sync::share(&app, &project_id.to_string()).await?;
     Ok(sync::status(&app).await?)
+}
+
+/// The team library's projects, marked with whether this desk pulls them (asks the server).
+#[tauri::command]
+pub async fn team_projects(app: App<'_>) -> ApiResult<Vec<TeamProject>> {
+    Ok(sync::team_projects(&app).await?)
+}
+
+/// Pulls a team project (by key) from the next sync on; a desk that pulled the whole library keeps what it has.
+#[tauri::command]
+pub async fn team_follow(app: App<'_>, key: String) -> ApiResult<Vec<TeamProject>> {
+    sync::follow(&app, &key).await?;
+    Ok(sync::team_projects(&app).await?)
+}
+
+/// Stops pulling and pushing a team project (by key); what this desk has of it stays.
+#[tauri::command]
+pub async fn team_unfollow(app: App<'_>, key: String) -> ApiResult<Vec<TeamProject>> {
+    sync::unfollow(&app, &key).await?;
+    Ok(sync::team_projects(&app).await?)
 }
 
 /// Pulls what the team changed and pushes what changed here, now.

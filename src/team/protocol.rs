@@ -461,7 +461,9 @@ impl Item {
             // A version's key is `{source}#{text hash}`.
             Item::Highlight(h) => format!(
                 "source:{}",
-                h.version.rsplit_once('#').map_or(h.version.as_str(), |(s, _)| s)
+                h.version
+                    .rsplit_once('#')
+                    .map_or(h.version.as_str(), |(s, _)| s)
             ),
             Item::Note(_) => format!("note:{key}"),
             Item::NoteRevision(r) => format!("note:{}", r.note),

@@ -47,6 +47,24 @@ pub struct ServeConfig {
 }
 
 /// Connects to PostgreSQL and brings the service's schema up to date.
+/// The statements with which the project-scopes migration fills the scopes
+/// of objects already stored (owners, links, scope rows), for whatever
+/// writes objects without the service: the scale benchmark's bulk load,
+/// and the test that the backfill gives what pushes build.
+pub fn project_scope_backfill() -> Vec<String> {
+    let migration = include_str!("../../../migrations-pg/20261210000001_project_scopes.sql");
+    let sql: Vec<&str> = migration
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect();
+    sql.join("\n")
+        .split(';')
+        .map(str::trim)
+        .filter(|s| s.starts_with("UPDATE") || s.starts_with("INSERT"))
+        .map(str::to_string)
+        .collect()
+}
+
 pub async fn connect(database_url: &str) -> Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(16)

@@ -20,10 +20,9 @@ pub struct TeamProject {
 
 /// Whether this desk pulls chosen projects only (else the whole library).
 pub(super) async fn follows_projects(conn: &mut SqliteConnection) -> Result<bool> {
-    let on: Option<i64> =
-        sqlx::query_scalar("SELECT follows_projects FROM team_link WHERE id = 1")
-            .fetch_optional(conn)
-            .await?;
+    let on: Option<i64> = sqlx::query_scalar("SELECT follows_projects FROM team_link WHERE id = 1")
+        .fetch_optional(conn)
+        .await?;
     Ok(on == Some(1))
 }
 

@@ -142,12 +142,21 @@ pub(super) async fn apply_version(
                 canonical_url: None,
                 blocks: v.blocks.clone(),
             };
-            let version =
-                versions::insert_version(conn, source, &article, &v.text_sha256, &v.created_at)
-                    .await?;
+            // The clip path's own insert: in the page's transaction, a new
+            // version has no quotes to delete and its stem language is known.
+            let (version, stem_lang) = versions::insert_extracted_version(
+                conn,
+                source,
+                &article,
+                None,
+                &v.text_sha256,
+                &v.created_at,
+                None,
+            )
+            .await?;
             // Quotes are derived, not synced: found here as the clip path
             // finds them, so a synced story's quotes are listed and searched.
-            quotes::store_for_version(conn, &version).await?;
+            quotes::store_for_new_version(conn, &version, stem_lang).await?;
             // A revision a member found restarts this desk's decay too.
             if let Some(at) = crate::time::parse(&v.created_at) {
                 crate::schedule::changed_elsewhere(conn, source, at).await?;

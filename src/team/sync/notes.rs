@@ -423,13 +423,7 @@ pub(super) async fn note_out(
             // Team projects this desk does not pull (`team unfollow`) keep
             // the note: it cannot see them, so it does not take it out.
             let here: BTreeSet<&String> = project_keys.values().collect();
-            projects.extend(
-                state
-                    .projects
-                    .iter()
-                    .filter(|p| !here.contains(p))
-                    .cloned(),
-            );
+            projects.extend(state.projects.iter().filter(|p| !here.contains(p)).cloned());
             projects.sort();
             projects.dedup();
             body.projects = projects.clone();

@@ -20,4 +20,9 @@ lastAttemptAt: string | null,
  * Why that attempt failed (the server unreachable, the token revoked…);
  * null once a sync goes through.
  */
-lastError: string | null, };
+lastError: string | null, 
+/**
+ * True when this desk pulls chosen projects only (`team follow`), not
+ * the whole team library.
+ */
+followsProjects: boolean, };

@@ -41,6 +41,7 @@ import type { SyncReport } from "./SyncReport";
 import type { TagCount } from "./TagCount";
 import type { TeamInvited } from "./TeamInvited";
 import type { TeamMember } from "./TeamMember";
+import type { TeamProject } from "./TeamProject";
 import type { TeamRole } from "./TeamRole";
 import type { TeamStatus } from "./TeamStatus";
 import type { TextFormat } from "./TextFormat";
@@ -186,6 +187,12 @@ export const commands = (call: Call) => ({
   teamJoin: (url: string, token: string) => call<TeamStatus>("team_join", { url, token }),
   /** Shares a project with the team; its sources, versions and notes go up with the next sync. */
   teamShareProject: (projectId: number) => call<TeamStatus>("team_share_project", { projectId }),
+  /** The team library's projects, marked with whether this desk pulls them (asks the server). */
+  teamProjects: () => call<TeamProject[]>("team_projects"),
+  /** Pulls a team project (by key) from the next sync on; a desk that pulled the whole library keeps what it has. */
+  teamFollow: (key: string) => call<TeamProject[]>("team_follow", { key }),
+  /** Stops pulling and pushing a team project (by key); what this desk has of it stays. */
+  teamUnfollow: (key: string) => call<TeamProject[]>("team_unfollow", { key }),
   /** Pulls what the team changed and pushes what changed here, now. */
   teamSync: () => call<SyncReport>("team_sync"),
   /** Brings back a shared note a member deleted, for everyone (at the next sync). */

@@ -52,6 +52,7 @@ import type { TagCount } from "../bindings/TagCount";
 import type { TeamStatus } from "../bindings/TeamStatus";
 import type { TeamLink } from "../bindings/TeamLink";
 import type { TeamMember } from "../bindings/TeamMember";
+import type { TeamProject } from "../bindings/TeamProject";
 import type { TeamInvited } from "../bindings/TeamInvited";
 import type { TeamRole } from "../bindings/TeamRole";
 import type { SyncReport } from "../bindings/SyncReport";
@@ -64,6 +65,7 @@ export type {
   TeamInvited,
   TeamLink,
   TeamMember,
+  TeamProject,
   TeamRole,
   TeamStatus,
   Alert,
@@ -216,6 +218,9 @@ export const {
   teamJoin,
   teamShareProject,
   teamSync,
+  teamProjects,
+  teamFollow,
+  teamUnfollow,
   teamUndeleteNote,
   teamUndeleteHighlight,
   teamMembers,

@@ -15,6 +15,7 @@ function link(over: Partial<TeamLink> = {}): TeamLink {
     lastSyncAt: null,
     lastAttemptAt: null,
     lastError: null,
+    followsProjects: false,
     ...over,
   };
 }

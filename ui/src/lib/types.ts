@@ -6,6 +6,7 @@ export type {
   TeamInvited,
   TeamLink,
   TeamMember,
+  TeamProject,
   TeamRole,
   TeamStatus,
   Alert,
