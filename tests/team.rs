@@ -90,6 +90,17 @@ fn story(headline: &str, byline: &str, paragraphs: &[&str]) -> String {
     )
 }
 
+fn ferry_story() -> String {
+    story(
+        "Ferry service suspended as rivers rise",
+        "Jonas Aalto",
+        &[
+            "The ferry operator said crossings would stay suspended until Friday.",
+            "\u{201c}Safety comes first,\u{201d} a spokeswoman said.",
+        ],
+    )
+}
+
 fn storm_story(extra: &str) -> String {
     story(
         "Storm surge floods coastal districts, 14 dead",
@@ -579,17 +590,7 @@ fn shared_project_reaches_everyone_and_offline_clips_merge() {
 
     // The server goes away; B and C keep clipping into the shared project.
     let addr = t.serve.take().unwrap().kill();
-    t.web.set(
-        "/world/ferry",
-        Response::html(story(
-            "Ferry service suspended as rivers rise",
-            "Jonas Aalto",
-            &[
-                "The ferry operator said crossings would stay suspended until Friday.",
-                "\u{201c}Safety comes first,\u{201d} a spokeswoman said.",
-            ],
-        )),
-    );
+    t.web.set("/world/ferry", Response::html(ferry_story()));
     t.web.set(
         "/world/aid",
         Response::html(story(
@@ -2117,17 +2118,7 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
     );
 
     // A story only in the storm project does not reach B…
-    t.web.set(
-        "/world/ferry",
-        Response::html(story(
-            "Ferry service suspended as rivers rise",
-            "Jonas Aalto",
-            &[
-                "The ferry operator said crossings would stay suspended until Friday.",
-                "\u{201c}Safety comes first,\u{201d} a spokeswoman said.",
-            ],
-        )),
-    );
+    t.web.set("/world/ferry", Response::html(ferry_story()));
     let ferry = t.a.clip(&t.web.url("/world/ferry")).to_string();
     t.a.ok(&["project", "add", "Storm coverage", &ferry]);
     t.a.sync();

@@ -140,14 +140,11 @@ async fn walk(
 
     // Share the project: it is marked in the pane and the sidebar, and goes up.
     app.click(&format!("team-share-{}", project.id)).await?;
-    app.wait_css(
-        &format!(
-            "[data-testid=\"team-project-{}\"][data-shared=\"true\"]",
-            project.id
-        ),
-        UI_TIMEOUT,
-    )
-    .await?;
+    let shared = format!(
+        "[data-testid=\"team-project-{}\"][data-shared=\"true\"]",
+        project.id
+    );
+    app.wait_css(&shared, UI_TIMEOUT).await?;
     app.wait_testid(&format!("nav-project-shared-{}", project.id), UI_TIMEOUT)
         .await?;
     app.wait_js(
@@ -174,14 +171,7 @@ async fn walk(
     app.js(&tick, vec![]).await?;
     app.wait_css(&format!("{pull}[data-followed=\"true\"]"), NETWORK)
         .await?;
-    app.wait_css(
-        &format!(
-            "[data-testid=\"team-project-{}\"][data-shared=\"true\"]",
-            project.id
-        ),
-        UI_TIMEOUT,
-    )
-    .await?;
+    app.wait_css(&shared, UI_TIMEOUT).await?;
 
     // Ben's desk gets the story, word for word, and the note.
     let ben_dir = tempfile::tempdir()?;

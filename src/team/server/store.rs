@@ -150,15 +150,7 @@ pub(super) async fn changes(
             .await?
         }
     };
-    let library_version: i64 = rows
-        .first()
-        .ok_or(sqlx::Error::RowNotFound)?
-        .get("library_version");
-    // No objects after `since`: the one row is the library's, without any.
-    let rows: Vec<_> = rows
-        .into_iter()
-        .filter(|r| r.get::<Option<String>, _>("key").is_some())
-        .collect();
+    let (library_version, rows) = library_and_objects(rows)?;
     let more = rows.len() as i64 > limit;
     let mut objects = Vec::with_capacity(rows.len());
     for r in rows.into_iter().take(limit as usize) {
@@ -191,17 +183,25 @@ pub(super) async fn projects(
     .bind(library_id)
     .fetch_all(pool)
     .await?;
+    let (version, rows) = library_and_objects(rows)?;
+    let projects = rows.into_iter().map(decode).collect::<Result<_, _>>()?;
+    Ok(Projects { version, projects })
+}
+
+/// The library's version (every row has it) and the rows that carry an
+/// object: with none, the one row is the library's alone.
+fn library_and_objects(
+    rows: Vec<sqlx::postgres::PgRow>,
+) -> std::result::Result<(i64, Vec<sqlx::postgres::PgRow>), Failure> {
     let version: i64 = rows
         .first()
         .ok_or(sqlx::Error::RowNotFound)?
         .get("library_version");
-    let mut projects = Vec::with_capacity(rows.len());
-    for r in rows {
-        if r.get::<Option<String>, _>("key").is_some() {
-            projects.push(decode(r)?);
-        }
-    }
-    Ok(Projects { version, projects })
+    let rows = rows
+        .into_iter()
+        .filter(|r| r.get::<Option<String>, _>("key").is_some())
+        .collect();
+    Ok((version, rows))
 }
 
 fn decode(r: sqlx::postgres::PgRow) -> std::result::Result<Object, Failure> {

@@ -128,39 +128,31 @@ async fn choose_projects(conn: &mut SqliteConnection) -> Result<()> {
 
 /// Follows a team project: the next sync pulls it from its start.
 pub async fn follow(nb: &Notebook, name: &str) -> Result<TeamProject> {
-    let project = find(nb, name).await?;
-    let key = project.key.clone();
-    nb.team_write(async |conn| {
-        choose_projects(conn).await?;
-        sqlx::query("INSERT OR IGNORE INTO team_follows (project) VALUES (?)")
-            .bind(&key)
-            .execute(&mut *conn)
-            .await?;
-        look_again(conn).await
-    })
-    .await?;
-    Ok(TeamProject {
-        followed: true,
-        ..project
-    })
+    set_followed(nb, name, true).await
 }
 
 /// Stops following a team project: it is neither pulled nor pushed any
 /// more. What this desk has of it stays here.
 pub async fn unfollow(nb: &Notebook, name: &str) -> Result<TeamProject> {
+    set_followed(nb, name, false).await
+}
+
+async fn set_followed(nb: &Notebook, name: &str, followed: bool) -> Result<TeamProject> {
     let project = find(nb, name).await?;
     let key = project.key.clone();
     nb.team_write(async |conn| {
         choose_projects(conn).await?;
-        sqlx::query("DELETE FROM team_follows WHERE project = ?")
-            .bind(&key)
-            .execute(&mut *conn)
-            .await?;
+        let sql = if followed {
+            "INSERT OR IGNORE INTO team_follows (project) VALUES (?)"
+        } else {
+            "DELETE FROM team_follows WHERE project = ?"
+        };
+        sqlx::query(sql).bind(&key).execute(&mut *conn).await?;
         look_again(conn).await
     })
     .await?;
     Ok(TeamProject {
-        followed: false,
+        followed,
         ..project
     })
 }
