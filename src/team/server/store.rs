@@ -111,45 +111,39 @@ pub(super) async fn changes(
     since: i64,
     limit: i64,
 ) -> std::result::Result<Changes, Failure> {
-    let rows = match project {
+    let sql = match project {
         None => {
-            sqlx::query(
-                "SELECT l.version AS library_version, o.key, o.version, o.body::text AS body, \
-                   m.name AS author \
-                 FROM libraries l \
-                 LEFT JOIN LATERAL (SELECT key, version, body, author FROM objects \
-                   WHERE library_id = l.id AND version > $2 ORDER BY version LIMIT $3) o ON true \
-                 LEFT JOIN members m ON m.id = o.author \
-                 WHERE l.id = $1 ORDER BY o.version",
-            )
-            .bind(library_id)
-            .bind(since)
-            .bind(limit + 1)
-            .fetch_all(pool)
-            .await?
+            "SELECT l.version AS library_version, o.key, o.version, o.body::text AS body, \
+               m.name AS author \
+             FROM libraries l \
+             LEFT JOIN LATERAL (SELECT key, version, body, author FROM objects \
+               WHERE library_id = l.id AND version > $2 ORDER BY version LIMIT $3) o ON true \
+             LEFT JOIN members m ON m.id = o.author \
+             WHERE l.id = $1 ORDER BY o.version"
         }
         // A project's page: its scope's rows past `since`, each with the
         // version it entered the scope at (see migrations-pg/…_project_scopes.sql).
-        Some(project) => {
-            sqlx::query(
-                "SELECT l.version AS library_version, o.key, s.version, o.body::text AS body, \
-                   m.name AS author \
-                 FROM libraries l \
-                 LEFT JOIN LATERAL (SELECT kind, key, version FROM object_scopes \
-                   WHERE library_id = l.id AND project = $4 AND version > $2 \
-                   ORDER BY version LIMIT $3) s ON true \
-                 LEFT JOIN objects o ON o.library_id = l.id AND o.kind = s.kind AND o.key = s.key \
-                 LEFT JOIN members m ON m.id = o.author \
-                 WHERE l.id = $1 ORDER BY s.version",
-            )
-            .bind(library_id)
-            .bind(since)
-            .bind(limit + 1)
-            .bind(project)
-            .fetch_all(pool)
-            .await?
+        Some(_) => {
+            "SELECT l.version AS library_version, o.key, s.version, o.body::text AS body, \
+               m.name AS author \
+             FROM libraries l \
+             LEFT JOIN LATERAL (SELECT kind, key, version FROM object_scopes \
+               WHERE library_id = l.id AND project = $4 AND version > $2 \
+               ORDER BY version LIMIT $3) s ON true \
+             LEFT JOIN objects o ON o.library_id = l.id AND o.kind = s.kind AND o.key = s.key \
+             LEFT JOIN members m ON m.id = o.author \
+             WHERE l.id = $1 ORDER BY s.version"
         }
     };
+    let query = sqlx::query(sql)
+        .bind(library_id)
+        .bind(since)
+        .bind(limit + 1);
+    let query = match project {
+        Some(project) => query.bind(project),
+        None => query,
+    };
+    let rows = query.fetch_all(pool).await?;
     let (library_version, rows) = library_and_objects(rows)?;
     let more = rows.len() as i64 > limit;
     let mut objects = Vec::with_capacity(rows.len());
