@@ -2130,6 +2130,28 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
     t.sync_all();
     t.assert_agree();
 
+    // B shares a project of its own: the push goes up and is not pulled
+    // back, in this sync or the next (nothing older came into a scope with it).
+    t.web.set(
+        "/world/levee-plan",
+        Response::html(story(
+            "Engineers draw up levee repair plan",
+            "Jonas Aalto",
+            &["The plan would raise the levee by 1.2 metres over 18 months, officials said."],
+        )),
+    );
+    let plan = t.b.clip(&t.web.url("/world/levee-plan")).to_string();
+    t.b.ok(&["project", "new", "Ben's leads"]);
+    t.b.ok(&["project", "add", "Ben's leads", &plan]);
+    t.b.ok(&["team", "share", "Ben's leads"]);
+    let shared = t.b.sync();
+    assert!(shared["pushed"].as_i64().unwrap() >= 4, "{shared}");
+    assert_eq!(shared["pulled"], 0, "the push came back: {shared}");
+    let again = t.b.sync();
+    assert_eq!(again["pulled"], 0, "the push came back: {again}");
+    t.sync_all();
+    t.assert_agree();
+
     // A desk joining for one project pulls that project alone.
     let d = Desk::new();
     let token = t.a.ok(&["team", "invite", "dana", "--role", "viewer"]);
@@ -2207,7 +2229,10 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
         .iter()
         .map(|p| p["name"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(shared, vec!["Election desk".to_string()]);
+    assert_eq!(
+        shared,
+        vec!["Ben's leads".to_string(), "Election desk".to_string()]
+    );
     // B edits the note it shares with a project it no longer follows: the
     // edit reaches A, and the note stays in both projects.
     let b_note =
@@ -2239,7 +2264,7 @@ fn a_desk_that_follows_projects_pulls_only_those_and_a_story_added_later_brings_
     // Nothing was lost on the server or on A.
     let (server, _) = server_state(&t.pg);
     assert_eq!(t.a.versions(), server);
-    assert_eq!(server.len(), 5);
+    assert_eq!(server.len(), 6);
 
     // A library from before per-project pull gets the same scopes from the
     // migration's backfill as these pushes built one write at a time.

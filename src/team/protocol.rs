@@ -287,11 +287,22 @@ pub struct Push {
 pub struct Pushed {
     /// The library's version after the push.
     pub version: i64,
+    /// Whether a link this push made (a story put in a project, a note in
+    /// another project) brought objects written before it into a project's
+    /// scope. A desk that follows projects then pulls from where it was;
+    /// else it has everything up to `version` and moves its cursors there.
+    /// True from a server that does not say.
+    #[serde(default = "brought_older_unknown")]
+    pub brought_older: bool,
     /// Notes as the server now holds them (their heads may differ from what
     /// the desktop knew: a conflict).
     pub notes: Vec<Object>,
     /// Keys of notes that now have more than one head.
     pub conflicts: Vec<String>,
+}
+
+fn brought_older_unknown() -> bool {
+    true
 }
 
 /// Blobs in batches: `POST …/blobs/missing` (which of these the server

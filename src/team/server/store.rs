@@ -339,6 +339,8 @@ pub(super) async fn push(
     if version != base {
         return Err(PushError::Moved(version));
     }
+    // The oldest object a link of this push brought into a project's scope.
+    let mut oldest: Option<i64> = None;
     // Captures must arrive after their bytes: checked in the transaction.
     let mut notes: BTreeMap<String, NoteBody> = BTreeMap::new();
     let mut revisions = Vec::new();
@@ -361,7 +363,7 @@ pub(super) async fn push(
             Item::NoteRevision(r) => revisions.push((o.key.clone(), r.clone())),
             _ => {}
         }
-        write(&mut tx, caller, &mut version, o).await?;
+        oldest = oldest_of(oldest, write(&mut tx, caller, &mut version, o).await?);
     }
     // Notes last: their heads follow from the revisions of this push.
     let mut touched: BTreeSet<String> = notes.keys().cloned().collect();
@@ -402,7 +404,7 @@ pub(super) async fn push(
             item: Item::Note(note),
         };
         if stored.map(Item::Note).as_ref() != Some(&object.item) {
-            write(&mut tx, caller, &mut version, &object).await?;
+            oldest = oldest_of(oldest, write(&mut tx, caller, &mut version, &object).await?);
         }
         out.push(object);
     }
@@ -417,9 +419,17 @@ pub(super) async fn push(
     }
     Ok(Pushed {
         version,
+        brought_older: oldest.is_some_and(|v| v <= base),
         notes: out,
         conflicts,
     })
+}
+
+fn oldest_of(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 fn same_set(a: &[String], b: &[String]) -> bool {
@@ -453,12 +463,14 @@ async fn stored_note(
 
 /// Writes one object at the next library version. Immutable kinds keep the
 /// first copy (an equal key means equal content: it names its hash).
+/// Returns the version of the oldest object a link it made brought into a
+/// project's scope, if any.
 async fn write(
     conn: &mut PgConnection,
     caller: &Caller,
     version: &mut i64,
     o: &Object,
-) -> std::result::Result<(), Failure> {
+) -> std::result::Result<Option<i64>, Failure> {
     let body = serde_json::to_string(&o.item).expect("items serialise");
     let kind = o.item.kind();
     if o.item.immutable() {
@@ -471,7 +483,7 @@ async fn write(
         .fetch_optional(&mut *conn)
         .await?;
         if exists.is_some() {
-            return Ok(());
+            return Ok(None);
         }
     }
     *version += 1;
@@ -506,18 +518,20 @@ async fn scope(
     version: &mut i64,
     o: &Object,
     owner: &str,
-) -> std::result::Result<(), Failure> {
+) -> std::result::Result<Option<i64>, Failure> {
     let mut also: Vec<String> = Vec::new();
+    let mut oldest = None;
     match &o.item {
         Item::Project(_) => {
-            link(conn, lib, &o.key, owner, version).await?;
+            oldest = link(conn, lib, &o.key, owner, version).await?;
             *version += 1;
         }
         Item::Membership(m) => {
-            link(conn, lib, &m.project, owner, version).await?;
+            oldest = link(conn, lib, &m.project, owner, version).await?;
             let source = format!("source:{}", m.source);
             if m.present {
-                link(conn, lib, &m.project, &source, version).await?;
+                let brought = link(conn, lib, &m.project, &source, version).await?;
+                oldest = oldest_of(oldest, brought);
             } else {
                 unlink(conn, lib, &m.project, &source).await?;
             }
@@ -537,8 +551,9 @@ async fn scope(
                 also.push(p.clone());
             }
             for p in &n.projects {
-                link(conn, lib, p, &format!("project:{p}"), version).await?;
-                link(conn, lib, p, owner, version).await?;
+                let a = link(conn, lib, p, &format!("project:{p}"), version).await?;
+                let b = link(conn, lib, p, owner, version).await?;
+                oldest = oldest_of(oldest, oldest_of(a, b));
             }
             *version += 1;
         }
@@ -558,18 +573,19 @@ async fn scope(
     .bind(&also)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(oldest)
 }
 
 /// Links `owner` to `project`. A new link brings what the owner already has
-/// into the project's scope, each at a fresh version.
+/// into the project's scope, each at a fresh version; returns the version
+/// of the oldest object it brought.
 async fn link(
     conn: &mut PgConnection,
     lib: i64,
     project: &str,
     owner: &str,
     version: &mut i64,
-) -> std::result::Result<(), Failure> {
+) -> std::result::Result<Option<i64>, Failure> {
     let made = sqlx::query(
         "INSERT INTO project_links (library_id, project, owner) VALUES ($1, $2, $3) \
          ON CONFLICT DO NOTHING",
@@ -581,23 +597,25 @@ async fn link(
     .await?
     .rows_affected();
     if made == 0 {
-        return Ok(());
+        return Ok(None);
     }
-    let brought = sqlx::query(
-        "INSERT INTO object_scopes (library_id, project, kind, key, version) \
-         SELECT $1, $2, kind, key, $4 + row_number() OVER (ORDER BY version) \
-         FROM objects WHERE library_id = $1 AND owner = $3 \
-         ON CONFLICT (library_id, project, kind, key) DO UPDATE SET version = excluded.version",
+    let (brought, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "WITH owned AS (SELECT kind, key, version FROM objects \
+           WHERE library_id = $1 AND owner = $3), \
+         stamped AS (INSERT INTO object_scopes (library_id, project, kind, key, version) \
+           SELECT $1, $2, kind, key, $4 + row_number() OVER (ORDER BY version) FROM owned \
+           ON CONFLICT (library_id, project, kind, key) DO UPDATE SET version = excluded.version \
+           RETURNING 1) \
+         SELECT (SELECT count(*) FROM stamped), (SELECT min(version) FROM owned)",
     )
     .bind(lib)
     .bind(project)
     .bind(owner)
     .bind(*version)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    *version += brought as i64;
-    Ok(())
+    .fetch_one(conn)
+    .await?;
+    *version += brought;
+    Ok(oldest)
 }
 
 /// Unlinks `owner` from `project`: its objects leave the project's scope

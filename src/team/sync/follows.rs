@@ -47,21 +47,17 @@ pub(super) async fn set_follow_since(nb: &Notebook, project: &str, version: i64)
     .await
 }
 
-/// After a push on the followed projects' cursors: each may move to the
-/// library's new version, unless the push linked sources or notes to a
-/// project, which can bring a member's older objects into its scope at
-/// versions the push passed (those are pulled next, with the echo of the push).
-pub(super) async fn after_push(nb: &Notebook, out: &Outgoing, version: i64) -> Result<()> {
-    let links = out
-        .objects
-        .iter()
-        .any(|o| matches!(o.item, Item::Membership(_) | Item::Note(_)));
-    if links {
+/// After a push on the followed projects' cursors: each moves to the
+/// library's new version (the push was made on the version they all
+/// reached, and nobody wrote between), unless its links brought older
+/// objects into a scope: those are pulled next.
+pub(super) async fn after_push(nb: &Notebook, pushed: &Pushed) -> Result<()> {
+    if pushed.brought_older {
         return Ok(());
     }
     nb.team_bookkeeping(async |conn| {
         sqlx::query("UPDATE team_follows SET since_version = max(since_version, ?)")
-            .bind(version)
+            .bind(pushed.version)
             .execute(&mut *conn)
             .await?;
         Ok(())

@@ -549,7 +549,7 @@ async fn record(
             }
         }
     }
-    after_push(nb, out, pushed.version).await?;
+    after_push(nb, pushed).await?;
     set_since(nb, pushed.version).await
 }
 
