@@ -46,7 +46,6 @@ pub struct ServeConfig {
     pub bucket: Option<BucketConfig>,
 }
 
-/// Connects to PostgreSQL and brings the service's schema up to date.
 /// The statements with which the project-scopes migration fills the scopes
 /// of objects already stored (owners, links, scope rows), for whatever
 /// writes objects without the service: the scale benchmark's bulk load,
@@ -65,6 +64,7 @@ pub fn project_scope_backfill() -> Vec<String> {
         .collect()
 }
 
+/// Connects to PostgreSQL and brings the service's schema up to date.
 pub async fn connect(database_url: &str) -> Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(16)

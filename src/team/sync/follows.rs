@@ -102,6 +102,16 @@ async fn find(nb: &Notebook, name: &str) -> Result<TeamProject> {
         .ok_or_else(|| Error::Invalid(format!("the team library has no project {name:?}")))
 }
 
+/// Follows the project keyed `key` from its start (a follow already there
+/// keeps its cursor).
+pub(super) async fn add_follow(conn: &mut SqliteConnection, key: &str) -> Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO team_follows (project) VALUES (?)")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Moves a desk that pulls the whole library to pulling chosen projects:
 /// those it already has stay followed, each from where the library's
 /// cursor stood (it had pulled everything up to there).
@@ -138,12 +148,14 @@ async fn set_followed(nb: &Notebook, name: &str, followed: bool) -> Result<TeamP
     let key = project.key.clone();
     nb.team_write(async |conn| {
         choose_projects(conn).await?;
-        let sql = if followed {
-            "INSERT OR IGNORE INTO team_follows (project) VALUES (?)"
+        if followed {
+            add_follow(conn, &key).await?;
         } else {
-            "DELETE FROM team_follows WHERE project = ?"
-        };
-        sqlx::query(sql).bind(&key).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM team_follows WHERE project = ?")
+                .bind(&key)
+                .execute(&mut *conn)
+                .await?;
+        }
         look_again(conn).await
     })
     .await?;
@@ -172,10 +184,7 @@ pub async fn follow_only(nb: &Notebook, names: &[String]) -> Result<Vec<TeamProj
             }
         }
         for key in keys {
-            sqlx::query("INSERT OR IGNORE INTO team_follows (project) VALUES (?)")
-                .bind(key)
-                .execute(&mut *conn)
-                .await?;
+            add_follow(conn, key).await?;
         }
         look_again(conn).await
     })

@@ -280,10 +280,7 @@ pub async fn share(nb: &Notebook, project: &str) -> Result<String> {
         };
         // A desk that follows chosen projects follows what it shares.
         if follows_projects(conn).await? {
-            sqlx::query("INSERT OR IGNORE INTO team_follows (project) VALUES (?)")
-                .bind(&key)
-                .execute(&mut *conn)
-                .await?;
+            add_follow(conn, &key).await?;
         }
         look_again(conn).await?;
         Ok(key)
