@@ -249,7 +249,7 @@ impl Clipper {
         let mut tx = self.db.write().await?;
         let out = store_captured(&mut tx, captured, &time::now()).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok(out.outcome)
     }
 
     /// Re-fetches a source with its validators. 304 and identical text are
@@ -488,6 +488,14 @@ fn capture_outcome(new_version: bool) -> CaptureOutcome {
     }
 }
 
+/// What [`store_captured`] stored, and the key its source is filed under
+/// (None: a source no later clip can match), which an import adds to what
+/// it knows without asking the library again.
+pub(crate) struct Stored {
+    pub outcome: ClipOutcome,
+    pub url_key: Option<String>,
+}
+
 /// Stores a capture (and its version, if the text changed) in the caller's
 /// transaction, as captured at `now`: one clip commits it alone, a batch
 /// import commits many at once, and an archive import gives the record's
@@ -496,7 +504,7 @@ pub(crate) async fn store_captured(
     tx: &mut SqliteConnection,
     captured: Captured,
     now: &str,
-) -> Result<ClipOutcome> {
+) -> Result<Stored> {
     let Captured {
         derived,
         record,
@@ -509,12 +517,18 @@ pub(crate) async fn store_captured(
     let mut existing = None;
     for key in &keys {
         if let Some(id) = versions::find_source_by_key(&mut *tx, key).await? {
-            existing = Some(id);
+            existing = Some((id, key.clone()));
             break;
         }
     }
     let new_source = existing.is_none();
-    let source_id = match existing {
+    // The key the source is filed under: the one it was found by, or the
+    // first, which a new source takes.
+    let url_key = match &existing {
+        Some((_, key)) => Some(key.clone()),
+        None => keys.first().cloned(),
+    };
+    let source_id = match existing.map(|(id, _)| id) {
         Some(id) => {
             if let Some(u) = &url {
                 versions::set_source_url(&mut *tx, id, u).await?;
@@ -533,7 +547,7 @@ pub(crate) async fn store_captured(
     };
     let (version, new_version) =
         record_version(&mut *tx, source_id, new_source, &derived, now).await?;
-    let capture = versions::insert_packed_capture(
+    let capture_id = versions::insert_packed_capture(
         &mut *tx,
         source_id,
         &record,
@@ -545,20 +559,21 @@ pub(crate) async fn store_captured(
     )
     .await?;
     if let Some(p) = &browser {
-        versions::insert_browser_provenance(&mut *tx, capture.id, p).await?;
+        versions::insert_browser_provenance(&mut *tx, capture_id, p).await?;
     }
-    Ok(ClipOutcome {
+    let outcome = ClipOutcome {
         source_id,
         version_id: version.id,
         version_seq: version.seq,
-        capture_id: capture.id,
+        capture_id,
         new_source,
         new_version,
         title: version.title,
         url,
         low_confidence: version.low_confidence,
         suggested_url,
-    })
+    };
+    Ok(Stored { outcome, url_key })
 }
 
 /// Stores `derived` as the source's next version unless its fingerprint equals

@@ -292,6 +292,69 @@ fn a_url_list_is_fetched_and_its_failures_are_listed() {
     );
 }
 
+/// A batch is not held open while its next item is slow to come: a URL
+/// behind the politeness gate or a slow site would otherwise keep the
+/// library's write lock, and what was already fetched out of every other
+/// reader's sight, for as long as the wait.
+#[test]
+fn a_page_already_fetched_is_committed_while_the_next_is_slow_to_arrive() {
+    let (dir, db) = library();
+    let server = TestServer::start_in_thread();
+    server.set(
+        "/world/talks",
+        Response::html(wire::page(&wire::story_v1(), 1)),
+    );
+    let slow = std::time::Duration::from_secs(6);
+    server.set(
+        "/ar/talks",
+        Response::html(wire::page(&wire::arabic_v1(), 2))
+            .behaviour(common::server::Behaviour::DelayHeaders(slow)),
+    );
+    let list = dir.path().join("reading.txt");
+    let urls = format!(
+        "{}\n{}\n",
+        server.url("/world/talks"),
+        server.url("/ar/talks")
+    );
+    std::fs::write(&list, urls).unwrap();
+    let started = std::time::Instant::now();
+    let child = common::cli::command(&db, &["--json", "import", list.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Another reader sees the first story while the second is still on
+    // its way (its answer comes `slow` after it is asked for).
+    let mut seen = None;
+    while started.elapsed() < slow && seen.is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if db.is_file() {
+            let out = redline(&db, &["--json", "sources"]);
+            if out.status.success() {
+                let listed = json(&out);
+                if listed.as_array().is_some_and(|a| !a.is_empty()) {
+                    seen = Some((started.elapsed(), listed));
+                }
+            }
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let report = json(&out);
+    let (when, listed) = seen.expect("the first story was never visible during the import");
+    assert!(
+        server.requests().iter().any(|r| r.path == "/ar/talks"),
+        "the slow page was asked for"
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert!(
+        when < started.elapsed() - std::time::Duration::from_secs(1),
+        "seen at {when:?}, the import ended at {:?}",
+        started.elapsed()
+    );
+    assert_eq!(report["imported"], 2, "{report}");
+    assert_eq!(sources(&db, &[]).len(), 2);
+}
+
 #[test]
 fn bookmark_folders_become_tags() {
     let (dir, db) = library();

@@ -314,19 +314,6 @@ impl Known {
     }
 }
 
-/// The key a source is filed under (None for one without an address).
-pub(crate) async fn source_key(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT url_key FROM sources WHERE id = ?")
-            .bind(source_id)
-            .fetch_one(conn)
-            .await?,
-    )
-}
-
 /// Every `.html`/`.htm` file under `dir`, sorted (so a re-run walks them
 /// in the same order). Symbolic links to folders are not followed: a
 /// link back up the tree would never end.
@@ -664,7 +651,7 @@ pub(crate) async fn store_revisit(
             heads: None,
         };
         let out = clip::store_captured(conn, clip::from_fetch(&fetched)?, &r.captured_at).await?;
-        return Ok(Revisited::Stored(out.new_version));
+        return Ok(Revisited::Stored(out.outcome.new_version));
     }
     Ok(Revisited::Unresolved(format!(
         "a revisit of {}, which was not imported: there is no page to mark unchanged",

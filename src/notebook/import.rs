@@ -21,6 +21,10 @@ use crate::{address, charset, projects, tags};
 /// URLs fetched at once (to different sites: one site waits its turn).
 const PARALLEL_FETCHES: usize = 4;
 
+/// How long an open batch waits for its next item before it is committed
+/// with what it has (URLs come seconds apart behind the politeness gate).
+const IDLE_COMMIT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Where items come from: a list known up front, or an archive being read.
 enum Items {
     Listed(std::vec::IntoIter<Item>),
@@ -56,7 +60,7 @@ impl Notebook {
             })?;
             Ok(charset::decode_html(&bytes, None, None).text)
         };
-        let (mut items, total) = match &from {
+        let (items, total) = match &from {
             ImportFrom::Folder(dir) => {
                 let files = import::saved_pages(dir)?;
                 let n = files.len() as u64;
@@ -123,51 +127,72 @@ impl Notebook {
         };
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let size = options.batch.max(1);
-        // One batch is stored (one core, the library's writer) while the
-        // next is read and extracted (the other cores): the writes no
-        // longer wait for the reading, nor the reading for the writes.
-        let mut stored: Option<(Vec<Outcome>, u64)> = None;
-        loop {
-            let mut batch = Vec::with_capacity(size);
-            while batch.len() < size {
-                match items.next().await {
-                    Some(item) => batch.push(item),
-                    None => break,
+        // Reading runs ahead of the writer, up to a batch: pages are
+        // extracted on the other cores while the writer stores each one as
+        // it comes, so neither waits for a whole batch of the other.
+        let (ready, mut arrived) = mpsc::channel::<Outcome>(size);
+        let known_for_reading = Arc::clone(&known);
+        let read = async move {
+            let outcomes = stream::unfold(items, |mut items| async move {
+                items.next().await.map(|item| (item, items))
+            })
+            .map(|item| self.prepare(item, max_bytes, Arc::clone(&known_for_reading)))
+            .buffered(workers.max(PARALLEL_FETCHES));
+            let mut outcomes = std::pin::pin!(outcomes);
+            while let Some(outcome) = outcomes.next().await {
+                // The writer stopped (an error): stop reading.
+                if ready.send(outcome).await.is_err() {
+                    break;
                 }
             }
-            let n = batch.len() as u64;
-            let read = stream::iter(batch)
-                .map(|item| self.prepare(item, max_bytes, Arc::clone(&known)))
-                .buffered(workers.max(PARALLEL_FETCHES))
-                .collect::<Vec<Outcome>>();
-            let store = async {
-                match stored.take() {
-                    Some((outcomes, done)) => self
-                        .store_batch(
-                            outcomes,
-                            project.as_ref().map(|p| p.id),
-                            &known,
-                            &mut report,
-                        )
-                        .await
-                        .map(|()| done),
-                    None => Ok(0),
+        };
+        let project = project.as_ref().map(|p| p.id);
+        let write = async {
+            let written = async {
+                let mut batch: Option<(sqlx::Transaction<'static, sqlx::Sqlite>, u64)> = None;
+                loop {
+                    // A batch open while nothing arrives (URLs behind the
+                    // politeness gate) is committed rather than held: it keeps
+                    // the library's write lock.
+                    let next = match batch {
+                        Some(_) => tokio::time::timeout(IDLE_COMMIT, arrived.recv()).await.ok(),
+                        None => Some(arrived.recv().await),
+                    };
+                    let Some(Some(outcome)) = next else {
+                        // Idle (None) or the end: commit what is open.
+                        if let Some((tx, n)) = batch.take() {
+                            tx.commit().await?;
+                            state.advance(n, &report);
+                            progress(&state);
+                        }
+                        match next {
+                            None => continue,
+                            Some(_) => break,
+                        }
+                    };
+                    let (tx, n) = match &mut batch {
+                        Some(open) => open,
+                        None => batch.insert((self.db.write().await?, 0)),
+                    };
+                    self.store_outcome(tx, outcome, project, &known, &mut report)
+                        .await?;
+                    *n += 1;
+                    if *n as usize >= size {
+                        let (tx, n) = batch.take().expect("a batch is open");
+                        tx.commit().await?;
+                        state.advance(n, &report);
+                        progress(&state);
+                    }
                 }
-            };
-            let (outcomes, done) = tokio::join!(read, store);
-            let done = done?;
-            if done > 0 {
-                state.done += done;
-                state.imported = report.imported;
-                state.duplicates = report.duplicates;
-                state.failed = report.failed.len() as u32;
-                progress(&state);
+                Ok::<(), Error>(())
             }
-            if n == 0 {
-                break;
-            }
-            stored = Some((outcomes, n));
-        }
+            .await;
+            // Reading stops too (its next hand-over fails) if writing failed.
+            arrived.close();
+            written
+        };
+        let ((), written) = tokio::join!(read, write);
+        written?;
         if report.imported > 0 {
             self.announce_app(ChangeKind::Sources);
         }
@@ -242,79 +267,87 @@ impl Notebook {
         }
     }
 
-    /// Stores one batch's pages in one transaction.
-    async fn store_batch(
+    /// Stores one item's outcome in the batch's transaction `tx`.
+    async fn store_outcome(
         &self,
-        outcomes: Vec<Outcome>,
+        tx: &mut sqlx::SqliteConnection,
+        outcome: Outcome,
         project: Option<i64>,
         known: &Known,
         report: &mut ImportReport,
     ) -> Result<()> {
-        let mut tx = self.db.write().await?;
-        let now = crate::time::now();
-        for outcome in outcomes {
-            let p = match outcome {
-                Outcome::Ready(p) => p,
-                Outcome::Duplicate => {
-                    report.duplicates += 1;
-                    continue;
-                }
-                Outcome::Skipped => {
-                    report.skipped += 1;
-                    continue;
-                }
-                Outcome::Noted(f) => {
-                    report.skipped += 1;
-                    report.skips.push(f);
-                    continue;
-                }
-                Outcome::Revisit(r) => {
-                    match import::store_revisit(&mut tx, &r).await? {
-                        Revisited::Stored(new_version) => {
-                            report.imported += 1;
-                            report.unchanged += u32::from(!new_version);
-                            report.new_versions += u32::from(new_version);
-                        }
-                        Revisited::Duplicate => report.duplicates += 1,
-                        Revisited::Unresolved(reason) => {
-                            report.skipped += 1;
-                            report.skips.push(ImportFailure {
-                                item: r.origin,
-                                code: "revisit_unresolved".into(),
-                                reason,
-                            });
-                        }
-                    }
-                    continue;
-                }
-                Outcome::Failed(f) => {
-                    report.failed.push(f);
-                    continue;
-                }
-            };
-            // Two items of one batch may be the same page.
-            if known.holds(&p.captured.keys, &p.raw_sha256) {
+        let p = match outcome {
+            Outcome::Ready(p) => p,
+            Outcome::Duplicate => {
                 report.duplicates += 1;
-                continue;
+                return Ok(());
             }
-            let keys = p.captured.keys.clone();
-            let at = p.captured_at.clone().unwrap_or_else(|| now.clone());
-            let out = clip::store_captured(&mut tx, p.captured, &at).await?;
-            let key = import::source_key(&mut tx, out.source_id).await?;
-            for k in key.iter().chain(keys.first()) {
-                known.add(k, &p.raw_sha256);
+            Outcome::Skipped => {
+                report.skipped += 1;
+                return Ok(());
             }
-            for tag in &p.tags {
-                tags::tag_sources(&mut tx, &[out.source_id], tag).await?;
+            Outcome::Noted(f) => {
+                report.skipped += 1;
+                report.skips.push(f);
+                return Ok(());
             }
-            if let Some(project) = project {
-                projects::add_sources(&mut tx, project, &[out.source_id]).await?;
+            Outcome::Revisit(r) => {
+                match import::store_revisit(&mut *tx, &r).await? {
+                    Revisited::Stored(new_version) => {
+                        report.imported += 1;
+                        report.unchanged += u32::from(!new_version);
+                        report.new_versions += u32::from(new_version);
+                    }
+                    Revisited::Duplicate => report.duplicates += 1,
+                    Revisited::Unresolved(reason) => {
+                        report.skipped += 1;
+                        report.skips.push(ImportFailure {
+                            item: r.origin,
+                            code: "revisit_unresolved".into(),
+                            reason,
+                        });
+                    }
+                }
+                return Ok(());
             }
-            report.imported += 1;
-            report.new_sources += u32::from(out.new_source);
-            report.new_versions += u32::from(out.new_version);
+            Outcome::Failed(f) => {
+                report.failed.push(f);
+                return Ok(());
+            }
+        };
+        // Two items of one batch may be the same page.
+        if known.holds(&p.captured.keys, &p.raw_sha256) {
+            report.duplicates += 1;
+            return Ok(());
         }
-        tx.commit().await?;
+        let keys = p.captured.keys.clone();
+        let at = p.captured_at.clone().unwrap_or_else(crate::time::now);
+        let clip::Stored {
+            outcome: out,
+            url_key,
+        } = clip::store_captured(&mut *tx, p.captured, &at).await?;
+        for k in url_key.iter().chain(keys.first()) {
+            known.add(k, &p.raw_sha256);
+        }
+        for tag in &p.tags {
+            tags::tag_sources(&mut *tx, &[out.source_id], tag).await?;
+        }
+        if let Some(project) = project {
+            projects::add_sources(&mut *tx, project, &[out.source_id]).await?;
+        }
+        report.imported += 1;
+        report.new_sources += u32::from(out.new_source);
+        report.new_versions += u32::from(out.new_version);
         Ok(())
+    }
+}
+
+impl ImportProgress {
+    /// Counts `n` more items done, and the report's tallies so far.
+    fn advance(&mut self, n: u64, report: &ImportReport) {
+        self.done += n;
+        self.imported = report.imported;
+        self.duplicates = report.duplicates;
+        self.failed = report.failed.len() as u32;
     }
 }

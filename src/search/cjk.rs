@@ -128,24 +128,24 @@ pub async fn index_row(
     stems: Option<StemEntry>,
 ) -> Result<Option<&'static str>> {
     // The stem index is fed here too, so every writer feeds both.
-    let entry = match super::stem::stems_enabled(&mut *conn).await? {
-        false => None,
-        true => Some(match stems {
-            Some(made) => made,
-            None => {
+    let lang = match stems {
+        // Made ahead: written, if stems are on, in one round trip.
+        Some(made) => super::stem::write_stems_if_enabled(conn, kind, row_id, &made)
+            .await?
+            .then_some(made.lang),
+        None => match super::stem::stems_enabled(&mut *conn).await? {
+            false => None,
+            true => {
                 let lang = super::stem::row_language(conn, kind, row_id, first, second).await?;
-                StemEntry::in_lang(lang, first, second)
+                let entry = StemEntry::in_lang(lang, first, second);
+                super::stem::write_stems(conn, kind, row_id, &entry).await?;
+                super::stem::note_language(conn, lang).await?;
+                Some(lang)
             }
-        }),
+        },
     };
-    if let Some(entry) = &entry {
-        super::stem::write_stems(conn, kind, row_id, entry).await?;
-    }
     write_cjk_entries(conn, kind, row_id, first, second).await?;
-    if let Some(entry) = &entry {
-        super::stem::note_language(conn, entry.lang).await?;
-    }
-    Ok(entry.map(|e| e.lang))
+    Ok(lang)
 }
 
 /// One row's trigram and bigram entries, if it has Han or kana.

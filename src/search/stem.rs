@@ -610,6 +610,41 @@ pub(super) async fn write_stems(
     Ok(())
 }
 
+/// [`write_stems`] and [`note_language`] if the library has stems on, in
+/// one round trip to SQLite's thread (each statement guarded by the
+/// setting, which the last one reports): a new version's index entry made
+/// ahead of the writer was four round trips, a quarter of what storing a
+/// page cost (BENCHMARKS.md, Import). Returns whether stems are on.
+pub(super) async fn write_stems_if_enabled(
+    conn: &mut SqliteConnection,
+    kind: HitKind,
+    row_id: i64,
+    entry: &StemEntry,
+) -> Result<bool> {
+    const ON: &str = "EXISTS (SELECT 1 FROM search_settings WHERE name = 'stems' AND value = 'on')";
+    let table = Table::of(kind);
+    let (a, b) = table.columns();
+    let sql = format!(
+        "INSERT INTO {} (rowid, {a}, {b}) SELECT ?, ?, ? WHERE {ON}; \
+         INSERT OR REPLACE INTO search_lang (kind, row_id, lang) SELECT ?, ?, ? WHERE {ON}; \
+         INSERT OR IGNORE INTO search_languages (lang) SELECT ? WHERE ? <> '' AND {ON}; \
+         SELECT {ON}",
+        table.index(Mode::Stem)
+    );
+    let on: bool = sqlx::query_scalar(&sql)
+        .bind(row_id)
+        .bind(&entry.first)
+        .bind(&entry.second)
+        .bind(kind.as_str())
+        .bind(row_id)
+        .bind(entry.lang)
+        .bind(entry.lang)
+        .bind(entry.lang)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(on)
+}
+
 /// Rows written per statement by [`write_stems_of_rows`]: three values a
 /// row, well under SQLite's limit of bound values.
 const ROWS_PER_INSERT: usize = 100;
@@ -625,21 +660,18 @@ pub(super) async fn write_stems_of_rows(
     let (a, b) = table.columns();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let many = |one: &str| vec![one; chunk.len()].join(", ");
+        // The entries and their languages: two statements, one round trip.
         let sql = format!(
-            "INSERT INTO {} (rowid, {a}, {b}) VALUES {}",
+            "INSERT INTO {} (rowid, {a}, {b}) VALUES {}; \
+             INSERT OR REPLACE INTO search_lang (kind, row_id, lang) VALUES {}",
             table.index(Mode::Stem),
+            many("(?, ?, ?)"),
             many("(?, ?, ?)")
         );
         let mut q = sqlx::query(&sql);
         for (id, e) in chunk {
             q = q.bind(*id).bind(&e.first).bind(&e.second);
         }
-        q.execute(&mut *conn).await?;
-        let sql = format!(
-            "INSERT OR REPLACE INTO search_lang (kind, row_id, lang) VALUES {}",
-            many("(?, ?, ?)")
-        );
-        let mut q = sqlx::query(&sql);
         for (id, e) in chunk {
             q = q.bind(kind.as_str()).bind(*id).bind(e.lang);
         }

@@ -84,10 +84,18 @@ async fn store_full(
     sha256: &str,
     full: Option<Vec<u8>>,
 ) -> Result<i64> {
-    let known: Option<i64> = sqlx::query_scalar("SELECT id FROM blobs WHERE sha256 = ?")
-        .bind(sha256)
-        .fetch_optional(&mut *conn)
-        .await?;
+    // Whether these bytes are stored, and the full blob the source's latest
+    // bytes are (or are a delta of): one statement, since each is a round
+    // trip to SQLite's thread, which costs more than either lookup.
+    let (known, base): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT id FROM blobs WHERE sha256 = ?), \
+                (SELECT COALESCE(b.base_id, b.id) FROM captures k JOIN blobs b ON b.id = k.blob_id \
+                 WHERE k.source_id = ? ORDER BY k.id DESC LIMIT 1)",
+    )
+    .bind(sha256)
+    .bind(source_id)
+    .fetch_one(&mut *conn)
+    .await?;
     if let Some(id) = known {
         return Ok(id);
     }
@@ -96,7 +104,7 @@ async fn store_full(
         None => zstd::bulk::compress(raw, LEVEL).map_err(invalid)?,
     };
     let mut stored = (full, None);
-    if let Some(base) = delta_base(conn, source_id).await? {
+    if let Some(base) = base {
         let base_raw = read(conn, base).await?;
         if !base_raw.starts_with(&DICT_MAGIC) {
             let delta = zstd::bulk::Compressor::with_dictionary(LEVEL, &base_raw)
@@ -116,17 +124,6 @@ async fn store_full(
         .await?
         .last_insert_rowid();
     Ok(id)
-}
-
-/// The full blob the source's latest stored bytes are (or are a delta of).
-async fn delta_base(conn: &mut SqliteConnection, source_id: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT COALESCE(b.base_id, b.id) FROM captures k JOIN blobs b ON b.id = k.blob_id \
-         WHERE k.source_id = ? ORDER BY k.id DESC LIMIT 1",
-    )
-    .bind(source_id)
-    .fetch_optional(conn)
-    .await?)
 }
 
 /// The bytes of blob `id`.

@@ -191,14 +191,16 @@ pub async fn insert_capture(
     version_id: Option<i64>,
     now: &str,
 ) -> Result<Capture> {
-    insert_packed_capture(
+    let id = insert_packed_capture(
         conn, source_id, record, outcome, error, version_id, now, None,
     )
-    .await
+    .await?;
+    get_capture(conn, id).await
 }
 
 /// [`insert_capture`] with the raw bytes packed ahead ([`super::blob::pack`]
-/// of `record.raw`); None packs them here.
+/// of `record.raw`); None packs them here. Returns the capture's id only:
+/// the clip path needs no more, and reading the row back is a round trip.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_packed_capture(
     conn: &mut SqliteConnection,
@@ -209,7 +211,7 @@ pub async fn insert_packed_capture(
     version_id: Option<i64>,
     now: &str,
     packed: Option<super::blob::Packed>,
-) -> Result<Capture> {
+) -> Result<i64> {
     let blob_id = match (&record.raw, packed) {
         (Some(raw), Some(packed)) => {
             Some(super::blob::store_packed(conn, source_id, raw, packed).await?)
@@ -256,7 +258,7 @@ pub async fn insert_packed_capture(
         .execute(&mut *conn)
         .await?;
     }
-    get_capture(conn, id).await
+    Ok(id)
 }
 
 /// The HTTP heads recorded with a capture; None for captures that have

@@ -405,29 +405,31 @@ pub async fn insert_extracted_version(
     stems: Option<StemEntry>,
 ) -> Result<(Version, Option<&'static str>)> {
     let row = Extracted::new(article, low_confidence, text_sha256);
-    // The next number in the source's sequence, taken in the insert itself
-    // (one statement, not two: each is a round trip to SQLite's thread).
+    // The next number in the source's sequence, taken in the insert itself,
+    // and the row handed back by it (one statement, not three: each is a
+    // round trip to SQLite's thread).
     let sql = format!(
         "INSERT INTO versions (source_id, seq, created_at, {}) \
-         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, {})",
+         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, {}) \
+         RETURNING {VERSION_COLUMNS}",
         EXTRACTED_COLUMNS.join(", "),
         ["?"; EXTRACTED_COLUMNS.len()].join(", ")
     );
-    let id = row
+    let version: Version = row
         .bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now))
-        .execute(&mut *conn)
-        .await?
-        .last_insert_rowid();
+        .try_map(|r: sqlx::sqlite::SqliteRow| Version::from_row(&r))
+        .fetch_one(&mut *conn)
+        .await?;
     let stem_lang = crate::search::index_row(
         conn,
         crate::search::HitKind::Source,
-        id,
+        version.id,
         &article.title,
         &row.text,
         stems,
     )
     .await?;
-    Ok((get_version(conn, id).await?, stem_lang))
+    Ok((version, stem_lang))
 }
 
 /// Every source id, for `check --all`.

@@ -67,7 +67,8 @@ pub fn verify(file: &Path, extra: &[&str]) -> (bool, Value) {
     (out.status.success(), report)
 }
 
-fn command(db: &Path, args: &[&str]) -> Command {
+/// The command [`redline`] runs, to start it and go on meanwhile.
+pub fn command(db: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
     cmd.arg("--db")
         .arg(db)
