@@ -514,37 +514,13 @@ pub(crate) async fn store_captured(
         browser,
         packed,
     } = captured;
-    let mut existing = None;
-    for key in &keys {
-        if let Some(id) = versions::find_source_by_key(&mut *tx, key).await? {
-            existing = Some((id, key.clone()));
-            break;
-        }
-    }
-    let new_source = existing.is_none();
     // The key the source is filed under: the one it was found by, or the
     // first, which a new source takes.
-    let url_key = match &existing {
-        Some((_, key)) => Some(key.clone()),
-        None => keys.first().cloned(),
-    };
-    let source_id = match existing.map(|(id, _)| id) {
-        Some(id) => {
-            if let Some(u) = &url {
-                versions::set_source_url(&mut *tx, id, u).await?;
-            }
-            id
-        }
-        None => {
-            versions::insert_source(
-                &mut *tx,
-                keys.first().map(String::as_str),
-                url.as_deref(),
-                now,
-            )
-            .await?
-        }
-    };
+    let (source_id, url_key, new_source) =
+        versions::find_or_insert_source(&mut *tx, &keys, url.as_deref(), now).await?;
+    if let (false, Some(u)) = (new_source, &url) {
+        versions::set_source_url(&mut *tx, source_id, u).await?;
+    }
     let (version, new_version) =
         record_version(&mut *tx, source_id, new_source, &derived, now).await?;
     let capture_id = versions::insert_packed_capture(
@@ -610,17 +586,31 @@ async fn record_version(
             }
         }
     }
-    let (version, stem_lang) = versions::insert_extracted_version(
-        conn,
-        source_id,
-        article,
-        derived.low_confidence,
-        &fingerprint,
-        now,
-        derived.stems.clone(),
-    )
-    .await?;
-    quotes::store_for_new_version(conn, &version, stem_lang).await?;
+    let version = match &derived.ahead {
+        Some(ahead) => {
+            let made = versions::MadeAhead {
+                article,
+                low_confidence: derived.low_confidence,
+                text_sha256: &fingerprint,
+                stems: ahead.stems.as_ref(),
+                quotes: &ahead.quotes,
+            };
+            versions::insert_version_made_ahead(conn, source_id, &made, now).await?
+        }
+        None => {
+            let (version, stem_lang) = versions::insert_extracted_version(
+                conn,
+                source_id,
+                article,
+                derived.low_confidence,
+                &fingerprint,
+                now,
+            )
+            .await?;
+            quotes::store_for_new_version(conn, &version, stem_lang).await?;
+            version
+        }
+    };
     Ok((version, true))
 }
 

@@ -12,6 +12,11 @@ use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 
 use crate::error::{Error, Result};
 
+/// A statement with its bound values, as the writers that build one
+/// round trip from several modules' statements pass it along.
+pub(crate) type SqliteQuery<'q> =
+    sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
 /// The identifier in `tauri.conf.json`; the data directory is named after it.
 pub const APP_IDENTIFIER: &str = "org.redline.app";
 

@@ -11,6 +11,7 @@ use crate::article::Article;
 use crate::charset;
 use crate::error::{Error, Result};
 use crate::extract::{self, LowConfidence};
+use crate::quotes::Quote;
 use crate::search::StemEntry;
 
 /// Most tags a page may have. A long article with its page furniture has a
@@ -72,20 +73,32 @@ pub(crate) struct Derived {
     pub low_confidence: Option<LowConfidence>,
     /// The encoding the bytes were read in (WHATWG name).
     pub encoding: &'static str,
-    /// The version's stem-index entry, when made ahead of storing
-    /// ([`Derived::make_stems`]); None: the writer makes it.
+    /// The version's stem-index entry and quotes, when made ahead of
+    /// storing ([`Derived::make_ahead`]); None: the writer makes them.
+    pub ahead: Option<Ahead>,
+}
+
+/// What a stored version's indexes will hold, made from its article.
+pub(crate) struct Ahead {
+    /// None: the library had stems off.
     pub stems: Option<StemEntry>,
+    pub quotes: Vec<Quote>,
 }
 
 impl Derived {
-    /// Makes the stem-index entry the stored version will have, here
-    /// rather than in the writer's transaction: a batch import calls it on
-    /// the cores that extract, so its one writer only inserts rows. The
-    /// writer makes the same entry itself when this was not called (a
+    /// Makes the stem-index entry and the quotes the stored version will
+    /// have, here rather than in the writer's transaction: a batch import
+    /// calls it on the cores that extract, so its one writer only inserts
+    /// rows. The writer makes the same itself when this was not called (a
     /// clip), so both store identical rows.
-    pub fn make_stems(&mut self) {
+    /// `stems`: whether the library has stems on (the entry is not made
+    /// otherwise).
+    pub fn make_ahead(&mut self, stems: bool) {
         let a = &self.article;
-        self.stems = Some(StemEntry::new(a.lang.as_deref(), &a.title, &a.text()));
+        self.ahead = Some(Ahead {
+            stems: stems.then(|| StemEntry::new(a.lang.as_deref(), &a.title, &a.text())),
+            quotes: crate::quotes::find_quotes(&a.blocks),
+        });
     }
 }
 
@@ -107,7 +120,7 @@ pub(crate) fn derive(
         article,
         low_confidence,
         encoding: decoded.encoding,
-        stems: None,
+        ahead: None,
     })
 }
 

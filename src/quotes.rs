@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 
 use crate::article::{Block, BLOCK_SEPARATOR};
+use crate::db::SqliteQuery;
 use crate::error::Result;
 use crate::versions::Version;
 
@@ -551,35 +552,71 @@ const QUOTES_PER_INSERT: usize = 200;
 /// [`QUOTES_PER_INSERT`]; returns each stored row's id, speaker and text as
 /// stored, so the index is given what each row holds whatever order SQLite
 /// returns the rows in.
-async fn insert_quotes(
-    conn: &mut SqliteConnection,
-    version: &Version,
-) -> Result<Vec<(i64, Option<String>, String)>> {
+async fn insert_quotes(conn: &mut SqliteConnection, version: &Version) -> Result<Vec<StoredQuote>> {
     let quotes = find_quotes(&version.blocks);
-    let mut stored = Vec::with_capacity(quotes.len());
-    for chunk in quotes.chunks(QUOTES_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) VALUES {} \
-             RETURNING id, speaker, text",
-            vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-        );
-        let mut insert = sqlx::query_as(&sql);
-        for q in chunk {
-            insert = insert
-                .bind(version.id)
-                .bind(version.source_id)
-                .bind(&q.speaker)
-                .bind(&q.text)
-                .bind(q.start as i64)
-                .bind(q.end as i64);
-        }
-        stored.extend(insert.fetch_all(&mut *conn).await?);
+    if quotes.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(stored)
+    let sql = insert_sql(quotes.len(), "?");
+    let insert = bind_inserts(
+        sqlx::query(&sql),
+        Some(version.id),
+        version.source_id,
+        &quotes,
+    );
+    let rows = insert.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .iter()
+        .map(StoredQuote::from_row)
+        .collect::<sqlx::Result<_>>()?)
+}
+
+/// A stored quote's id, speaker and text, as its insert returns them.
+pub(crate) type StoredQuote = (i64, Option<String>, String);
+
+/// The statements that insert `count` quotes of the version whose id is
+/// the SQL expression `version_id` ("?": bound), each returning the
+/// stored rows ([`StoredQuote`]); empty for none. Bind with
+/// [`bind_inserts`].
+pub(crate) fn insert_sql(count: usize, version_id: &str) -> String {
+    let mut sql = String::new();
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(QUOTES_PER_INSERT);
+        left -= n;
+        let row = format!("({version_id}, ?, ?, ?, ?, ?)");
+        sql.push_str(&format!(
+            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) VALUES {} \
+             RETURNING id, speaker, text;",
+            vec![row.as_str(); n].join(", ")
+        ));
+    }
+    sql
+}
+
+/// Binds [`insert_sql`]'s values: `version_id` if its expression was "?".
+pub(crate) fn bind_inserts<'q>(
+    mut query: SqliteQuery<'q>,
+    version_id: Option<i64>,
+    source_id: i64,
+    quotes: &'q [Quote],
+) -> SqliteQuery<'q> {
+    for q in quotes {
+        if let Some(id) = version_id {
+            query = query.bind(id);
+        }
+        query = query
+            .bind(source_id)
+            .bind(&q.speaker)
+            .bind(&q.text)
+            .bind(q.start as i64)
+            .bind(q.end as i64);
+    }
+    query
 }
 
 /// (id, speaker or "", text) of stored quotes, as the search index takes them.
-fn index_rows(stored: &[(i64, Option<String>, String)]) -> Vec<(i64, &str, &str)> {
+pub(crate) fn index_rows(stored: &[StoredQuote]) -> Vec<(i64, &str, &str)> {
     stored
         .iter()
         .map(|(id, speaker, text)| (*id, speaker.as_deref().unwrap_or(""), text.as_str()))

@@ -96,3 +96,62 @@ fn the_cli_diff_reports_the_same_summary_in_json() {
     assert!(text.contains("$500 million → $350 million"), "{text}");
     assert!(!text.contains("\u{1b}["), "no colour when not a terminal");
 }
+
+/// A clip carries up to three keys (canonical, final, requested address):
+/// the source is the one filed under the first key that has one, found in
+/// the same round trip that would otherwise create it under the first key.
+#[tokio::test]
+async fn a_source_is_found_by_its_most_preferred_key_or_made_under_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("library.db")).await.unwrap();
+    let mut tx = db.pool().begin().await.unwrap();
+    let now = "2026-12-03T06:00:00.000Z";
+    let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let wire = "https://wire.example/2026/12/03/strait-talks";
+    let paper = "https://paper.example/world/strait-talks";
+
+    // Nothing filed yet: made under the first key.
+    let (made, key, new) =
+        versions::find_or_insert_source(&mut tx, &keys(&[wire, paper]), Some(wire), now)
+            .await
+            .unwrap();
+    assert!(new);
+    assert_eq!(key.as_deref(), Some(wire));
+
+    // Found by a later key when the first has none, and not made again.
+    let (found, key, new) = versions::find_or_insert_source(
+        &mut tx,
+        &keys(&["https://other.example/x", wire]),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!((found, key.as_deref(), new), (made, Some(wire), false));
+
+    // With two sources, the first key's wins whatever the ids' order.
+    let (second, _, _) = versions::find_or_insert_source(&mut tx, &keys(&[paper]), None, now)
+        .await
+        .unwrap();
+    assert_ne!(second, made);
+    let (found, key, new) =
+        versions::find_or_insert_source(&mut tx, &keys(&[paper, wire]), None, now)
+            .await
+            .unwrap();
+    assert_eq!((found, key.as_deref(), new), (second, Some(paper), false));
+
+    // No key: always a new source, filed under none.
+    let (a, key, new) = versions::find_or_insert_source(&mut tx, &[], None, now)
+        .await
+        .unwrap();
+    assert!(new && key.is_none());
+    let (b, _, _) = versions::find_or_insert_source(&mut tx, &[], None, now)
+        .await
+        .unwrap();
+    assert_ne!(a, b);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM sources")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(count, 4);
+}

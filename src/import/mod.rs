@@ -243,9 +243,7 @@ impl Outcome {
     /// otherwise compute in the one writer (its stem entry, its raw bytes'
     /// hash and compressed frame) made here, on the core that read it.
     fn ready(mut p: Prepared, known: &Known) -> Self {
-        if known.stems {
-            p.captured.derived.make_stems();
-        }
+        p.captured.derived.make_ahead(known.stems);
         if let Some(raw) = &p.captured.record.raw {
             // Unpacked, the writer packs them itself.
             p.captured.packed = versions::blob::pack(raw).ok();

@@ -110,46 +110,30 @@ pub async fn index_cjk(
     first: &str,
     second: &str,
 ) -> Result<()> {
-    index_row(conn, kind, row_id, first, second, None).await?;
+    index_row(conn, kind, row_id, first, second).await?;
     Ok(())
 }
 
-/// [`index_cjk`] with the row's stem entry made ahead, away from the
-/// writer: `stems` must be [`StemEntry::new`] of this row's declared
-/// language and these two columns (None: made here, as [`index_cjk`]
-/// does). Unused when the library has stems off. Returns the language the
-/// row was stemmed in (None: stems off), which its quotes are stemmed in.
+/// [`index_cjk`], returning the language the row was stemmed in (None:
+/// stems off), which its quotes are stemmed in.
 pub async fn index_row(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
     first: &str,
     second: &str,
-    stems: Option<StemEntry>,
 ) -> Result<Option<&'static str>> {
     // The stem index is fed here too, so every writer feeds both.
-    let lang = match stems {
-        // Made ahead: written, if stems are on, in one round trip.
-        Some(made) => super::stem::write_stems_if_enabled(conn, kind, row_id, &made)
-            .await?
-            .then_some(made.lang),
-        None => match super::stem::stems_enabled(&mut *conn).await? {
-            false => None,
-            true => {
-                let lang = super::stem::row_language(conn, kind, row_id, first, second).await?;
-                let entry = StemEntry::in_lang(lang, first, second);
-                super::stem::write_stems(conn, kind, row_id, &entry).await?;
-                super::stem::note_language(conn, lang).await?;
-                Some(lang)
-            }
-        },
+    let lang = match super::stem::stems_enabled(&mut *conn).await? {
+        false => None,
+        true => Some(super::stem::write_row_stems(conn, kind, row_id, first, second).await?),
     };
     write_cjk_entries(conn, kind, row_id, first, second).await?;
     Ok(lang)
 }
 
 /// One row's trigram and bigram entries, if it has Han or kana.
-async fn write_cjk_entries(
+pub async fn write_cjk_entries(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,

@@ -118,13 +118,16 @@ use filters::{Arg, Filters};
 use index::Table;
 use query::lower;
 
-pub use cjk::{bigram_text, index_cjk, index_quotes_in_lang, index_quotes_of_version, index_row};
+pub use cjk::{
+    bigram_text, index_cjk, index_quotes_in_lang, index_quotes_of_version, index_row,
+    write_cjk_entries,
+};
 pub use matcher::MatchText;
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
 pub use stem::{
-    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, transliterate,
-    Reindex, StemEntry,
+    bind_stems_if_enabled, reindex_progress, reindex_step, row_lang, set_stems, stem_text,
+    stems_enabled, stems_if_enabled_sql, transliterate, write_row_stems, Reindex, StemEntry,
 };
 
 /// Which index a query goes to.

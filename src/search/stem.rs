@@ -34,6 +34,7 @@ use super::greek;
 use super::index::Table;
 use super::words::{fold, words_of};
 use super::{HitKind, Mode};
+use crate::db::SqliteQuery;
 use crate::error::Result;
 use crate::script::{self, Alphabet};
 
@@ -549,18 +550,21 @@ fn sample<'a>(first: &'a str, second: &'a str) -> &'a str {
     }
 }
 
-/// Writes a row's stem-index entry and its language (the backfill's
-/// writer; [`super::index_cjk`] does the same for every new row).
-pub(super) async fn index_stems(
+/// Writes a row's stem-index entry and its language, made by the writer
+/// from its columns and its language as stored (the backfill's writer, and
+/// [`super::index_cjk`]'s for a library with stems on). Returns the
+/// language it was stemmed in.
+pub async fn write_row_stems(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
     first: &str,
     second: &str,
-) -> Result<()> {
+) -> Result<&'static str> {
     let lang = row_language(conn, kind, row_id, first, second).await?;
     write_stems(conn, kind, row_id, &StemEntry::in_lang(lang, first, second)).await?;
-    note_language(conn, lang).await
+    note_language(conn, lang).await?;
+    Ok(lang)
 }
 
 /// The language a row is stemmed in: the version's declared one for
@@ -610,39 +614,49 @@ pub(super) async fn write_stems(
     Ok(())
 }
 
-/// [`write_stems`] and [`note_language`] if the library has stems on, in
-/// one round trip to SQLite's thread (each statement guarded by the
-/// setting, which the last one reports): a new version's index entry made
-/// ahead of the writer was four round trips, a quarter of what storing a
-/// page cost (BENCHMARKS.md, Import). Returns whether stems are on.
-pub(super) async fn write_stems_if_enabled(
-    conn: &mut SqliteConnection,
-    kind: HitKind,
-    row_id: i64,
-    entry: &StemEntry,
-) -> Result<bool> {
+/// The statements that write a row's stem entry made ahead of the writer
+/// ([`write_stems`] and [`note_language`]) if the library has stems on,
+/// each guarded by the setting, for the row whose id is the SQL expression
+/// `row_id` ("?": bound): sent in the round trip that inserts the row,
+/// they cost no round trip of their own (BENCHMARKS.md, "Import").
+/// Without an `entry`, only the last, which returns one row: whether
+/// stems are on. Bind with [`bind_stems_if_enabled`].
+pub fn stems_if_enabled_sql(kind: HitKind, row_id: &str, entry: bool) -> String {
     const ON: &str = "EXISTS (SELECT 1 FROM search_settings WHERE name = 'stems' AND value = 'on')";
+    if !entry {
+        return format!("SELECT {ON}");
+    }
     let table = Table::of(kind);
     let (a, b) = table.columns();
-    let sql = format!(
-        "INSERT INTO {} (rowid, {a}, {b}) SELECT ?, ?, ? WHERE {ON}; \
-         INSERT OR REPLACE INTO search_lang (kind, row_id, lang) SELECT ?, ?, ? WHERE {ON}; \
+    format!(
+        "INSERT INTO {} (rowid, {a}, {b}) SELECT {row_id}, ?, ? WHERE {ON}; \
+         INSERT OR REPLACE INTO search_lang (kind, row_id, lang) SELECT ?, {row_id}, ? WHERE {ON}; \
          INSERT OR IGNORE INTO search_languages (lang) SELECT ? WHERE ? <> '' AND {ON}; \
          SELECT {ON}",
         table.index(Mode::Stem)
-    );
-    let on: bool = sqlx::query_scalar(&sql)
-        .bind(row_id)
-        .bind(&entry.first)
-        .bind(&entry.second)
-        .bind(kind.as_str())
-        .bind(row_id)
+    )
+}
+
+/// Binds [`stems_if_enabled_sql`]'s values: `row_id` if its expression
+/// was "?", else None.
+pub fn bind_stems_if_enabled<'q>(
+    query: SqliteQuery<'q>,
+    kind: HitKind,
+    row_id: Option<i64>,
+    entry: Option<&'q StemEntry>,
+) -> SqliteQuery<'q> {
+    let Some(entry) = entry else {
+        return query;
+    };
+    let bind_id = |q: SqliteQuery<'q>| match row_id {
+        Some(id) => q.bind(id),
+        None => q,
+    };
+    let query = bind_id(query).bind(&entry.first).bind(&entry.second);
+    bind_id(query.bind(kind.as_str()))
         .bind(entry.lang)
         .bind(entry.lang)
         .bind(entry.lang)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(on)
 }
 
 /// Rows written per statement by [`write_stems_of_rows`]: three values a
@@ -839,7 +853,7 @@ pub async fn reindex_step(pool: &sqlx::SqlitePool, batch: i64) -> Result<Option<
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            index_stems(&mut tx, kind, *id, first, second).await?;
+            write_row_stems(&mut tx, kind, *id, first, second).await?;
         }
         if let Some((last, _, _)) = rows.last() {
             sqlx::query("INSERT OR REPLACE INTO search_stem_cursor (kind, after_id) VALUES (?, ?)")

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, Row, SqliteConnection};
 
 use crate::article::{Article, Block, Dir};
+use crate::db::SqliteQuery;
 use crate::error::{Error, Result};
 use crate::extract::{LowConfidence, EXTRACTOR};
 use crate::search::StemEntry;
@@ -188,6 +189,45 @@ pub async fn insert_source(
     Ok(id)
 }
 
+/// The source filed under the first of `keys` that has one, with that
+/// key, else a new source filed under the first key (none: a source no
+/// later clip can match) and true. One round trip to SQLite's thread, not
+/// one per key and another for the insert: a batch import's writer spends
+/// most of a page on round trips (BENCHMARKS.md, "Import").
+pub async fn find_or_insert_source(
+    conn: &mut SqliteConnection,
+    keys: &[String],
+    url: Option<&str>,
+    now: &str,
+) -> Result<(i64, Option<String>, bool)> {
+    if keys.is_empty() {
+        return Ok((insert_source(conn, None, url, now).await?, None, true));
+    }
+    let list = vec!["?"; keys.len()].join(", ");
+    let rank: String = (0..keys.len())
+        .map(|i| format!(" WHEN ? THEN {i}"))
+        .collect();
+    // The lookup first, so the insert's row is never found by it: exactly
+    // one row comes back either way.
+    let sql = format!(
+        "SELECT id, url_key, 0 FROM sources WHERE url_key IN ({list}) \
+           ORDER BY CASE url_key{rank} END LIMIT 1; \
+         INSERT INTO sources (url_key, url, created_at) SELECT ?, ?, ? \
+           WHERE NOT EXISTS (SELECT 1 FROM sources WHERE url_key IN ({list})) \
+           RETURNING id, url_key, 1"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for key in keys.iter().chain(keys).chain([&keys[0]]) {
+        query = query.bind(key);
+    }
+    query = query.bind(url).bind(now);
+    for key in keys {
+        query = query.bind(key);
+    }
+    let (id, key, new): (i64, Option<String>, bool) = query.fetch_one(&mut *conn).await?;
+    Ok((id, key, new))
+}
+
 /// Updates the URL shown for a source (a later capture found a canonical URL).
 pub async fn set_source_url(conn: &mut SqliteConnection, source_id: i64, url: &str) -> Result<()> {
     sqlx::query("UPDATE sources SET url = ? WHERE id = ?")
@@ -329,8 +369,6 @@ const EXTRACTED_COLUMNS: [&str; 13] = [
     "low_confidence",
 ];
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-
 /// One extraction as a version row stores it: the joined text, and the
 /// blocks as their [`layout`] (the text is not stored twice).
 struct Extracted<'a> {
@@ -387,14 +425,13 @@ pub async fn insert_version(
     now: &str,
 ) -> Result<Version> {
     let (version, _) =
-        insert_extracted_version(conn, source_id, article, None, text_sha256, now, None).await?;
+        insert_extracted_version(conn, source_id, article, None, text_sha256, now).await?;
     Ok(version)
 }
 
-/// [`insert_version`] with the extraction's low-confidence flag and, if
-/// made ahead, the version's stem entry ([`crate::derived::Derived::make_stems`]).
-/// Also returns the language the version was stemmed in (None: stems off),
-/// for its quotes ([`crate::quotes::store_for_new_version`]).
+/// [`insert_version`] with the extraction's low-confidence flag. Also
+/// returns the language the version was stemmed in (None: stems off), for
+/// its quotes ([`crate::quotes::store_for_new_version`]).
 pub async fn insert_extracted_version(
     conn: &mut SqliteConnection,
     source_id: i64,
@@ -402,21 +439,15 @@ pub async fn insert_extracted_version(
     low_confidence: Option<LowConfidence>,
     text_sha256: &str,
     now: &str,
-    stems: Option<StemEntry>,
 ) -> Result<(Version, Option<&'static str>)> {
     let row = Extracted::new(article, low_confidence, text_sha256);
-    // The next number in the source's sequence, taken in the insert itself,
-    // and the row handed back by it (one statement, not three: each is a
-    // round trip to SQLite's thread).
-    let sql = format!(
-        "INSERT INTO versions (source_id, seq, created_at, {}) \
-         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, {}) \
-         RETURNING {VERSION_COLUMNS}",
-        EXTRACTED_COLUMNS.join(", "),
-        ["?"; EXTRACTED_COLUMNS.len()].join(", ")
-    );
     let version: Version = row
-        .bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now))
+        .bind(
+            sqlx::query(insert_sql())
+                .bind(source_id)
+                .bind(source_id)
+                .bind(now),
+        )
         .try_map(|r: sqlx::sqlite::SqliteRow| Version::from_row(&r))
         .fetch_one(&mut *conn)
         .await?;
@@ -426,10 +457,108 @@ pub async fn insert_extracted_version(
         version.id,
         &article.title,
         &row.text,
-        stems,
     )
     .await?;
     Ok((version, stem_lang))
+}
+
+/// [`insert_extracted_version`] and the version's quotes, with its stem
+/// entry and quotes made ahead, away from the writer (`stems`:
+/// [`StemEntry::new`] of the article, if stems are on; `quotes`:
+/// [`crate::quotes::find_quotes`] of its blocks). The version, its stem
+/// entry and its quotes go in one round trip to SQLite's thread: a batch
+/// import's writer spent most of a page on round trips (BENCHMARKS.md,
+/// "Import"). Only text with Han or kana needs more (its n-gram entries).
+pub async fn insert_version_made_ahead(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    made: &MadeAhead<'_>,
+    now: &str,
+) -> Result<Version> {
+    use crate::search::{self, HitKind};
+    let row = Extracted::new(made.article, made.low_confidence, made.text_sha256);
+    // The version just inserted has the largest id: SQLite gives a new row
+    // one more than the largest (the table is ours alone in this transaction).
+    const NEW_VERSION: &str = "(SELECT max(id) FROM versions)";
+    let sql = format!(
+        "{}; {}; {}",
+        insert_sql(),
+        search::stems_if_enabled_sql(HitKind::Source, NEW_VERSION, made.stems.is_some()),
+        crate::quotes::insert_sql(made.quotes.len(), NEW_VERSION)
+    );
+    let query = row.bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now));
+    let query = search::bind_stems_if_enabled(query, HitKind::Source, None, made.stems);
+    let query = crate::quotes::bind_inserts(query, None, source_id, made.quotes);
+    // Rows in statement order: the version, whether stems are on, the quotes.
+    let rows = query.fetch_all(&mut *conn).await?;
+    let (version, on, stored) = match rows.as_slice() {
+        [version, on, stored @ ..] => (
+            Version::from_row(version)?,
+            on.try_get::<bool, _>(0)?,
+            stored
+                .iter()
+                .map(<crate::quotes::StoredQuote as FromRow<_>>::from_row)
+                .collect::<sqlx::Result<Vec<_>>>()?,
+        ),
+        _ => return Err(Error::Invalid("a version insert returned no row".into())),
+    };
+    debug_assert_eq!(
+        made.quotes,
+        crate::quotes::find_quotes(&version.blocks),
+        "quotes made ahead are the stored version's"
+    );
+    search::write_cjk_entries(
+        conn,
+        HitKind::Source,
+        version.id,
+        &made.article.title,
+        &row.text,
+    )
+    .await?;
+    let lang = match (on, made.stems) {
+        (false, _) => None,
+        (true, Some(entry)) => Some(entry.lang),
+        // Stems were turned on after the entry would have been made.
+        (true, None) => Some(
+            search::write_row_stems(
+                conn,
+                HitKind::Source,
+                version.id,
+                &made.article.title,
+                &row.text,
+            )
+            .await?,
+        ),
+    };
+    search::index_quotes_in_lang(conn, lang, &crate::quotes::index_rows(&stored)).await?;
+    Ok(version)
+}
+
+/// What [`insert_version_made_ahead`] stores.
+pub struct MadeAhead<'a> {
+    pub article: &'a Article,
+    pub low_confidence: Option<LowConfidence>,
+    pub text_sha256: &'a str,
+    /// None: made without stems (the library had them off).
+    pub stems: Option<&'a StemEntry>,
+    pub quotes: &'a [crate::quotes::Quote],
+}
+
+/// The insert of a version with the next number in its source's sequence,
+/// taken in the insert itself, returning the row (one statement, not
+/// three: each is a round trip to SQLite's thread). Binds the source id
+/// twice, the time, then [`Extracted::bind`].
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "INSERT INTO versions (source_id, seq, created_at, {}) \
+             VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, {}) \
+             RETURNING {VERSION_COLUMNS}",
+            EXTRACTED_COLUMNS.join(", "),
+            ["?"; EXTRACTED_COLUMNS.len()].join(", ")
+        )
+    });
+    &SQL
 }
 
 /// Every source id, for `check --all`.

@@ -151,7 +151,6 @@ pub(super) async fn apply_version(
                 None,
                 &v.text_sha256,
                 &v.created_at,
-                None,
             )
             .await?;
             // Quotes are derived, not synced: found here as the clip path
