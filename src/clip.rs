@@ -586,31 +586,24 @@ async fn record_version(
             }
         }
     }
-    let version = match &derived.ahead {
-        Some(ahead) => {
-            let made = versions::MadeAhead {
-                article,
-                low_confidence: derived.low_confidence,
-                text_sha256: &fingerprint,
-                stems: ahead.stems.as_ref(),
-                quotes: &ahead.quotes,
-            };
-            versions::insert_version_made_ahead(conn, source_id, &made, now).await?
-        }
+    // A batch import made the stem entry and quotes ahead; a clip finds
+    // the quotes here (its stem entry, if stems are on, is made by the insert).
+    let found;
+    let (stems, quotes) = match &derived.ahead {
+        Some(ahead) => (ahead.stems.as_ref(), ahead.quotes.as_slice()),
         None => {
-            let (version, stem_lang) = versions::insert_extracted_version(
-                conn,
-                source_id,
-                article,
-                derived.low_confidence,
-                &fingerprint,
-                now,
-            )
-            .await?;
-            quotes::store_for_new_version(conn, &version, stem_lang).await?;
-            version
+            found = quotes::find_quotes(&article.blocks);
+            (None, found.as_slice())
         }
     };
+    let new = versions::NewVersion {
+        article,
+        low_confidence: derived.low_confidence,
+        text_sha256: &fingerprint,
+        stems,
+        quotes,
+    };
+    let version = versions::insert_version_and_quotes(conn, source_id, &new, now).await?;
     Ok((version, true))
 }
 

@@ -528,22 +528,6 @@ pub async fn store_for_version(conn: &mut SqliteConnection, version: &Version) -
     Ok(())
 }
 
-/// [`store_for_version`] for a version the caller has just inserted in its
-/// open transaction, `stem_lang` as
-/// [`crate::versions::insert_extracted_version`] returned it: nothing to
-/// delete, no savepoint, and the stem setting and the language not read
-/// again. A clip's quotes took a statement each and five around them; now
-/// one insert per [`QUOTES_PER_INSERT`] and the index's own (BENCHMARKS.md,
-/// "Import").
-pub async fn store_for_new_version(
-    conn: &mut SqliteConnection,
-    version: &Version,
-    stem_lang: Option<&'static str>,
-) -> Result<()> {
-    let stored = insert_quotes(conn, version).await?;
-    crate::search::index_quotes_in_lang(conn, stem_lang, &index_rows(&stored)).await
-}
-
 /// Quotes written by one statement: six bound values each, far under
 /// SQLite's limit.
 const QUOTES_PER_INSERT: usize = 200;

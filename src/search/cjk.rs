@@ -110,30 +110,15 @@ pub async fn index_cjk(
     first: &str,
     second: &str,
 ) -> Result<()> {
-    index_row(conn, kind, row_id, first, second).await?;
-    Ok(())
-}
-
-/// [`index_cjk`], returning the language the row was stemmed in (None:
-/// stems off), which its quotes are stemmed in.
-pub async fn index_row(
-    conn: &mut SqliteConnection,
-    kind: HitKind,
-    row_id: i64,
-    first: &str,
-    second: &str,
-) -> Result<Option<&'static str>> {
     // The stem index is fed here too, so every writer feeds both.
-    let lang = match super::stem::stems_enabled(&mut *conn).await? {
-        false => None,
-        true => Some(super::stem::write_row_stems(conn, kind, row_id, first, second).await?),
-    };
-    write_cjk_entries(conn, kind, row_id, first, second).await?;
-    Ok(lang)
+    if super::stem::stems_enabled(&mut *conn).await? {
+        super::stem::write_row_stems(conn, kind, row_id, first, second).await?;
+    }
+    write_cjk_entries(conn, kind, row_id, first, second).await
 }
 
 /// One row's trigram and bigram entries, if it has Han or kana.
-pub async fn write_cjk_entries(
+pub(crate) async fn write_cjk_entries(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
@@ -170,7 +155,7 @@ pub async fn index_quotes_of_version(
 }
 
 /// [`index_quotes_of_version`] for the quotes of a version indexed in this
-/// same transaction: `lang` is what [`index_row`] returned for it (None:
+/// same transaction: `lang` is the one it was stemmed in (None:
 /// stems off), so neither the setting nor the language is read again, and
 /// the language is already noted.
 pub async fn index_quotes_in_lang(

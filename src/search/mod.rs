@@ -118,16 +118,15 @@ use filters::{Arg, Filters};
 use index::Table;
 use query::lower;
 
-pub use cjk::{
-    bigram_text, index_cjk, index_quotes_in_lang, index_quotes_of_version, index_row,
-    write_cjk_entries,
-};
+pub(crate) use cjk::write_cjk_entries;
+pub use cjk::{bigram_text, index_cjk, index_quotes_in_lang, index_quotes_of_version};
 pub use matcher::MatchText;
 pub use query::{parse, ParsedQuery};
 pub use snippet::snippet_plain;
+pub(crate) use stem::{bind_stems_if_enabled, stems_if_enabled_sql, write_row_stems};
 pub use stem::{
-    bind_stems_if_enabled, reindex_progress, reindex_step, row_lang, set_stems, stem_text,
-    stems_enabled, stems_if_enabled_sql, transliterate, write_row_stems, Reindex, StemEntry,
+    reindex_progress, reindex_step, row_lang, set_stems, stem_text, stems_enabled, transliterate,
+    Reindex, StemEntry,
 };
 
 /// Which index a query goes to.

@@ -554,7 +554,7 @@ fn sample<'a>(first: &'a str, second: &'a str) -> &'a str {
 /// from its columns and its language as stored (the backfill's writer, and
 /// [`super::index_cjk`]'s for a library with stems on). Returns the
 /// language it was stemmed in.
-pub async fn write_row_stems(
+pub(crate) async fn write_row_stems(
     conn: &mut SqliteConnection,
     kind: HitKind,
     row_id: i64,
@@ -617,11 +617,11 @@ pub(super) async fn write_stems(
 /// The statements that write a row's stem entry made ahead of the writer
 /// ([`write_stems`] and [`note_language`]) if the library has stems on,
 /// each guarded by the setting, for the row whose id is the SQL expression
-/// `row_id` ("?": bound): sent in the round trip that inserts the row,
-/// they cost no round trip of their own (BENCHMARKS.md, "Import").
-/// Without an `entry`, only the last, which returns one row: whether
-/// stems are on. Bind with [`bind_stems_if_enabled`].
-pub fn stems_if_enabled_sql(kind: HitKind, row_id: &str, entry: bool) -> String {
+/// `row_id`: sent in the round trip that inserts the row, they cost no
+/// round trip of their own (BENCHMARKS.md, "Import"). Without an `entry`,
+/// only the last, which returns one row: whether stems are on. Bind with
+/// [`bind_stems_if_enabled`].
+pub(crate) fn stems_if_enabled_sql(kind: HitKind, row_id: &str, entry: bool) -> String {
     const ON: &str = "EXISTS (SELECT 1 FROM search_settings WHERE name = 'stems' AND value = 'on')";
     if !entry {
         return format!("SELECT {ON}");
@@ -637,26 +637,22 @@ pub fn stems_if_enabled_sql(kind: HitKind, row_id: &str, entry: bool) -> String 
     )
 }
 
-/// Binds [`stems_if_enabled_sql`]'s values: `row_id` if its expression
-/// was "?", else None.
-pub fn bind_stems_if_enabled<'q>(
+/// Binds [`stems_if_enabled_sql`]'s values for `entry`, if it had one.
+pub(crate) fn bind_stems_if_enabled<'q>(
     query: SqliteQuery<'q>,
     kind: HitKind,
-    row_id: Option<i64>,
     entry: Option<&'q StemEntry>,
 ) -> SqliteQuery<'q> {
-    let Some(entry) = entry else {
-        return query;
-    };
-    let bind_id = |q: SqliteQuery<'q>| match row_id {
-        Some(id) => q.bind(id),
-        None => q,
-    };
-    let query = bind_id(query).bind(&entry.first).bind(&entry.second);
-    bind_id(query.bind(kind.as_str()))
-        .bind(entry.lang)
-        .bind(entry.lang)
-        .bind(entry.lang)
+    match entry {
+        None => query,
+        Some(e) => query
+            .bind(&e.first)
+            .bind(&e.second)
+            .bind(kind.as_str())
+            .bind(e.lang)
+            .bind(e.lang)
+            .bind(e.lang),
+    }
 }
 
 /// Rows written per statement by [`write_stems_of_rows`]: three values a

@@ -416,7 +416,8 @@ impl<'a> Extracted<'a> {
 }
 
 /// Stores a new version as the next in the source's sequence, extracted by
-/// the current [`EXTRACTOR`] with no doubt about it.
+/// the current [`EXTRACTOR`] with no doubt about it, with its index entries
+/// but not its quotes ([`crate::quotes::store_for_version`] stores them).
 pub async fn insert_version(
     conn: &mut SqliteConnection,
     source_id: i64,
@@ -424,23 +425,7 @@ pub async fn insert_version(
     text_sha256: &str,
     now: &str,
 ) -> Result<Version> {
-    let (version, _) =
-        insert_extracted_version(conn, source_id, article, None, text_sha256, now).await?;
-    Ok(version)
-}
-
-/// [`insert_version`] with the extraction's low-confidence flag. Also
-/// returns the language the version was stemmed in (None: stems off), for
-/// its quotes ([`crate::quotes::store_for_new_version`]).
-pub async fn insert_extracted_version(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-    article: &Article,
-    low_confidence: Option<LowConfidence>,
-    text_sha256: &str,
-    now: &str,
-) -> Result<(Version, Option<&'static str>)> {
-    let row = Extracted::new(article, low_confidence, text_sha256);
+    let row = Extracted::new(article, None, text_sha256);
     let version: Version = row
         .bind(
             sqlx::query(insert_sql())
@@ -451,28 +436,23 @@ pub async fn insert_extracted_version(
         .try_map(|r: sqlx::sqlite::SqliteRow| Version::from_row(&r))
         .fetch_one(&mut *conn)
         .await?;
-    let stem_lang = crate::search::index_row(
-        conn,
-        crate::search::HitKind::Source,
-        version.id,
-        &article.title,
-        &row.text,
-    )
-    .await?;
-    Ok((version, stem_lang))
+    let kind = crate::search::HitKind::Source;
+    crate::search::index_cjk(conn, kind, version.id, &article.title, &row.text).await?;
+    Ok(version)
 }
 
-/// [`insert_extracted_version`] and the version's quotes, with its stem
-/// entry and quotes made ahead, away from the writer (`stems`:
-/// [`StemEntry::new`] of the article, if stems are on; `quotes`:
-/// [`crate::quotes::find_quotes`] of its blocks). The version, its stem
+/// Stores a new version as the next in its source's sequence, with its
+/// index entries and its quotes (`quotes`: [`crate::quotes::find_quotes`]
+/// of its blocks; `stems`: [`StemEntry::new`] of the article, when a batch
+/// import made it ahead, away from the writer). The version, its stem
 /// entry and its quotes go in one round trip to SQLite's thread: a batch
 /// import's writer spent most of a page on round trips (BENCHMARKS.md,
-/// "Import"). Only text with Han or kana needs more (its n-gram entries).
-pub async fn insert_version_made_ahead(
+/// "Import"). Text with Han or kana needs more (its n-gram entries), and so
+/// does a stem entry not made ahead in a library with stems on.
+pub(crate) async fn insert_version_and_quotes(
     conn: &mut SqliteConnection,
     source_id: i64,
-    made: &MadeAhead<'_>,
+    made: &NewVersion<'_>,
     now: &str,
 ) -> Result<Version> {
     use crate::search::{self, HitKind};
@@ -487,7 +467,7 @@ pub async fn insert_version_made_ahead(
         crate::quotes::insert_sql(made.quotes.len(), NEW_VERSION)
     );
     let query = row.bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now));
-    let query = search::bind_stems_if_enabled(query, HitKind::Source, None, made.stems);
+    let query = search::bind_stems_if_enabled(query, HitKind::Source, made.stems);
     let query = crate::quotes::bind_inserts(query, None, source_id, made.quotes);
     // Rows in statement order: the version, whether stems are on, the quotes.
     let rows = query.fetch_all(&mut *conn).await?;
@@ -518,7 +498,8 @@ pub async fn insert_version_made_ahead(
     let lang = match (on, made.stems) {
         (false, _) => None,
         (true, Some(entry)) => Some(entry.lang),
-        // Stems were turned on after the entry would have been made.
+        // Not made ahead (a clip, a synced version), or stems were turned
+        // on after the import began.
         (true, None) => Some(
             search::write_row_stems(
                 conn,
@@ -534,12 +515,12 @@ pub async fn insert_version_made_ahead(
     Ok(version)
 }
 
-/// What [`insert_version_made_ahead`] stores.
-pub struct MadeAhead<'a> {
+/// What [`insert_version_and_quotes`] stores.
+pub(crate) struct NewVersion<'a> {
     pub article: &'a Article,
     pub low_confidence: Option<LowConfidence>,
     pub text_sha256: &'a str,
-    /// None: made without stems (the library had them off).
+    /// None: not made ahead; the writer makes it if stems are on.
     pub stems: Option<&'a StemEntry>,
     pub quotes: &'a [crate::quotes::Quote],
 }

@@ -107,13 +107,12 @@ pub(super) async fn ensure_source(conn: &mut SqliteConnection, key: &str) -> Res
         }
     }
     let now = crate::time::now();
-    let id = match key.strip_prefix("url:") {
-        Some(url_key) => match versions::find_source_by_key(conn, url_key).await? {
-            Some(id) => id,
-            None => versions::insert_source(conn, Some(url_key), None, &now).await?,
-        },
-        None => versions::insert_source(conn, None, None, &now).await?,
-    };
+    let keys: Vec<String> = key
+        .strip_prefix("url:")
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    let (id, _, _) = versions::find_or_insert_source(conn, &keys, None, &now).await?;
     set_mapped(conn, "source", key, Some(id), None).await?;
     Ok(id)
 }

@@ -142,20 +142,19 @@ pub(super) async fn apply_version(
                 canonical_url: None,
                 blocks: v.blocks.clone(),
             };
-            // The clip path's own insert: in the page's transaction, a new
-            // version has no quotes to delete and its stem language is known.
-            let (version, stem_lang) = versions::insert_extracted_version(
-                conn,
-                source,
-                &article,
-                None,
-                &v.text_sha256,
-                &v.created_at,
-            )
-            .await?;
-            // Quotes are derived, not synced: found here as the clip path
-            // finds them, so a synced story's quotes are listed and searched.
-            quotes::store_for_new_version(conn, &version, stem_lang).await?;
+            // The clip path's own insert. Quotes are derived, not synced:
+            // found here as the clip path finds them, so a synced story's
+            // quotes are listed and searched.
+            let found = quotes::find_quotes(&article.blocks);
+            let new = versions::NewVersion {
+                article: &article,
+                low_confidence: None,
+                text_sha256: &v.text_sha256,
+                stems: None,
+                quotes: &found,
+            };
+            let version =
+                versions::insert_version_and_quotes(conn, source, &new, &v.created_at).await?;
             // A revision a member found restarts this desk's decay too.
             if let Some(at) = crate::time::parse(&v.created_at) {
                 crate::schedule::changed_elsewhere(conn, source, at).await?;
