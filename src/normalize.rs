@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::article::Block;
@@ -162,6 +162,13 @@ fn clean(chars: impl Iterator<Item = char>, capacity: usize) -> String {
 /// timestamps, share/follow/newsletter prompts, ad labels, "Related"/"Read
 /// more" lists, cookie notices and empty blocks.
 pub fn strip_noise(blocks: Vec<Block>) -> Vec<Block> {
+    strip_noise_and(blocks, |_| false)
+}
+
+/// [`strip_noise`], then also the blocks whose normalised text `also`
+/// holds for, in the same pass: a further filter over normalised text (the
+/// extractor's page furniture) need not normalise every block again.
+pub fn strip_noise_and(blocks: Vec<Block>, also: impl Fn(&str) -> bool) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     let mut in_related_list = false;
     for block in blocks {
@@ -179,7 +186,7 @@ pub fn strip_noise(blocks: Vec<Block>) -> Vec<Block> {
             in_related_list = true;
             continue;
         }
-        if is_noise(&text) {
+        if is_noise(&text) || also(&text) {
             continue;
         }
         out.push(block);
@@ -207,9 +214,10 @@ pub fn fingerprint(title: &str, blocks: &[Block]) -> String {
     crate::hash::sha256_hex(s.as_bytes())
 }
 
-/// Patterns matched against a whole normalised block (case-insensitive).
-static NOISE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+/// Patterns matched against a whole normalised block (case-insensitive), as
+/// one set: one pass over a block for all of them, not one per pattern.
+static NOISE: LazyLock<RegexSet> = LazyLock::new(|| {
+    let patterns = [
         // Relative timestamps, English.
         r"^(?:(?:last )?updated|published|posted|modified|edited)?:?\s*(?:\d+|an?|one)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?)\.?\s+ago\.?$",
         r"^(?:(?:last )?updated|published|posted)?:?\s*(?:just now|moments ago|yesterday|today)\.?$",
@@ -236,8 +244,8 @@ static NOISE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"^(?:print|comments?|\d+ comments?|\d+\s*min(?:ute)?s? read|listen to (?:this )?(?:article|story)[^.]*|copy link|link copied)$",
     ]
     .iter()
-    .map(|p| Regex::new(&format!("(?i){p}")).expect("noise pattern"))
-    .collect()
+    .map(|p| format!("(?i){p}"));
+    RegexSet::new(patterns).expect("noise patterns")
 });
 
 /// A relative time anywhere in a line ("…, updated 5 minutes ago").
@@ -353,7 +361,7 @@ fn is_noise(text: &str) -> bool {
     if RELATED_LINE.is_match(text) {
         return true;
     }
-    if NOISE.iter().any(|r| r.is_match(text)) {
+    if NOISE.is_match(text) {
         return true;
     }
     let lower = text.to_lowercase();

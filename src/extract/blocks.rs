@@ -37,8 +37,8 @@ pub(super) fn fallback_blocks(html: &str) -> Vec<Block> {
     }
 }
 
-pub(super) fn blocks_of_html(content: &str) -> Vec<Block> {
-    let doc = Document::from(content);
+/// The blocks of an article's own document (Readability's output).
+pub(super) fn blocks_of_doc(doc: &Document) -> Vec<Block> {
     let mut w = BlockWalker::default();
     match doc.body() {
         Some(body) => w.walk(&body),

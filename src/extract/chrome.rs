@@ -7,7 +7,9 @@
 //! the article: not most of the page's paragraph text, not an `<article>` or
 //! `<main>`, not prose of its own.
 
-use dom_query::{Document, NodeRef};
+use std::sync::LazyLock;
+
+use dom_query::{Document, Matcher, NodeRef};
 
 /// Elements that are chrome by their kind, unless they hold the article.
 const CHROME_ELEMENTS: &str = "nav, aside, form, button, iframe, noscript, footer, figcaption, \
@@ -15,6 +17,17 @@ const CHROME_ELEMENTS: &str = "nav, aside, form, button, iframe, noscript, foote
 
 /// Elements that hold the article when a page marks it.
 const ARTICLE_ELEMENTS: &str = "article, main, [role='main'], [itemprop='articleBody']";
+
+/// Selectors run inside every candidate (and every paragraph of it), parsed
+/// once per process rather than at each of those calls.
+static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| matcher(ARTICLE_ELEMENTS));
+static PARAGRAPH: LazyLock<Matcher> = LazyLock::new(|| matcher("p"));
+static LINK: LazyLock<Matcher> = LazyLock::new(|| matcher("a"));
+static ITEM: LazyLock<Matcher> = LazyLock::new(|| matcher("li"));
+
+fn matcher(sel: &str) -> Matcher {
+    Matcher::new(sel).expect("a constant selector parses")
+}
 
 pub(super) fn remove_page_chrome(doc: &Document) {
     let page = match doc.body() {
@@ -82,7 +95,7 @@ fn holds_article(node: &NodeRef, page: &Weight) -> bool {
     if own.paragraph * 2 >= page.paragraph && own.paragraph > 0 {
         return true;
     }
-    if node.is(ARTICLE_ELEMENTS) || !node_select(node, ARTICLE_ELEMENTS).is_empty() {
+    if node.is_match(&ARTICLE) || !node_select(node, &ARTICLE).is_empty() {
         return own.paragraph > 0 || own.prose_paragraphs > 0;
     }
     // Prose of its own: a share of the story in plain paragraphs, few links
@@ -90,9 +103,9 @@ fn holds_article(node: &NodeRef, page: &Weight) -> bool {
     own.prose_paragraphs >= 2 && own.paragraph * 5 >= page.paragraph
 }
 
-fn node_select<'a>(node: &NodeRef<'a>, sel: &str) -> Vec<NodeRef<'a>> {
+fn node_select<'a>(node: &NodeRef<'a>, sel: &Matcher) -> Vec<NodeRef<'a>> {
     dom_query::Selection::from(*node)
-        .select(sel)
+        .select_matcher(sel)
         .nodes()
         .to_vec()
 }
@@ -120,14 +133,17 @@ impl Weight {
             paragraph: 0,
             prose_paragraphs: 0,
         };
-        let mut paragraphs: Vec<NodeRef> = node_select(node, "p");
+        let mut paragraphs: Vec<NodeRef> = node_select(node, &PARAGRAPH);
         if node.node_name().as_deref() == Some("p") {
             paragraphs.push(*node);
         }
         for p in paragraphs {
             let text = width(&p.text());
             w.paragraph += text;
-            let links: usize = node_select(&p, "a").iter().map(|a| width(&a.text())).sum();
+            let links: usize = node_select(&p, &LINK)
+                .iter()
+                .map(|a| width(&a.text()))
+                .sum();
             if text >= PROSE_WIDTH && links * 10 < text * 3 {
                 w.prose_paragraphs += 1;
             }
@@ -140,7 +156,21 @@ impl Weight {
 /// counted twice, so a Chinese sentence weighs about what its English one does.
 /// Full-width punctuation (，：（）) is as wide as the Han around it: counted
 /// once, it made a Chinese paragraph look a fifth shorter than it is.
+///
+/// Chrome removal weighs every candidate's paragraphs, so this runs over the
+/// same text many times a page: all-ASCII text (a link, a label, a
+/// paragraph without curly quotes) is counted by the byte, without decoding
+/// characters (the same count: no ASCII character is wide, and the ASCII
+/// whitespace `char::is_whitespace` knows is tab to carriage return and the
+/// space). Decoding costs as much as counting: text with any other
+/// character is counted as before.
 pub(super) fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .filter(|b| !matches!(b, b'\t'..=b'\r' | b' '))
+            .count();
+    }
     text.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| if crate::script::is_wide(c) { 2 } else { 1 })
@@ -156,11 +186,14 @@ fn remove_link_lists(doc: &Document, page: &Weight) {
         if !is_attached(&list) || holds_article(&list, page) {
             continue;
         }
-        let items = node_select(&list, "li");
+        let items = node_select(&list, &ITEM);
         let all_links = !items.is_empty()
             && items.iter().all(|li| {
                 let text = width(&li.text());
-                let links: usize = node_select(li, "a").iter().map(|a| width(&a.text())).sum();
+                let links: usize = node_select(li, &LINK)
+                    .iter()
+                    .map(|a| width(&a.text()))
+                    .sum();
                 text > 0 && links * 10 >= text * 9
             });
         if !all_links {
@@ -171,7 +204,7 @@ fn remove_link_lists(doc: &Document, page: &Weight) {
                 label.node_name().as_deref(),
                 Some("h2" | "h3" | "h4" | "h5" | "h6" | "p" | "div" | "strong" | "span")
             ) && width(&label.text()) <= 40
-                && node_select(&label, "a").is_empty();
+                && node_select(&label, &LINK).is_empty();
             if is_label {
                 label.remove_from_parent();
             }
@@ -181,7 +214,10 @@ fn remove_link_lists(doc: &Document, page: &Weight) {
     let paragraphs: Vec<NodeRef> = doc.select("p").nodes().to_vec();
     for p in paragraphs {
         let text = width(&p.text());
-        let links: usize = node_select(&p, "a").iter().map(|a| width(&a.text())).sum();
+        let links: usize = node_select(&p, &LINK)
+            .iter()
+            .map(|a| width(&a.text()))
+            .sum();
         if text > 0 && links * 10 >= text * 6 && text <= 200 {
             p.remove_from_parent();
         }
@@ -227,4 +263,35 @@ pub(super) fn is_noise_token(token: &str) -> bool {
                 | "timestamp"
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::width;
+
+    /// The definition the byte count must agree with.
+    fn width_by_chars(text: &str) -> usize {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if crate::script::is_wide(c) { 2 } else { 1 })
+            .sum()
+    }
+
+    #[test]
+    fn the_ascii_count_is_the_character_count() {
+        let mut ascii: String = (0u8..128).map(char::from).collect();
+        ascii.push_str("  Ministers met in Geneva\t\x0b\x0c\r\n on 3 June. ");
+        for text in [
+            ascii.as_str(),
+            "",
+            " \t\n",
+            "Talks resumed (42%) — “slowly”, she said.",
+            "서울에서 회담이 열렸다",
+            "停火谈判在日内瓦恢复，（双方）同意。",
+            "Переговоры\u{00A0}возобновились",
+        ] {
+            assert_eq!(width(text), width_by_chars(text), "{text:?}");
+        }
+        assert_eq!(width("a\x0bb"), 2, "a vertical tab is whitespace");
+    }
 }

@@ -8,9 +8,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::article::Block;
-use crate::normalize::normalize;
-
 /// "Updated 25 November 2026, 14:03 GMT", "Обновлено 25 ноября", "수정 2026.11.25".
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -66,25 +63,18 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("copyright pattern")
 });
 
-/// Whether a block is page furniture rather than story text.
+/// Whether a block is page furniture rather than story text, from its
+/// normalised text ([`crate::normalize::normalize`]; the extractor has it
+/// from the noise pass).
 pub(super) fn is_furniture(text: &str) -> bool {
-    let text = normalize(text);
     let n = text.chars().count();
     if n > 200 {
         return false;
     }
     let sentence = text.ends_with(['.', '!', '?', '。', '"', '”', '»']);
-    (n <= 80 && !sentence && STAMP.is_match(&text) && text.chars().any(|c| c.is_ascii_digit()))
-        || (n <= 40 && GALLERY_COUNT.is_match(&text))
+    (n <= 80 && !sentence && STAMP.is_match(text) && text.chars().any(|c| c.is_ascii_digit()))
+        || (n <= 40 && GALLERY_COUNT.is_match(text))
         || (n <= 20 && CONTROLS.contains(&text.to_lowercase().as_str()))
-        || (n <= 120 && CREDIT.is_match(&text))
-        || COPYRIGHT.is_match(&text)
-}
-
-/// The blocks without furniture.
-pub(super) fn strip_furniture(blocks: Vec<Block>) -> Vec<Block> {
-    blocks
-        .into_iter()
-        .filter(|b| !is_furniture(&b.text))
-        .collect()
+        || (n <= 120 && CREDIT.is_match(text))
+        || COPYRIGHT.is_match(text)
 }

@@ -235,11 +235,16 @@ pub(super) fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
 /// (Arabic script covers Persian and Urdu).
 pub(super) fn script_dir(title: &str, blocks: &[Block]) -> Dir {
     let (mut rtl, mut all) = (0usize, 0usize);
-    let texts = std::iter::once(title).chain(blocks.iter().map(|b| b.text.as_str()));
-    for c in texts.flat_map(str::chars).filter(|c| c.is_alphabetic()) {
-        all += 1;
-        if crate::script::is_rtl(c) {
-            rtl += 1;
+    for text in std::iter::once(title).chain(blocks.iter().map(|b| b.text.as_str())) {
+        // ASCII letters are never right-to-left: counted by the byte, so an
+        // English page is not decoded character by character.
+        if text.is_ascii() {
+            all += text.bytes().filter(u8::is_ascii_alphabetic).count();
+            continue;
+        }
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            all += 1;
+            rtl += usize::from(crate::script::is_rtl(c));
         }
     }
     if all > 0 && rtl * 2 > all {
@@ -281,4 +286,36 @@ pub(super) fn absolute_url(href: &str, base: Option<&url::Url>) -> Option<String
         None => url::Url::parse(href).ok()?,
     };
     matches!(u.scheme(), "http" | "https").then(|| u.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_dir;
+    use crate::article::{Block, Dir};
+
+    #[test]
+    fn direction_is_the_script_of_most_letters_whatever_the_ascii() {
+        let arabic = Block::paragraph("قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل");
+        // An ASCII title and figures do not outweigh an Arabic story.
+        assert_eq!(
+            script_dir("UN talks: 3,400 (12%)", std::slice::from_ref(&arabic)),
+            Dir::Rtl
+        );
+        let english =
+            Block::paragraph("The foreign minister said talks would resume next week in Geneva");
+        // An English story quoting a line of Arabic stays left to right.
+        assert_eq!(
+            script_dir("Talks to resume", &[english.clone(), arabic.clone()]),
+            Dir::Ltr
+        );
+        // Exactly half is not most.
+        assert_eq!(script_dir("", &[Block::paragraph("abc שלו")]), Dir::Ltr);
+        assert_eq!(script_dir("", &[Block::paragraph("ab שלום")]), Dir::Rtl);
+        // Digits and punctuation are not letters, in either script.
+        assert_eq!(
+            script_dir("2026 — ١٢٣", &[Block::paragraph("שלום 123 !!!")]),
+            Dir::Rtl
+        );
+        assert_eq!(script_dir("", &[]), Dir::Ltr);
+    }
 }

@@ -25,9 +25,9 @@ use dom_smoothie::Readability;
 
 use crate::article::{Article, Dir};
 use crate::error::{Error, Result};
-use crate::normalize::{normalize, strip_noise};
+use crate::normalize::{normalize, strip_noise_and};
 
-use blocks::{blocks_of_html, fallback_blocks, flat_blocks};
+use blocks::{blocks_of_doc, fallback_blocks, flat_blocks};
 use budget::{flatten_markup, page_shape, tree_depth, Budget, MAX_ELEMENTS, MAX_MARKUP_DEPTH};
 use chrome::remove_page_chrome;
 pub use confidence::LowConfidence;
@@ -100,20 +100,19 @@ pub fn extract_page(html: &str, url: Option<&str>) -> Result<Extraction> {
             .ok()
             .and_then(|mut r| r.parse().ok());
         budget.check("finding the article")?;
-        link_width = smoothie.as_ref().map_or(0, |a| {
-            chrome::link_width(&Document::from(a.content.as_ref()))
-        });
-        let blocks = smoothie
+        // The article's HTML, parsed once for its links and its blocks.
+        let content = smoothie
             .as_ref()
-            .map(|a| blocks_of_html(&a.content))
-            .unwrap_or_default();
+            .map(|a| Document::from(a.content.as_ref()));
+        link_width = content.as_ref().map_or(0, chrome::link_width);
+        let blocks = content.as_ref().map(blocks_of_doc).unwrap_or_default();
         (smoothie, blocks)
     };
     if blocks.is_empty() {
         blocks = fallback_blocks(html);
     }
     budget.check("reading the body")?;
-    let mut blocks = furniture::strip_furniture(strip_noise(blocks));
+    let mut blocks = strip_noise_and(blocks, furniture::is_furniture);
 
     let site_name = meta
         .ld_str(&["publisher.name", "publisher", "sourceOrganization.name"])
@@ -281,11 +280,18 @@ pub fn extract_page(html: &str, url: Option<&str>) -> Result<Extraction> {
 /// break search and word diffs of the stored text.
 pub(super) fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    const INVISIBLE: [char; 4] = ['\u{00AD}', '\u{200B}', '\u{2060}', '\u{FEFF}'];
     for word in s
         .split(|c: char| c.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
     {
-        let word = word.replace(['\u{00AD}', '\u{200B}', '\u{2060}', '\u{FEFF}'], "");
+        // Most words hold none of the invisible characters: copied as they
+        // are, without a string of their own.
+        let word = if word.is_ascii() || !word.contains(INVISIBLE) {
+            std::borrow::Cow::Borrowed(word)
+        } else {
+            std::borrow::Cow::Owned(word.replace(INVISIBLE, ""))
+        };
         if word.is_empty() {
             continue;
         }
@@ -305,4 +311,28 @@ pub(crate) fn decode_entities(s: &str) -> String {
     }
     let doc = Document::fragment(format!("<p>{}</p>", s.replace('<', "&lt;")));
     doc.select("p").text().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_ws;
+
+    #[test]
+    fn whitespace_runs_become_one_space_and_invisible_characters_go() {
+        assert_eq!(
+            collapse_ws("  Talks\t resumed\n\nin  Geneva "),
+            "Talks resumed in Geneva"
+        );
+        assert_eq!(
+            collapse_ws("cease\u{00AD}fire \u{200B} talks\u{FEFF} \u{2060}\u{00AD} resumed"),
+            "ceasefire talks resumed",
+            "a word of invisible characters alone leaves no double space"
+        );
+        assert_eq!(
+            collapse_ws("переговоры — «возобновились»"),
+            "переговоры — «возобновились»"
+        );
+        // Not ASCII whitespace: kept as they are (normalising is another step).
+        assert_eq!(collapse_ws("a\u{00A0}b"), "a\u{00A0}b");
+    }
 }

@@ -246,7 +246,7 @@ impl Outcome {
         p.captured.derived.make_ahead(known.stems);
         if let Some(raw) = &p.captured.record.raw {
             // Unpacked, the writer packs them itself.
-            p.captured.packed = versions::blob::pack(raw).ok();
+            p.captured.packed = versions::blob::pack_hashed(raw, p.raw_sha256.clone()).ok();
         }
         Outcome::Ready(Box::new(p))
     }

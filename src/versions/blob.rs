@@ -43,10 +43,41 @@ pub struct Packed {
 
 /// Packs `raw` for [`store_packed`].
 pub fn pack(raw: &[u8]) -> Result<Packed> {
+    pack_hashed(raw, crate::hash::sha256_hex(raw))
+}
+
+/// [`pack`] of bytes whose SHA-256 (hex) the caller already has.
+pub fn pack_hashed(raw: &[u8], sha256: String) -> Result<Packed> {
+    // Blobs are addressed by this hash: every debug-build test that imports
+    // checks the caller's claim.
+    debug_assert_eq!(
+        sha256,
+        crate::hash::sha256_hex(raw),
+        "packed under another hash"
+    );
     Ok(Packed {
-        sha256: crate::hash::sha256_hex(raw),
+        sha256,
         size: raw.len(),
-        full: zstd::bulk::compress(raw, LEVEL).map_err(invalid)?,
+        full: compress(raw)?,
+    })
+}
+
+/// A full frame of `raw`. Each thread keeps its compression context: an
+/// import packs a page per item on each core that reads, and making the
+/// context (its tables sized for the level) cost about as much as a small
+/// page's compression.
+fn compress(raw: &[u8]) -> Result<Vec<u8>> {
+    thread_local! {
+        static CONTEXT: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    CONTEXT.with(|context| {
+        let mut context = context.borrow_mut();
+        let compressor = match context.as_mut() {
+            Some(c) => c,
+            None => context.insert(zstd::bulk::Compressor::new(LEVEL).map_err(invalid)?),
+        };
+        compressor.compress(raw).map_err(invalid)
     })
 }
 
@@ -101,7 +132,7 @@ async fn store_full(
     }
     let full = match full {
         Some(f) => f,
-        None => zstd::bulk::compress(raw, LEVEL).map_err(invalid)?,
+        None => compress(raw)?,
     };
     let mut stored = (full, None);
     if let Some(base) = base {
