@@ -569,18 +569,21 @@ async fn record_version(
     now: &str,
 ) -> Result<(Version, bool)> {
     let article = &derived.article;
-    let fingerprint = normalize::fingerprint(&article.title, &article.blocks);
+    let fingerprint = match &derived.ahead {
+        Some(ahead) => std::borrow::Cow::Borrowed(ahead.fingerprint.as_str()),
+        None => std::borrow::Cow::Owned(normalize::fingerprint(&article.title, &article.blocks)),
+    };
     let latest = match new_source {
         true => None,
         false => versions::latest_version(conn, source_id).await?,
     };
     if let Some(latest) = latest {
-        if latest.text_sha256 == fingerprint {
+        if latest.text_sha256 == *fingerprint {
             return Ok((latest, false));
         }
         if latest.extractor.as_deref() != Some(extract::EXTRACTOR) {
             let again = reextract::reextract_version(conn, &latest, now).await?;
-            if again.derived_sha256.as_deref() == Some(fingerprint.as_str()) {
+            if again.derived_sha256.as_deref() == Some(&*fingerprint) {
                 let latest = versions::get_version(conn, latest.id).await?;
                 return Ok((latest, false));
             }
@@ -589,11 +592,15 @@ async fn record_version(
     // A batch import made the stem entry and quotes ahead; a clip finds
     // the quotes here (its stem entry, if stems are on, is made by the insert).
     let found;
-    let (stems, quotes) = match &derived.ahead {
-        Some(ahead) => (ahead.stems.as_ref(), ahead.quotes.as_slice()),
+    let (stems, quotes, quote_stems) = match &derived.ahead {
+        Some(ahead) => (
+            ahead.stems.as_ref(),
+            ahead.quotes.as_slice(),
+            ahead.quote_stems.as_slice(),
+        ),
         None => {
             found = quotes::find_quotes(&article.blocks);
-            (None, found.as_slice())
+            (None, found.as_slice(), &[][..])
         }
     };
     let new = versions::NewVersion {
@@ -602,6 +609,7 @@ async fn record_version(
         text_sha256: &fingerprint,
         stems,
         quotes,
+        quote_stems,
     };
     let version = versions::insert_version_and_quotes(conn, source_id, &new, now).await?;
     Ok((version, true))

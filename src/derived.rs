@@ -83,11 +83,16 @@ pub(crate) struct Ahead {
     /// None: the library had stems off.
     pub stems: Option<StemEntry>,
     pub quotes: Vec<Quote>,
+    /// The quotes' stem entries, in the version's language (one per quote;
+    /// empty when `stems` is None).
+    pub quote_stems: Vec<StemEntry>,
+    /// [`crate::normalize::fingerprint`] of the article.
+    pub fingerprint: String,
 }
 
 impl Derived {
-    /// Makes the stem-index entry and the quotes the stored version will
-    /// have, here rather than in the writer's transaction: a batch import
+    /// Makes the stem-index entries, the quotes and the fingerprint the
+    /// stored version will have, here rather than in the writer's transaction: a batch import
     /// calls it on the cores that extract, so its one writer only inserts
     /// rows. The writer makes the same itself when this was not called (a
     /// clip), so both store identical rows.
@@ -95,9 +100,22 @@ impl Derived {
     /// otherwise).
     pub fn make_ahead(&mut self, stems: bool) {
         let a = &self.article;
+        let stems = stems.then(|| StemEntry::new(a.lang.as_deref(), &a.title, &a.text()));
+        let quotes = crate::quotes::find_quotes(&a.blocks);
+        let quote_stems = match &stems {
+            Some(entry) => quotes
+                .iter()
+                .map(|q| {
+                    StemEntry::in_lang(entry.lang, q.speaker.as_deref().unwrap_or(""), &q.text)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         self.ahead = Some(Ahead {
-            stems: stems.then(|| StemEntry::new(a.lang.as_deref(), &a.title, &a.text())),
-            quotes: crate::quotes::find_quotes(&a.blocks),
+            stems,
+            quotes,
+            quote_stems,
+            fingerprint: crate::normalize::fingerprint(&a.title, &a.blocks),
         });
     }
 }

@@ -163,12 +163,31 @@ pub async fn index_quotes_in_lang(
     lang: Option<&'static str>,
     quotes: &[(i64, &str, &str)],
 ) -> Result<()> {
-    if let Some(lang) = lang {
-        let entries: Vec<(i64, StemEntry)> = quotes
+    let entries: Option<Vec<StemEntry>> = lang.map(|lang| {
+        quotes
             .iter()
-            .map(|&(id, speaker, text)| (id, StemEntry::in_lang(lang, speaker, text)))
-            .collect();
-        super::stem::write_stems_of_rows(conn, HitKind::Quote, &entries).await?;
+            .map(|&(_, speaker, text)| StemEntry::in_lang(lang, speaker, text))
+            .collect()
+    });
+    index_quotes_stemmed(conn, quotes, entries.as_deref()).await
+}
+
+/// [`index_quotes_in_lang`] with the quotes' stem entries already made
+/// (`entries`: one per quote, in order; None: stems are off), as a batch
+/// import makes them on the core that extracted the page.
+pub(crate) async fn index_quotes_stemmed(
+    conn: &mut SqliteConnection,
+    quotes: &[(i64, &str, &str)],
+    entries: Option<&[StemEntry]>,
+) -> Result<()> {
+    if let Some(entries) = entries {
+        if entries.len() != quotes.len() {
+            return Err(crate::error::Error::Invalid(
+                "a stem entry for each quote".into(),
+            ));
+        }
+        let rows: Vec<(i64, &StemEntry)> = quotes.iter().map(|q| q.0).zip(entries).collect();
+        super::stem::write_stems_of_rows(conn, HitKind::Quote, &rows).await?;
     }
     for &(id, speaker, text) in quotes {
         write_cjk_entries(conn, HitKind::Quote, id, speaker, text).await?;

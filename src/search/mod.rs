@@ -118,6 +118,7 @@ use filters::{Arg, Filters};
 use index::Table;
 use query::lower;
 
+pub(crate) use cjk::index_quotes_stemmed;
 pub(crate) use cjk::write_cjk_entries;
 pub use cjk::{bigram_text, index_cjk, index_quotes_in_lang, index_quotes_of_version};
 pub use matcher::MatchText;

@@ -531,7 +531,7 @@ impl StemEntry {
     }
 
     /// The entry of a row whose language is decided.
-    pub(super) fn in_lang(lang: &'static str, first: &str, second: &str) -> Self {
+    pub(crate) fn in_lang(lang: &'static str, first: &str, second: &str) -> Self {
         StemEntry {
             lang,
             first: stem_text(first, lang),
@@ -664,7 +664,7 @@ const ROWS_PER_INSERT: usize = 100;
 pub(super) async fn write_stems_of_rows(
     conn: &mut SqliteConnection,
     kind: HitKind,
-    rows: &[(i64, StemEntry)],
+    rows: &[(i64, &StemEntry)],
 ) -> Result<()> {
     let table = Table::of(kind);
     let (a, b) = table.columns();

@@ -511,7 +511,24 @@ pub(crate) async fn insert_version_and_quotes(
             .await?,
         ),
     };
-    search::index_quotes_in_lang(conn, lang, &crate::quotes::index_rows(&stored)).await?;
+    let quotes = crate::quotes::index_rows(&stored);
+    debug_assert!(
+        quotes
+            .iter()
+            .zip(made.quotes)
+            .all(
+                |(&(_, speaker, text), q)| speaker == q.speaker.as_deref().unwrap_or("")
+                    && text == q.text
+            ),
+        "the quotes stored are the quotes given, in order"
+    );
+    match (lang, made.stems) {
+        // Made ahead in the language the version's entry was made in.
+        (Some(lang), Some(entry)) if entry.lang == lang && !made.quote_stems.is_empty() => {
+            search::index_quotes_stemmed(conn, &quotes, Some(made.quote_stems)).await?
+        }
+        _ => search::index_quotes_in_lang(conn, lang, &quotes).await?,
+    }
     Ok(version)
 }
 
@@ -523,6 +540,9 @@ pub(crate) struct NewVersion<'a> {
     /// None: not made ahead; the writer makes it if stems are on.
     pub stems: Option<&'a StemEntry>,
     pub quotes: &'a [crate::quotes::Quote],
+    /// The quotes' stem entries made with `stems` (one per quote); empty:
+    /// the writer makes them if stems are on.
+    pub quote_stems: &'a [StemEntry],
 }
 
 /// The insert of a version with the next number in its source's sequence,
