@@ -54,6 +54,32 @@ pub fn is_hangul(c: char) -> bool {
     )
 }
 
+/// [`char::is_alphabetic`], answered without Unicode's tables for the
+/// letters most text is made of (Latin, basic Cyrillic, Hangul syllables,
+/// the main Han block): the extractor and the word splitter ask it of every
+/// character of a page, and the table lookup is most of their time on
+/// Russian, Korean or Chinese text. Held to `char::is_alphabetic` for
+/// every character by a test.
+#[inline]
+pub fn is_alphabetic(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\u{7F}' => false,
+        '\u{0400}'..='\u{0481}' | '\u{AC00}'..='\u{D7A3}' | '\u{4E00}'..='\u{9FFF}' => true,
+        c => c.is_alphabetic(),
+    }
+}
+
+/// [`char::is_alphanumeric`] by way of [`is_alphabetic`].
+#[inline]
+pub fn is_alphanumeric(c: char) -> bool {
+    match c {
+        '0'..='9' => true,
+        '\0'..='\u{7F}' => c.is_ascii_alphabetic(),
+        c => is_alphabetic(c) || c.is_numeric(),
+    }
+}
+
 /// Hebrew, Arabic (Persian and Urdu too), Syriac, Thaana, N'Ko and their
 /// presentation forms: letters of scripts written right to left.
 pub fn is_rtl(c: char) -> bool {
@@ -89,6 +115,14 @@ pub fn alphabet(c: char) -> Alphabet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_and_digits_are_what_unicode_says_for_every_character() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn scripts_are_told_apart() {

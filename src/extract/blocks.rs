@@ -169,10 +169,12 @@ pub(super) fn is_inline(name: &str) -> bool {
 
 /// Wire copy marks sections with short all-capitals paragraphs ("TALKS STALL").
 pub(super) fn is_subhead(text: &str) -> bool {
+    // The cheap tests first: most paragraphs are long sentences.
+    if text.ends_with(['.', '!', '?']) || text.chars().count() > 80 {
+        return false;
+    }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 3
-        && text.chars().count() <= 80
         && letters.iter().all(|c| !c.is_lowercase())
         && letters.iter().any(|c| c.is_uppercase())
-        && !text.ends_with(['.', '!', '?'])
 }

@@ -242,7 +242,7 @@ pub(super) fn script_dir(title: &str, blocks: &[Block]) -> Dir {
             all += text.bytes().filter(u8::is_ascii_alphabetic).count();
             continue;
         }
-        for c in text.chars().filter(|c| c.is_alphabetic()) {
+        for c in text.chars().filter(|&c| crate::script::is_alphabetic(c)) {
             all += 1;
             rtl += usize::from(crate::script::is_rtl(c));
         }

@@ -20,8 +20,9 @@ pub(super) fn fold(s: &str) -> String {
 /// The words of spaced text as the word index sees them: runs of letters,
 /// digits and combining marks, with their byte offsets.
 pub(super) fn words_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let is_word =
-        |c: char| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c);
+    let is_word = |c: char| {
+        crate::script::is_alphanumeric(c) || unicode_normalization::char::is_combining_mark(c)
+    };
     let mut rest = text.char_indices().peekable();
     std::iter::from_fn(move || {
         while let Some(&(_, c)) = rest.peek() {
