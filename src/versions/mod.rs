@@ -513,13 +513,14 @@ pub(crate) async fn insert_version_and_quotes(
     };
     let quotes = crate::quotes::index_rows(&stored);
     debug_assert!(
-        quotes
-            .iter()
-            .zip(made.quotes)
-            .all(
-                |(&(_, speaker, text), q)| speaker == q.speaker.as_deref().unwrap_or("")
-                    && text == q.text
-            ),
+        quotes.len() == made.quotes.len()
+            && quotes
+                .iter()
+                .zip(made.quotes)
+                .all(
+                    |(&(_, speaker, text), q)| speaker == q.speaker.as_deref().unwrap_or("")
+                        && text == q.text
+                ),
         "the quotes stored are the quotes given, in order"
     );
     match (lang, made.stems) {
