@@ -94,9 +94,9 @@ impl Derived {
     /// Makes the stem-index entries, the quotes and the fingerprint the
     /// stored version will have, here rather than in the writer's
     /// transaction: a batch import calls it on the cores that extract, so
-    /// its one writer only inserts rows. The writer makes the same itself when this was not called (a
-    /// clip), so both store identical rows.
-    /// `stems`: whether the library has stems on (the entry is not made
+    /// its one writer only inserts rows. The writer makes the same itself
+    /// when this was not called (a clip), so both store identical rows.
+    /// `stems`: whether the library has stems on (no entry is made
     /// otherwise).
     pub fn make_ahead(&mut self, stems: bool) {
         let a = &self.article;
