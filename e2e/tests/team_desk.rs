@@ -228,6 +228,13 @@ async fn walk(
     app.click("team-open").await?;
     app.click("team-sync-now").await?;
     app.wait_testid("team-no-conflicts", NETWORK).await?;
+    // The saved note may have cleared the conflict before the sync sent it.
+    app.wait_js(
+        "the sync over",
+        "!document.querySelector('[data-testid=\"team-sync-now\"]').disabled",
+        NETWORK,
+    )
+    .await?;
     assert!(app
         .all("[data-testid=\"team-conflicts-badge\"]")
         .await?
@@ -257,9 +264,13 @@ async fn walk(
     );
     app.screenshot("deleted-highlight").await?;
     app.click("team-restore-highlight").await?;
+    // The button goes when the restore is written here; the pane then syncs to
+    // send it. Ben may look only once that sync is over: the sync button is
+    // disabled from the same render that removes the restore button.
     app.wait_js(
-        "the restore button gone",
-        "!document.querySelector('[data-testid=\"team-restore-highlight\"]')",
+        "the restore button gone and its sync over",
+        "!document.querySelector('[data-testid=\"team-restore-highlight\"]') \
+         && !document.querySelector('[data-testid=\"team-sync-now\"]').disabled",
         NETWORK,
     )
     .await?;
