@@ -592,15 +592,11 @@ async fn record_version(
     // A batch import made the stem entry and quotes ahead; a clip finds
     // the quotes here (its stem entry, if stems are on, is made by the insert).
     let found;
-    let (stems, quotes, quote_stems) = match &derived.ahead {
-        Some(ahead) => (
-            ahead.stems.as_ref(),
-            ahead.quotes.as_slice(),
-            ahead.quote_stems.as_slice(),
-        ),
+    let (stems, quotes) = match &derived.ahead {
+        Some(ahead) => (ahead.stems.as_ref(), ahead.quotes.as_slice()),
         None => {
             found = quotes::find_quotes(&article.blocks);
-            (None, found.as_slice(), &[][..])
+            (None, found.as_slice())
         }
     };
     let new = versions::NewVersion {
@@ -609,7 +605,6 @@ async fn record_version(
         text_sha256: &fingerprint,
         stems,
         quotes,
-        quote_stems,
     };
     let version = versions::insert_version_and_quotes(conn, source_id, &new, now).await?;
     Ok((version, true))

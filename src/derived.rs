@@ -81,13 +81,18 @@ pub(crate) struct Derived {
 /// What a stored version's indexes will hold, made from its article.
 pub(crate) struct Ahead {
     /// None: the library had stems off.
-    pub stems: Option<StemEntry>,
+    pub stems: Option<Stems>,
     pub quotes: Vec<Quote>,
-    /// The quotes' stem entries, in the version's language (one per quote;
-    /// empty when `stems` is None).
-    pub quote_stems: Vec<StemEntry>,
     /// [`crate::normalize::fingerprint`] of the article.
     pub fingerprint: String,
+}
+
+/// A version's stem entry and its quotes', made together so the quotes'
+/// are always in the version's language and one per quote.
+pub(crate) struct Stems {
+    pub version: StemEntry,
+    /// One per quote, in the quotes' order.
+    pub quotes: Vec<StemEntry>,
 }
 
 impl Derived {
@@ -100,21 +105,20 @@ impl Derived {
     /// otherwise).
     pub fn make_ahead(&mut self, stems: bool) {
         let a = &self.article;
-        let stems = stems.then(|| StemEntry::new(a.lang.as_deref(), &a.title, &a.text()));
         let quotes = crate::quotes::find_quotes(&a.blocks);
-        let quote_stems = match &stems {
-            Some(entry) => quotes
+        let stems = stems.then(|| {
+            let version = StemEntry::new(a.lang.as_deref(), &a.title, &a.text());
+            let quotes = quotes
                 .iter()
                 .map(|q| {
-                    StemEntry::in_lang(entry.lang, q.speaker.as_deref().unwrap_or(""), &q.text)
+                    StemEntry::in_lang(version.lang, q.speaker.as_deref().unwrap_or(""), &q.text)
                 })
-                .collect(),
-            None => Vec::new(),
-        };
+                .collect();
+            Stems { version, quotes }
+        });
         self.ahead = Some(Ahead {
             stems,
             quotes,
-            quote_stems,
             fingerprint: crate::normalize::fingerprint(&a.title, &a.blocks),
         });
     }

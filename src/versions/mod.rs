@@ -21,9 +21,9 @@ use sqlx::{FromRow, Row, SqliteConnection};
 
 use crate::article::{Article, Block, Dir};
 use crate::db::SqliteQuery;
+use crate::derived::Stems;
 use crate::error::{Error, Result};
 use crate::extract::{LowConfidence, EXTRACTOR};
-use crate::search::StemEntry;
 
 /// One revision of a source's article.
 #[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
@@ -443,8 +443,8 @@ pub async fn insert_version(
 
 /// Stores a new version as the next in its source's sequence, with its
 /// index entries and its quotes (`quotes`: [`crate::quotes::find_quotes`]
-/// of its blocks; `stems`: [`StemEntry::new`] of the article, when a batch
-/// import made it ahead, away from the writer). The version, its stem
+/// of its blocks; `stems`: the version's and its quotes' stem entries, when
+/// a batch import made them ahead, away from the writer). The version, its stem
 /// entry and its quotes go in one round trip to SQLite's thread: a batch
 /// import's writer spent most of a page on round trips (BENCHMARKS.md,
 /// "Import"). Text with Han or kana needs more (its n-gram entries), and so
@@ -467,7 +467,8 @@ pub(crate) async fn insert_version_and_quotes(
         crate::quotes::insert_sql(made.quotes.len(), NEW_VERSION)
     );
     let query = row.bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now));
-    let query = search::bind_stems_if_enabled(query, HitKind::Source, made.stems);
+    let query =
+        search::bind_stems_if_enabled(query, HitKind::Source, made.stems.map(|s| &s.version));
     let query = crate::quotes::bind_inserts(query, None, source_id, made.quotes);
     // Rows in statement order: the version, whether stems are on, the quotes.
     let rows = query.fetch_all(&mut *conn).await?;
@@ -495,7 +496,7 @@ pub(crate) async fn insert_version_and_quotes(
         &row.text,
     )
     .await?;
-    let lang = match (on, made.stems) {
+    let lang = match (on, made.stems.map(|s| &s.version)) {
         (false, _) => None,
         (true, Some(entry)) => Some(entry.lang),
         // Not made ahead (a clip, a synced version), or stems were turned
@@ -524,9 +525,9 @@ pub(crate) async fn insert_version_and_quotes(
         "the quotes stored are the quotes given, in order"
     );
     match (lang, made.stems) {
-        // Made ahead in the language the version's entry was made in.
-        (Some(lang), Some(entry)) if entry.lang == lang && !made.quote_stems.is_empty() => {
-            search::index_quotes_stemmed(conn, &quotes, Some(made.quote_stems)).await?
+        // Made ahead with the version's entry, in its language.
+        (Some(_), Some(stems)) => {
+            search::index_quotes_stemmed(conn, &quotes, Some(&stems.quotes)).await?
         }
         _ => search::index_quotes_in_lang(conn, lang, &quotes).await?,
     }
@@ -538,12 +539,10 @@ pub(crate) struct NewVersion<'a> {
     pub article: &'a Article,
     pub low_confidence: Option<LowConfidence>,
     pub text_sha256: &'a str,
-    /// None: not made ahead; the writer makes it if stems are on.
-    pub stems: Option<&'a StemEntry>,
-    pub quotes: &'a [crate::quotes::Quote],
-    /// The quotes' stem entries made with `stems` (one per quote); empty:
+    /// The version's and its quotes' stem entries; None: not made ahead,
     /// the writer makes them if stems are on.
-    pub quote_stems: &'a [StemEntry],
+    pub stems: Option<&'a Stems>,
+    pub quotes: &'a [crate::quotes::Quote],
 }
 
 /// The insert of a version with the next number in its source's sequence,
