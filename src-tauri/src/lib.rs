@@ -139,10 +139,35 @@ pub fn run() {
                 links::deliver(app.handle(), link);
             }
             background::start(app.handle().clone(), notebook);
+            #[cfg(unix)]
+            quit_on_signal(app.handle().clone());
             Ok(())
         })
         // Every #[tauri::command] in commands.rs, listed by build.rs.
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handler.rs")))
         .run(tauri::generate_context!())
         .expect("Redline could not start its window");
+}
+
+/// Quits as the tray's Quit does when the session ends (SIGTERM at logout or
+/// shutdown) or on Ctrl-C in a terminal: the window's size and place are
+/// saved and WebKit's processes are stopped with the app, instead of the
+/// default of dying at once and leaving them to write on after it.
+#[cfg(unix)]
+fn quit_on_signal(app: tauri::AppHandle) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("no signal handlers: SIGTERM ends the app at once");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        app.exit(0);
+    });
 }
