@@ -605,6 +605,9 @@ async fn record_version(
         text_sha256: &fingerprint,
         stems,
         quotes,
+        // Made ahead: a batch import, which indexes its versions' words
+        // together before it commits.
+        words_later: derived.ahead.is_some(),
     };
     let version = versions::insert_version_and_quotes(conn, source_id, &new, now).await?;
     Ok((version, true))

@@ -75,6 +75,9 @@ pub(crate) struct Derived {
     pub encoding: &'static str,
     /// The version's stem-index entry and quotes, when made ahead of
     /// storing ([`Derived::make_ahead`]); None: the writer makes them.
+    /// Made ahead also means stored by a batch import, which indexes the
+    /// version's words with the batch's others before it commits
+    /// (`versions::index_words_since`).
     pub ahead: Option<Ahead>,
 }
 

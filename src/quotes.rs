@@ -541,7 +541,7 @@ async fn insert_quotes(conn: &mut SqliteConnection, version: &Version) -> Result
     if quotes.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = insert_sql(quotes.len(), "?");
+    let sql = insert_sql(quotes.len(), "?", false);
     let insert = bind_inserts(
         sqlx::query(&sql),
         Some(version.id),
@@ -561,17 +561,24 @@ pub(crate) type StoredQuote = (i64, Option<String>, String);
 /// The statements that insert `count` quotes of the version whose id is
 /// the SQL expression `version_id` ("?": bound), each returning the
 /// stored rows ([`StoredQuote`]); empty for none. Bind with
-/// [`bind_inserts`].
-pub(crate) fn insert_sql(count: usize, version_id: &str) -> String {
+/// [`bind_inserts`]. `words_later`: left out of the word index until the
+/// batch inserting them adds them (`versions::index_words_since`).
+pub(crate) fn insert_sql(count: usize, version_id: &str, words_later: bool) -> String {
     let mut sql = String::new();
     let mut left = count;
+    // The column is named only when set: left NULL, it is the default.
+    let (column, value) = if words_later {
+        (", words_later", ", 1")
+    } else {
+        ("", "")
+    };
     while left > 0 {
         let n = left.min(QUOTES_PER_INSERT);
         left -= n;
-        let row = format!("({version_id}, ?, ?, ?, ?, ?)");
+        let row = format!("({version_id}, ?, ?, ?, ?, ?{value})");
         sql.push_str(&format!(
-            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end) VALUES {} \
-             RETURNING id, speaker, text;",
+            "INSERT INTO quotes (version_id, source_id, speaker, text, start, end{column}) \
+             VALUES {} RETURNING id, speaker, text;",
             vec![row.as_str(); n].join(", ")
         ));
     }

@@ -199,6 +199,34 @@ async fn a_folder_import_indexes_each_version_as_clipping_its_pages_one_by_one_d
         ));
     }
 
+    // The import indexed its versions' and quotes' words per batch (two
+    // batches here), the clips each row as it was inserted; the word
+    // indexes hold exactly the stored rows either way (FTS5's own check
+    // against `versions` and `quotes`).
+    for (db, imported) in [(&imported, true), (&clipped, false)] {
+        let mut conn = reader(db).await;
+        let (versions, quotes, later): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM versions), (SELECT count(*) FROM quotes), \
+             (SELECT count(*) FROM versions WHERE words_later = 1) \
+             + (SELECT count(*) FROM quotes WHERE words_later = 1)",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert!(versions == 4 && quotes >= 6, "{versions} {quotes}");
+        let expected = if imported { versions + quotes } else { 0 };
+        assert_eq!(later, expected, "{}", db.display());
+        for table in ["versions_fts", "quotes_fts"] {
+            sqlx::query(&format!(
+                "INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{} {table}: {e}", db.display()));
+        }
+        conn.close().await.unwrap();
+    }
+
     let (a, b) = (index_rows(&imported).await, index_rows(&clipped).await);
     for ((index, rows_a), (_, rows_b)) in a.iter().zip(&b) {
         assert!(

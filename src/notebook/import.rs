@@ -16,7 +16,7 @@ use crate::import::{
     self, ImportFailure, ImportFrom, ImportOptions, ImportProgress, ImportReport, Item, Known,
     Link, Outcome, Revisited,
 };
-use crate::{address, charset, projects, tags};
+use crate::{address, charset, projects, tags, versions};
 
 /// URLs fetched at once (to different sites: one site waits its turn).
 const PARALLEL_FETCHES: usize = 4;
@@ -158,7 +158,7 @@ impl Notebook {
         let project = project.as_ref().map(|p| p.id);
         let write = async {
             let written = async {
-                let mut batch: Option<(sqlx::Transaction<'static, sqlx::Sqlite>, u64)> = None;
+                let mut batch: Option<Batch> = None;
                 loop {
                     // A batch open while nothing arrives (URLs behind the
                     // politeness gate) is committed rather than held: it keeps
@@ -169,8 +169,8 @@ impl Notebook {
                     };
                     let Some(Some(outcome)) = next else {
                         // Idle (None) or the end: commit what is open.
-                        if let Some((tx, n)) = batch.take() {
-                            tx.commit().await?;
+                        if let Some(open) = batch.take() {
+                            let n = open.commit().await?;
                             state.advance(n, &report);
                             progress(&state);
                         }
@@ -179,16 +179,15 @@ impl Notebook {
                             Some(_) => break,
                         }
                     };
-                    let (tx, n) = match &mut batch {
+                    let open = match &mut batch {
                         Some(open) => open,
-                        None => batch.insert((self.db.write().await?, 0)),
+                        None => batch.insert(Batch::begin(self.db.write().await?).await?),
                     };
-                    self.store_outcome(tx, outcome, project, &known, &mut report)
+                    self.store_outcome(&mut open.tx, outcome, project, &known, &mut report)
                         .await?;
-                    *n += 1;
-                    if *n as usize >= size {
-                        let (tx, n) = batch.take().expect("a batch is open");
-                        tx.commit().await?;
+                    open.items += 1;
+                    if open.items as usize >= size {
+                        let n = batch.take().expect("a batch is open").commit().await?;
                         state.advance(n, &report);
                         progress(&state);
                     }
@@ -348,6 +347,35 @@ impl Notebook {
         report.new_sources += u32::from(out.new_source);
         report.new_versions += u32::from(out.new_version);
         Ok(())
+    }
+}
+
+/// A batch's open transaction, and what it must do before committing.
+struct Batch {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    /// Items stored in it so far.
+    items: u64,
+    /// The last version and quote ids before it: the rows it inserts come
+    /// after.
+    since: versions::LastIds,
+}
+
+impl Batch {
+    async fn begin(mut tx: sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<Self> {
+        let since = versions::last_ids(&mut tx).await?;
+        Ok(Batch {
+            tx,
+            items: 0,
+            since,
+        })
+    }
+
+    /// Indexes the words of the versions it stored (made ahead, so left out
+    /// of the word index as they went in) and commits; the number of items.
+    async fn commit(mut self) -> Result<u64> {
+        versions::index_words_since(&mut self.tx, self.since).await?;
+        self.tx.commit().await?;
+        Ok(self.items)
     }
 }
 

@@ -428,7 +428,7 @@ pub async fn insert_version(
     let row = Extracted::new(article, None, text_sha256);
     let version: Version = row
         .bind(
-            sqlx::query(insert_sql())
+            sqlx::query(insert_sql(false))
                 .bind(source_id)
                 .bind(source_id)
                 .bind(now),
@@ -462,9 +462,9 @@ pub(crate) async fn insert_version_and_quotes(
     const NEW_VERSION: &str = "(SELECT max(id) FROM versions)";
     let sql = format!(
         "{}; {}; {}",
-        insert_sql(),
+        insert_sql(made.words_later),
         search::stems_if_enabled_sql(HitKind::Source, NEW_VERSION, made.stems.is_some()),
-        crate::quotes::insert_sql(made.quotes.len(), NEW_VERSION)
+        crate::quotes::insert_sql(made.quotes.len(), NEW_VERSION, made.words_later)
     );
     let query = row.bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now));
     let query =
@@ -543,23 +543,76 @@ pub(crate) struct NewVersion<'a> {
     /// the writer makes them if stems are on.
     pub stems: Option<&'a Stems>,
     pub quotes: &'a [crate::quotes::Quote],
+    /// The version and its quotes left out of the word indexes for the
+    /// batch storing them to add at its end ([`index_words_since`]); false:
+    /// indexed as they are inserted.
+    pub words_later: bool,
 }
 
 /// The insert of a version with the next number in its source's sequence,
 /// taken in the insert itself, returning the row (one statement, not
 /// three: each is a round trip to SQLite's thread). Binds the source id
-/// twice, the time, then [`Extracted::bind`].
-fn insert_sql() -> &'static str {
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// twice, the time, then [`Extracted::bind`]. `words_later`: the row is
+/// left out of the word index until [`index_words_since`].
+fn insert_sql(words_later: bool) -> &'static str {
+    // The column is named only when set: left NULL, it is the default.
+    fn sql(later: (&str, &str)) -> String {
         format!(
-            "INSERT INTO versions (source_id, seq, created_at, {}) \
-             VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, {}) \
-             RETURNING {VERSION_COLUMNS}",
+            "INSERT INTO versions (source_id, seq, created_at, {}{}) \
+             VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE source_id = ?), ?, \
+             {}{}) RETURNING {VERSION_COLUMNS}",
+            later.0,
             EXTRACTED_COLUMNS.join(", "),
+            later.1,
             ["?"; EXTRACTED_COLUMNS.len()].join(", ")
         )
-    });
-    &SQL
+    }
+    static NOW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| sql(("", "")));
+    static LATER: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| sql(("words_later, ", "1, ")));
+    if words_later {
+        &LATER
+    } else {
+        &NOW
+    }
+}
+
+/// The largest version and quote ids so far: where a batch that inserts
+/// rows with [`NewVersion::words_later`] begins.
+pub(crate) async fn last_ids(conn: &mut SqliteConnection) -> Result<LastIds> {
+    let (version, quote) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(max(id), 0) FROM versions), \
+                (SELECT COALESCE(max(id), 0) FROM quotes)",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(LastIds { version, quote })
+}
+
+/// The largest version and quote ids at some moment ([`last_ids`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LastIds {
+    pub version: i64,
+    pub quote: i64,
+}
+
+/// Adds to the word indexes the versions and quotes inserted after `since`
+/// that were left out of them ([`NewVersion::words_later`]), a statement
+/// each: FTS5 writes its pending entries at every statement savepoint, so
+/// a batch's rows indexed together make one segment instead of one per
+/// page. Called by the batch, in its transaction, before it commits.
+pub(crate) async fn index_words_since(conn: &mut SqliteConnection, since: LastIds) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO versions_fts (rowid, title, text) \
+         SELECT id, title, text FROM versions WHERE id > ? AND words_later = 1 ORDER BY id; \
+         INSERT INTO quotes_fts (rowid, speaker, text) \
+         SELECT id, speaker, text FROM quotes WHERE id > ? AND words_later = 1 ORDER BY id",
+    )
+    .bind(since.version)
+    .bind(since.quote)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Every source id, for `check --all`.

@@ -152,6 +152,7 @@ pub(super) async fn apply_version(
                 text_sha256: &v.text_sha256,
                 stems: None,
                 quotes: &found,
+                words_later: false,
             };
             let version =
                 versions::insert_version_and_quotes(conn, source, &new, &v.created_at).await?;
