@@ -370,8 +370,9 @@ impl Batch {
         })
     }
 
-    /// Indexes the words of the versions it stored (made ahead, so left out
-    /// of the word index as they went in) and commits; the number of items.
+    /// Indexes the words of the versions and quotes it stored (made ahead,
+    /// so left out of the word indexes as they went in) and commits;
+    /// returns the number of items.
     async fn commit(mut self) -> Result<u64> {
         versions::index_words_since(&mut self.tx, self.since).await?;
         self.tx.commit().await?;

@@ -443,12 +443,13 @@ pub async fn insert_version(
 
 /// Stores a new version as the next in its source's sequence, with its
 /// index entries and its quotes (`quotes`: [`crate::quotes::find_quotes`]
-/// of its blocks; `stems`: the version's and its quotes' stem entries, when
-/// a batch import made them ahead, away from the writer). The version, its stem
-/// entry and its quotes go in one round trip to SQLite's thread: a batch
-/// import's writer spent most of a page on round trips (BENCHMARKS.md,
-/// "Import"). Text with Han or kana needs more (its n-gram entries), and so
-/// does a stem entry not made ahead in a library with stems on.
+/// of its blocks; `stems`: the version's and its quotes' stem entries,
+/// when a batch import made them ahead, away from the writer). The
+/// version, its stem entry and its quotes go in one round trip to SQLite's
+/// thread: a batch import's writer spent most of a page on round trips
+/// (BENCHMARKS.md, "Import"). Text with Han or kana needs more (its n-gram
+/// entries), and so does a stem entry not made ahead in a library with
+/// stems on.
 pub(crate) async fn insert_version_and_quotes(
     conn: &mut SqliteConnection,
     source_id: i64,
