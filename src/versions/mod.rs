@@ -467,9 +467,9 @@ pub(crate) async fn insert_version_and_quotes(
         search::stems_if_enabled_sql(HitKind::Source, NEW_VERSION, made.stems.is_some()),
         crate::quotes::insert_sql(made.quotes.len(), NEW_VERSION, made.words_later)
     );
+    let version_stems = made.stems.map(|s| &s.version);
     let query = row.bind(sqlx::query(&sql).bind(source_id).bind(source_id).bind(now));
-    let query =
-        search::bind_stems_if_enabled(query, HitKind::Source, made.stems.map(|s| &s.version));
+    let query = search::bind_stems_if_enabled(query, HitKind::Source, version_stems);
     let query = crate::quotes::bind_inserts(query, None, source_id, made.quotes);
     // Rows in statement order: the version, whether stems are on, the quotes.
     let rows = query.fetch_all(&mut *conn).await?;
@@ -497,7 +497,7 @@ pub(crate) async fn insert_version_and_quotes(
         &row.text,
     )
     .await?;
-    let lang = match (on, made.stems.map(|s| &s.version)) {
+    let lang = match (on, version_stems) {
         (false, _) => None,
         (true, Some(entry)) => Some(entry.lang),
         // Not made ahead (a clip, a synced version), or stems were turned
