@@ -9,9 +9,7 @@
 //! characters this module handles on its own are checked against it, every
 //! one of them, by the tests.
 
-use unicode_normalization::{is_nfkc_quick, IsNormalized};
-
-use crate::normalize::{clean_char, normalize};
+use crate::normalize::{clean_char, nfkc_quick_yes, normalize, word_at, HIGH_BITS};
 
 /// Writes [`normalize`]`(s)` into `out` (cleared first).
 pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
@@ -38,10 +36,7 @@ pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
             loop {
                 // Eight bytes at a time while they need nothing done, then
                 // byte by byte up to what ends the run (or the next plain eight).
-                while let Some(w) = bytes.get(i..i + 8) {
-                    if !plain_word(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
-                        break;
-                    }
+                while word_at(bytes, i).is_some_and(plain_word) {
                     i += 8;
                 }
                 while i < bytes.len() && kept_ascii(bytes[i]) {
@@ -86,7 +81,6 @@ fn kept_ascii(b: u8) -> bool {
 }
 
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Eight bytes that normalising copies as they are when a kept byte comes
 /// before them: printable ASCII and single spaces, the last byte not a space
@@ -112,34 +106,6 @@ pub(crate) fn normalized(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     normalize_into(s, &mut out);
     String::from_utf8(out).expect("normalize_into writes whole chars")
-}
-
-/// The text is in NFKC form, checked on its non-ASCII runs only (an ASCII
-/// char is a starter in NFKC form, so each run can be checked alone).
-fn nfkc_quick_yes(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight ASCII bytes at a time, past what needs no check.
-        if let Some(w) = bytes.get(i..i + 8) {
-            if u64::from_le_bytes(w.try_into().expect("eight bytes")) & HIGH_BITS == 0 {
-                i += 8;
-                continue;
-            }
-        }
-        if bytes[i] < 0x80 {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i] >= 0x80 {
-            i += 1;
-        }
-        if is_nfkc_quick(s[start..i].chars()) != IsNormalized::Yes {
-            return false;
-        }
-    }
-    true
 }
 
 /// A 64-bit key of some bytes: a word at a time, then mixed. Equal keys are
