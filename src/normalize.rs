@@ -59,6 +59,8 @@ pub(crate) fn nfkc_quick_yes(s: &str) -> bool {
 
 /// The high bit of each byte of a [`word_at`]: all clear for eight ASCII bytes.
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+/// The low bit of each byte: times a byte value, that byte eight times.
+pub(crate) const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
 /// The eight bytes from `i` as one little-endian word, if there are eight,
 /// so byte tests can run on a word at a time.

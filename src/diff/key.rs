@@ -9,7 +9,7 @@
 //! characters this module handles on its own are checked against it, every
 //! one of them, by the tests.
 
-use crate::normalize::{clean_char, nfkc_quick_yes, normalize, word_at, HIGH_BITS};
+use crate::normalize::{clean_char, nfkc_quick_yes, normalize, word_at, HIGH_BITS, LOW_BITS};
 
 /// Writes [`normalize`]`(s)` into `out` (cleared first).
 pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
@@ -79,8 +79,6 @@ pub(crate) fn normalize_into(s: &str, out: &mut Vec<u8>) {
 fn kept_ascii(b: u8) -> bool {
     b < 0x80 && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
-
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
 /// Eight bytes that normalising copies as they are when a kept byte comes
 /// before them: printable ASCII and single spaces, the last byte not a space
