@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use deferred::Deferred;
 use serde::Serialize;
 
 use redline::db::Connections;
@@ -14,6 +15,7 @@ mod backup;
 mod browser;
 mod cite;
 mod clip;
+mod deferred;
 mod diff;
 mod export;
 mod extract;
@@ -52,44 +54,44 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Clip a URL, a file or standard input (adds a version to a known source).
-    Clip(clip::ClipArgs),
+    Clip(Deferred<clip::ClipArgs>),
     /// Re-check sources for new versions (conditional requests; 304 is unchanged).
-    Check(clip::CheckArgs),
+    Check(Deferred<clip::CheckArgs>),
     /// Import saved pages, a URL list, bookmarks, or a WARC/WACZ archive, in batches.
-    Import(import::ImportArgs),
+    Import(Deferred<import::ImportArgs>),
     /// List the sources in the library, filtered and sorted.
-    Sources(versions::SourcesArgs),
+    Sources(Deferred<versions::SourcesArgs>),
     /// List the versions (and captures) of a source.
-    Versions(versions::VersionsArgs),
+    Versions(Deferred<versions::VersionsArgs>),
     /// Show a version's text and metadata.
-    Show(versions::ShowArgs),
+    Show(Deferred<versions::ShowArgs>),
     /// What changed between two versions of a source (default: the two latest).
-    Diff(diff::DiffArgs),
+    Diff(Deferred<diff::DiffArgs>),
     /// Extract an article from an HTML file without touching the library.
-    Extract(extract::ExtractArgs),
+    Extract(Deferred<extract::ExtractArgs>),
     /// Read stored captures again with this build's extractor (extractor revisions, not new versions).
-    Reextract(reextract::ReextractArgs),
+    Reextract(Deferred<reextract::ReextractArgs>),
     /// Move a library written by an older Redline to content-addressed storage (resumable).
     UpgradeStorage,
     /// Write, list, render and restore notes.
-    Note(note::NoteArgs),
+    Note(Deferred<note::NoteArgs>),
     /// Mark passages of a version.
-    Highlight(highlight::HighlightArgs),
+    Highlight(Deferred<highlight::HighlightArgs>),
     /// Citations in notes: insert and check against newer versions.
-    Cite(cite::CiteArgs),
+    Cite(Deferred<cite::CiteArgs>),
     /// Quoted speech by speaker, across every version of every source.
-    Quotes(quotes::QuotesArgs),
+    Quotes(Deferred<quotes::QuotesArgs>),
     /// Full-text search across sources, versions, notes, highlights and quotes.
-    Search(search::SearchArgs),
+    Search(Deferred<search::SearchArgs>),
     /// Projects: stories or beats that hold sources and notes.
     #[command(subcommand)]
-    Project(project::ProjectCommand),
+    Project(Deferred<project::ProjectCommand>),
     /// Tags on sources and notes.
     #[command(subcommand)]
-    Tag(tag::TagCommand),
+    Tag(Deferred<tag::TagCommand>),
     /// Watch sources (re-check them on a schedule), or stop watching with --off;
     /// `watch run` runs the scheduler, `watch status` shows who runs it.
-    Watch(tag::WatchArgs),
+    Watch(Deferred<tag::WatchArgs>),
     /// The Changed inbox: what background re-checks and feeds found.
     Inbox {
         #[command(subcommand)]
@@ -97,29 +99,29 @@ pub enum Command {
     },
     /// Feeds, news sitemaps and section fronts: subscribe, list, OPML.
     #[command(subcommand)]
-    Feed(feed::FeedCommand),
+    Feed(Deferred<feed::FeedCommand>),
     /// Archive sources (or bring them back with --off).
-    Archive(tag::ArchiveArgs),
+    Archive(Deferred<tag::ArchiveArgs>),
     /// Export sources (CSL-JSON, BibTeX, RIS), an evidence bundle, or a note.
     #[command(subcommand)]
-    Export(export::ExportCommand),
+    Export(Deferred<export::ExportCommand>),
     /// Check a WACZ export (signature, hashes, records, index) or an
     /// evidence bundle, and name what fails.
-    Verify(export::VerifyAnyArgs),
+    Verify(Deferred<export::VerifyAnyArgs>),
     /// Re-check every hash in an evidence bundle and name tampered files.
-    VerifyBundle(export::VerifyArgs),
+    VerifyBundle(Deferred<export::VerifyArgs>),
     /// Copy the whole library to FILE while it is in use.
-    Backup(backup::BackupArgs),
+    Backup(Deferred<backup::BackupArgs>),
     /// Replace the library with a backup (the old file is kept beside it).
-    Restore(backup::RestoreArgs),
+    Restore(Deferred<backup::RestoreArgs>),
     /// Set up the browser extension's host for this user (install | uninstall).
     #[command(subcommand)]
-    Browser(browser::BrowserCommand),
+    Browser(Deferred<browser::BrowserCommand>),
     /// Team libraries: join, share projects, sync, members.
     #[command(subcommand)]
-    Team(team::TeamCommand),
+    Team(Deferred<team::TeamCommand>),
     /// Run the team sync service on PostgreSQL (plain HTTP; put TLS in front).
-    Serve(team::ServeArgs),
+    Serve(Deferred<team::ServeArgs>),
 }
 
 /// Fetch limits any fetching command accepts.
@@ -252,14 +254,16 @@ async fn open(
 async fn run(cli: Cli) -> Result<(), Error> {
     let json = cli.json;
     match cli.command {
-        Command::Extract(args) => extract::run(args, json).await,
-        Command::Browser(c) => browser::run(c, json),
-        Command::VerifyBundle(args) => export::verify(args, json).await,
-        Command::Verify(args) => export::verify_any(args, json).await,
-        Command::Serve(args) => team::serve(args).await,
-        Command::Team(team::TeamCommand::Init(args)) => team::init(args, json).await,
-        Command::Team(team::TeamCommand::MoveBlobs(args)) => team::move_blobs(args, json).await,
-        Command::Restore(args) => {
+        Command::Extract(Deferred(args)) => extract::run(args, json).await,
+        Command::Browser(Deferred(c)) => browser::run(c, json),
+        Command::VerifyBundle(Deferred(args)) => export::verify(args, json).await,
+        Command::Verify(Deferred(args)) => export::verify_any(args, json).await,
+        Command::Serve(Deferred(args)) => team::serve(args).await,
+        Command::Team(Deferred(team::TeamCommand::Init(args))) => team::init(args, json).await,
+        Command::Team(Deferred(team::TeamCommand::MoveBlobs(args))) => {
+            team::move_blobs(args, json).await
+        }
+        Command::Restore(Deferred(args)) => {
             // Restore must not hold the library open while it swaps the file.
             let path = cli.db.unwrap_or_else(redline::db::default_path);
             backup::restore(args, &path, json).await
@@ -277,9 +281,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     | Command::Backup(_)
             );
             let limits = match &command {
-                Command::Clip(args) => args.fetch.limits(),
-                Command::Check(args) => args.fetch.limits(),
-                Command::Import(args) => args.fetch.limits(),
+                Command::Clip(Deferred(args)) => args.fetch.limits(),
+                Command::Check(Deferred(args)) => args.fetch.limits(),
+                Command::Import(Deferred(args)) => args.fetch.limits(),
                 _ => Default::default(),
             };
             let settings = Settings {
@@ -299,32 +303,32 @@ async fn run(cli: Cli) -> Result<(), Error> {
             };
             let db = open(cli.db, reads_only, connections, settings).await?;
             let result = match command {
-                Command::Clip(args) => clip::clip(args, &db, json).await,
-                Command::Check(args) => clip::check(args, &db, json).await,
-                Command::Import(args) => import::run(args, &db, json).await,
-                Command::Sources(args) => versions::sources(args, &db, json).await,
-                Command::Versions(args) => versions::list(args, &db, json).await,
-                Command::Show(args) => versions::show(args, &db, json).await,
-                Command::Diff(args) => diff::run(args, &db, json).await,
-                Command::Note(args) => note::run(args, &db, json).await,
-                Command::Highlight(args) => highlight::run(args, &db, json).await,
-                Command::Cite(args) => cite::run(args, &db, json).await,
-                Command::Quotes(args) => quotes::run(args, &db, json).await,
-                Command::Search(args) => search::run(args, &db, json).await,
-                Command::Project(c) => project::run(c, &db, json).await,
-                Command::Tag(c) => tag::run(c, &db, json).await,
-                Command::Watch(args) => match args.command {
+                Command::Clip(Deferred(args)) => clip::clip(args, &db, json).await,
+                Command::Check(Deferred(args)) => clip::check(args, &db, json).await,
+                Command::Import(Deferred(args)) => import::run(args, &db, json).await,
+                Command::Sources(Deferred(args)) => versions::sources(args, &db, json).await,
+                Command::Versions(Deferred(args)) => versions::list(args, &db, json).await,
+                Command::Show(Deferred(args)) => versions::show(args, &db, json).await,
+                Command::Diff(Deferred(args)) => diff::run(args, &db, json).await,
+                Command::Note(Deferred(args)) => note::run(args, &db, json).await,
+                Command::Highlight(Deferred(args)) => highlight::run(args, &db, json).await,
+                Command::Cite(Deferred(args)) => cite::run(args, &db, json).await,
+                Command::Quotes(Deferred(args)) => quotes::run(args, &db, json).await,
+                Command::Search(Deferred(args)) => search::run(args, &db, json).await,
+                Command::Project(Deferred(c)) => project::run(c, &db, json).await,
+                Command::Tag(Deferred(c)) => tag::run(c, &db, json).await,
+                Command::Watch(Deferred(args)) => match args.command {
                     Some(c) => schedule::run(c, &db, json).await,
                     None => tag::watch(args, &db, json).await,
                 },
-                Command::Feed(c) => feed::run(c, &db, json).await,
+                Command::Feed(Deferred(c)) => feed::run(c, &db, json).await,
                 Command::Inbox { command } => inbox::run(command, &db, json).await,
-                Command::Archive(args) => tag::archive(args, &db, json).await,
-                Command::Export(c) => export::run(c, &db, json).await,
-                Command::Backup(args) => backup::run(args, &db, json).await,
-                Command::Reextract(args) => reextract::run(args, &db, json).await,
+                Command::Archive(Deferred(args)) => tag::archive(args, &db, json).await,
+                Command::Export(Deferred(c)) => export::run(c, &db, json).await,
+                Command::Backup(Deferred(args)) => backup::run(args, &db, json).await,
+                Command::Reextract(Deferred(args)) => reextract::run(args, &db, json).await,
                 Command::UpgradeStorage => storage::upgrade(&db, json).await,
-                Command::Team(c) => team::run(c, &db, json).await,
+                Command::Team(Deferred(c)) => team::run(c, &db, json).await,
                 Command::Extract(_)
                 | Command::Serve(_)
                 | Command::VerifyBundle(_)
