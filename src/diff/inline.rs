@@ -73,15 +73,18 @@ fn segments(old: &str, new: &str) -> Vec<Seg> {
     let mut segs = Vec::new();
     for op in &ops {
         let (tag, old_range, new_range) = op.as_tag_tuple();
-        let old = old_tokens[old_range].concat();
-        let new = new_tokens[new_range].concat();
+        let mut add = |tag, tokens: &[&str]| {
+            for token in tokens {
+                push(&mut segs, tag, token);
+            }
+        };
         match tag {
-            DiffTag::Equal => push(&mut segs, ChangeTag::Equal, &old),
-            DiffTag::Delete => push(&mut segs, ChangeTag::Delete, &old),
-            DiffTag::Insert => push(&mut segs, ChangeTag::Insert, &new),
+            DiffTag::Equal => add(ChangeTag::Equal, &old_tokens[old_range]),
+            DiffTag::Delete => add(ChangeTag::Delete, &old_tokens[old_range]),
+            DiffTag::Insert => add(ChangeTag::Insert, &new_tokens[new_range]),
             DiffTag::Replace => {
-                push(&mut segs, ChangeTag::Delete, &old);
-                push(&mut segs, ChangeTag::Insert, &new);
+                add(ChangeTag::Delete, &old_tokens[old_range]);
+                add(ChangeTag::Insert, &new_tokens[new_range]);
             }
         }
     }
