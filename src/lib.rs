@@ -34,6 +34,8 @@ pub mod robots;
 pub mod schedule;
 pub mod script;
 pub mod search;
+#[cfg(test)]
+mod sequence;
 pub mod settings;
 pub mod tags;
 pub mod team;

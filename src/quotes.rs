@@ -717,6 +717,7 @@ pub async fn speakers(conn: &mut SqliteConnection) -> Result<Vec<SpeakerCount>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sequence::Sequence;
 
     /// Every sentence end of `s`, found front to back as first written.
     fn all_ends(s: &str) -> Vec<usize> {
@@ -867,11 +868,9 @@ mod tests {
         const PARTS: [&str; 14] = [
             "a", "word ", "\"", " \"", "(\"", "—\"", "x\"", "«", "»", "“", "”", "„", "「", "é’、",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut sequence = Sequence::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            let state = sequence.next_u64();
             let len = (state >> 60) as usize;
             let text: String = (0..len)
                 .map(|k| PARTS[((state >> (k * 4 % 56)) as usize ^ k) % PARTS.len()])

@@ -179,6 +179,7 @@ fn unspaced(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sequence::Sequence;
 
     fn render(spans: &[Span]) -> String {
         spans
@@ -238,13 +239,8 @@ mod tests {
             "é",
             "",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize
-        };
+        let mut sequence = Sequence::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || (sequence.next_u64() >> 33) as usize;
         for round in 0..900 {
             let len = [12, 60, 150][round % 3];
             let unspaced_text = round % 5 == 0;

@@ -130,6 +130,7 @@ pub(crate) fn key_of(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sequence::Sequence;
 
     fn same_as_normalize(s: &str) {
         assert_eq!(normalized(s), normalize(s), "{s:?}");
@@ -175,13 +176,8 @@ mod tests {
         const PARTS: [&str; 12] = [
             "a", "Z", " ", "  ", "\t", "\n", "\u{1}", "\u{7f}", "\u{a0}", "“", "é", "9,",
         ];
-        let mut state: u64 = 16;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            (state >> 33) as usize % n
-        };
+        let mut sequence = Sequence::new(16);
+        let mut next = |n: usize| (sequence.next_u64() >> 33) as usize % n;
         for _ in 0..20_000 {
             let len = next(56);
             // Mostly letters, so that long plain runs occur.
