@@ -17,15 +17,22 @@ use crate::article::Block;
 /// whitespace (NBSP and thin spaces included), no soft hyphens, zero-width or
 /// bidi-control characters, straight quotes for curly ones, trimmed.
 pub fn normalize(s: &str) -> String {
+    let mut out = String::new();
+    normalize_into(s, &mut out);
+    out
+}
+
+/// Writes [`normalize`]`(s)` into `out` (cleared first), so that a caller
+/// normalising every paragraph of two versions (the diff) reuses one buffer.
+pub(crate) fn normalize_into(s: &str, out: &mut String) {
+    out.clear();
     // NFKC is the costly step and a no-op on text that is already in NFKC
     // form (all ASCII text is), so it runs only when the quick check cannot
     // rule it out. Either way the characters below are the same.
-    if s.is_ascii() {
-        collapse_whitespace(s)
-    } else if nfkc_quick_yes(s) {
-        clean_mostly_ascii(s)
+    if nfkc_quick_yes(s) {
+        clean_quick(s, out);
     } else {
-        clean(s.nfkc(), s.len())
+        clean(s.nfkc(), s.len(), out);
     }
 }
 
@@ -69,42 +76,53 @@ pub(crate) fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
     Some(u64::from_le_bytes(w.try_into().expect("eight bytes")))
 }
 
-/// [`clean`] for text already in NFKC form, copying ASCII bytes as they are
-/// and decoding only the other characters (the same output, in a fifth of
-/// the time on English news text with curly quotes).
-fn clean_mostly_ascii(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
+/// [`clean`] for text already in NFKC form: the same output, with runs that
+/// are already normal (kept ASCII, single spaces inside) copied as one slice
+/// and read eight bytes at a time, and only the other characters decoded.
+/// News text is nearly all such runs.
+fn clean_quick(s: &str, out: &mut String) {
+    out.reserve(s.len());
     let bytes = s.as_bytes();
+    let mut space = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii() {
-            if b.is_ascii_whitespace() || b == 0x0b {
-                space = !out.is_empty();
-                i += 1;
-                continue;
-            }
-            // A run of visible ASCII is copied as one slice.
-            let start = i;
-            while i < bytes.len()
-                && bytes[i].is_ascii()
-                && !(bytes[i].is_ascii_whitespace() || bytes[i] == 0x0b)
-            {
-                i += 1;
-            }
+        if kept_ascii(b) {
             if space {
                 out.push(' ');
                 space = false;
             }
+            let start = i;
+            i += 1;
+            loop {
+                // Eight bytes at a time while they need nothing done, then
+                // byte by byte up to what ends the run (or the next plain eight).
+                while word_at(bytes, i).is_some_and(plain_word) {
+                    i += 8;
+                }
+                while i < bytes.len() && kept_ascii(bytes[i]) {
+                    i += 1;
+                }
+                if i + 1 < bytes.len() && bytes[i] == b' ' && kept_ascii(bytes[i + 1]) {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            // The run starts and ends at ASCII bytes: char boundaries.
             out.push_str(&s[start..i]);
+            continue;
+        }
+        if b < 0x80 {
+            // ASCII whitespace.
+            i += 1;
+            space = !out.is_empty();
             continue;
         }
         let c = s[i..].chars().next().expect("a char starts here");
         i += c.len_utf8();
-        let c = match clean_char(c) {
-            Some(c) => c,
-            None => continue,
+        let Some(c) = clean_char(c) else {
+            continue;
         };
         if c.is_whitespace() {
             space = !out.is_empty();
@@ -116,12 +134,35 @@ fn clean_mostly_ascii(s: &str) -> String {
         }
         out.push(c);
     }
-    out
+}
+
+/// An ASCII byte that normalising keeps as it is (anything but whitespace).
+fn kept_ascii(b: u8) -> bool {
+    b < 0x80 && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Eight bytes that normalising copies as they are when a kept byte comes
+/// before them: printable ASCII and single spaces, the last byte not a space
+/// (what follows it is not known here). Controls, tabs and line breaks are
+/// left to the byte loop. Each test below is exact per byte: with the high
+/// bits clear no addition carries into the next byte.
+fn plain_word(w: u64) -> bool {
+    if w & HIGH_BITS != 0 {
+        return false;
+    }
+    // Bit 7 of each byte set when the byte is at least 0x20.
+    if (w + 0x60 * LOW_BITS) & HIGH_BITS != HIGH_BITS {
+        return false;
+    }
+    // Bit 7 of each byte set when the byte is not a space.
+    let not_space = ((w ^ (0x20 * LOW_BITS)) + 0x7f * LOW_BITS) & HIGH_BITS;
+    let space = !not_space & HIGH_BITS;
+    space & (space >> 8) == 0 && space >> 56 == 0
 }
 
 /// One character as [`clean`] keeps it: None for invisible characters,
-/// straight quotes for curly ones. (The diff's block keys apply it too.)
-pub(crate) fn clean_char(c: char) -> Option<char> {
+/// straight quotes for curly ones.
+fn clean_char(c: char) -> Option<char> {
     Some(match c {
         // Soft hyphen, zero-width and invisible formatting characters.
         '\u{00AD}'
@@ -139,24 +180,12 @@ pub(crate) fn clean_char(c: char) -> Option<char> {
     })
 }
 
-/// [`normalize`] of ASCII text, where NFKC and every character rule is a
-/// no-op and only whitespace runs remain to collapse: whole words are copied
-/// at once instead of char by char (most articles are ASCII).
-fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-/// The non-NFKC half of [`normalize`]: drops invisible characters, straightens
-/// curly quotes, collapses whitespace runs to one space and trims.
-fn clean(chars: impl Iterator<Item = char>, capacity: usize) -> String {
-    let mut out = String::with_capacity(capacity);
+/// The rest of [`normalize`] after NFKC, one char at a time: drops invisible
+/// characters, straightens curly quotes, collapses whitespace runs to one
+/// space and trims. [`clean_quick`] is its fast twin for NFKC text, and the
+/// tests hold the two to the same output.
+fn clean(chars: impl Iterator<Item = char>, capacity: usize, out: &mut String) {
+    out.reserve(capacity);
     let mut space = false;
     for c in chars {
         let Some(c) = clean_char(c) else {
@@ -172,7 +201,6 @@ fn clean(chars: impl Iterator<Item = char>, capacity: usize) -> String {
         }
         out.push(c);
     }
-    out
 }
 
 /// Drops blocks that are page noise and must never make a version: relative
@@ -456,6 +484,23 @@ mod tests {
         '\u{0327}', '\u{FB01}', '\u{FF21}', '²', 'é', '漢', 'が', 'ب', '\u{2028}', '—',
     ];
 
+    /// [`normalize`] the slow way: NFKC when the full quick check says it
+    /// may be needed, then [`clean`] char by char. The fast paths are held
+    /// to it.
+    fn reference(s: &str) -> String {
+        let mut out = String::new();
+        if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+            clean(s.chars(), s.len(), &mut out);
+        } else {
+            clean(s.nfkc(), s.len(), &mut out);
+        }
+        out
+    }
+
+    fn same_as_reference(s: &str) {
+        assert_eq!(normalize(s), reference(s), "{s:?}");
+    }
+
     #[test]
     fn the_mostly_ascii_path_matches_the_char_by_char_one() {
         let mut sequence = Sequence::new(0x2545_f491_4f6c_dd1d);
@@ -467,12 +512,95 @@ mod tests {
                 .collect();
             let quick = is_nfkc_quick(s.chars()) == IsNormalized::Yes;
             assert_eq!(nfkc_quick_yes(&s), quick, "{s:?}");
-            let reference = if quick {
-                clean(s.chars(), s.len())
-            } else {
-                clean(s.nfkc(), s.len())
-            };
-            assert_eq!(normalize(&s), reference, "{s:?}");
+            same_as_reference(&s);
         }
+    }
+
+    #[test]
+    fn every_char_normalises_as_the_char_by_char_path_does() {
+        // Each char alone, between words, and in runs with spaces of every
+        // kind: the fast path and the fallback must give the same text.
+        for c in (0x80u32..0x3_0000).filter_map(char::from_u32) {
+            same_as_reference(&format!("a{c}b"));
+            same_as_reference(&format!(" {c}\u{a0}x {c}{c}\t"));
+        }
+    }
+
+    #[test]
+    fn news_text_normalises_as_the_char_by_char_path_does() {
+        for s in [
+            "",
+            "   ",
+            "\u{a0}\u{2009}\u{3000}",
+            "  Leading and trailing \t\n ",
+            "“We will not wait,” said Ana Ribeiro.\u{00AD}",
+            "He said: \u{2018}no\u{2019} \u{200B}twice\u{FEFF}",
+            "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ ① ﬁ",
+            "МОСКВА, 3 декабря — «Мы не знали», — сказал он.",
+            "国务院新闻办公室　今天举行发布会。",
+            "القاهرة، 26 نوفمبر\u{200F}",
+            "a\x0bb\x0cc\rd",
+            "one  two \t three\n\nfour ",
+            " x y  z\u{a0}w’s \u{201c}q\u{201d} ",
+            "e\u{301}tude caf\u{e9}",
+        ] {
+            same_as_reference(s);
+        }
+        assert_eq!(
+            normalize("  “Not yet,”\u{a0}she said.\u{00AD} "),
+            "\"Not yet,\" she said."
+        );
+    }
+
+    #[test]
+    fn runs_normalise_as_the_char_by_char_path_does_at_every_offset() {
+        // Strings of bytes that end or break a plain run (spaces in pairs,
+        // a tab, a control, a line break, NBSP, curly quotes, DEL) at every
+        // place relative to the eight-byte steps, from a fixed sequence.
+        const PARTS: [&str; 12] = [
+            "a", "Z", " ", "  ", "\t", "\n", "\u{1}", "\u{7f}", "\u{a0}", "“", "é", "9,",
+        ];
+        let mut sequence = Sequence::new(16);
+        let mut next = |n: usize| (sequence.next_u64() >> 33) as usize % n;
+        for _ in 0..20_000 {
+            let len = next(56);
+            // Mostly letters, so that long plain runs occur.
+            let s: String = (0..len)
+                .map(|_| PARTS.get(next(40)).copied().unwrap_or("x"))
+                .collect();
+            same_as_reference(&s);
+        }
+    }
+
+    #[test]
+    fn plain_words_are_exactly_the_copied_ones() {
+        // Every byte value in every position of a word of letters, and
+        // space pairs in every position.
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                let mut w = *b"abcdefgh";
+                w[pos] = b;
+                let expect = (0x21..0x80).contains(&b) || (b == b' ' && pos != 7);
+                assert_eq!(plain_word(u64::from_le_bytes(w)), expect, "{pos} {b:#x}");
+            }
+        }
+        for pos in 0..7 {
+            let mut w = *b"abcdefgh";
+            w[pos] = b' ';
+            w[pos + 1] = b' ';
+            assert!(!plain_word(u64::from_le_bytes(w)), "{pos}");
+        }
+        assert!(plain_word(u64::from_le_bytes(*b"a b c de")));
+    }
+
+    #[test]
+    fn a_reused_buffer_holds_only_the_last_text() {
+        let mut out = String::new();
+        normalize_into("first  text", &mut out);
+        assert_eq!(out, "first text");
+        normalize_into(" second\u{a0}", &mut out);
+        assert_eq!(out, "second");
+        normalize_into("e\u{301}", &mut out);
+        assert_eq!(out, "\u{e9}");
     }
 }

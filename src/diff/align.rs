@@ -18,7 +18,7 @@ use similar::{Algorithm, DiffOp};
 
 use super::{inline, key, BlockDiff, BlockOp, Span, SpanOp};
 use crate::article::Block;
-use crate::normalize::normalize;
+use crate::normalize::{normalize, normalize_into};
 use crate::script::is_unspaced;
 
 /// Two paragraphs sharing at least this share of their words are one paragraph, edited.
@@ -106,11 +106,11 @@ pub(crate) fn align(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
     // Only the unpaired blocks are tokenised (normalised texts made here).
     let mut old_tokens: HashMap<usize, Vec<u64>> = free_old
         .iter()
-        .map(|&o| (o, tokens(&key::normalized(&old[o].text))))
+        .map(|&o| (o, tokens(&normalize(&old[o].text))))
         .collect();
     let new_tokens: HashMap<usize, Vec<u64>> = free_new
         .iter()
-        .map(|&n| (n, tokens(&key::normalized(&new[n].text))))
+        .map(|&n| (n, tokens(&normalize(&new[n].text))))
         .collect();
 
     let rivals = Rivals::new(old, &old_pair);
@@ -287,10 +287,10 @@ fn paired(
 /// collide on different texts are checked for, and the texts are numbered
 /// instead when they do.
 fn keys(old: &[Block], new: &[Block]) -> (Vec<u64>, Vec<u64>) {
-    let mut buf = Vec::new();
+    let mut buf = String::new();
     let mut key_of = |b: &Block| {
-        key::normalize_into(&b.text, &mut buf);
-        key::key_of(&buf)
+        normalize_into(&b.text, &mut buf);
+        key::key_of(buf.as_bytes())
     };
     let ok: Vec<u64> = old.iter().map(&mut key_of).collect();
     let nk: Vec<u64> = new.iter().map(&mut key_of).collect();
@@ -318,7 +318,7 @@ fn keys_are_exact<'a>(blocks: impl Iterator<Item = (&'a Block, &'a u64)>) -> boo
             }
             Entry::Occupied(e) => {
                 let seen = *e.get();
-                if seen != b.text && key::normalized(seen) != key::normalized(&b.text) {
+                if seen != b.text && normalize(seen) != normalize(&b.text) {
                     return false;
                 }
             }
@@ -414,12 +414,9 @@ impl<'a> Rivals<'a> {
 
     /// True when some settled paragraph is at least `s` alike with `t`.
     fn any(&self, t: &[u64], s: f64) -> bool {
-        let sample = self.tokens.get_or_init(|| {
-            self.texts
-                .iter()
-                .map(|x| tokens(&key::normalized(x)))
-                .collect()
-        });
+        let sample = self
+            .tokens
+            .get_or_init(|| self.texts.iter().map(|x| tokens(&normalize(x))).collect());
         sample.iter().any(|x| dice_at_least(t, x, s))
     }
 }

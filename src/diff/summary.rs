@@ -7,7 +7,7 @@ use regex::Regex;
 use similar::{Algorithm, DiffOp};
 
 use super::align::{dice, tokens, SIMILARITY_THRESHOLD};
-use super::{key, BlockDiff, BlockOp, NumberChange, QuoteChange, Summary, TextChange};
+use super::{BlockDiff, BlockOp, NumberChange, QuoteChange, Summary, TextChange};
 use crate::article::Article;
 use crate::normalize::normalize;
 use crate::quotes::{find_quotes_of_pair, Quote};
@@ -83,8 +83,8 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Figures that differ between the two texts of one paragraph, paired by position.
 fn changed_numbers(old: &str, new: &str) -> Vec<NumberChange> {
-    let on = key::normalized(old);
-    let nn = key::normalized(new);
+    let on = normalize(old);
+    let nn = normalize(new);
     let a: Vec<&str> = NUMBER.find_iter(&on).map(|m| m.as_str().trim()).collect();
     let b: Vec<&str> = NUMBER.find_iter(&nn).map(|m| m.as_str().trim()).collect();
     let mut out = Vec::new();
@@ -167,8 +167,8 @@ pub(crate) fn is_correction(text: &str) -> bool {
 /// text, then by similarity of the words.
 fn altered_quotes(old: &[Quote], new: &[Quote]) -> Vec<QuoteChange> {
     // Each quote is normalised (and tokenised) once, not once per comparison.
-    let old_keys: Vec<String> = old.iter().map(|q| key::normalized(&q.text)).collect();
-    let new_keys: Vec<String> = new.iter().map(|q| key::normalized(&q.text)).collect();
+    let old_keys: Vec<String> = old.iter().map(|q| normalize(&q.text)).collect();
+    let new_keys: Vec<String> = new.iter().map(|q| normalize(&q.text)).collect();
     let mut old_left: Vec<Option<&Quote>> = old.iter().map(Some).collect();
     let mut new_left: Vec<Option<&Quote>> = new.iter().map(Some).collect();
     // Unchanged: same words, same speaker.
